@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs (idempotently), then runs
+# ruff, mypy and pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(nftables iproute2 dnsmasq-base chromium)
+missing=()
+for deb in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "test.sh: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: not root, cannot install ${missing[*]}; tests that need them will be skipped"
+  fi
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# The peer analyzer for differential tests lives in its own venv; the product never imports it.
+nca_venv="${NETFENCE_NCA_VENV:-$HOME/.cache/netfence/nca-venv}"
+if [[ ! -x "$nca_venv/bin/nca" ]]; then
+  python3 -m venv "$nca_venv"
+  "$nca_venv/bin/pip" install -q --disable-pip-version-check network-config-analyzer==2.1.0
+fi
+export NETFENCE_NCA="$nca_venv/bin/nca"
+
+ruff check src tests benchmarks
+mypy
+python3 -m pytest "$@"

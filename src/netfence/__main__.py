@@ -1,0 +1,5 @@
+"""``python -m netfence``."""
+
+from netfence.cli.app import main
+
+main()

@@ -1,0 +1,68 @@
+"""The ``netfence`` (and ``kubectl netfence``) entry point."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from netfence import __version__
+
+# Each module registers its commands with ``register(app)``.
+COMMAND_MODULES = ("validate",)
+
+app = typer.Typer(
+    name="netfence",
+    help="Set up and prove zero-trust NetworkPolicy isolation for AI workloads on Kubernetes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netfence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Set up and prove zero-trust NetworkPolicy isolation for AI workloads on Kubernetes.
+
+    Pass --debug anywhere to see the traceback of an unexpected error.
+    """
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"netfence.cli.{_name}").register(app)
+
+
+def main() -> None:
+    """Run the CLI; an unexpected exception becomes one line (traceback with --debug)."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("NETFENCE_DEBUG") == "1"
+    args = [a for a in sys.argv[1:] if a != "--debug"]
+    prog = "kubectl netfence" if os.path.basename(sys.argv[0]) == "kubectl-netfence" else "netfence"
+    try:
+        app(args=args, prog_name=prog, standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.stderr.write("netfence: interrupted\n")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        sys.stderr.write(
+            f"netfence: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)\n"
+        )
+        sys.exit(1)

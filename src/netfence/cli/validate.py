@@ -1,0 +1,72 @@
+"""``netfence validate``: kube-apiserver's checks, offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from netfence.cli.common import (
+    EXIT_FINDINGS,
+    MaxBytesOpt,
+    NamespaceOpt,
+    OutputFormat,
+    Paths,
+    ValidateMode,
+    ValidateOpt,
+    VerboseOpt,
+    input_options,
+    out,
+    print_notes,
+    print_problems,
+)
+from netfence.inputs import read_inputs
+from netfence.load import Limits
+
+HELP = """Check manifests the way kube-apiserver does on create, without a cluster.
+
+Exit 0 when every document is valid, 1 with one line per error otherwise
+(file:line: Kind/namespace/name: field.path: message).
+
+Examples:
+
+  netfence validate policies/
+
+  kubectl get netpol -A -o yaml | netfence validate -
+
+  netfence validate --validate=warn --format json manifests.yaml
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate", help=HELP)(validate)
+
+
+def validate(
+    paths: Paths,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
+    validate_mode: ValidateOpt = ValidateMode.strict,
+    output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    verbose: VerboseOpt = False,
+) -> None:
+    inputs = read_inputs(
+        paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
+    )
+    if output is OutputFormat.json:
+        report = {
+            "valid": not inputs.errors,
+            "documents": len(inputs.documents),
+            "errors": [p.as_dict() for p in inputs.errors],
+            "warnings": [p.as_dict() for p in inputs.warnings],
+            "skipped": inputs.notes,
+        }
+        out.print_json(json.dumps(report))
+    else:
+        print_notes(inputs.notes, verbose)
+        print_problems(inputs.problems)
+        if not inputs.errors:
+            out.print(f"{len(inputs.documents)} objects valid")
+    if inputs.errors:
+        raise typer.Exit(EXIT_FINDINGS)

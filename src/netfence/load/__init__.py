@@ -1,0 +1,17 @@
+"""Reading manifests: files, folders, stdin, lists, positions, safety limits."""
+
+from netfence.load.document import Document, Path, render_path
+from netfence.load.sources import KNOWN_KINDS, LoadResult, load_file, load_paths, load_text
+from netfence.load.yamlread import Limits
+
+__all__ = [
+    "KNOWN_KINDS",
+    "Document",
+    "Limits",
+    "LoadResult",
+    "Path",
+    "load_file",
+    "load_paths",
+    "load_text",
+    "render_path",
+]

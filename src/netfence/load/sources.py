@@ -1,0 +1,200 @@
+"""Reading manifests from files, folders and stdin, with size and encoding checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from netfence.load.document import Document
+from netfence.load.yamlread import Limits, read_stream
+from netfence.problems import Problem, Source
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+NAMESPACED_KINDS = frozenset(
+    {
+        "Pod",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "Job",
+        "CronJob",
+        "Service",
+        "NetworkPolicy",
+    }
+)
+KNOWN_KINDS = NAMESPACED_KINDS | {"Namespace"}
+
+
+@dataclass
+class LoadResult:
+    """Documents of the kinds netfence understands, plus problems and skip notes."""
+
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: LoadResult) -> None:
+        self.documents.extend(other.documents)
+        self.problems.extend(other.problems)
+        self.notes.extend(other.notes)
+
+
+def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
+    """Files named directly, and manifest files found recursively in folders (sorted)."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path == "-":
+            files.append(path)
+        elif os.path.isdir(path):
+            found = sorted(_walk(path))
+            if not found:
+                problems.append(
+                    Problem(Source(path, 0, 0), "no *.yaml, *.yml or *.json files in this folder")
+                )
+            files.extend(found)
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            problems.append(Problem(Source(path, 0, 0), "no such file or folder"))
+    return files, problems
+
+
+def _walk(folder: str) -> Iterable[str]:
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in names:
+            if name.endswith(MANIFEST_SUFFIXES):
+                yield os.path.join(root, name)
+
+
+def read_bytes(stream: BinaryIO, limit: int) -> bytes | None:
+    """At most ``limit`` bytes; None when the stream holds more."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """Strict UTF-8 text, refusing NUL bytes; a leading BOM is dropped."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, Problem(Source(file, 0, line), "NUL byte in input (binary file?)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return None, Problem(
+            Source(file, 0, line),
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})",
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+def load_text(text: str, file: str, namespace: str, limits: Limits) -> LoadResult:
+    """Parse a stream, expand lists, default namespaces, keep known kinds."""
+    result = LoadResult()
+    docs, problems = read_stream(text, file, limits)
+    result.problems.extend(problems)
+    for doc in docs:
+        for item in _expand_lists(doc, result):
+            _keep(item, namespace, result)
+    return result
+
+
+def _expand_lists(doc: Document, result: LoadResult) -> list[Document]:
+    data = doc.data
+    kind = doc.kind
+    if not (isinstance(data, dict) and kind.endswith("List") and "items" in data):
+        return [doc]
+    items = data["items"]
+    if not isinstance(items, list):
+        result.problems.append(
+            Problem(doc.source_of(("items",)), "must be a list", obj=kind, field="items")
+        )
+        return []
+    out: list[Document] = []
+    item_kind = "" if kind == "List" else kind.removesuffix("List")
+    for index, item in enumerate(items):
+        sub = doc.item(("items", index), item)
+        if isinstance(item, dict):
+            if item_kind and "kind" not in item:
+                item["kind"] = item_kind
+                item.setdefault("apiVersion", data.get("apiVersion"))
+            out.extend(_expand_lists(sub, result))
+        else:
+            result.problems.append(
+                Problem(
+                    sub.source, "list item must be an object", obj=kind, field=f"items[{index}]"
+                )
+            )
+    return out
+
+
+def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
+    data = doc.data
+    if not isinstance(data, dict):
+        result.problems.append(
+            Problem(doc.source, "document must be an object with apiVersion and kind")
+        )
+        return
+    kind = data.get("kind")
+    if not isinstance(kind, str) or not kind:
+        result.problems.append(Problem(doc.source, "Required value: kind is missing", field="kind"))
+        return
+    if kind not in KNOWN_KINDS:
+        result.notes.append(
+            f"{doc.source.file}:{doc.source.line}: skipped {doc.ident()} (kind {kind})"
+        )
+        return
+    meta = data.get("metadata")
+    if kind in NAMESPACED_KINDS and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
+        meta["namespace"] = namespace
+    result.documents.append(doc)
+
+
+def load_paths(
+    paths: Sequence[str],
+    *,
+    namespace: str = "default",
+    limits: Limits | None = None,
+    stdin: BinaryIO | None = None,
+) -> LoadResult:
+    """Load every manifest under ``paths`` (``-`` is stdin)."""
+    limits = limits or Limits()
+    files, problems = expand_paths(paths)
+    result = LoadResult(problems=problems)
+    for file in files:
+        result.extend(load_file(file, namespace=namespace, limits=limits, stdin=stdin))
+    return result
+
+
+def load_file(
+    file: str, *, namespace: str, limits: Limits, stdin: BinaryIO | None = None
+) -> LoadResult:
+    """Load one file (or stdin for ``-``) within the limits."""
+    try:
+        if file == "-":
+            data = read_bytes(stdin or sys.stdin.buffer, limits.max_bytes)
+        else:
+            with open(file, "rb") as handle:
+                data = read_bytes(handle, limits.max_bytes)
+    except OSError as err:
+        return LoadResult(problems=[Problem(Source(file, 0, 0), f"cannot read: {err.strerror}")])
+    if data is None:
+        return LoadResult(
+            problems=[
+                Problem(
+                    Source(file, 0, 0),
+                    f"larger than the limit of {limits.max_bytes} bytes (see --max-bytes)",
+                )
+            ]
+        )
+    text, problem = decode(data, file)
+    if problem is not None or text is None:
+        return LoadResult(problems=[problem] if problem else [])
+    return load_text(text, file, namespace, limits)

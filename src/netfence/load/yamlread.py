@@ -1,0 +1,329 @@
+"""Safe YAML/JSON reading from libyaml events, with positions and hard limits.
+
+The tree is built here from parser events, not by PyYAML's composer, so that nesting
+depth, alias expansion and duplicate keys are checked while reading (the C composer
+recurses and can crash on deep input). Plain scalars are resolved the way kubectl's
+YAML library (go-yaml v2 behind sigs.k8s.io/yaml) resolves them: ``1:20`` is a string,
+``yes`` is true, ``0x1F`` is 31.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from netfence.load.document import Document, Path
+from netfence.problems import Problem, Source
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits enforced before any object reaches the rest of netfence."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_depth: int = 100
+    max_alias_nodes: int = 100_000
+
+
+class ReadError(Exception):
+    """A problem that stops reading the rest of a stream, at a 1-based line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUES = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"}
+_FALSES = {"n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"}
+_INFS = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}
+_NEG_INFS = {"-.inf", "-.Inf", "-.INF"}
+_NANS = {".nan", ".NaN", ".NAN"}
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_GO_INT = re.compile(r"^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve an untagged plain scalar as go-yaml v2 does."""
+    if text in _NULLS:
+        return None
+    if text in _TRUES:
+        return True
+    if text in _FALSES:
+        return False
+    if text in _INFS:
+        return math.inf
+    if text in _NEG_INFS:
+        return -math.inf
+    if text in _NANS:
+        return math.nan
+    if text and (text[0].isdigit() or text[0] in "+-."):
+        plain = text.replace("_", "")
+        if _GO_INT.match(plain):
+            return _go_int(plain)
+        if _FLOAT.match(plain):
+            value = float(plain)
+            return (
+                int(value)
+                if value.is_integer() and "." not in plain and "e" not in plain.lower()
+                else value
+            )
+    return text
+
+
+def _go_int(plain: str) -> int:
+    sign = -1 if plain.startswith("-") else 1
+    digits = plain.lstrip("+-")
+    lowered = digits.lower()
+    if lowered.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if lowered.startswith("0o"):
+        return sign * int(digits[2:], 8)
+    if lowered.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)
+    return sign * int(digits)
+
+
+def _scalar(event: Any) -> Any:
+    tag = event.tag
+    value: str = event.value
+    plain_implicit = event.implicit[0]
+    if tag is None and plain_implicit and not event.style:
+        return resolve_plain(value)
+    if tag in (None, "!", "tag:yaml.org,2002:str"):
+        return value
+    resolved = resolve_plain(value)
+    expected: Any = {
+        "tag:yaml.org,2002:int": int,
+        "tag:yaml.org,2002:float": (int, float),
+        "tag:yaml.org,2002:bool": bool,
+        "tag:yaml.org,2002:null": type(None),
+    }.get(tag)
+    if expected is None:
+        return value
+    if isinstance(resolved, expected) and not (expected is int and isinstance(resolved, bool)):
+        return resolved
+    raise ReadError(
+        event.start_mark.line + 1, f"cannot decode {value!r} as {tag.rsplit(':', 1)[-1]}"
+    )
+
+
+def _key_text(key: Any, line: int) -> str:
+    """Mapping keys become strings, as in the YAML-to-JSON conversion kubectl does."""
+    if isinstance(key, (dict, list)):
+        raise ReadError(line, "mapping keys must be scalars")
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float) and key.is_integer():
+        return str(int(key))
+    return str(key)
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    anchor: str | None
+    line: int
+    nodes: int = 1
+    key: Any = None
+    has_key: bool = False
+    key_is_merge: bool = False
+    explicit: set[str] = field(default_factory=set)
+    merges: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Builder:
+    """Turns the events of one stream into Documents."""
+
+    def __init__(self, file: str, limits: Limits) -> None:
+        self.file = file
+        self.limits = limits
+        self.docs: list[Document] = []
+        self.doc_index = -1
+        self.reset()
+
+    def reset(self) -> None:
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.lines: dict[Path, int] = {}
+        self.alias_nodes = 0
+        self.root: Any = None
+        self.root_line = 1
+
+    def child_path(self) -> Path:
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        return (*top.path, top.key)
+
+    def attach(self, value: Any, nodes: int, line: int) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.nodes += nodes
+        if isinstance(top.container, list):
+            top.container.append(value)
+            return
+        if not top.has_key:
+            if top.nodes - nodes > 0 and isinstance(value, (dict, list)):
+                raise ReadError(line, "mapping keys must be scalars")
+            top.key = _key_text(value, line)
+            top.has_key = True
+            return
+        top.has_key = False
+        if top.key_is_merge:
+            top.key_is_merge = False
+            self.merge(top, value, line)
+            return
+        top.container[top.key] = value
+
+    def merge(self, frame: _Frame, value: Any, line: int) -> None:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise ReadError(line, "merge key '<<' needs a mapping or a list of mappings")
+            frame.merges.append(source)
+
+    def on_key_scalar(self, event: Any) -> bool:
+        """Handle a scalar in key position; True when it was a key."""
+        top = self.stack[-1] if self.stack else None
+        if top is None or isinstance(top.container, list) or top.has_key:
+            return False
+        line = event.start_mark.line + 1
+        if event.value == "<<" and event.implicit[0] and not event.style:
+            top.key_is_merge = True
+            top.has_key = True
+            top.key = "<<"
+            return True
+        key = _key_text(_scalar(event), line)
+        if key in top.explicit:
+            raise ReadError(line, f"duplicate key {key!r} in mapping {_dotted(top.path)}")
+        top.explicit.add(key)
+        top.key = key
+        top.has_key = True
+        self.lines[(*top.path, key)] = line
+        return True
+
+    def start(self, container: dict[str, Any] | list[Any], event: Any) -> None:
+        line = event.start_mark.line + 1
+        if len(self.stack) >= self.limits.max_depth:
+            raise ReadError(line, f"nesting deeper than {self.limits.max_depth} levels")
+        if self.stack and isinstance(self.stack[-1].container, dict) and not self.stack[-1].has_key:
+            raise ReadError(line, "mapping keys must be scalars")
+        path: Path = self.child_path() if self.stack else ()
+        if self.stack and isinstance(self.stack[-1].container, list):
+            self.lines[path] = line
+        if not self.stack:
+            self.root_line = line
+        self.stack.append(_Frame(container, path, event.anchor, line))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        if isinstance(frame.container, dict) and frame.merges:
+            merged: dict[str, Any] = {}
+            for source in frame.merges:
+                for key, value in source.items():
+                    merged.setdefault(key, value)
+            merged.update(frame.container)
+            frame.container.clear()
+            frame.container.update(merged)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, frame.nodes)
+        self.attach(frame.container, frame.nodes, frame.line)
+
+    def scalar(self, event: Any) -> None:
+        if self.on_key_scalar(event):
+            return
+        line = event.start_mark.line + 1
+        if self.stack and isinstance(self.stack[-1].container, list):
+            self.lines[self.child_path()] = line
+        if not self.stack:
+            self.root_line = line
+        value = _scalar(event)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self.attach(value, 1, line)
+
+    def alias(self, event: Any) -> None:
+        line = event.start_mark.line + 1
+        if event.anchor not in self.anchors:
+            raise ReadError(line, f"unknown alias *{event.anchor}")
+        value, nodes = self.anchors[event.anchor]
+        self.alias_nodes += nodes
+        if self.alias_nodes > self.limits.max_alias_nodes:
+            raise ReadError(
+                line,
+                f"aliases expand to more than {self.limits.max_alias_nodes} nodes "
+                "(refused: possible billion-laughs document)",
+            )
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and not top.has_key:
+            raise ReadError(line, "aliases may not be used as mapping keys")
+        if top is not None and isinstance(top.container, list):
+            self.lines[self.child_path()] = line
+        self.attach(value, nodes, line)
+
+    def end_document(self) -> None:
+        source = Source(self.file, self.doc_index, self.root_line)
+        if self.root is not None:
+            self.docs.append(Document(source, self.root, dict(self.lines)))
+        self.reset()
+
+
+def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], list[Problem]]:
+    """All documents of one YAML/JSON stream; a syntax or limit error ends the stream."""
+    builder = _Builder(file, limits)
+    try:
+        events: Any = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                builder.scalar(event)
+            elif kind is yaml.MappingStartEvent:
+                builder.start({}, event)
+            elif kind is yaml.SequenceStartEvent:
+                builder.start([], event)
+            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+                builder.end()
+            elif kind is yaml.AliasEvent:
+                builder.alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                builder.doc_index += 1
+                builder.root_line = event.start_mark.line + 1
+            elif kind is yaml.DocumentEndEvent:
+                builder.end_document()
+    except ReadError as err:
+        return builder.docs, [
+            Problem(Source(file, max(builder.doc_index, 0), err.line), err.message)
+        ]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = int(getattr(mark, "line", 0)) + 1
+        what = err.problem or err.context or "invalid YAML"
+        return builder.docs, [
+            Problem(Source(file, max(builder.doc_index, 0), line), f"YAML syntax error: {what}")
+        ]
+    except yaml.YAMLError as err:
+        return builder.docs, [
+            Problem(Source(file, max(builder.doc_index, 0), 1), f"YAML error: {err}")
+        ]
+    return builder.docs, []
+
+
+def _dotted(path: Path) -> str:
+    from netfence.load.document import render_path
+
+    return render_path(path) or "(document root)"

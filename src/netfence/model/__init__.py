@@ -1,0 +1,47 @@
+"""Immutable typed objects built once from validated input."""
+
+from netfence.model.build import build_cluster
+from netfence.model.types import (
+    NAMESPACE_NAME_LABEL,
+    PROTOCOLS,
+    Cluster,
+    ContainerPort,
+    Direction,
+    Endpoint,
+    IPAddress,
+    IPBlock,
+    IPNetwork,
+    LabelSelector,
+    Namespace,
+    NetworkPolicy,
+    Peer,
+    PolicyPort,
+    Protocol,
+    Requirement,
+    Rule,
+    Service,
+    ServicePort,
+)
+
+__all__ = [
+    "NAMESPACE_NAME_LABEL",
+    "PROTOCOLS",
+    "Cluster",
+    "ContainerPort",
+    "Direction",
+    "Endpoint",
+    "IPAddress",
+    "IPBlock",
+    "IPNetwork",
+    "LabelSelector",
+    "Namespace",
+    "NetworkPolicy",
+    "Peer",
+    "PolicyPort",
+    "Protocol",
+    "Requirement",
+    "Rule",
+    "Service",
+    "ServicePort",
+    "build_cluster",
+]

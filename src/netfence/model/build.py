@@ -1,0 +1,271 @@
+"""Building the model once from validated documents (no I/O, no validation here)."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+from netfence.load.document import Document
+from netfence.model.types import (
+    NAMESPACE_NAME_LABEL,
+    Cluster,
+    ContainerPort,
+    Direction,
+    Endpoint,
+    EndpointKind,
+    IPAddress,
+    IPBlock,
+    LabelSelector,
+    Namespace,
+    NetworkPolicy,
+    Operator,
+    Peer,
+    PolicyPort,
+    Protocol,
+    Requirement,
+    Rule,
+    Service,
+    ServicePort,
+    freeze_labels,
+)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int:
+    return int(value)
+
+
+def selector(data: Any) -> LabelSelector:
+    """A LabelSelector from its manifest form (``None`` or ``{}`` match everything)."""
+    data = _dict(data)
+    labels = {
+        str(k): "" if v is None else str(v) for k, v in _dict(data.get("matchLabels")).items()
+    }
+    requirements = tuple(
+        Requirement(
+            key=str(expr.get("key", "")),
+            operator=cast(Operator, expr.get("operator")),
+            values=frozenset(str(v) for v in _list(expr.get("values"))),
+        )
+        for expr in _list(data.get("matchExpressions"))
+    )
+    return LabelSelector(freeze_labels(labels), requirements)
+
+
+def ip_block(data: Mapping[str, Any]) -> IPBlock:
+    """An IPBlock; CIDRs with host bits set are normalised as the data plane treats them."""
+    cidr_text = str(data["cidr"])
+    return IPBlock(
+        cidr=ipaddress.ip_network(cidr_text, strict=False),
+        excepts=tuple(
+            ipaddress.ip_network(str(e), strict=False) for e in _list(data.get("except"))
+        ),
+        cidr_text=cidr_text,
+    )
+
+
+def peer(data: Mapping[str, Any]) -> Peer:
+    return Peer(
+        pod_selector=selector(data["podSelector"]) if "podSelector" in data else None,
+        namespace_selector=selector(data["namespaceSelector"])
+        if "namespaceSelector" in data
+        else None,
+        ip_block=ip_block(data["ipBlock"]) if data.get("ipBlock") is not None else None,
+    )
+
+
+def policy_port(data: Mapping[str, Any]) -> PolicyPort:
+    port = data.get("port")
+    if isinstance(port, float):
+        port = int(port)
+    end_port = data.get("endPort")
+    return PolicyPort(
+        protocol=cast(Protocol, data.get("protocol") or "TCP"),
+        port=port,
+        end_port=None if end_port is None else _int(end_port),
+    )
+
+
+def network_policy(doc: Document) -> NetworkPolicy:
+    """A NetworkPolicy with apiserver defaulting applied to policyTypes and protocols."""
+    meta = doc.metadata()
+    spec = _dict(doc.data.get("spec"))
+    rules: dict[Direction, tuple[Rule, ...]] = {}
+    directions: tuple[tuple[Direction, str], ...] = (("ingress", "from"), ("egress", "to"))
+    for direction, peers_key in directions:
+        rules[direction] = tuple(
+            Rule(
+                peers=tuple(peer(_dict(p)) for p in _list(_dict(r).get(peers_key))),
+                ports=tuple(policy_port(_dict(p)) for p in _list(_dict(r).get("ports"))),
+                source=doc.source_of(("spec", direction, index)),
+            )
+            for index, r in enumerate(_list(spec.get(direction)))
+        )
+    declared = [str(t) for t in _list(spec.get("policyTypes"))]
+    types: set[Direction] = set()
+    if declared:
+        types = {cast(Direction, t.lower()) for t in declared}
+    else:
+        types = {"ingress"}
+        if rules["egress"]:
+            types.add("egress")
+    return NetworkPolicy(
+        namespace=doc.namespace,
+        name=doc.name,
+        pod_selector=selector(spec.get("podSelector")),
+        policy_types=frozenset(types),
+        ingress=rules["ingress"],
+        egress=rules["egress"],
+        labels=freeze_labels(_dict(meta.get("labels"))),
+        annotations=freeze_labels(_dict(meta.get("annotations"))),
+        source=doc.source,
+    )
+
+
+def _container_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
+    containers = list(_list(pod_spec.get("containers")))
+    containers += [
+        c
+        for c in _list(pod_spec.get("initContainers"))
+        if _dict(c).get("restartPolicy") == "Always"
+    ]
+    ports: list[ContainerPort] = []
+    for container in containers:
+        for port in _list(_dict(container).get("ports")):
+            port = _dict(port)
+            ports.append(
+                ContainerPort(
+                    port=_int(port["containerPort"]),
+                    protocol=cast(Protocol, port.get("protocol") or "TCP"),
+                    name=port.get("name") or None,
+                )
+            )
+    return tuple(ports)
+
+
+def _pod_ips(status: Mapping[str, Any]) -> tuple[IPAddress, ...]:
+    texts = [_dict(p).get("ip") for p in _list(status.get("podIPs"))]
+    if status.get("podIP"):
+        texts.insert(0, status["podIP"])
+    ips: list[IPAddress] = []
+    for text in texts:
+        if isinstance(text, str) and text:
+            ip = ipaddress.ip_address(text)
+            if ip not in ips:
+                ips.append(ip)
+    return tuple(ips)
+
+
+def pod_template(doc: Document) -> Mapping[str, Any]:
+    """The pod template of a workload manifest."""
+    spec = _dict(doc.data.get("spec"))
+    if doc.kind == "CronJob":
+        spec = _dict(_dict(spec.get("jobTemplate")).get("spec"))
+    return _dict(spec.get("template"))
+
+
+def endpoint(doc: Document) -> Endpoint:
+    """A Pod, or a workload's pod template, as an Endpoint."""
+    if doc.kind == "Pod":
+        spec = _dict(doc.data.get("spec"))
+        return Endpoint(
+            namespace=doc.namespace,
+            name=doc.name,
+            kind="Pod",
+            labels=freeze_labels(_dict(doc.metadata().get("labels"))),
+            ips=_pod_ips(_dict(doc.data.get("status"))),
+            ports=_container_ports(spec),
+            host_network=bool(spec.get("hostNetwork")),
+            source=doc.source,
+        )
+    template = pod_template(doc)
+    spec = _dict(template.get("spec"))
+    return Endpoint(
+        namespace=doc.namespace,
+        name=doc.name,
+        kind=cast(EndpointKind, doc.kind),
+        labels=freeze_labels(_dict(_dict(template.get("metadata")).get("labels"))),
+        ports=_container_ports(spec),
+        host_network=bool(spec.get("hostNetwork")),
+        source=doc.source,
+    )
+
+
+def service(doc: Document) -> Service:
+    spec = _dict(doc.data.get("spec"))
+    ports = tuple(
+        ServicePort(
+            port=_int(_dict(p)["port"]),
+            target_port=_dict(p).get("targetPort") or _int(_dict(p)["port"]),
+            protocol=cast(Protocol, _dict(p).get("protocol") or "TCP"),
+            name=_dict(p).get("name") or None,
+        )
+        for p in _list(spec.get("ports"))
+    )
+    ips = [spec.get("clusterIP"), *_list(spec.get("clusterIPs"))]
+    cluster_ips: list[IPAddress] = []
+    for text in ips:
+        if isinstance(text, str) and text and text != "None":
+            ip = ipaddress.ip_address(text)
+            if ip not in cluster_ips:
+                cluster_ips.append(ip)
+    return Service(
+        namespace=doc.namespace,
+        name=doc.name,
+        selector=freeze_labels(_dict(spec.get("selector"))),
+        ports=ports,
+        cluster_ips=tuple(cluster_ips),
+        source=doc.source,
+    )
+
+
+def namespace(doc: Document) -> Namespace:
+    labels = dict(_dict(doc.metadata().get("labels")))
+    labels[NAMESPACE_NAME_LABEL] = doc.name
+    return Namespace(doc.name, freeze_labels(labels), declared=True, source=doc.source)
+
+
+def build_cluster(documents: Iterable[Document]) -> Cluster:
+    """The model of a set of valid documents; undeclared namespaces get only their name label."""
+    namespaces: dict[str, Namespace] = {}
+    endpoints: list[Endpoint] = []
+    policies: list[NetworkPolicy] = []
+    services: list[Service] = []
+    for doc in documents:
+        kind = doc.kind
+        if kind == "Namespace":
+            namespaces[doc.name] = namespace(doc)
+        elif kind == "NetworkPolicy":
+            policies.append(network_policy(doc))
+        elif kind == "Service":
+            services.append(service(doc))
+        elif kind in (
+            "Pod",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "Job",
+            "CronJob",
+        ):
+            endpoints.append(endpoint(doc))
+    used = {e.namespace for e in endpoints} | {p.namespace for p in policies}
+    used |= {s.namespace for s in services}
+    for name in sorted(used - namespaces.keys()):
+        namespaces[name] = Namespace(
+            name, freeze_labels({NAMESPACE_NAME_LABEL: name}), declared=False
+        )
+    return Cluster(
+        namespaces=tuple(sorted(namespaces.values(), key=lambda n: n.name)),
+        endpoints=tuple(endpoints),
+        policies=tuple(policies),
+        services=tuple(services),
+    )

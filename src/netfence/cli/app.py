@@ -12,7 +12,7 @@ import typer
 from netfence import __version__
 
 # Each module registers its commands with ``register(app)``.
-COMMAND_MODULES = ("validate",)
+COMMAND_MODULES = ("validate", "analyze", "cluster", "lab", "plan", "lint", "report")
 
 app = typer.Typer(
     name="netfence",

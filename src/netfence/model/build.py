@@ -29,6 +29,7 @@ from netfence.model.types import (
     ServicePort,
     freeze_labels,
 )
+from netfence.validate.ip import canonical_cidr, canonical_ip
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def selector(data: Any) -> LabelSelector:
         Requirement(
             key=str(expr.get("key", "")),
             operator=cast(Operator, expr.get("operator")),
-            values=frozenset(str(v) for v in _list(expr.get("values"))),
+            values=frozenset("" if v is None else str(v) for v in _list(expr.get("values"))),
         )
         for expr in _list(data.get("matchExpressions"))
     )
@@ -64,9 +65,10 @@ def ip_block(data: Mapping[str, Any]) -> IPBlock:
     """An IPBlock; CIDRs with host bits set are normalised as the data plane treats them."""
     cidr_text = str(data["cidr"])
     return IPBlock(
-        cidr=ipaddress.ip_network(cidr_text, strict=False),
+        cidr=ipaddress.ip_network(canonical_cidr(cidr_text), strict=False),
         excepts=tuple(
-            ipaddress.ip_network(str(e), strict=False) for e in _list(data.get("except"))
+            ipaddress.ip_network(canonical_cidr(str(e)), strict=False)
+            for e in _list(data.get("except"))
         ),
         cidr_text=cidr_text,
     )
@@ -74,9 +76,9 @@ def ip_block(data: Mapping[str, Any]) -> IPBlock:
 
 def peer(data: Mapping[str, Any]) -> Peer:
     return Peer(
-        pod_selector=selector(data["podSelector"]) if "podSelector" in data else None,
+        pod_selector=selector(data["podSelector"]) if data.get("podSelector") is not None else None,
         namespace_selector=selector(data["namespaceSelector"])
-        if "namespaceSelector" in data
+        if data.get("namespaceSelector") is not None
         else None,
         ip_block=ip_block(data["ipBlock"]) if data.get("ipBlock") is not None else None,
     )
@@ -214,7 +216,7 @@ def service(doc: Document) -> Service:
     cluster_ips: list[IPAddress] = []
     for text in ips:
         if isinstance(text, str) and text and text != "None":
-            ip = ipaddress.ip_address(text)
+            ip = ipaddress.ip_address(canonical_ip(text))
             if ip not in cluster_ips:
                 cluster_ips.append(ip)
     return Service(

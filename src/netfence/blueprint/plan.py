@@ -1,0 +1,93 @@
+"""A plan: generate, validate the result like the API server, apply it (in memory) to the
+synthesised or given cluster, and prove the outcome against the blueprint."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import yaml
+
+from netfence.blueprint.generate import Generated, generate
+from netfence.blueprint.prove import Proof, prove
+from netfence.blueprint.render import KUSTOMIZATION
+from netfence.blueprint.schema import Blueprint
+from netfence.blueprint.synthesize import synthesize
+from netfence.load import Document, Limits, load_text
+from netfence.model import Cluster, Namespace, build_cluster
+from netfence.model.types import freeze_labels
+from netfence.problems import Problem
+from netfence.validate import validate_document
+
+DEFAULT_OUTPUT = "netfence-out"
+SYNTHESIZED = "<synthesized>"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything ``netfence plan`` reports; ``proof`` is None when validation failed."""
+
+    blueprint: Blueprint
+    generated: Generated
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...]
+    cluster: Cluster
+    proof: Proof | None
+    synthesized: bool
+
+    @property
+    def holds(self) -> bool:
+        return not self.problems and self.proof is not None and self.proof.holds
+
+
+def generated_documents(generated: Generated, folder: str) -> tuple[list[Document], list[Problem]]:
+    """The generated files read back and validated, positioned in the files to be written."""
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for name, text in generated.files().items():
+        if name == KUSTOMIZATION:
+            continue
+        loaded = load_text(text, os.path.join(folder, name), "default", Limits())
+        problems += loaded.problems
+        for doc in loaded.documents:
+            problems += [p for p in validate_document(doc, "strict") if p.severity == "error"]
+            docs.append(doc)
+    return docs, problems
+
+
+def synthesized_cluster(bp: Blueprint) -> Cluster:
+    """The blueprint's stand-in pods and outside namespaces, as a model."""
+    text = yaml.safe_dump_all(synthesize(bp), sort_keys=False)
+    return build_cluster(load_text(text, SYNTHESIZED, "default", Limits()).documents)
+
+
+def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
+    """``world`` after applying ``generated``: labels merged, same-name policies replaced."""
+    labels = {ns.name: ns.label_map for ns in world.namespaces}
+    for ns in generated.namespaces:
+        labels[ns.name] = {**labels.get(ns.name, {}), **ns.label_map}
+    ours = {(p.namespace, p.name) for p in generated.policies}
+    kept = [p for p in world.policies if (p.namespace, p.name) not in ours]
+    notes = [
+        f"existing NetworkPolicy {p.namespace}/{p.name} is replaced by the generated one"
+        for p in world.policies
+        if (p.namespace, p.name) in ours
+    ]
+    namespaces = tuple(Namespace(name, freeze_labels(labels[name])) for name in sorted(labels))
+    cluster = Cluster(
+        namespaces=namespaces,
+        endpoints=world.endpoints,
+        policies=(*kept, *generated.policies),
+        services=world.services,
+    )
+    return cluster, notes
+
+
+def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFAULT_OUTPUT) -> Plan:
+    """Generate and prove ``bp`` on ``existing`` (stand-in pods when None)."""
+    generated = generate(bp)
+    docs, problems = generated_documents(generated, folder)
+    world = existing if existing is not None else synthesized_cluster(bp)
+    cluster, notes = apply(world, build_cluster(docs))
+    proof = None if problems else prove(cluster, bp)
+    return Plan(bp, generated, tuple(problems), tuple(notes), cluster, proof, existing is None)

@@ -1,0 +1,138 @@
+"""The proof: the engine's exact analysis equals the blueprint's intents, nothing more or less.
+
+Every ordered pair of nodes with at least one end in a blueprint namespace is checked on
+every port of TCP, UDP and SCTP, under both readings of ipBlocks on pod addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from netfence.blueprint.intents import Addresses, End, Intent, expected_flows
+from netfence.blueprint.schema import Blueprint
+from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading, Node, PortSet
+from netfence.model import PROTOCOLS, Cluster, Endpoint, Protocol
+
+READINGS: tuple[IPBlockReading, ...] = ("match", "ignore")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One ordered pair and protocol: the ports the engine allows and those intended."""
+
+    source: str
+    target: str
+    protocol: Protocol
+    allowed: PortSet
+    expected: PortSet
+    intents: tuple[str, ...]
+    readings: tuple[IPBlockReading, ...]
+
+    @property
+    def extra(self) -> PortSet:
+        return self.allowed - self.expected
+
+    @property
+    def missing(self) -> PortSet:
+        return self.expected - self.allowed
+
+    @property
+    def holds(self) -> bool:
+        return self.extra.is_empty and self.missing.is_empty
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Cells where something is allowed or intended (the rest are denied and intended so)."""
+
+    cells: tuple[Cell, ...]
+    pairs: int
+    endpoints: int
+    externals: tuple[ExternalRange, ...]
+
+    @property
+    def offending(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if not c.holds)
+
+    @property
+    def holds(self) -> bool:
+        return not self.offending
+
+
+def _matches(end: End, node: Node) -> bool:
+    if isinstance(end, Addresses):
+        return isinstance(node, ExternalRange) and node.representative in end.addresses
+    return isinstance(node, Endpoint) and end.matches(node)
+
+
+def _expected(
+    intents: Sequence[Intent], source: Node, target: Node
+) -> dict[Protocol, tuple[PortSet, tuple[str, ...]]]:
+    out: dict[Protocol, tuple[PortSet, tuple[str, ...]]] = {}
+    for intent in intents:
+        if not (_matches(intent.source, source) and _matches(intent.target, target)):
+            continue
+        for port in intent.ports:
+            ports, ids = out.get(port.protocol, (PortSet(), ()))
+            ids = ids if intent.id in ids else (*ids, intent.id)
+            out[port.protocol] = (ports | PortSet.single(port.start, port.end), ids)
+    return out
+
+
+def _pairs(engine: Engine, managed: frozenset[str]) -> list[tuple[Node, Node]]:
+    """Ordered pairs with an end in a blueprint namespace (no self pairs, no outside pairs)."""
+    nodes: tuple[Node, ...] = (*engine.endpoints, *engine.externals)
+
+    def inside(node: Node) -> bool:
+        return isinstance(node, Endpoint) and node.namespace in managed
+
+    return [
+        (src, dst)
+        for src in nodes
+        for dst in nodes
+        if src is not dst and (inside(src) or inside(dst))
+    ]
+
+
+def _cells(engine: Engine, intents: Sequence[Intent], managed: frozenset[str]) -> list[Cell]:
+    reading = engine.options.ipblock_pods
+    cells: list[Cell] = []
+    for src, dst in _pairs(engine, managed):
+        allowed = engine.connections(src, dst)
+        expected = _expected(intents, src, dst)
+        for protocol in PROTOCOLS:
+            ports = allowed.get(protocol, PortSet())
+            wanted, ids = expected.get(protocol, (PortSet(), ()))
+            if ports.is_empty and wanted.is_empty:
+                continue
+            cells.append(Cell(src.id, dst.id, protocol, ports, wanted, ids, (reading,)))
+    return cells
+
+
+def _merge(per_reading: Sequence[list[Cell]]) -> tuple[Cell, ...]:
+    """Cells equal under every reading become one cell naming all the readings."""
+    merged: dict[tuple[object, ...], Cell] = {}
+    for cells in per_reading:
+        for cell in cells:
+            key = (cell.source, cell.target, cell.protocol, cell.allowed, cell.expected)
+            seen = merged.get(key)
+            if seen is not None:
+                cell = replace(seen, readings=(*seen.readings, *cell.readings))
+            merged[key] = cell
+    return tuple(merged.values())
+
+
+def prove(cluster: Cluster, bp: Blueprint) -> Proof:
+    """Check the cluster's connectivity against the blueprint's intents."""
+    intents = expected_flows(bp)
+    managed = frozenset(bp.namespaces)
+    engines = [Engine(cluster, EngineOptions(ipblock_pods=r)) for r in READINGS]
+    per_reading = [_cells(engine, intents, managed) for engine in engines]
+    first = engines[0]
+    return Proof(
+        cells=_merge(per_reading),
+        pairs=len(_pairs(first, managed)),
+        endpoints=len(first.endpoints),
+        externals=first.externals,
+    )

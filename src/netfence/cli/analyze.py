@@ -1,0 +1,211 @@
+"""``netfence analyze`` (who can reach whom) and ``netfence explain`` (why, and how to fix it)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from netfence.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    MaxBytesOpt,
+    NamespaceOpt,
+    Paths,
+    ValidateMode,
+    ValidateOpt,
+    VerboseOpt,
+    fail,
+    input_options,
+    load_or_exit,
+    out,
+)
+from netfence.engine import Engine, EngineOptions, Node
+from netfence.engine.analysis import Analysis, Query, analyze, served_queries
+from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
+from netfence.engine.fix import suggest_fix
+from netfence.load import Limits
+from netfence.model import PROTOCOLS, Protocol
+from netfence.report.explain_text import render_explain_text
+from netfence.report.matrix_csv import render_matrix_csv
+from netfence.report.matrix_dot import render_matrix_dot
+from netfence.report.matrix_json import render_matrix_json
+from netfence.report.matrix_md import render_matrix_md
+from netfence.report.matrix_mermaid import render_matrix_mermaid
+from netfence.report.matrix_text import render_matrix_text
+
+ANALYZE_HELP = """Who can reach whom: the connectivity matrix of every endpoint pair.
+
+One matrix per port/protocol that destinations serve (or just --port), with
+the external IP ranges that policies tell apart.
+
+Examples:
+
+  netfence analyze manifests/
+
+  netfence analyze manifests/ --port 443 --from app=agent --to 'ai-data/*'
+
+  netfence analyze manifests/ --port 80 --protocol UDP --format json
+"""
+
+EXPLAIN_HELP = """Why a connection is allowed or blocked, and what rule would fix it.
+
+The last three arguments are SRC DST PORT[/PROTO]; the ones before are manifest paths.
+SRC and DST are ns/name, an external range id (ext:...) or an IP address.
+
+Example:
+
+  netfence explain manifests/ ai-inference/vllm-0 ai-data/minio-0 443/TCP
+"""
+
+
+class ProtocolChoice(StrEnum):
+    TCP = "TCP"
+    UDP = "UDP"
+    SCTP = "SCTP"
+
+
+class Reading(StrEnum):
+    match = "match"
+    ignore = "ignore"
+
+
+class MatrixFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    dot = "dot"
+    mermaid = "mermaid"
+
+
+RENDERERS: dict[MatrixFormat, Callable[[Analysis], str]] = {
+    MatrixFormat.json: render_matrix_json,
+    MatrixFormat.csv: render_matrix_csv,
+    MatrixFormat.md: render_matrix_md,
+    MatrixFormat.dot: render_matrix_dot,
+    MatrixFormat.mermaid: render_matrix_mermaid,
+}
+
+ReadingOpt = Annotated[
+    Reading,
+    typer.Option(
+        "--ipblock-pods",
+        help="Whether ipBlocks match in-cluster pod IPs: match (Calico, Antrea) or ignore "
+        "(Cilium).",
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze", help=ANALYZE_HELP)(analyze_command)
+    app.command("explain", help=EXPLAIN_HELP)(explain_command)
+
+
+def parse_port(text: str) -> int | str:
+    """A port number (1..65535) or a port name; raises ValueError otherwise."""
+    if text.isdigit():
+        number = int(text)
+        if not 1 <= number <= 65535:
+            raise ValueError(f"port {number} is outside 1..65535")
+        return number
+    if not text or not text.replace("-", "").isalnum():
+        raise ValueError(f"{text!r} is neither a port number nor a port name")
+    return text
+
+
+def _filter(text: str | None, flag: str) -> EndpointFilter | None:
+    if text is None:
+        return None
+    try:
+        return parse_filter(text)
+    except FilterError as exc:
+        fail(f"{flag}: {exc}", EXIT_USAGE)
+
+
+def analyze_command(
+    paths: Paths,
+    port: Annotated[
+        str | None,
+        typer.Option("--port", "-p", help="A port number or name (default: all served)."),
+    ] = None,
+    protocol: Annotated[
+        ProtocolChoice | None,
+        typer.Option("--protocol", help="TCP (default with --port), UDP, SCTP."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--from", help="Sources: label selector (kubectl -l) or ns/name.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--to", help="Destinations: label selector or ns/name.")
+    ] = None,
+    reading: ReadingOpt = Reading.match,
+    output: Annotated[MatrixFormat, typer.Option("--format", "-f")] = MatrixFormat.text,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
+    validate_mode: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    sources, targets = _filter(source, "--from"), _filter(target, "--to")
+    queries: tuple[Query, ...]
+    inputs = load_or_exit(paths, input_options(namespace, max_bytes, validate_mode), verbose)
+    chosen: Protocol | None = protocol.value if protocol else None
+    if port is not None:
+        try:
+            queries = ((parse_port(port), chosen or "TCP"),)
+        except ValueError as exc:
+            fail(f"--port: {exc}", EXIT_USAGE)
+    else:
+        queries = served_queries(inputs.cluster, chosen)
+    engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
+    analysis = analyze(engine, queries, sources, targets)
+    if output is MatrixFormat.text:
+        render_matrix_text(analysis, out)
+    else:
+        out.file.write(RENDERERS[output](analysis))
+
+
+def _node(engine: Engine, ident: str) -> Node:
+    found = engine.find(ident)
+    if found is None:
+        names = [e.id for e in engine.endpoints] + [x.id for x in engine.externals]
+        close = difflib.get_close_matches(ident, names, n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        fail(f"unknown endpoint {ident!r}{hint}", EXIT_FINDINGS)
+    return found
+
+
+def _port_protocol(text: str) -> tuple[int | str, Protocol]:
+    port_text, _, protocol_text = text.partition("/")
+    protocol = next((p for p in PROTOCOLS if p == (protocol_text.upper() or "TCP")), None)
+    if protocol is None:
+        fail(f"unknown protocol {protocol_text!r} (TCP, UDP or SCTP)", EXIT_USAGE)
+    try:
+        return parse_port(port_text), protocol
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def explain_command(
+    arguments: Annotated[
+        list[str],
+        typer.Argument(help="PATH... SRC DST PORT[/PROTO]", metavar="PATH... SRC DST PORT"),
+    ],
+    reading: ReadingOpt = Reading.match,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
+    validate_mode: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    if len(arguments) < 4:
+        fail("expected PATH... SRC DST PORT[/PROTO]", EXIT_USAGE)
+    *paths, src_text, dst_text, port_text = arguments
+    port, protocol = _port_protocol(port_text)
+    inputs = load_or_exit(paths, input_options(namespace, max_bytes, validate_mode), verbose)
+    engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
+    src, dst = _node(engine, src_text), _node(engine, dst_text)
+    verdict = engine.verdict(src, dst, port, protocol)
+    out.file.write(render_explain_text(verdict, suggest_fix(engine, verdict), reading.value))

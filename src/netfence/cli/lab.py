@@ -1,0 +1,355 @@
+"""``netfence lab``: prove a policy set on a real Linux data plane (namespaces + nftables)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from netfence.cli.common import (
+    EXIT_ENVIRONMENT,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    MaxBytesOpt,
+    NamespaceOpt,
+    OutputFormat,
+    ValidateMode,
+    ValidateOpt,
+    VerboseOpt,
+    err,
+    fail,
+    input_options,
+    load_or_exit,
+    out,
+    print_problems,
+)
+from netfence.lab import netns, state
+from netfence.lab.compare import Comparison, compare, verify_queries
+from netfence.lab.results import runs_json
+from netfence.lab.runs import LabOptions, ProbeRun, lab_engine, probe_cluster
+from netfence.model import PROTOCOLS, Cluster, Protocol
+from netfence.problems import InputError
+
+MAX_DIFFERENCES_SHOWN = 40
+
+lab_app = typer.Typer(
+    help="Prove a policy set on a real Linux data plane: namespaces, nftables, real probes.",
+    no_args_is_help=True,
+)
+
+
+class ProtocolChoice(StrEnum):
+    TCP = "TCP"
+    UDP = "UDP"
+    SCTP = "SCTP"
+
+
+class Reading(StrEnum):
+    match = "match"
+    ignore = "ignore"
+
+
+OptionalPaths = Annotated[
+    list[str] | None,
+    typer.Argument(help="Manifest files or folders (searched recursively); '-' reads stdin."),
+]
+BlueprintOpt = Annotated[
+    str | None,
+    typer.Option("--blueprint", help="Build the lab from a blueprint file instead of manifests."),
+]
+ReadingOpt = Annotated[
+    Reading,
+    typer.Option("--ipblock-pods", help="Whether ipBlocks match in-cluster pod IPs."),
+]
+TimeoutOpt = Annotated[
+    float, typer.Option("--timeout", min=0.05, help="Seconds a probe waits for an answer.")
+]
+ExternalsOpt = Annotated[
+    bool, typer.Option("--externals/--no-externals", help="Also probe external IP ranges.")
+]
+
+
+def _require_environment() -> None:
+    missing = netns.missing_requirements()
+    if missing:
+        fail(f"the lab needs {', '.join(missing)} (missing here)", EXIT_ENVIRONMENT)
+
+
+def _protocol(choice: ProtocolChoice) -> Protocol:
+    return next(p for p in PROTOCOLS if p == choice.value)
+
+
+def _port(text: str) -> int | str:
+    if text.isdigit():
+        number = int(text)
+        if not 1 <= number <= 65535:
+            fail(f"port {text} is outside 1-65535", EXIT_USAGE)
+        return number
+    return text
+
+
+def _cluster(
+    paths: Sequence[str] | None,
+    blueprint: str | None,
+    namespace: str,
+    max_bytes: int,
+    validate: ValidateMode,
+    verbose: bool,
+) -> Cluster:
+    if paths and blueprint:
+        fail("give manifest paths or --blueprint, not both", EXIT_USAGE)
+    if paths:
+        return load_or_exit(paths, input_options(namespace, max_bytes, validate), verbose).cluster
+    from netfence.lab.sources import blueprint_cluster
+
+    try:
+        return blueprint_cluster(blueprint)
+    except InputError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_FINDINGS) from None
+
+
+def _cell(allowed: bool | None) -> str:
+    return {True: "ok", False: "-", None: "?"}[allowed]
+
+
+def _print_run(run: ProbeRun) -> None:
+    ids = [n.ident for n in run.topology.nodes if not n.is_external]
+    cells = {(m.src, m.dst): m.allowed for m in run.measurements}
+    table = Table(title=f"lab {run.topology.lab_id}: {run.port}/{run.protocol} (measured)")
+    table.add_column("from \\ to")
+    for index in range(len(ids)):
+        table.add_column(str(index), justify="center")
+    for index, src in enumerate(ids):
+        table.add_row(f"{index} {src}", *(_cell(cells.get((src, dst))) for dst in ids))
+    out.print(table)
+    untested = sum(1 for m in run.measurements if m.allowed is None)
+    allowed = sum(1 for m in run.measurements if m.allowed)
+    out.print(
+        f"{len(run.measurements)} probes: {allowed} allowed, "
+        f"{len(run.measurements) - allowed - untested} blocked, {untested} could not test"
+    )
+
+
+@lab_app.command("probe")
+def probe_command(
+    paths: OptionalPaths = None,
+    blueprint: BlueprintOpt = None,
+    port: Annotated[str, typer.Option("--port", "-p", help="Port number or name.")] = "80",
+    protocol: Annotated[
+        ProtocolChoice, typer.Option("--protocol", case_sensitive=False)
+    ] = ProtocolChoice.TCP,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-o")] = OutputFormat.text,
+    ipblock_pods: ReadingOpt = Reading.match,
+    timeout: TimeoutOpt = 1.0,
+    externals: ExternalsOpt = True,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    validate: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Build a lab, probe every ordered pair on one port, tear it down; print the matrix."""
+    query = (_port(port), _protocol(protocol))
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    _require_environment()
+    options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
+    runs = probe_cluster(cluster, [query], options)
+    if output_format == OutputFormat.json:
+        out.print(json.dumps(runs_json(runs), indent=2), markup=False)
+    else:
+        _print_run(runs[0])
+
+
+def _print_comparisons(comparisons: Sequence[Comparison]) -> None:
+    table = Table(title="engine (predicted) vs lab (measured)")
+    for column in ("port", "cells", "agree", "differ", "could not test"):
+        table.add_column(column, justify="right")
+    for c in comparisons:
+        table.add_row(
+            f"{c.port}/{c.protocol}",
+            str(c.cells),
+            str(c.agreed),
+            str(len(c.differences)),
+            str(len(c.untested)),
+        )
+    out.print(table)
+    differences = [(c, d) for c in comparisons for d in c.differences]
+    for c, d in differences[:MAX_DIFFERENCES_SHOWN]:
+        out.print(
+            f"DIFF {c.port}/{c.protocol}: {d.src} -> {d.dst}: engine "
+            f"{'allows' if d.predicted else 'blocks'}, lab "
+            f"{'allowed' if d.measured else 'blocked'}",
+            markup=False,
+        )
+    if len(differences) > MAX_DIFFERENCES_SHOWN:
+        out.print(f"... and {len(differences) - MAX_DIFFERENCES_SHOWN} more differences")
+
+
+@lab_app.command("verify")
+def verify_command(
+    paths: OptionalPaths = None,
+    blueprint: BlueprintOpt = None,
+    port: Annotated[
+        str | None, typer.Option("--port", "-p", help="Only this port (default: every port).")
+    ] = None,
+    protocol: Annotated[
+        ProtocolChoice, typer.Option("--protocol", case_sensitive=False)
+    ] = ProtocolChoice.TCP,
+    ipblock_pods: ReadingOpt = Reading.match,
+    timeout: TimeoutOpt = 1.0,
+    externals: ExternalsOpt = True,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    validate: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Compare the lab with the engine cell by cell; exit 1 on any difference."""
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    _require_environment()
+    queries = [(_port(port), _protocol(protocol))] if port is not None else verify_queries(cluster)
+    options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
+    runs = probe_cluster(cluster, queries, options)
+    engine = lab_engine(runs[0].cluster, options)
+    comparisons = [compare(engine, run) for run in runs]
+    _print_comparisons(comparisons)
+    differing = sum(len(c.differences) for c in comparisons)
+    if differing:
+        fail(f"{differing} cell(s) differ between engine and lab", EXIT_FINDINGS)
+    out.print(f"no difference: {sum(c.agreed for c in comparisons)} cells agree")
+
+
+@lab_app.command("up")
+def up_command(
+    paths: OptionalPaths = None,
+    blueprint: BlueprintOpt = None,
+    ipblock_pods: ReadingOpt = Reading.match,
+    externals: ExternalsOpt = True,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    validate: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Build a lab and leave it running (DNS, servers); print its id."""
+    from netfence.lab.up import bring_up
+
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    _require_environment()
+    lab = bring_up(cluster, LabOptions(ipblock_pods=ipblock_pods.value, externals=externals))
+    table = Table(title=f"lab {lab.lab_id}")
+    for column in ("endpoint", "namespace (netns)", "addresses"):
+        table.add_column(column)
+    for node in lab.topology.nodes:
+        addresses = " ".join(str(ip) for ip in node.addresses)
+        table.add_row(node.ident, node.namespace, addresses)
+    err.print(table)
+    err.print(
+        f"try: ip netns exec {lab.topology.nodes[0].namespace} wget -qO- "
+        f"http://NAME.NAMESPACE.svc.cluster.local:PORT/health ; "
+        f"remove with: netfence lab down {lab.lab_id}",
+        markup=False,
+    )
+    out.print(lab.lab_id, markup=False)
+
+
+@lab_app.command("guide")
+def guide_command(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="The guide's literal manifests (default: the copy netfence ships)."),
+    ] = None,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    validate: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run the guide's step 8 literally (wget from a test-pod) on a real data plane."""
+    from netfence.lab.guide import guide_scenarios, run_scenario
+    from netfence.lab.sources import GUIDE_LITERAL
+
+    guide = _cluster(paths or [str(GUIDE_LITERAL)], None, namespace, max_bytes, validate, verbose)
+    _require_environment()
+    failed = 0
+    try:
+        scenarios = guide_scenarios(guide)
+    except LookupError as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    for scenario in scenarios:
+        out.print(f"\n[bold]{scenario.title}[/bold]")
+        for result in run_scenario(scenario):
+            step = result.step
+            mark = "PASS" if result.passed else "FAIL"
+            failed += not result.passed
+            out.print(f"  {step.source}$ {' '.join(step.command)}", markup=False)
+            detail = f": {result.output.splitlines()[0]}" if result.output else ""
+            out.print(
+                f"    {mark} {result.outcome} after {result.seconds:.1f} s "
+                f"(expected {step.expect}: {step.why}){detail}",
+                markup=False,
+            )
+    if failed:
+        fail(f"{failed} step(s) did not behave as the guide says", EXIT_FINDINGS)
+
+
+@lab_app.command("rules")
+def rules_command(
+    endpoint: Annotated[str, typer.Argument(help="The endpoint, as namespace/name.")],
+    paths: OptionalPaths = None,
+    blueprint: BlueprintOpt = None,
+    ipblock_pods: ReadingOpt = Reading.match,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    validate: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Print the nftables ruleset the lab loads into an endpoint's namespace."""
+    from netfence.lab.addresses import with_lab_addresses
+    from netfence.lab.nft import compile_ruleset
+
+    cluster = with_lab_addresses(
+        _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    )
+    found = cluster.endpoint(endpoint)
+    if found is None:
+        known = ", ".join(e.id for e in cluster.endpoints[:10])
+        fail(f"no endpoint {endpoint!r} (known: {known})", EXIT_USAGE)
+    ruleset = compile_ruleset(cluster, found, ipblock_pods.value)
+    out.print(ruleset or f"# {endpoint} is not isolated: no ruleset", markup=False)
+
+
+@lab_app.command("ls")
+def ls_command() -> None:
+    """List labs on this machine."""
+    _require_environment()
+    ids = state.lab_ids()
+    if not ids:
+        out.print("no lab")
+    for lab_id in ids:
+        found = state.load(lab_id)
+        purpose = found.purpose if found else "(no state file)"
+        count = len(found.nodes) if found else 0
+        out.print(f"{lab_id}  {purpose}  {count} endpoints", markup=False)
+
+
+@lab_app.command("down")
+def down_command(
+    lab_id: Annotated[str | None, typer.Argument(help="The lab to remove.")] = None,
+    all_labs: Annotated[bool, typer.Option("--all", help="Remove every netfence lab.")] = False,
+) -> None:
+    """Remove a lab (or every lab): its processes, namespaces and state."""
+    if (lab_id is None) == (not all_labs):
+        fail("give a lab id or --all", EXIT_USAGE)
+    _require_environment()
+    ids = state.lab_ids() if all_labs else [lab_id or ""]
+    if lab_id is not None and lab_id not in state.lab_ids():
+        fail(f"no lab {lab_id!r}", EXIT_FINDINGS)
+    for each in ids:
+        removed = state.remove(each)
+        out.print(f"removed lab {each} ({len(removed)} namespaces)", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(lab_app, name="lab")

@@ -1,0 +1,207 @@
+"""``netfence lint``: the guide's common failures and AI-specific risks, for people and CI."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from netfence.blueprint import load_blueprint
+from netfence.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    MaxBytesOpt,
+    NamespaceOpt,
+    Paths,
+    ValidateMode,
+    ValidateOpt,
+    VerboseOpt,
+    err,
+    fail,
+    input_options,
+    out,
+    print_notes,
+    print_problems,
+)
+from netfence.inputs import read_inputs
+from netfence.lint.api import removed_api
+from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
+from netfence.lint.config import (
+    LintConfig,
+    UnknownRuleError,
+    find_config,
+    load_config,
+    switch_rules,
+)
+from netfence.lint.finding import SEVERITY_RANK
+from netfence.lint.options import ALL_RULES, LintOptions
+from netfence.lint.roles import merge_roles, roles_from_file
+from netfence.lint.run import LintReport, lint_inputs
+from netfence.load import Limits
+from netfence.model import IPAddress, IPNetwork
+from netfence.problems import InputError
+from netfence.report.lint_json import render_lint_json
+from netfence.report.lint_text import render_lint_text
+from netfence.report.sarif import render_sarif
+
+HELP = """Find broken DNS, one-sided flows, selectors that match nothing and AI-specific risks
+(model weights that can leave, metadata access, open inference) before anything is applied.
+
+Exit 1 when a finding reaches --fail-on (default: error), 0 otherwise. Settings can live in
+.netfence.yaml (see docs/rules.md); options on the command line win.
+
+Examples:
+
+  netfence lint manifests/
+
+  netfence lint policies/ --blueprint blueprint.yaml --fail-on warning
+
+  netfence lint k8s/ --format sarif > netfence.sarif
+"""
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class IPBlockPods(StrEnum):
+    match = "match"
+    ignore = "ignore"
+
+
+RuleIds = Annotated[list[str], typer.Option(help="Rule id (repeatable; 'all' for every rule).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lint", help=HELP)(lint)
+
+
+def _ips(texts: list[str]) -> tuple[IPAddress, ...]:
+    try:
+        return tuple(ipaddress.ip_address(t) for t in texts)
+    except ValueError as exc:
+        fail(f"--dns-ip: {exc}", EXIT_USAGE)
+
+
+def _networks(option: str, texts: list[str]) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(t) for t in texts)
+    except ValueError as exc:
+        fail(f"{option}: {exc}", EXIT_USAGE)
+
+
+def _settings(
+    config_path: str | None, roles_path: str | None, blueprint_path: str | None
+) -> tuple[LintConfig, dict[str, str], BlueprintFacts | None]:
+    """The config file, roles file and blueprint; a bad one ends the command (exit 1)."""
+    try:
+        found = find_config(config_path, os.getcwd())
+        config = load_config(found) if found else LintConfig()
+        facts = None
+        if blueprint_path is not None:
+            facts = blueprint_facts(load_blueprint(blueprint_path), blueprint_path)
+        roles = merge_roles(
+            facts.roles if facts else {}, roles_from_file(roles_path) if roles_path else {}
+        )
+    except InputError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    return config, roles, facts
+
+
+def _reaches(report: LintReport, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.findings)
+
+
+def lint(
+    paths: Paths,
+    output: Annotated[
+        LintFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = LintFormat.text,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Exit 1 when a finding is this severe (default error).")
+    ] = None,
+    disable: RuleIds = [],  # noqa: B006 - typer reads the default, never mutates it
+    enable: RuleIds = [],  # noqa: B006
+    config: Annotated[
+        str | None, typer.Option(help="Config file (default ./.netfence.yaml).")
+    ] = None,
+    roles: Annotated[
+        str | None, typer.Option(help="YAML mapping: namespace or ns/name -> role.")
+    ] = None,
+    blueprint: Annotated[
+        str | None, typer.Option(help="Blueprint: roles, DNS, CIDRs, stand-in workloads.")
+    ] = None,
+    dns_ip: Annotated[list[str], typer.Option(help="NodeLocal DNSCache address.")] = [],  # noqa: B006
+    pod_cidr: Annotated[list[str], typer.Option(help="Pod CIDR (default 10.244.0.0/16).")] = [],  # noqa: B006
+    service_cidr: Annotated[
+        list[str], typer.Option(help="Service CIDR (default 10.96.0.0/12).")
+    ] = [],  # noqa: B006
+    ipblock_pods: Annotated[
+        IPBlockPods | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
+    ] = None,
+    hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
+    validate_mode: ValidateOpt = ValidateMode.strict,
+    verbose: VerboseOpt = False,
+) -> None:
+    settings, file_roles, facts = _settings(config, roles, blueprint)
+    try:
+        rules = switch_rules(
+            switch_rules(ALL_RULES, settings.disable, settings.enable), disable, enable
+        )
+    except UnknownRuleError as exc:
+        fail(str(exc), EXIT_USAGE)
+    reading = ipblock_pods.value if ipblock_pods else settings.ipblock_pods
+    options = LintOptions(
+        rules=rules,
+        dns_ips=_ips(dns_ip) or settings.dns_ip or (facts.dns_ips if facts else ()),
+        pod_cidrs=_networks("--pod-cidr", pod_cidr)
+        or settings.pod_cidr
+        or (facts.pod_cidrs if facts else ()),
+        service_cidrs=_networks("--service-cidr", service_cidr)
+        or settings.service_cidr
+        or (facts.service_cidrs if facts else ()),
+        ipblock_pods="ignore" if reading == "ignore" else "match",
+        dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
+    )
+    inputs = read_inputs(
+        paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
+    )
+    print_notes(inputs.notes, verbose)
+    print_problems(inputs.warnings)
+    blocking = [p for p in inputs.errors if not removed_api(p)]
+    if blocking:
+        print_problems(blocking)
+        raise typer.Exit(EXIT_FINDINGS)
+    report = lint_inputs(
+        inputs, roles=file_roles, options=options, stand_ins=facts.stand_ins if facts else ()
+    )
+    if output is LintFormat.json:
+        sys.stdout.write(render_lint_json(report))
+    elif output is LintFormat.sarif:
+        sys.stdout.write(render_sarif(report, os.getcwd()))
+    else:
+        render_lint_text(report, out, hints)
+    threshold = fail_on.value if fail_on else settings.fail_on or "error"
+    if output is not LintFormat.text:
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False)
+    raise typer.Exit(EXIT_FINDINGS if _reaches(report, threshold) else EXIT_OK)

@@ -1,0 +1,221 @@
+"""``netfence plan``, ``generate`` and ``init``: blueprint -> proven NetworkPolicies."""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from netfence.blueprint.builtins import DEFAULT_TEMPLATE, builtin, template_text
+from netfence.blueprint.generate import generate
+from netfence.blueprint.intents import expected_flows
+from netfence.blueprint.loading import load_blueprint
+from netfence.blueprint.output import OutputError, write_file, write_folder
+from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan
+from netfence.blueprint.schema import Blueprint
+from netfence.blueprint.summary import cell_rows, flow_rows, node_names, plan_json
+from netfence.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    OutputFormat,
+    ValidateMode,
+    err,
+    fail,
+    input_options,
+    load_or_exit,
+    out,
+    print_problems,
+)
+from netfence.load import Limits
+from netfence.problems import InputError
+
+STREAM = "-"
+
+
+class Template(StrEnum):
+    ai_mesh = "ai-mesh"
+    guide = "guide"
+
+
+BlueprintArg = Annotated[
+    str | None,
+    typer.Argument(help="Blueprint file (default: the built-in ai-mesh template)."),
+]
+TemplateOpt = Annotated[
+    Template | None,
+    typer.Option("--template", "-t", help="Use a built-in blueprint instead of a file."),
+]
+OutputDirOpt = Annotated[
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Folder for the manifests (replaced as a whole), or '-' for one YAML stream.",
+    ),
+]
+
+PLAN_HELP = f"""Write zero-trust NetworkPolicies for an AI stack and prove them.
+
+Generates namespace labels and policies from the blueprint, validates them as the API server
+would, analyses them on stand-in pods for the blueprint's workloads (or on your manifests with
+--cluster-manifests), and proves that exactly the intended flows plus DNS are allowed: every
+other pair, port and protocol is denied, under both readings of ipBlocks on pod addresses.
+Writes the manifests (to ./{DEFAULT_OUTPUT}/ by default) only when the proof holds.
+
+Exit 0 when the proof holds, 1 with the offending connections otherwise.
+
+Examples:
+
+  netfence plan
+
+  netfence plan blueprint.yaml -o policies/ && kubectl apply -k policies/
+
+  netfence plan --cluster-manifests guide/ -o - | kubectl apply -f -
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan", help=PLAN_HELP)(plan)
+    app.command("generate", help="Write the manifests of a blueprint, without the proof.")(
+        generate_command
+    )
+    app.command("init", help="Write an editable copy of a built-in blueprint.")(init)
+
+
+def _blueprint(path: str | None, template: Template | None) -> tuple[Blueprint, str]:
+    """The blueprint to use and how to name it."""
+    if path is not None and template is not None:
+        fail("give a BLUEPRINT file or --template, not both", EXIT_USAGE)
+    try:
+        if path is not None:
+            return load_blueprint(path), path
+        name = (template or Template(DEFAULT_TEMPLATE)).value
+        return builtin(name), f"built-in template {name}"
+    except InputError as error:
+        print_problems(error.problems)
+        raise typer.Exit(EXIT_FINDINGS) from None
+
+
+def _write(files: dict[str, str], stream: str, output: str) -> None:
+    try:
+        if output == STREAM:
+            out.file.write(stream)
+        else:
+            write_folder(files, output)
+    except OutputError as error:
+        fail(str(error), EXIT_USAGE)
+
+
+def plan(
+    blueprint: BlueprintArg = None,
+    template: TemplateOpt = None,
+    output: OutputDirOpt = DEFAULT_OUTPUT,
+    cluster_manifests: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cluster-manifests",
+            help="Prove on these Namespaces and Pods/workloads instead of stand-ins.",
+        ),
+    ] = None,
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+) -> None:
+    if output == STREAM and output_format is OutputFormat.json:
+        fail("--format json and -o - both write to stdout: choose one", EXIT_USAGE)
+    bp, origin = _blueprint(blueprint, template)
+    existing = None
+    if cluster_manifests:
+        options = input_options("default", Limits().max_bytes, ValidateMode.strict)
+        existing = load_or_exit(cluster_manifests, options).cluster
+    result = make_plan(bp, existing, output if output != STREAM else "<stream>")
+    if output_format is OutputFormat.json:
+        out.print_json(json.dumps(plan_json(result, output if result.holds else None)))
+    else:
+        _report(result, origin, err if output == STREAM else out)
+    if not result.holds:
+        raise typer.Exit(EXIT_FINDINGS)
+    _write(result.generated.files(), result.generated.stream(), output)
+    if output_format is OutputFormat.text and output != STREAM:
+        folder = os.path.normpath(output)
+        out.print(
+            f"Wrote {len(result.generated.files())} files to {folder}/ "
+            f"(apply with: kubectl apply -k {folder}/)"
+        )
+
+
+def _report(result: Plan, origin: str, console: Console) -> None:
+    """The intended flows, then the proof table and its verdict."""
+    console.print(f"Blueprint {result.blueprint.metadata.name!r} ({origin})", markup=False)
+    flows = Table(
+        "flow", "from", "to", "ports", "why", title="Intended flows", title_justify="left"
+    )
+    for flow in flow_rows(expected_flows(result.blueprint)):
+        flows.add_row(flow.id, flow.source, flow.target, flow.ports, flow.description)
+    console.print(flows)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
+    if result.problems:
+        console.print("The generated manifests are not valid (a netfence bug, please report):")
+        print_problems(result.problems)
+        return
+    proof = result.proof
+    assert proof is not None
+    where = "stand-in pods for the workloads" if result.synthesized else "the given manifests"
+    console.print(
+        f"\nProof on {where}: {proof.endpoints} endpoints, {len(proof.externals)} outside "
+        f"ranges, {proof.pairs} ordered pairs, every port of TCP, UDP and SCTP, "
+        "ipBlocks read both ways (matching pod IPs or not).",
+        markup=False,
+    )
+    table = Table("from", "to", "allowed", "intended", "verdict", title_justify="left")
+    rows = cell_rows(proof.cells, node_names(result, proof.externals))
+    for row in rows:
+        style = None if row.holds else "bold red"
+        table.add_row(row.source, row.target, row.allowed, row.intended, row.verdict, style=style)
+    console.print(table)
+    denied = proof.pairs - len({(c.source, c.target) for c in proof.cells})
+    console.print(f"Every other pair ({denied}): denied, as intended.")
+    if proof.holds:
+        console.print("Proof holds: the policies allow exactly the blueprint's flows plus DNS.")
+    else:
+        console.print(
+            f"Proof FAILS: {len(proof.offending)} connections differ from the blueprint "
+            "(rows in red); nothing was written.",
+            style="bold red",
+        )
+
+
+def generate_command(
+    blueprint: BlueprintArg = None,
+    template: TemplateOpt = None,
+    output: OutputDirOpt = DEFAULT_OUTPUT,
+) -> None:
+    bp, _ = _blueprint(blueprint, template)
+    generated = generate(bp)
+    _write(generated.files(), generated.stream(), output)
+    if output != STREAM:
+        out.print(f"Wrote {len(generated.files())} files to {os.path.normpath(output)}/")
+
+
+def init(
+    template: Annotated[
+        Template, typer.Option("--template", "-t", help="The built-in blueprint to copy.")
+    ] = Template.ai_mesh,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write, or '-' for stdout.")
+    ] = "blueprint.yaml",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    text = template_text(template.value)
+    if output == STREAM:
+        out.file.write(text)
+        return
+    try:
+        write_file(text, output, force)
+    except OutputError as error:
+        fail(str(error), EXIT_USAGE)
+    out.print(f"Wrote {output}: edit it, then run: netfence plan {output}")

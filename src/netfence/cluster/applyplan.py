@@ -1,0 +1,208 @@
+"""Pure apply planning: what to create, change and prune, and in which safe order.
+
+Order: namespace labels first, then every policy that admits traffic (those admitting DNS
+first), then policies that only isolate (deny-all), then prunes (isolating ones first). So
+a run stopped at any step never leaves a namespace isolated for egress without its DNS
+allows, and never labels too late for a namespaceSelector.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from netfence.cluster.desired import MANAGED_BY, MANAGER, DesiredState
+from netfence.load import Document
+from netfence.model import NAMESPACE_NAME_LABEL, Cluster, NetworkPolicy, build_cluster
+from netfence.model.build import network_policy
+from netfence.problems import Source
+
+Action = Literal["create", "change", "unchanged", "prune"]
+DNS_PORT = 53
+
+
+@dataclass(frozen=True)
+class Step:
+    """One object netfence sends (``body``) or deletes, with what it changes."""
+
+    action: Action
+    kind: Literal["Namespace", "NetworkPolicy"]
+    namespace: str
+    name: str
+    body: Mapping[str, Any]
+    detail: str = ""
+
+    @property
+    def ident(self) -> str:
+        if self.kind == "Namespace":
+            return f"Namespace/{self.name}"
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    """Steps in the order they are sent; ``unchanged`` steps are kept for the report."""
+
+    steps: tuple[Step, ...]
+
+    @property
+    def changes(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.action != "unchanged")
+
+    def count(self, action: Action) -> int:
+        return sum(1 for s in self.steps if s.action == action)
+
+
+def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def as_document(manifest: Mapping[str, Any], origin: str, index: int = 0) -> Document:
+    """A manifest held in memory as a Document (no file positions)."""
+    return Document(Source(origin, index, 0), dict(manifest), {})
+
+
+def as_policy(manifest: Mapping[str, Any]) -> NetworkPolicy:
+    return network_policy(as_document(manifest, "plan"))
+
+
+def same_policy(desired: Mapping[str, Any], live: Mapping[str, Any]) -> bool:
+    """Same semantics (after the apiserver's defaulting) and the desired labels present."""
+    want, have = as_policy(desired), as_policy(live)
+    labels_present = set(want.labels) <= set(have.labels)
+    return labels_present and replace(want, labels=(), annotations=()) == replace(
+        have, labels=(), annotations=()
+    )
+
+
+def admits_dns(policy: NetworkPolicy) -> bool:
+    """Some egress rule admits port 53 (or every port)."""
+    for rule in policy.egress:
+        if not rule.ports:
+            return True
+        for port in rule.ports:
+            if port.port is None or port.port == DNS_PORT or port.port == "dns":
+                return True
+            if isinstance(port.port, int) and port.port <= DNS_PORT <= (port.end_port or 0):
+                return True
+    return False
+
+
+def isolates_only(policy: NetworkPolicy) -> bool:
+    """A policy that admits nothing (a deny-all)."""
+    return not policy.ingress and not policy.egress
+
+
+def policy_rank(manifest: Mapping[str, Any]) -> int:
+    """1: admits DNS, 2: admits other traffic, 3: only isolates."""
+    policy = as_policy(manifest)
+    if isolates_only(policy):
+        return 3
+    return 1 if admits_dns(policy) else 2
+
+
+def namespace_body(desired: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a Namespace netfence owns: its labels (not the one the apiserver sets)."""
+    labels = dict(_meta(desired).get("labels") or {})
+    labels.pop(NAMESPACE_NAME_LABEL, None)
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {"name": _meta(desired).get("name"), "labels": labels},
+    }
+
+
+def _namespace_step(desired: Mapping[str, Any], live: Mapping[str, Any] | None) -> Step:
+    body = namespace_body(desired)
+    name = str(body["metadata"]["name"])
+    wanted: dict[str, str] = body["metadata"]["labels"]
+    if live is None:
+        return Step("create", "Namespace", "", name, body, _labels_text(wanted))
+    have = dict(_meta(live).get("labels") or {})
+    missing = {k: v for k, v in wanted.items() if have.get(k) != v}
+    if missing:
+        return Step("change", "Namespace", "", name, body, "label " + _labels_text(missing))
+    return Step("unchanged", "Namespace", "", name, body)
+
+
+def _labels_text(labels: Mapping[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
+
+
+def _policy_step(desired: Mapping[str, Any], live: Mapping[str, Any] | None) -> Step:
+    namespace = str(_meta(desired).get("namespace") or "default")
+    name = str(_meta(desired).get("name"))
+    body = copy.deepcopy(dict(desired))
+    body.setdefault("metadata", {})["namespace"] = namespace
+    if live is None:
+        return Step("create", "NetworkPolicy", namespace, name, body)
+    if same_policy(desired, live):
+        return Step("unchanged", "NetworkPolicy", namespace, name, body)
+    return Step("change", "NetworkPolicy", namespace, name, body, "spec or labels differ")
+
+
+def _key(obj: Mapping[str, Any]) -> tuple[str, str]:
+    meta = _meta(obj)
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+def is_managed(obj: Mapping[str, Any]) -> bool:
+    return (_meta(obj).get("labels") or {}).get(MANAGED_BY) == MANAGER
+
+
+def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: bool) -> ApplyPlan:
+    """The ordered steps that bring ``live`` (snapshot manifests) to ``desired``."""
+    live_namespaces = {_key(o)[1]: o for o in live if o.get("kind") == "Namespace"}
+    live_policies = {_key(o): o for o in live if o.get("kind") == "NetworkPolicy"}
+    namespace_steps = [
+        _namespace_step(n, live_namespaces.get(str(_meta(n).get("name"))))
+        for n in desired.namespaces
+    ]
+    ranked = sorted(desired.policies, key=lambda p: (policy_rank(p), _key(p)))
+    policy_steps = [_policy_step(p, live_policies.get(_policy_key(p))) for p in ranked]
+    prune_steps: list[Step] = []
+    if prune:
+        wanted = {_policy_key(p) for p in desired.policies}
+        stale = [o for key, o in live_policies.items() if key not in wanted and is_managed(o)]
+        for obj in sorted(stale, key=lambda o: (-policy_rank(o), _key(o))):
+            namespace, name = _key(obj)
+            prune_steps.append(Step("prune", "NetworkPolicy", namespace, name, obj))
+    return ApplyPlan(tuple(namespace_steps + policy_steps + prune_steps))
+
+
+def _policy_key(policy: Mapping[str, Any]) -> tuple[str, str]:
+    namespace, name = _key(policy)
+    return namespace or "default", name
+
+
+def projected(live: Iterable[Mapping[str, Any]], plan: ApplyPlan) -> list[dict[str, Any]]:
+    """The live manifests as they will be once every step of ``plan`` is applied."""
+    replaced = {(s.namespace, s.name) for s in plan.steps if s.kind == "NetworkPolicy"}
+    labels = {s.name: s.body["metadata"]["labels"] for s in plan.steps if s.kind == "Namespace"}
+    result: list[dict[str, Any]] = []
+    for obj in live:
+        item = copy.deepcopy(dict(obj))
+        if item.get("kind") == "NetworkPolicy" and _key(item) in replaced:
+            continue
+        if item.get("kind") == "Namespace" and _key(item)[1] in labels:
+            meta = item.setdefault("metadata", {})
+            meta["labels"] = {**(meta.get("labels") or {}), **labels.pop(_key(item)[1])}
+        result.append(item)
+    result += [
+        namespace_body({"metadata": {"name": name, "labels": extra}})
+        for name, extra in labels.items()
+    ]
+    result += [
+        copy.deepcopy(dict(s.body))
+        for s in plan.steps
+        if s.kind == "NetworkPolicy" and s.action != "prune"
+    ]
+    return result
+
+
+def model_of(manifests: Sequence[Mapping[str, Any]], origin: str) -> Cluster:
+    """The model of in-memory manifests."""
+    return build_cluster(as_document(m, origin, i) for i, m in enumerate(manifests))

@@ -1,0 +1,173 @@
+"""Connecting to a cluster the way kubectl does, and one-line errors naming the server."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import urllib3
+import yaml
+from kubernetes import client, config
+from kubernetes.client.exceptions import ApiException
+from kubernetes.config.config_exception import ConfigException
+
+IN_CLUSTER_HOST = "KUBERNETES_SERVICE_HOST"
+DEFAULT_KUBECONFIG = "~/.kube/config"
+
+
+class ClusterError(Exception):
+    """A cluster problem that stops a command: one line, naming the server tried (exit 3)."""
+
+
+class ApiStatusError(ClusterError):
+    """A non-success HTTP status from the API server, with its Status fields."""
+
+    def __init__(self, message: str, status: int, reason: str, body: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+        self.body = body
+
+    @property
+    def conflicts(self) -> list[str]:
+        """``manager: .field`` for each field-manager conflict of a 409 apply."""
+        causes = self.body.get("details", {}).get("causes") or []
+        return [
+            f"{c.get('message', '')}: {c.get('field', '')}"
+            for c in causes
+            if c.get("type") == "FieldManagerConflict"
+        ]
+
+
+@dataclass(frozen=True)
+class ConnectOptions:
+    """Where to connect: kubectl's ``--kubeconfig`` and ``--context``, and a request timeout."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    timeout: float = 15.0
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+@dataclass(frozen=True)
+class Connection:
+    """An API client plus the server and context it talks to."""
+
+    api: client.ApiClient
+    server: str
+    context: str
+    timeout: float
+
+    def describe(self) -> str:
+        return f"{self.server} (context {self.context})" if self.context else self.server
+
+    def call(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Run one client operation and return the response JSON; failures raise ClusterError."""
+        try:
+            response = operation(
+                *args, _preload_content=False, _request_timeout=self.timeout, **kwargs
+            )
+            data: dict[str, Any] = json.loads(response.data or b"{}")
+            return data
+        except ApiException as exc:
+            raise self.status_error(exc) from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise ClusterError(
+                f"cannot reach the Kubernetes API server at {self.describe()}: {_reason(exc)}"
+            ) from None
+
+    def status_error(self, exc: ApiException) -> ApiStatusError:
+        try:
+            body = json.loads(exc.body or "{}")
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        status = int(exc.status or 0)
+        message = str(body.get("message") or exc.reason or "no message")
+        reason = str(body.get("reason") or exc.reason or "")
+        if status == 401:
+            text = f"the API server at {self.describe()} rejected the credentials (401 {reason})"
+        elif status == 403:
+            text = f"missing permission at {self.server}: {message}"
+        else:
+            text = f"the API server at {self.server} answered {status} {reason}: {message}"
+        return ApiStatusError(text, status, reason, body)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause for a transport failure (refused, timed out, dropped)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, urllib3.exceptions.MaxRetryError) and seen.reason is not None:
+            seen = seen.reason
+            continue
+        if isinstance(seen, ConnectionRefusedError) or "refused" in str(seen).lower():
+            return "connection refused"
+        if isinstance(seen, TimeoutError | urllib3.exceptions.TimeoutError):
+            return "timed out"
+        if isinstance(seen, urllib3.exceptions.ProtocolError):
+            return "the connection was dropped"
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
+def kubeconfig_source(options: ConnectOptions) -> str | None:
+    """The kubeconfig path list kubectl would read, or None for in-cluster config."""
+    if options.kubeconfig:
+        return options.kubeconfig
+    env = options.environ.get("KUBECONFIG", "")
+    if env.strip(os.pathsep):
+        return env
+    default = os.path.expanduser(DEFAULT_KUBECONFIG)
+    if os.path.exists(default) or not options.environ.get(IN_CLUSTER_HOST):
+        return default
+    return None
+
+
+def connect(options: ConnectOptions) -> Connection:
+    """Load kubeconfig (flag, KUBECONFIG list, ~/.kube/config) or in-cluster config."""
+    source = kubeconfig_source(options)
+    configuration = client.Configuration()
+    context = ""
+    try:
+        if source is None:
+            config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
+            context = "in-cluster"
+        else:
+            if options.kubeconfig and not os.path.exists(options.kubeconfig):
+                raise ClusterError(f"kubeconfig {options.kubeconfig} does not exist")
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=source,
+                context=options.context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+            context = options.context or _current_context(source)
+    except ConfigException as exc:
+        where = "in-cluster config" if source is None else f"kubeconfig {source}"
+        raise ClusterError(f"cannot use {where}: {_one_line(exc)}") from None
+    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise ClusterError(f"cannot read kubeconfig {source}: {_one_line(exc)}") from None
+    configuration.retries = urllib3.Retry(total=2, backoff_factor=0.2)
+    return Connection(client.ApiClient(configuration), configuration.host, context, options.timeout)
+
+
+def _current_context(source: str) -> str:
+    try:
+        _, active = config.list_kube_config_contexts(config_file=source)  # type: ignore[no-untyped-call]
+    except (ConfigException, OSError, ValueError, TypeError, AttributeError):
+        return ""
+    return str(active.get("name", "")) if isinstance(active, dict) else ""
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def check_reachable(connection: Connection) -> str:
+    """The server's version string; raises ClusterError when the server cannot be used."""
+    data = connection.call(client.VersionApi(connection.api).get_code)
+    return str(data.get("gitVersion", "unknown version"))

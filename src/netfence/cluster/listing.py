@@ -1,0 +1,92 @@
+"""Paged lists of any kind netfence reads (``limit`` + ``continue``), with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kubernetes import client
+
+from netfence.cluster.connect import Connection
+
+Progress = Callable[[str, int, int | None], None]
+"""Called after each page: kind, objects listed so far, total when the server says."""
+
+PAGE_SIZE = 500
+
+# kind -> (API class, cluster-wide list method, namespaced list method or None)
+LISTERS: dict[str, tuple[type, str, str | None]] = {
+    "Namespace": (client.CoreV1Api, "list_namespace", None),
+    "Node": (client.CoreV1Api, "list_node", None),
+    "Pod": (client.CoreV1Api, "list_pod_for_all_namespaces", "list_namespaced_pod"),
+    "Service": (client.CoreV1Api, "list_service_for_all_namespaces", "list_namespaced_service"),
+    "ConfigMap": (
+        client.CoreV1Api,
+        "list_config_map_for_all_namespaces",
+        "list_namespaced_config_map",
+    ),
+    "Deployment": (
+        client.AppsV1Api,
+        "list_deployment_for_all_namespaces",
+        "list_namespaced_deployment",
+    ),
+    "StatefulSet": (
+        client.AppsV1Api,
+        "list_stateful_set_for_all_namespaces",
+        "list_namespaced_stateful_set",
+    ),
+    "DaemonSet": (
+        client.AppsV1Api,
+        "list_daemon_set_for_all_namespaces",
+        "list_namespaced_daemon_set",
+    ),
+    "ReplicaSet": (
+        client.AppsV1Api,
+        "list_replica_set_for_all_namespaces",
+        "list_namespaced_replica_set",
+    ),
+    "Job": (client.BatchV1Api, "list_job_for_all_namespaces", "list_namespaced_job"),
+    "CronJob": (client.BatchV1Api, "list_cron_job_for_all_namespaces", "list_namespaced_cron_job"),
+    "NetworkPolicy": (
+        client.NetworkingV1Api,
+        "list_network_policy_for_all_namespaces",
+        "list_namespaced_network_policy",
+    ),
+}
+
+
+def list_all(
+    connection: Connection,
+    kind: str,
+    namespace: str | None = None,
+    *,
+    label_selector: str | None = None,
+    page_size: int = PAGE_SIZE,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Every object of ``kind`` (in ``namespace`` when given), page by page."""
+    api_class, cluster_wide, namespaced = LISTERS[kind]
+    api = api_class(connection.api)
+    args: tuple[str, ...] = ()
+    if namespace is not None and namespaced is not None:
+        method, args = getattr(api, namespaced), (namespace,)
+    else:
+        method = getattr(api, cluster_wide)
+    items: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        options: dict[str, Any] = {"limit": page_size}
+        if token:
+            options["_continue"] = token
+        if label_selector:
+            options["label_selector"] = label_selector
+        page = connection.call(method, *args, **options)
+        items.extend(page.get("items") or [])
+        meta = page.get("metadata") or {}
+        token = meta.get("continue") or None
+        remaining = meta.get("remainingItemCount")
+        if progress is not None:
+            total = len(items) + int(remaining) if remaining is not None else None
+            progress(kind, len(items), total if token else len(items))
+        if not token:
+            return items

@@ -1,0 +1,149 @@
+"""``verify``: the live policies against the expected ones, object by object and by connectivity."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from netfence.cluster.applyplan import is_managed, model_of, namespace_body, same_policy
+from netfence.cluster.desired import DesiredState
+from netfence.diff import DiffResult, compare
+
+DriftKind = Literal["missing", "extra", "differs", "labels"]
+
+
+@dataclass(frozen=True)
+class NamespaceCount:
+    """Policies per namespace: live, expected, and live ones labelled as netfence's."""
+
+    namespace: str
+    live: int
+    expected: int
+    managed: int
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One object that is not as expected."""
+
+    kind: DriftKind
+    ident: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    counts: tuple[NamespaceCount, ...]
+    drift: tuple[Drift, ...]
+    connectivity: DiffResult
+
+    @property
+    def drifted(self) -> bool:
+        return bool(self.drift or self.connectivity.changes)
+
+
+def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    meta = obj.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _key(obj: Mapping[str, Any]) -> tuple[str, str]:
+    return str(_meta(obj).get("namespace") or "default"), str(_meta(obj).get("name") or "")
+
+
+def scope(desired: DesiredState) -> set[str]:
+    """Namespaces the expected state speaks for."""
+    named = {str(_meta(n).get("name")) for n in desired.namespaces}
+    return named | {_key(p)[0] for p in desired.policies}
+
+
+def _in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
+    return _key(obj)[0] in namespaces or is_managed(obj)
+
+
+def expected_manifests(
+    desired: DesiredState, live: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Live workloads and foreign policies, with the expected policies and labels in place."""
+    namespaces = scope(desired)
+    labels = {
+        str(_meta(n).get("name")): dict(_meta(n).get("labels") or {}) for n in desired.namespaces
+    }
+    result: list[dict[str, Any]] = []
+    for obj in live:
+        item = copy.deepcopy(dict(obj))
+        if item.get("kind") == "NetworkPolicy" and _in_scope(item, namespaces):
+            continue
+        name = str(_meta(item).get("name"))
+        if item.get("kind") == "Namespace" and name in labels:
+            item["metadata"]["labels"] = {**(item["metadata"].get("labels") or {}), **labels[name]}
+            del labels[name]
+        result.append(item)
+    result += [
+        namespace_body({"metadata": {"name": n, "labels": extra}}) for n, extra in labels.items()
+    ]
+    result += [copy.deepcopy(dict(p)) for p in desired.policies]
+    return result
+
+
+def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[Drift]:
+    """Missing, extra and differing policies, and namespace labels that are not set."""
+    namespaces = scope(desired)
+    live_policies = {
+        _key(o): o for o in live if o.get("kind") == "NetworkPolicy" and _in_scope(o, namespaces)
+    }
+    wanted = {_key(p): p for p in desired.policies}
+    drift: list[Drift] = []
+    for key in sorted(wanted.keys() | live_policies.keys()):
+        ident = f"NetworkPolicy/{key[0]}/{key[1]}"
+        if key not in live_policies:
+            drift.append(Drift("missing", ident))
+        elif key not in wanted:
+            drift.append(Drift("extra", ident, "not in the expected set"))
+        elif not same_policy(wanted[key], live_policies[key]):
+            drift.append(Drift("differs", ident, "spec or labels differ"))
+    live_labels = {
+        str(_meta(o).get("name")): dict(_meta(o).get("labels") or {})
+        for o in live
+        if o.get("kind") == "Namespace"
+    }
+    for namespace in desired.namespaces:
+        name = str(_meta(namespace).get("name"))
+        have = live_labels.get(name)
+        unset = {
+            k: v
+            for k, v in (_meta(namespace).get("labels") or {}).items()
+            if (have or {}).get(k) != v
+        }
+        if have is None:
+            drift.append(Drift("missing", f"Namespace/{name}"))
+        elif unset:
+            text = ",".join(f"{k}={v}" for k, v in sorted(unset.items()))
+            drift.append(Drift("labels", f"Namespace/{name}", f"labels not set: {text}"))
+    return drift
+
+
+def counts(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[NamespaceCount]:
+    """Policies per namespace, for every namespace with live or expected policies."""
+    live_policies = [o for o in live if o.get("kind") == "NetworkPolicy"]
+    live_count = Counter(_key(o)[0] for o in live_policies)
+    managed_count = Counter(_key(o)[0] for o in live_policies if is_managed(o))
+    expected_count = Counter(_key(p)[0] for p in desired.policies)
+    names = sorted(live_count.keys() | expected_count.keys())
+    return [NamespaceCount(n, live_count[n], expected_count[n], managed_count[n]) for n in names]
+
+
+def verify(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> VerifyResult:
+    """Compare the live snapshot with the expected state."""
+    connectivity = compare(
+        model_of(live, "live"),
+        model_of(expected_manifests(desired, live), "expected"),
+        old_label="live",
+        new_label="expected",
+    )
+    return VerifyResult(
+        tuple(counts(desired, live)), tuple(object_drift(desired, live)), connectivity
+    )

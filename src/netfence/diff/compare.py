@@ -1,0 +1,137 @@
+"""Exact semantic diff of two clusters' connectivity, through the engine.
+
+Both engines get every ipBlock CIDR of both sides as ``extra_cidrs``, so their external
+partitions line up; the pieces where they still differ are intersected, so each external
+address is compared exactly once. Ports are compared as interval sets, never sampled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from netfence.diff.naming import describe
+from netfence.diff.result import Change, DiffResult
+from netfence.engine import Engine, EngineOptions, ExternalRange
+from netfence.engine.intervals import IPSet, PortSet
+from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
+
+Connections = Mapping[Protocol, PortSet]
+Node = Endpoint | ExternalRange
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One node as each side knows it (``None`` where a side lacks it)."""
+
+    id: str
+    old: Node | None
+    new: Node | None
+    cidrs: tuple[IPNetwork, ...] = ()
+
+
+def ipblock_cidrs(cluster: Cluster) -> tuple[IPNetwork, ...]:
+    """Every CIDR an ipBlock of the cluster's policies names, excepts included."""
+    found: set[IPNetwork] = set()
+    for policy in cluster.policies:
+        for rule in policy.ingress + policy.egress:
+            for peer in rule.peers:
+                if peer.ip_block is not None:
+                    found.add(peer.ip_block.cidr)
+                    found.update(peer.ip_block.excepts)
+    return tuple(sorted(found, key=lambda n: (n.version, n.network_address, n.prefixlen)))
+
+
+def external_slot(
+    ident: str, addresses: IPSet, old: ExternalRange | None, new: ExternalRange | None
+) -> Slot:
+    """A piece of the outside; named after its CIDRs unless a whole class on both sides."""
+    return Slot(ident or f"ext:{describe(addresses)}", old, new, addresses.cidrs())
+
+
+def align_externals(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ...]) -> list[Slot]:
+    """The common refinement of two external partitions."""
+    new_sets = [(x, IPSet.of(x.cidrs)) for x in new]
+    covered_by_old = IPSet()
+    pieces: list[Slot] = []
+    for xa in old:
+        old_set = IPSet.of(xa.cidrs)
+        covered_by_old = covered_by_old | old_set
+        rest = old_set
+        for xb, new_set in new_sets:
+            common = old_set & new_set
+            if not common.is_empty:
+                same = common == old_set == new_set and xa.id == xb.id
+                pieces.append(external_slot(xa.id if same else "", common, xa, xb))
+                rest = rest - new_set
+        if not rest.is_empty:
+            pieces.append(external_slot("", rest, xa, None))
+    for xb, new_set in new_sets:
+        rest = new_set - covered_by_old
+        if not rest.is_empty:
+            pieces.append(external_slot("", rest, None, xb))
+    return pieces
+
+
+def _connections(engine: Engine, src: Node | None, dst: Node | None) -> Connections:
+    if src is None or dst is None:
+        return {}
+    return engine.connections(src, dst)
+
+
+def pair_changes(src: Slot, dst: Slot, before: Connections, after: Connections) -> Iterator[Change]:
+    """Ports added and removed between two readings of one ordered pair, per protocol."""
+    for protocol in PROTOCOLS:
+        old_ports = before.get(protocol, PortSet())
+        new_ports = after.get(protocol, PortSet())
+        added, removed = new_ports - old_ports, old_ports - new_ports
+        if not added.is_empty:
+            yield Change("added", src.id, dst.id, protocol, added, src.cidrs, dst.cidrs)
+        if not removed.is_empty:
+            yield Change("removed", src.id, dst.id, protocol, removed, src.cidrs, dst.cidrs)
+
+
+def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -> EngineOptions:
+    """Engine options whose external partition is refined by both sides' ipBlocks."""
+    base = options or EngineOptions()
+    cidrs = dict.fromkeys(base.extra_cidrs + ipblock_cidrs(old) + ipblock_cidrs(new))
+    return replace(base, extra_cidrs=tuple(cidrs))
+
+
+def compare(
+    old: Cluster,
+    new: Cluster,
+    *,
+    old_label: str = "old",
+    new_label: str = "new",
+    options: EngineOptions | None = None,
+) -> DiffResult:
+    """Connections the new cluster allows that the old does not (added), and the reverse."""
+    engine_options = aligned_options(old, new, options)
+    before, after = Engine(old, engine_options), Engine(new, engine_options)
+    old_ends = {e.id: e for e in before.endpoints}
+    new_ends = {e.id: e for e in after.endpoints}
+    ids = sorted(old_ends.keys() | new_ends.keys())
+    endpoints = [Slot(i, old_ends.get(i), new_ends.get(i)) for i in ids]
+    externals = align_externals(before.externals, after.externals)
+    pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id]
+    pairs += [(s, d) for s in endpoints for d in externals]
+    pairs += [(s, d) for s in externals for d in endpoints]
+    changes = [
+        change
+        for src, dst in pairs
+        for change in pair_changes(
+            src,
+            dst,
+            _connections(before, src.old, dst.old),
+            _connections(after, src.new, dst.new),
+        )
+    ]
+    return DiffResult(
+        old=old_label,
+        new=new_label,
+        changes=tuple(changes),
+        endpoints_added=tuple(sorted(new_ends.keys() - old_ends.keys())),
+        endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
+        ipblock_pods=engine_options.ipblock_pods,
+    )

@@ -1,0 +1,78 @@
+"""What a semantic diff found: connections added and removed, per pair and protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from netfence.engine.intervals import PortSet
+from netfence.model import IPNetwork, Protocol
+
+ChangeKind = Literal["added", "removed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Ports of one protocol that one side allows from ``src`` to ``dst`` and the other does not.
+
+    ``src``/``dst`` are endpoint ids (``ns/name``) or external ids (``ext:...``); for an
+    external side, ``src_cidrs``/``dst_cidrs`` list exactly the addresses concerned.
+    """
+
+    kind: ChangeKind
+    src: str
+    dst: str
+    protocol: Protocol
+    ports: PortSet
+    src_cidrs: tuple[IPNetwork, ...] = ()
+    dst_cidrs: tuple[IPNetwork, ...] = ()
+
+    @property
+    def src_external(self) -> bool:
+        return self.src.startswith("ext:")
+
+    @property
+    def dst_external(self) -> bool:
+        return self.dst.startswith("ext:")
+
+    @property
+    def is_egress(self) -> bool:
+        """Traffic an in-cluster workload sends (to a workload or outside)."""
+        return not self.src_external
+
+    @property
+    def is_ingress(self) -> bool:
+        """Traffic an in-cluster workload receives (from a workload or outside)."""
+        return not self.dst_external
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The connectivity difference between an old and a new policy set."""
+
+    old: str
+    new: str
+    changes: tuple[Change, ...]
+    endpoints_added: tuple[str, ...] = ()
+    endpoints_removed: tuple[str, ...] = ()
+    ipblock_pods: str = "match"
+
+    @property
+    def added(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind == "added")
+
+    @property
+    def removed(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind == "removed")
+
+    @property
+    def new_egress(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.added if c.is_egress)
+
+    @property
+    def new_ingress(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.added if c.is_ingress)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes

@@ -1,0 +1,109 @@
+"""An analysis: the matrices for a set of port queries, restricted to chosen endpoints.
+
+Renderers in ``netfence.report`` only arrange this object; they never compute verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netfence.engine.core import Engine
+from netfence.engine.external import ExternalRange
+from netfence.engine.filters import EndpointFilter
+from netfence.engine.peers import IPBlockReading
+from netfence.model import Cluster, Endpoint, Protocol
+
+Query = tuple[int | str, Protocol]
+
+
+@dataclass(frozen=True, eq=False)
+class QueryResult:
+    """One port/protocol: ``allowed[i, j]`` for sources[i] -> targets[j] (nodes of the analysis)."""
+
+    port: int | str
+    protocol: Protocol
+    allowed: np.ndarray
+    reading_decided: np.ndarray
+
+    @property
+    def label(self) -> str:
+        return f"{self.port}/{self.protocol}"
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Who can reach whom: endpoints that pass the filters, externals, one result per query.
+
+    ``sources`` and ``targets`` are the in-cluster endpoints on each axis; matrices have
+    ``sources + externals`` rows and ``targets + externals`` columns.
+    """
+
+    sources: tuple[Endpoint, ...]
+    targets: tuple[Endpoint, ...]
+    externals: tuple[ExternalRange, ...]
+    queries: tuple[QueryResult, ...]
+    reading: IPBlockReading
+
+    @property
+    def endpoints(self) -> tuple[Endpoint, ...]:
+        """Endpoints on either axis: sources, then targets that are not sources."""
+        return tuple({e.id: e for e in (*self.sources, *self.targets)}.values())
+
+    @property
+    def row_ids(self) -> list[str]:
+        """Ids of the matrix rows: sources, then external ranges."""
+        return [e.id for e in self.sources] + [x.id for x in self.externals]
+
+    @property
+    def column_ids(self) -> list[str]:
+        """Ids of the matrix columns: targets, then external ranges."""
+        return [e.id for e in self.targets] + [x.id for x in self.externals]
+
+    @property
+    def reading_mattered(self) -> bool:
+        return any(q.reading_decided.any() for q in self.queries)
+
+
+def served_queries(cluster: Cluster, protocol: Protocol | None = None) -> tuple[Query, ...]:
+    """Every port/protocol some endpoint serves, ordered by protocol then number."""
+    served = {
+        (p.port, p.protocol)
+        for e in cluster.endpoints
+        for p in e.ports
+        if protocol is None or p.protocol == protocol
+    }
+    order = {"TCP": 0, "UDP": 1, "SCTP": 2}
+    return tuple(sorted(served, key=lambda q: (order[q[1]], q[0])))
+
+
+def analyze(
+    engine: Engine,
+    queries: Sequence[Query],
+    sources: EndpointFilter | None = None,
+    targets: EndpointFilter | None = None,
+) -> Analysis:
+    """The matrices of ``queries``, restricted to endpoints passing the filters."""
+    count = len(engine.endpoints)
+    rows = [i for i, e in enumerate(engine.endpoints) if sources is None or sources(e)]
+    columns = [i for i, e in enumerate(engine.endpoints) if targets is None or targets(e)]
+    externals = list(range(count, count + len(engine.externals)))
+    pick = np.ix_(rows + externals, columns + externals)
+    results = tuple(
+        QueryResult(
+            port,
+            protocol,
+            engine.matrix(port, protocol).allowed[pick],
+            engine.reading_decided(port, protocol)[pick],
+        )
+        for port, protocol in queries
+    )
+    return Analysis(
+        sources=tuple(engine.endpoints[i] for i in rows),
+        targets=tuple(engine.endpoints[i] for i in columns),
+        externals=engine.externals,
+        queries=results,
+        reading=engine.options.ipblock_pods,
+    )

@@ -1,0 +1,104 @@
+"""The Engine: one object every command asks about connectivity."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from netfence.engine.external import ExternalRange, partition
+from netfence.engine.intervals import PortSet
+from netfence.engine.matrix import Matrix, MatrixEngine
+from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.reference import Reference, other_reading
+from netfence.engine.selection import isolating
+from netfence.engine.verdict import Verdict
+from netfence.model import Cluster, Direction, Endpoint, IPNetwork, NetworkPolicy, Protocol
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to read the implementation-defined corners, and extra CIDRs to split externals by."""
+
+    ipblock_pods: IPBlockReading = "match"
+    extra_cidrs: tuple[IPNetwork, ...] = ()
+
+
+class Engine:
+    """Connectivity of a cluster: verdicts with reasons, matrices, exact port sets."""
+
+    def __init__(self, cluster: Cluster, options: EngineOptions | None = None) -> None:
+        self.cluster = cluster
+        self.options = options or EngineOptions()
+        self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
+        blocks = [
+            peer.ip_block
+            for policy in cluster.policies
+            for rule in (*policy.ingress, *policy.egress)
+            for peer in rule.peers
+            if peer.ip_block is not None
+        ]
+        self.externals: tuple[ExternalRange, ...] = partition(
+            blocks, self.options.extra_cidrs, (ip for e in self.endpoints for ip in e.ips)
+        )
+        nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
+        self._by_id = {node.id: node for node in nodes}
+        self._reference = Reference(cluster, self.options.ipblock_pods)
+
+    @cached_property
+    def _matrices(self) -> MatrixEngine:
+        return MatrixEngine(self.cluster, self.externals, self.options.ipblock_pods)
+
+    @cached_property
+    def _other_matrices(self) -> MatrixEngine:
+        return MatrixEngine(self.cluster, self.externals, other_reading(self.options.ipblock_pods))
+
+    def find(self, ident: str) -> Node | None:
+        """An endpoint (``ns/name``), an external range (its id), or whatever owns an IP."""
+        if ident in self._by_id:
+            return self._by_id[ident]
+        try:
+            ip = ipaddress.ip_address(ident)
+        except ValueError:
+            return None
+        for endpoint in self.endpoints:
+            if ip in endpoint.ips:
+                return endpoint
+        return next((e for e in self.externals if ip in e), None)
+
+    def _node(self, node: Node | str) -> Node:
+        if not isinstance(node, str):
+            return node
+        found = self.find(node)
+        if found is None:
+            raise LookupError(f"unknown endpoint {node!r}")
+        return found
+
+    def verdict(
+        self, src: Node | str, dst: Node | str, port: int | str, protocol: Protocol = "TCP"
+    ) -> Verdict:
+        """Whether ``src`` may connect to ``dst`` on ``port``/``protocol``, with the reasons."""
+        return self._reference.verdict(self._node(src), self._node(dst), port, protocol)
+
+    def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:
+        """Every node pair for one port/protocol (endpoints first, then externals)."""
+        return self._matrices.matrix(port, protocol)
+
+    def reading_decided(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
+        """[src, dst] cells whose verdict the other ipBlock reading would flip."""
+        if not self._matrices.reading_matters:
+            return np.zeros((len(self._matrices.nodes),) * 2, dtype=bool)
+        this = self._matrices.matrix(port, protocol).allowed
+        other = self._other_matrices.matrix(port, protocol).allowed
+        flipped: np.ndarray = this != other
+        return flipped
+
+    def connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
+        """Exact allowed ports per protocol from ``src`` to ``dst``."""
+        return self._reference.connections(self._node(src), self._node(dst))
+
+    def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
+        """Policies that select ``endpoint`` and isolate it in ``direction``."""
+        return isolating(self.cluster.policies, endpoint, direction)

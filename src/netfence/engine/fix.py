@@ -1,0 +1,82 @@
+"""The smallest NetworkPolicy that would admit a blocked connection, built from its verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from netfence.engine.core import Engine
+from netfence.engine.external import ExternalRange
+from netfence.engine.peers import Node
+from netfence.engine.verdict import SideVerdict, Verdict
+from netfence.model import NAMESPACE_NAME_LABEL, Endpoint
+
+# Labels a controller stamps on each replica: selecting by them would pin one pod.
+VOLATILE_LABELS = frozenset(
+    {
+        "pod-template-hash",
+        "controller-revision-hash",
+        "statefulset.kubernetes.io/pod-name",
+        "apps.kubernetes.io/pod-index",
+        "batch.kubernetes.io/controller-uid",
+        "controller-uid",
+    }
+)
+
+Manifest = dict[str, Any]
+
+
+def stable_labels(endpoint: Endpoint) -> dict[str, str]:
+    """The endpoint's labels without per-replica ones."""
+    return {k: v for k, v in endpoint.labels if k not in VOLATILE_LABELS}
+
+
+def peer_for(node: Node) -> list[dict[str, Any]]:
+    """``from``/``to`` entries matching exactly ``node``'s kind of traffic."""
+    if isinstance(node, ExternalRange):
+        return [{"ipBlock": {"cidr": str(cidr)}} for cidr in node.cidrs]
+    return [
+        {
+            "namespaceSelector": {"matchLabels": {NAMESPACE_NAME_LABEL: node.namespace}},
+            "podSelector": {"matchLabels": stable_labels(node)},
+        }
+    ]
+
+
+def _policy(subject: Endpoint, other: Node, verdict: Verdict, side: SideVerdict) -> Manifest:
+    direction = side.direction
+    other_name = other.name if isinstance(other, Endpoint) else "external"
+    rule: dict[str, Any] = {
+        "from" if direction == "ingress" else "to": peer_for(other),
+        "ports": [{"protocol": verdict.protocol, "port": verdict.port}],
+    }
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {
+            "name": f"allow-{direction}-{subject.name}-{other_name}-{verdict.port}"[:63]
+            .lower()
+            .rstrip("-"),
+            "namespace": subject.namespace,
+        },
+        "spec": {
+            "podSelector": {"matchLabels": stable_labels(subject)},
+            "policyTypes": [direction.capitalize()],
+            direction: [rule],
+        },
+    }
+
+
+def suggest_fix(engine: Engine, verdict: Verdict) -> list[Manifest]:
+    """One policy per side that refused the connection (none when it is allowed, or when the
+    destination does not serve the queried port name)."""
+    if verdict.allowed or verdict.resolved_port is None:
+        return []
+    src, dst = engine.find(verdict.src), engine.find(verdict.dst)
+    if src is None or dst is None:
+        return []
+    fixes: list[Manifest] = []
+    for side in verdict.blocked_at:
+        subject, other = (src, dst) if side.direction == "egress" else (dst, src)
+        if isinstance(subject, Endpoint):
+            fixes.append(_policy(subject, other, verdict, side))
+    return fixes

@@ -1,0 +1,52 @@
+"""Whether a rule's peer matches an endpoint or an external range."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from netfence.engine.external import ExternalRange
+from netfence.model import Endpoint, Peer, Rule
+
+IPBlockReading = Literal["match", "ignore"]
+Node = Endpoint | ExternalRange
+
+
+def peer_matches(
+    peer: Peer,
+    policy_namespace: str,
+    node: Node,
+    namespace_labels: Mapping[str, str],
+    reading: IPBlockReading,
+) -> bool:
+    """Kubernetes peer semantics; ``reading`` says whether ipBlocks match pod IPs."""
+    if peer.ip_block is not None:
+        if isinstance(node, ExternalRange):
+            return peer.ip_block.contains(node.representative)
+        return reading == "match" and any(peer.ip_block.contains(ip) for ip in node.ips)
+    if isinstance(node, ExternalRange):
+        return False
+    if peer.pod_selector is None and peer.namespace_selector is None:
+        return False
+    if peer.namespace_selector is None:
+        in_namespace = node.namespace == policy_namespace
+    else:
+        in_namespace = peer.namespace_selector.matches(namespace_labels)
+    return in_namespace and (peer.pod_selector is None or peer.pod_selector.matches(node.label_map))
+
+
+def matching_peer(
+    rule: Rule,
+    policy_namespace: str,
+    node: Node,
+    namespace_labels: Mapping[str, str],
+    reading: IPBlockReading,
+) -> int | Literal[False] | None:
+    """Index of the first peer matching ``node``; None when the rule has no peers (all match);
+    False when no peer matches."""
+    if not rule.peers:
+        return None
+    for index, peer in enumerate(rule.peers):
+        if peer_matches(peer, policy_namespace, node, namespace_labels, reading):
+            return index
+    return False

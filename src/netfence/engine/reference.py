@@ -1,0 +1,148 @@
+"""The executable spec: a small, obviously-correct evaluator of one connection at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netfence.engine.external import ExternalRange
+from netfence.engine.intervals import PortSet
+from netfence.engine.peers import IPBlockReading, Node, matching_peer
+from netfence.engine.ports import matching_port, resolve, rule_port_set
+from netfence.engine.selection import isolating
+from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+from netfence.model import PROTOCOLS, Cluster, Direction, Protocol
+
+
+def other_reading(reading: IPBlockReading) -> IPBlockReading:
+    return "ignore" if reading == "match" else "match"
+
+
+@dataclass
+class Reference:
+    """Evaluates connections pair by pair, straight from the definitions."""
+
+    cluster: Cluster
+    reading: IPBlockReading = "match"
+    _namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def namespace_labels(self, node: Node) -> dict[str, str]:
+        if isinstance(node, ExternalRange):
+            return {}
+        if node.namespace not in self._namespace_labels:
+            self._namespace_labels[node.namespace] = self.cluster.namespace_labels(node.namespace)
+        return self._namespace_labels[node.namespace]
+
+    def side(
+        self,
+        direction: Direction,
+        src: Node,
+        dst: Node,
+        port: int | None,
+        protocol: Protocol,
+        reading: IPBlockReading | None = None,
+    ) -> SideVerdict:
+        """The egress decision of ``src`` or the ingress decision of ``dst``."""
+        reading = reading or self.reading
+        subject, other = (src, dst) if direction == "egress" else (dst, src)
+        if isinstance(subject, ExternalRange):
+            return SideVerdict(direction, subject.id, False, (), (), True)
+        policies = isolating(self.cluster.policies, subject, direction)
+        admitted: list[RuleRef] = []
+        for policy in policies:
+            for index, rule in enumerate(policy.rules(direction)):
+                peer = matching_peer(
+                    rule, policy.namespace, other, self.namespace_labels(other), reading
+                )
+                if peer is False or port is None:
+                    continue
+                port_index = matching_port(rule, protocol, port, dst)
+                if port_index is not False:
+                    admitted.append(
+                        RuleRef(policy.id, direction, index, peer, port_index, rule.source)
+                    )
+        allowed = not policies or bool(admitted)
+        return SideVerdict(
+            direction,
+            subject.id,
+            bool(policies),
+            tuple(p.id for p in policies),
+            tuple(admitted),
+            allowed,
+        )
+
+    def allowed(
+        self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
+    ) -> bool:
+        """Only the yes/no answer under ``reading``."""
+        return self._verdict(src, dst, port, protocol, reading).allowed
+
+    def verdict(self, src: Node, dst: Node, port: int | str, protocol: Protocol = "TCP") -> Verdict:
+        """The verdict with its reasons, and whether the ipBlock reading decided it."""
+        first = self._verdict(src, dst, port, protocol, self.reading)
+        flipped = self.allowed(src, dst, port, protocol, other_reading(self.reading))
+        if flipped == first.allowed:
+            return first
+        return Verdict(
+            first.src,
+            first.dst,
+            first.port,
+            first.resolved_port,
+            first.protocol,
+            first.allowed,
+            first.self_traffic,
+            first.egress,
+            first.ingress,
+            ipblock_reading_decided=True,
+        )
+
+    def _verdict(
+        self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
+    ) -> Verdict:
+        resolved = resolve(port, protocol, dst)
+        egress = self.side("egress", src, dst, resolved, protocol, reading)
+        ingress = self.side("ingress", src, dst, resolved, protocol, reading)
+        self_traffic = not isinstance(src, ExternalRange) and src == dst
+        both_external = isinstance(src, ExternalRange) and isinstance(dst, ExternalRange)
+        allowed = self_traffic or (
+            not both_external and resolved is not None and egress.allowed and ingress.allowed
+        )
+        return Verdict(
+            src.id,
+            dst.id,
+            port,
+            resolved,
+            protocol,
+            allowed,
+            self_traffic,
+            egress,
+            ingress,
+            ipblock_reading_decided=False,
+        )
+
+    def side_ports(self, direction: Direction, src: Node, dst: Node, protocol: Protocol) -> PortSet:
+        """Every port of ``protocol`` one side lets through from ``src`` to ``dst``."""
+        subject, other = (src, dst) if direction == "egress" else (dst, src)
+        if isinstance(subject, ExternalRange):
+            return PortSet.all()
+        policies = isolating(self.cluster.policies, subject, direction)
+        if not policies:
+            return PortSet.all()
+        admitted = PortSet()
+        for policy in policies:
+            for rule in policy.rules(direction):
+                labels = self.namespace_labels(other)
+                if matching_peer(rule, policy.namespace, other, labels, self.reading) is not False:
+                    admitted = admitted | rule_port_set(rule, protocol, dst)
+        return admitted
+
+    def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
+        """Exact allowed ports per protocol from ``src`` to ``dst``."""
+        if not isinstance(src, ExternalRange) and src == dst:
+            return {protocol: PortSet.all() for protocol in PROTOCOLS}
+        if isinstance(src, ExternalRange) and isinstance(dst, ExternalRange):
+            return {protocol: PortSet() for protocol in PROTOCOLS}
+        return {
+            protocol: self.side_ports("egress", src, dst, protocol)
+            & self.side_ports("ingress", src, dst, protocol)
+            for protocol in PROTOCOLS
+        }

@@ -1,0 +1,21 @@
+"""Which policies select an endpoint and isolate it in a direction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from netfence.model import Direction, Endpoint, NetworkPolicy
+
+
+def selects(policy: NetworkPolicy, endpoint: Endpoint) -> bool:
+    """A policy selects the pods of its own namespace that its podSelector matches."""
+    return policy.namespace == endpoint.namespace and policy.pod_selector.matches(
+        endpoint.label_map
+    )
+
+
+def isolating(
+    policies: Iterable[NetworkPolicy], endpoint: Endpoint, direction: Direction
+) -> tuple[NetworkPolicy, ...]:
+    """Policies that select ``endpoint`` and have ``direction`` in their policyTypes."""
+    return tuple(p for p in policies if direction in p.policy_types and selects(p, endpoint))

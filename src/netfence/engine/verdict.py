@@ -1,0 +1,67 @@
+"""Verdicts that carry their reasons: explanations are rendered from these, never recomputed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netfence.model import Direction, Protocol
+from netfence.problems import Source
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """One rule that admitted traffic: policy id, direction, rule index, peer and port index.
+
+    ``peer`` is None when the rule has no peers (all peers); ``port`` is None when it has no
+    ports (all ports).
+    """
+
+    policy: str
+    direction: Direction
+    rule: int
+    peer: int | None
+    port: int | None
+    source: Source | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.policy} {self.direction}[{self.rule}]"
+        if self.peer is not None:
+            where += f" peer[{self.peer}]"
+        if self.port is not None:
+            where += f" port[{self.port}]"
+        return where
+
+
+@dataclass(frozen=True)
+class SideVerdict:
+    """The decision at one end of a connection: egress of the source or ingress of the target."""
+
+    direction: Direction
+    endpoint: str
+    isolated: bool
+    policies: tuple[str, ...]
+    admitted_by: tuple[RuleRef, ...]
+    allowed: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether ``src`` may open a connection to ``dst`` on ``port``/``protocol``, and why."""
+
+    src: str
+    dst: str
+    port: int | str
+    resolved_port: int | None
+    protocol: Protocol
+    allowed: bool
+    self_traffic: bool
+    egress: SideVerdict
+    ingress: SideVerdict
+    ipblock_reading_decided: bool
+
+    @property
+    def blocked_at(self) -> tuple[SideVerdict, ...]:
+        """The sides that refused the connection (empty when allowed)."""
+        if self.allowed:
+            return ()
+        return tuple(side for side in (self.egress, self.ingress) if not side.allowed)

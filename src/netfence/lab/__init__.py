@@ -1,0 +1,1 @@
+"""A real data plane on this machine: namespaces, nftables, servers, DNS and probes."""

@@ -1,0 +1,222 @@
+"""NetworkPolicies compiled to one nftables ruleset per endpoint namespace.
+
+Ingress rules filter the ``input`` hook, egress rules the ``output`` hook; loopback and
+established/related traffic are always accepted, so self traffic and replies pass, and so is
+IPv6 neighbour discovery (the IPv6 counterpart of ARP, which policies do not filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from netfence.lab import netns
+from netfence.model import (
+    Cluster,
+    Direction,
+    Endpoint,
+    IPBlock,
+    NetworkPolicy,
+    Peer,
+    PolicyPort,
+    Protocol,
+    Rule,
+)
+
+IPBlockReading = Literal["match", "ignore"]
+TABLE = "netfence"
+_FAMILY = {4: ("ip", "ipv4_addr"), 6: ("ip6", "ipv6_addr")}
+NEIGHBOR_DISCOVERY = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert"
+_HOOK = {"ingress": ("input", "saddr", "iif"), "egress": ("output", "daddr", "oif")}
+
+
+def selects(policy: NetworkPolicy, endpoint: Endpoint) -> bool:
+    return policy.namespace == endpoint.namespace and policy.pod_selector.matches(
+        endpoint.label_map
+    )
+
+
+def selector_peer_matches(cluster: Cluster, peer: Peer, namespace: str, other: Endpoint) -> bool:
+    """Whether a selector peer (podSelector and/or namespaceSelector) matches an endpoint."""
+    if peer.pod_selector is None and peer.namespace_selector is None:
+        return False
+    if peer.namespace_selector is None:
+        in_namespace = other.namespace == namespace
+    else:
+        in_namespace = peer.namespace_selector.matches(cluster.namespace_labels(other.namespace))
+    return in_namespace and (
+        peer.pod_selector is None or peer.pod_selector.matches(other.label_map)
+    )
+
+
+@dataclass
+class _Writer:
+    """Accumulates named sets and chain lines for one endpoint."""
+
+    cluster: Cluster
+    endpoint: Endpoint
+    reading: IPBlockReading
+    sets: list[str]
+    pods_set_needed: bool = False
+
+    def add_set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
+        flags = "\n\t\tflags interval; auto-merge" if interval else ""
+        body = f"\n\t\telements = {{ {', '.join(elements)} }}" if elements else ""
+        self.sets.append(f"\tset {name} {{\n\t\ttype {kind};{flags}{body}\n\t}}")
+        return "@" + name
+
+    def pods_of(self, peer: Peer | None, policy: NetworkPolicy) -> list[Endpoint]:
+        """Endpoints a peer reaches (every endpoint for an absent peer list)."""
+        if peer is None:
+            return list(self.cluster.endpoints)
+        if peer.ip_block is not None:
+            if self.reading == "ignore":
+                return []
+            block = peer.ip_block
+            return [e for e in self.cluster.endpoints if any(block.contains(ip) for ip in e.ips)]
+        return [
+            e
+            for e in self.cluster.endpoints
+            if selector_peer_matches(self.cluster, peer, policy.namespace, e)
+        ]
+
+    def block_matches(self, block: IPBlock, field: str) -> list[str]:
+        """Address matches for an ipBlock: its cidr, minus its excepts (and pod IPs)."""
+        family, _ = _FAMILY[block.cidr.version]
+        parts = [f"{family} {field} {block.cidr}"]
+        excepts = [str(e) for e in block.excepts if e.version == block.cidr.version]
+        if excepts:
+            parts.append(f"{family} {field} != {{ {', '.join(excepts)} }}")
+        if self.reading == "ignore":
+            self.pods_set_needed = True
+            parts.append(f"{family} {field} != @cluster_v{block.cidr.version}")
+        return parts
+
+    def address_matches(
+        self, peer: Peer | None, policy: NetworkPolicy, field: str, set_name: str
+    ) -> list[str]:
+        """One address match per IP family ('' matches every address)."""
+        if peer is None:
+            return [""]
+        if peer.ip_block is not None:
+            return [" ".join(self.block_matches(peer.ip_block, field))]
+        matches = []
+        pods = self.pods_of(peer, policy)
+        for version, (family, kind) in _FAMILY.items():
+            ips = sorted({str(ip) for e in pods for ip in e.ips if ip.version == version})
+            if ips:
+                ref = self.add_set(f"{set_name}_v{version}", kind, ips, interval=True)
+                matches.append(f"{family} {field} {ref}")
+        return matches
+
+    def named_pairs(
+        self, peer: Peer | None, policy: NetworkPolicy, names: Sequence[PolicyPort], set_name: str
+    ) -> list[str]:
+        """Egress named ports: (destination, protocol, port) as resolved on each destination."""
+        lines = []
+        for version, (family, kind) in _FAMILY.items():
+            elements = sorted(
+                {
+                    f"{ip} . {p.protocol.lower()} . {number}"
+                    for e in self.pods_of(peer, policy)
+                    for ip in e.ips
+                    if ip.version == version
+                    for p in names
+                    for number in e.named_ports(str(p.port), p.protocol)
+                }
+            )
+            if elements:
+                ref = self.add_set(
+                    f"{set_name}_named_v{version}",
+                    f"{kind} . inet_proto . inet_service",
+                    elements,
+                    interval=False,
+                )
+                lines.append(f"{family} daddr . meta l4proto . th dport {ref}")
+        return lines
+
+
+def port_matches(ports: Iterable[PolicyPort], owner: Endpoint | None) -> list[str]:
+    """One port match per protocol; named ports resolve on ``owner`` (the destination)."""
+    by_protocol: dict[Protocol, list[str] | None] = {}
+    for port in ports:
+        current = by_protocol.setdefault(port.protocol, [])
+        if current is None:
+            continue
+        if port.port is None:
+            by_protocol[port.protocol] = None
+        elif isinstance(port.port, int):
+            end = port.end_port if port.end_port is not None else port.port
+            current.append(str(port.port) if end == port.port else f"{port.port}-{end}")
+        elif owner is not None:
+            current += [str(n) for n in owner.named_ports(port.port, port.protocol)]
+    matches = []
+    for protocol, numbers in by_protocol.items():
+        if numbers is None:
+            matches.append(f"meta l4proto {protocol.lower()}")
+        elif numbers:
+            unique = sorted(set(numbers), key=lambda t: int(t.split("-")[0]))
+            matches.append(f"meta l4proto {protocol.lower()} th dport {{ {', '.join(unique)} }}")
+    return matches
+
+
+def _rule_lines(
+    writer: _Writer, tag: str, policy: NetworkPolicy, direction: Direction, index: int, rule: Rule
+) -> list[str]:
+    _, field, _ = _HOOK[direction]
+    named = [p for p in rule.ports if isinstance(p.port, str)]
+    egress_named = direction == "egress" and bool(named)
+    numbered = [p for p in rule.ports if not (egress_named and isinstance(p.port, str))]
+    owner = writer.endpoint if direction == "ingress" else None
+    ports = port_matches(numbered, owner) if numbered or not rule.ports else []
+    if not rule.ports:
+        ports = [""]
+    lines = [f"\t\t# {policy.id} {direction}[{index}]"]
+    peers: Sequence[Peer | None] = rule.peers or (None,)
+    for peer_index, peer in enumerate(peers):
+        set_name = f"{tag}_{direction[:2]}{index}_p{peer_index}"
+        for address in writer.address_matches(peer, policy, field, set_name):
+            lines += [f"\t\t{' '.join(filter(None, (address, p)))} accept" for p in ports]
+        if egress_named:
+            lines += [f"\t\t{m} accept" for m in writer.named_pairs(peer, policy, named, set_name)]
+    return lines
+
+
+def compile_ruleset(cluster: Cluster, endpoint: Endpoint, reading: IPBlockReading = "match") -> str:
+    """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``."""
+    writer = _Writer(cluster, endpoint, reading, sets=[])
+    chains = []
+    for direction in ("ingress", "egress"):
+        policies = [
+            p for p in cluster.policies if direction in p.policy_types and selects(p, endpoint)
+        ]
+        if not policies:
+            continue
+        hook, _, interface = _HOOK[direction]
+        lines = [
+            f"\tchain {hook} {{",
+            f"\t\ttype filter hook {hook} priority filter; policy accept;",
+            f'\t\t{interface} "lo" accept',
+            "\t\tct state established,related accept",
+            f"\t\ticmpv6 type {{ {NEIGHBOR_DISCOVERY} }} accept",
+        ]
+        for number, policy in enumerate(sorted(policies, key=lambda p: p.id)):
+            for index, rule in enumerate(policy.rules(direction)):
+                lines += _rule_lines(writer, f"np{number}", policy, direction, index, rule)
+        lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
+        lines += ["\t\tdrop", "\t}"]
+        chains.append("\n".join(lines))
+    if writer.pods_set_needed:
+        ips = [ip for e in cluster.endpoints for ip in e.ips]
+        for version, (_, kind) in _FAMILY.items():
+            elements = sorted({str(ip) for ip in ips if ip.version == version})
+            writer.add_set(f"cluster_v{version}", kind, elements, interval=True)
+    body = "\n".join([*writer.sets, *chains])
+    return f"table inet {TABLE} {{\n{body}\n}}\n" if body else ""
+
+
+def apply(namespace: str, ruleset: str) -> None:
+    """Load a ruleset into a lab namespace with one ``nft -f -``."""
+    if ruleset:
+        netns.run_in(namespace, ["nft", "-f", "-"], ruleset)

@@ -1,0 +1,158 @@
+"""Concurrent probes between lab namespaces: TCP/SCTP handshakes and UDP echoes, short timeouts.
+
+A probe is measured, never guessed: a protocol the kernel lacks, or an unexpected error, is
+"could not test" (``allowed`` is ``None``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from netfence.lab.netns import Entry
+from netfence.lab.servers import SOCKET_TYPES, Listener, Servers
+from netfence.lab.topology import LabNode
+from netfence.model import IPAddress, Protocol
+
+PAYLOAD = b"netfence-probe\n"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured cell: ``allowed`` is ``None`` when it could not be tested."""
+
+    src: str
+    dst: str
+    port: int | str
+    resolved_port: int | None
+    protocol: Protocol
+    allowed: bool | None
+    note: str = ""
+
+
+def resolve_port(dst: LabNode, port: int | str, protocol: Protocol) -> int | None:
+    """The number a probed port stands for at ``dst`` (names resolve on its container ports)."""
+    if isinstance(port, int):
+        return port
+    if dst.endpoint is None:
+        return None
+    numbers = dst.endpoint.named_ports(port, protocol)
+    return min(numbers) if numbers else None
+
+
+def _target(src: LabNode, dst: LabNode) -> IPAddress | None:
+    """The destination address in a family the source also has (the first one listed)."""
+    families = {ip.version for ip in src.addresses}
+    return next((ip for ip in dst.addresses if ip.version in families), None)
+
+
+def kernel_lacks(entry: Entry, namespace: str, protocol: Protocol) -> bool:
+    """Whether this kernel refuses sockets of ``protocol``."""
+    try:
+        entry.socket(namespace, socket.AF_INET, *SOCKET_TYPES[protocol]).close()
+    except OSError as exc:
+        if exc.errno in (errno.EPROTONOSUPPORT, errno.ESOCKTNOSUPPORT, errno.EAFNOSUPPORT):
+            return True
+        raise
+    return False
+
+
+class Prober:
+    """Runs probes with bounded concurrency from sockets created in source namespaces."""
+
+    def __init__(self, entry: Entry, timeout: float = 1.0, concurrency: int = 1000) -> None:
+        self._entry = entry
+        self._timeout = timeout
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def _attempt(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> bool:
+        family = socket.AF_INET if ip.version == 4 else socket.AF_INET6
+        loop = asyncio.get_running_loop()
+        sock = self._entry.socket(src.namespace, family, *SOCKET_TYPES[protocol])
+        with sock:
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await loop.sock_connect(sock, (str(ip), port))
+                    if protocol == "UDP":
+                        await loop.sock_sendall(sock, PAYLOAD)
+                        return await loop.sock_recv(sock, 64) == PAYLOAD
+                    return True
+            except TimeoutError:
+                return False
+
+    async def probe(
+        self, src: LabNode, dst: LabNode, port: int | str, protocol: Protocol
+    ) -> Measurement:
+        """Measure one ordered pair."""
+        number = resolve_port(dst, port, protocol)
+
+        def result(allowed: bool | None, note: str = "") -> Measurement:
+            return Measurement(src.ident, dst.ident, port, number, protocol, allowed, note)
+
+        if number is None:
+            return result(False, f"destination serves no {protocol} port named {port}")
+        ip = _target(src, dst)
+        if ip is None:
+            return result(None, "could not test: no common IP family")
+        async with self._limit:
+            try:
+                return result(await self._attempt(src, ip, number, protocol))
+            except PermissionError:
+                return result(False, "dropped at the source's egress")
+            except ConnectionRefusedError:
+                return result(None, "could not test: connection refused (no listener)")
+            except OSError as exc:
+                return result(None, f"could not test: {exc.strerror or exc}")
+
+    async def run(
+        self, pairs: Iterable[tuple[LabNode, LabNode]], port: int | str, protocol: Protocol
+    ) -> list[Measurement]:
+        """Probe every pair concurrently; results in the order of ``pairs``."""
+        return list(await asyncio.gather(*(self.probe(s, d, port, protocol) for s, d in pairs)))
+
+
+def listeners_for(nodes: Sequence[LabNode], port: int | str, protocol: Protocol) -> list[Listener]:
+    """The probed port on every node that can be its destination."""
+    wanted = []
+    for node in nodes:
+        number = resolve_port(node, port, protocol)
+        if number is not None:
+            wanted.append(Listener(node.namespace, node.ident, number, protocol))
+    return wanted
+
+
+def declared_listeners(nodes: Sequence[LabNode]) -> list[Listener]:
+    """Every declared container port of every endpoint node."""
+    return [
+        Listener(node.namespace, node.ident, p.port, p.protocol)
+        for node in nodes
+        if node.endpoint is not None
+        for p in node.endpoint.ports
+    ]
+
+
+async def measure(
+    entry: Entry,
+    servers: Servers,
+    pairs: Sequence[tuple[LabNode, LabNode]],
+    port: int | str,
+    protocol: Protocol,
+    timeout: float,
+) -> list[Measurement]:
+    """Serve the probed port at every destination, then probe every pair."""
+    if not pairs:
+        return []
+    if kernel_lacks(entry, pairs[0][0].namespace, protocol):
+        note = f"could not test: this kernel has no {protocol}"
+        return [
+            Measurement(
+                s.ident, d.ident, port, resolve_port(d, port, protocol), protocol, None, note
+            )
+            for s, d in pairs
+        ]
+    destinations = list({d.ident: d for _, d in pairs}.values())
+    await servers.start(listeners_for(destinations, port, protocol))
+    return await Prober(entry, timeout).run(pairs, port, protocol)

@@ -1,0 +1,106 @@
+"""A lab's life cycle: build on entry, tear down on exit, on signals and at interpreter exit."""
+
+from __future__ import annotations
+
+import atexit
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType, TracebackType
+
+from netfence.lab import nft, state, topology
+from netfence.lab.names import new_lab_id
+from netfence.lab.netns import Entry
+from netfence.lab.topology import ExternalSpec, Topology
+from netfence.model import Cluster
+
+_ACTIVE: dict[str, Topology] = {}
+
+
+def _tear_down_all() -> None:
+    for lab_id in list(_ACTIVE):
+        _ACTIVE.pop(lab_id, None)
+        state.remove(lab_id)
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _install_cleanup() -> None:
+    atexit.register(_tear_down_all)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
+
+
+class Lab:
+    """Namespaces, links and nftables rules for a cluster whose endpoints all have addresses."""
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        externals: Sequence[ExternalSpec] = (),
+        reading: nft.IPBlockReading = "match",
+        purpose: str = "",
+    ) -> None:
+        self.cluster = cluster
+        self.reading = reading
+        self.topology = topology.plan(new_lab_id(), cluster, externals)
+        self.entry = Entry()
+        self.rulesets = {
+            node.ident: nft.compile_ruleset(cluster, node.endpoint, reading)
+            for node in self.topology.nodes
+            if node.endpoint is not None
+        }
+        self.state = state.LabState(
+            self.topology.lab_id,
+            list(self.topology.namespaces),
+            purpose=purpose,
+            nodes={n.ident: n.namespace for n in self.topology.nodes},
+        )
+
+    @property
+    def lab_id(self) -> str:
+        return self.topology.lab_id
+
+    def __enter__(self) -> Lab:
+        if not _ACTIVE:
+            _install_cleanup()
+        _ACTIVE[self.lab_id] = self.topology
+        try:
+            state.save(self.state)
+            topology.build(self.topology, self.entry)
+            self._apply_rules()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _apply_rules(self) -> None:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            jobs = [
+                pool.submit(nft.apply, node.namespace, self.rulesets[node.ident])
+                for node in self.topology.nodes
+                if node.endpoint is not None
+            ]
+            for job in jobs:
+                job.result()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def keep(self) -> None:
+        """Leave the lab running after this process ends (``lab down`` removes it)."""
+        state.save(self.state)
+        _ACTIVE.pop(self.lab_id, None)
+
+    def close(self) -> None:
+        """Tear the lab down (idempotent)."""
+        if _ACTIVE.pop(self.lab_id, None) is not None:
+            state.remove(self.lab_id)
+        self.entry.close()

@@ -1,0 +1,53 @@
+"""``lab up``: a lab left running, with DNS and servers, for manual exploration."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from netfence.lab import state
+from netfence.lab.addresses import with_lab_addresses
+from netfence.lab.dns import Dns, with_dns_endpoint
+from netfence.lab.probe import declared_listeners
+from netfence.lab.runs import LabOptions, external_specs, lab_engine
+from netfence.lab.servers import Listener
+from netfence.lab.session import Lab
+from netfence.model import Cluster
+
+SERVED = ("TCP", "UDP")
+
+
+def _served_by_daemon(listener: Listener, dns_namespace: str) -> bool:
+    """TCP and UDP ports, except DNS in the namespace where dnsmasq answers it."""
+    is_dns = listener.namespace == dns_namespace and listener.port == 53
+    return listener.protocol in SERVED and not is_dns
+
+
+def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
+    """Build the lab, start dnsmasq and the server daemon, and leave them running."""
+    options = options or LabOptions()
+    addressed = with_lab_addresses(with_dns_endpoint(cluster))
+    externals = external_specs(lab_engine(addressed, options)) if options.externals else ()
+    lab = Lab(addressed, externals, options.ipblock_pods, purpose="up")
+    with lab:
+        dns = Dns(lab.topology, addressed, lab.entry)
+        lab.state.listeners = [
+            (item.namespace, item.ident, item.port, item.protocol)
+            for item in declared_listeners(lab.topology.nodes)
+            if _served_by_daemon(item, dns.node.namespace)
+        ]
+        state.save(lab.state)
+        dns.start()
+        if dns.process is not None:
+            lab.state.pids.append(dns.process.pid)
+            state.save(lab.state)
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "netfence.lab.daemon", lab.lab_id],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        lab.state.pids.append(daemon.pid)
+        lab.keep()
+    return lab

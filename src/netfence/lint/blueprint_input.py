@@ -1,0 +1,51 @@
+"""What a blueprint tells the lint: roles, DNS, cluster CIDRs, and stand-in workloads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from netfence.blueprint import Blueprint, roles, synthesize
+from netfence.lint.roles import merge_roles
+from netfence.load import Document
+from netfence.model import IPAddress, IPNetwork
+from netfence.problems import Source
+
+
+@dataclass(frozen=True)
+class BlueprintFacts:
+    """The lint settings a blueprint implies; explicit options and files override them."""
+
+    roles: dict[str, str]
+    dns_ips: tuple[IPAddress, ...]
+    dns_labels: tuple[tuple[str, str], ...]
+    pod_cidrs: tuple[IPNetwork, ...]
+    service_cidrs: tuple[IPNetwork, ...]
+    stand_ins: tuple[Document, ...]
+
+
+def blueprint_facts(bp: Blueprint, path: str) -> BlueprintFacts:
+    """Facts from ``bp`` (read from ``path``); stand-in pods are positioned at its first line."""
+    node_local = bp.dns.node_local
+    stand_ins = tuple(
+        Document(Source(path, index, 1), manifest, {})
+        for index, manifest in enumerate(synthesize(bp))
+    )
+    return BlueprintFacts(
+        roles=merge_roles(roles(bp)),
+        dns_ips=(node_local,) if node_local is not None else (),
+        dns_labels=tuple(sorted(bp.dns.selector.items())),
+        pod_cidrs=tuple(bp.cluster.pod_cidrs),
+        service_cidrs=tuple(bp.cluster.service_cidrs),
+        stand_ins=stand_ins,
+    )
+
+
+def with_stand_ins(documents: Sequence[Document], stand_ins: Sequence[Document]) -> list[Document]:
+    """``documents`` plus ``stand_ins`` (a blueprint's workloads) when the input has none."""
+    workloads = any(doc.kind not in ("Namespace", "NetworkPolicy", "Service") for doc in documents)
+    if workloads or not stand_ins:
+        return list(documents)
+    declared = {doc.name for doc in documents if doc.kind == "Namespace"}
+    extra = [d for d in stand_ins if d.kind != "Namespace" or d.name not in declared]
+    return [*documents, *extra]

@@ -1,0 +1,258 @@
+"""Every lint rule in one place: stable id, severity, one-line description, fix hint, docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netfence.lint.finding import Severity
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a rule checks, how bad it is by default, and how to fix what it finds."""
+
+    id: str
+    severity: Severity
+    description: str
+    hint: str
+    explanation: str
+    snippet: str = ""
+    needs_roles: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The section of ``docs/rules.md`` that documents this rule."""
+        return f"docs/rules.md#{self.id}"
+
+
+_ALLOW_DNS = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-dns, namespace: NAMESPACE}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+      podSelector: {matchLabels: {k8s-app: kube-dns}}
+    ports:
+    - {port: 53, protocol: UDP}
+    - {port: 53, protocol: TCP}
+"""
+
+_DENY_ALL = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: NAMESPACE}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+"""
+
+_INGRESS_RULE = """\
+# at the destination, next to the egress rule at the source:
+spec:
+  podSelector: {matchLabels: {app: DESTINATION}}
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: SOURCE_NAMESPACE}}
+      podSelector: {matchLabels: {app: SOURCE}}
+    ports: [{port: PORT, protocol: TCP}]
+"""
+
+_PUBLIC_ONLY = """\
+egress:
+- to:
+  - ipBlock:
+      cidr: 0.0.0.0/0
+      except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10,
+               169.254.0.0/16, 127.0.0.0/8]
+  ports: [{port: 443, protocol: TCP}]
+"""
+
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        id="dns-egress-blocked",
+        severity="error",
+        description="An endpoint cannot reach cluster DNS on UDP 53.",
+        hint="Add an allow-dns policy to the namespace (UDP and TCP 53 to kube-dns, or an "
+        "ipBlock for the NodeLocal DNSCache address).",
+        explanation="Every pod resolves Service names through cluster DNS. Once its egress is "
+        "isolated (or kube-dns's ingress is), name lookups time out and every client fails "
+        "in confusing ways. NodeLocal DNSCache listens on a host-network address (e.g. "
+        "169.254.20.10) that no podSelector can match: allow it with an ipBlock (`--dns-ip`).",
+        snippet=_ALLOW_DNS,
+    ),
+    RuleInfo(
+        id="dns-tcp-blocked",
+        severity="warning",
+        description="An endpoint can reach cluster DNS on UDP 53 but not on TCP 53.",
+        hint="Allow TCP 53 next to UDP 53 in the allow-dns policy.",
+        explanation="DNS falls back to TCP for answers that do not fit a UDP datagram "
+        "(truncation), e.g. many records or DNSSEC; those lookups fail when only UDP is allowed.",
+        snippet="ports:\n- {port: 53, protocol: UDP}\n- {port: 53, protocol: TCP}\n",
+    ),
+    RuleInfo(
+        id="one-sided-flow",
+        severity="error",
+        description="A connection is admitted at one end but no rule at the other end admits it.",
+        hint="Add the matching rule at the other end: an ingress rule at the destination for an "
+        "egress rule at the source, or the reverse.",
+        explanation="A connection needs the source's egress AND the destination's ingress to "
+        "allow it whenever each side is isolated. A rule written at only one end (the guide's "
+        '"service-to-service communication broken") admits nothing on its own.',
+        snippet=_INGRESS_RULE,
+    ),
+    RuleInfo(
+        id="selector-matches-nothing",
+        severity="warning",
+        description="A namespaceSelector or podSelector in a rule matches no namespace or pod.",
+        hint="Label the namespace or pods the rule means (e.g. `kubectl label namespace "
+        "gateway purpose=gateway`), or fix the selector.",
+        explanation="A peer that matches nothing admits nothing: the flow it was written for "
+        "stays blocked. The guide's `purpose: gateway` selector is the classic case: the "
+        "gateway namespace is never labelled. Prefer the built-in "
+        "`kubernetes.io/metadata.name` label, which every namespace has.",
+        snippet="namespaceSelector:\n  matchLabels: {kubernetes.io/metadata.name: gateway}\n",
+    ),
+    RuleInfo(
+        id="policy-selects-nothing",
+        severity="warning",
+        description="A policy's own podSelector selects no pod in its namespace.",
+        hint="Fix the podSelector (labels of the pods as deployed) or delete the policy.",
+        explanation="A policy that selects no pod neither isolates nor admits anything; it is "
+        "usually a typo in a label or a policy left behind after a rename.",
+    ),
+    RuleInfo(
+        id="no-default-deny",
+        severity="warning",
+        description="A namespace with workloads has no policy isolating all its pods for "
+        "ingress and egress.",
+        hint="Add a deny-all policy (podSelector {}, policyTypes [Ingress, Egress]) together "
+        "with the allow rules it then needs (DNS, and ingress for the flows that enter).",
+        explanation="Without a default deny, every pod that no policy selects accepts and sends "
+        "anything, and new pods start unprotected. Adding one is not free: the finding lists "
+        "what would break (DNS, flows admitted only at the other end) so the allow rules can be "
+        "written in the same change. System namespaces (kube-*) are not checked.",
+        snippet=_DENY_ALL,
+    ),
+    RuleInfo(
+        id="unprotected-endpoint",
+        severity="warning",
+        description="An endpoint in a namespace with policies is not isolated in a direction.",
+        hint="Select it with a policy for that direction, e.g. a deny-all with podSelector {}.",
+        explanation="Policies only restrict the pods they select. A pod whose labels no policy "
+        "matches in its namespace stays open in that direction even though its neighbours are "
+        "protected.",
+        snippet=_DENY_ALL,
+    ),
+    RuleInfo(
+        id="egress-to-internet",
+        severity="error",
+        description="An endpoint can reach public IP space (error for inference and data, "
+        "info for agents, warning otherwise).",
+        hint="Isolate its egress and allow only the destinations it needs; agents should reach "
+        "tool APIs through an ipBlock that excludes private and link-local ranges.",
+        explanation="Inference servers and model storage hold model weights: any route to the "
+        "internet is an exfiltration route. Agents legitimately call external tools, so it is "
+        "only information for them. Severity depends on the endpoint's role.",
+        snippet=_PUBLIC_ONLY,
+        needs_roles=True,
+    ),
+    RuleInfo(
+        id="metadata-endpoint-reachable",
+        severity="error",
+        description="An endpoint can reach the cloud metadata address 169.254.169.254 or "
+        "fd00:ec2::254 (warning when it has no egress isolation at all).",
+        hint="Exclude 169.254.0.0/16 (and fd00:ec2::254/128) from ipBlocks that allow egress, "
+        "and isolate egress.",
+        explanation="The instance metadata service hands out node credentials; a compromised "
+        "pod that reaches it can act as the node. It is an error when an egress rule admits it "
+        "(a rule was written and is too wide), a warning when egress is simply not isolated.",
+        snippet="- ipBlock:\n    cidr: 0.0.0.0/0\n    except: [169.254.0.0/16]\n",
+    ),
+    RuleInfo(
+        id="ipblock-overlaps-cluster",
+        severity="warning",
+        description="An ipBlock covers the pod or service CIDR or known pod IPs.",
+        hint="Select in-cluster peers with pod/namespace selectors; keep ipBlocks for "
+        "addresses outside the cluster (set --pod-cidr/--service-cidr to your cluster's).",
+        explanation="Whether an ipBlock matches traffic to or from pods is implementation-"
+        "defined: Calico, Antrea and kube-router match pod IPs, Cilium does not. A private "
+        "range like 10.0.0.0/8 usually covers the pod network, so the same policy admits "
+        "different pods on different CNIs. Service IPs are translated to pod IPs before policy "
+        "applies, so an ipBlock over the service CIDR never means what it seems.",
+    ),
+    RuleInfo(
+        id="exfiltration-path",
+        severity="error",
+        description="An endpoint that can reach model storage can also reach outside the "
+        "cluster, directly or through one endpoint it can reach.",
+        hint="Cut the path: isolate egress of the endpoints on it, or remove their access to "
+        "model storage.",
+        explanation="Whoever reads model weights and can also send data out (or hand it to a "
+        "neighbour that can) can exfiltrate them. DNS servers and the storage itself are not "
+        "counted as intermediates (egress-to-internet covers the storage).",
+        needs_roles=True,
+    ),
+    RuleInfo(
+        id="ingress-from-everywhere",
+        severity="error",
+        description="An inference, vector-db or data endpoint admits traffic from all "
+        "namespaces or all IPs.",
+        hint="Admit only the namespaces and pods that need it (e.g. the gateway for inference).",
+        explanation="These endpoints serve models, embeddings and weights. Admitting every "
+        "namespace (namespaceSelector {}, or no isolation) or every address (ipBlock "
+        "0.0.0.0/0) lets any compromised pod query or copy them.",
+        snippet="ingress:\n- from:\n  - namespaceSelector:\n      matchLabels: "
+        "{kubernetes.io/metadata.name: gateway}\n  ports: [{port: 8000, protocol: TCP}]\n",
+        needs_roles=True,
+    ),
+    RuleInfo(
+        id="redundant-rule",
+        severity="info",
+        description="A rule or policy whose removal changes no connection.",
+        hint="Delete it, or fix it if it was meant to allow something else.",
+        explanation="The engine compares the exact allowed connections (every pair, every "
+        "port and protocol) with and without the rule. A redundant rule is harmless but hides "
+        "intent and often signals a mistake.",
+    ),
+    RuleInfo(
+        id="return-traffic-rule",
+        severity="info",
+        description="A rule that only exists to allow replies, which NetworkPolicy never needs.",
+        hint="Delete it: replies to an allowed connection are always allowed.",
+        explanation="NetworkPolicy is stateful: implementations track connections, so reply "
+        "packets of an allowed connection pass in both directions. A rule towards a port the "
+        "peer does not serve, mirroring a connection the peer opens to a port this endpoint "
+        "serves, only widens access (the guide's last common failure is wrong).",
+    ),
+    RuleInfo(
+        id="deprecated-api",
+        severity="error",
+        description="An object uses an apiVersion that is deprecated or no longer served.",
+        hint="Use the served version (networking.k8s.io/v1, apps/v1, batch/v1).",
+        explanation="Current API servers reject removed versions such as extensions/v1beta1 "
+        "NetworkPolicy; the object is never applied. netfence leaves such objects out of the "
+        "analysis.",
+        snippet="apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n",
+    ),
+    RuleInfo(
+        id="named-port-unresolved",
+        severity="warning",
+        description="A rule names a port that no destination declares.",
+        hint="Use the containerPort name the destination pods declare, or a port number.",
+        explanation="A named port is resolved on each destination pod's container ports; a "
+        "name no destination declares matches nothing, so the rule admits nothing.",
+        snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
+    ),
+)
+
+RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}
+
+
+def rule_info(rule_id: str) -> RuleInfo:
+    """The catalogue entry of ``rule_id`` (KeyError for an unknown id)."""
+    return RULES_BY_ID[rule_id]

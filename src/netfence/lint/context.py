@@ -1,0 +1,207 @@
+"""What every rule family shares: the cluster, one engine, roles, options and positions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from netfence.engine import (
+    Engine,
+    EngineOptions,
+    ExternalRange,
+    Node,
+    PortSet,
+    RuleRef,
+    SideVerdict,
+)
+from netfence.lint.addresses import METADATA_IPS, NON_PUBLIC, host_network, is_public
+from netfence.lint.options import LintOptions
+from netfence.lint.roles import role_of
+from netfence.load import Document, Path
+from netfence.model import (
+    NAMESPACE_NAME_LABEL,
+    PROTOCOLS,
+    Cluster,
+    ContainerPort,
+    Direction,
+    Endpoint,
+    IPNetwork,
+    Namespace,
+    NetworkPolicy,
+    Protocol,
+)
+from netfence.model.types import freeze_labels
+from netfence.problems import Source
+
+SYSTEM_NAMESPACE_PREFIX = "kube-"
+DNS_NAMESPACE = "kube-system"
+ASSUMED_DNS_NAME = "kube-dns-assumed"
+Connections = dict[Protocol, PortSet]
+DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
+PEERS_KEY: dict[Direction, str] = {"ingress": "from", "egress": "to"}
+
+
+def is_system_namespace(name: str) -> bool:
+    """kube-system, kube-public, kube-node-lease: not the user's to default-deny."""
+    return name.startswith(SYSTEM_NAMESPACE_PREFIX)
+
+
+def with_assumed_dns(cluster: Cluster, dns_labels: tuple[tuple[str, str], ...]) -> Cluster:
+    """The cluster plus a standard kube-dns pod in kube-system when the input has none."""
+    if any(set(dns_labels) <= set(e.labels) for e in cluster.endpoints):
+        return cluster
+    dns = Endpoint(
+        namespace=DNS_NAMESPACE,
+        name=ASSUMED_DNS_NAME,
+        labels=freeze_labels(dict(dns_labels)),
+        ports=(ContainerPort(53, "UDP", "dns"), ContainerPort(53, "TCP", "dns-tcp")),
+    )
+    namespaces = cluster.namespaces
+    if cluster.namespace(DNS_NAMESPACE) is None:
+        system = Namespace(
+            DNS_NAMESPACE, freeze_labels({NAMESPACE_NAME_LABEL: DNS_NAMESPACE}), declared=False
+        )
+        namespaces = tuple(sorted((*namespaces, system), key=lambda n: n.name))
+    return Cluster(namespaces, (*cluster.endpoints, dns), cluster.policies, cluster.services)
+
+
+def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...]:
+    """Boundaries the external partition must respect so exposure rules can read it."""
+    blocks = [
+        net
+        for policy in cluster.policies
+        for rule in (*policy.ingress, *policy.egress)
+        for peer in rule.peers
+        if peer.ip_block is not None
+        for net in (peer.ip_block.cidr, *peer.ip_block.excepts)
+    ]
+    return (
+        *NON_PUBLIC,
+        *options.effective_pod_cidrs,
+        *options.effective_service_cidrs,
+        *(host_network(ip) for ip in (*METADATA_IPS, *options.dns_ips)),
+        *blocks,
+    )
+
+
+def make_engine(cluster: Cluster, options: LintOptions, cidrs: tuple[IPNetwork, ...]) -> Engine:
+    """An engine with the lint's ipBlock reading and external boundaries."""
+    return Engine(cluster, EngineOptions(ipblock_pods=options.ipblock_pods, extra_cidrs=cidrs))
+
+
+@dataclass
+class LintContext:
+    """One lint run's view of the input; rule families read it and ask its engine."""
+
+    cluster: Cluster
+    roles: Mapping[str, str]
+    options: LintOptions
+    documents: Mapping[Source, Document] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def cidrs(self) -> tuple[IPNetwork, ...]:
+        return engine_cidrs(self.cluster, self.options)
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.cluster, self.options, self.cidrs)
+
+    @cached_property
+    def subjects(self) -> tuple[Endpoint, ...]:
+        """Endpoints findings can be about: from the input, not on the host network."""
+        return tuple(
+            e for e in self.cluster.endpoints if e.name != ASSUMED_DNS_NAME and not e.host_network
+        )
+
+    @cached_property
+    def dns_servers(self) -> tuple[Endpoint, ...]:
+        labels = set(self.options.dns_labels)
+        return tuple(e for e in self.cluster.endpoints if labels <= set(e.labels))
+
+    @cached_property
+    def dns_targets(self) -> tuple[Node, ...]:
+        """Where pods send DNS queries: the NodeLocal DNSCache address if known, else kube-dns."""
+        if self.options.dns_ips:
+            found = (self.engine.find(str(ip)) for ip in self.options.dns_ips)
+            return tuple(node for node in found if node is not None)
+        return self.dns_servers
+
+    @cached_property
+    def public_externals(self) -> tuple[ExternalRange, ...]:
+        return tuple(e for e in self.engine.externals if is_public(e))
+
+    @cached_property
+    def policies_by_id(self) -> dict[str, NetworkPolicy]:
+        return {p.id: p for p in self.cluster.policies}
+
+    def is_dns(self, endpoint: Endpoint) -> bool:
+        return endpoint in self.dns_servers
+
+    def role(self, endpoint: Endpoint) -> str | None:
+        return role_of(endpoint, self.roles)
+
+    def isolated(self, endpoint: Endpoint, direction: Direction) -> bool:
+        return bool(self.engine.selecting(endpoint, direction))
+
+    def reach(self, src: Node, dst: Node) -> Connections:
+        """Allowed ports per protocol from ``src`` to ``dst`` (protocols with none left out)."""
+        return {
+            proto: ports
+            for proto, ports in self.engine.connections(src, dst).items()
+            if not ports.is_empty
+        }
+
+    def field_source(self, source: Source | None, path: Path) -> Source | None:
+        """The position of a field inside the document at ``source`` (or ``source`` itself)."""
+        doc = self.documents.get(source) if source is not None else None
+        return doc.source_of(path) if doc is not None else source
+
+    def rule_source(self, ref: RuleRef) -> Source | None:
+        return ref.source or self.policies_by_id[ref.policy].source
+
+    def blocking_policy(self, side: SideVerdict) -> NetworkPolicy:
+        """The isolating policy to point at for a refused side: a baseline if there is one."""
+        policies = [self.policies_by_id[p] for p in side.policies]
+        baseline = [p for p in policies if p.pod_selector.is_empty]
+        return (baseline or policies)[0]
+
+    def location(
+        self,
+        direction: Direction,
+        src: Node,
+        dst: Node,
+        connections: Connections,
+        engine: Engine | None = None,
+    ) -> Source | None:
+        """The rule at ``direction``'s end that admits ``src -> dst``; the endpoint itself
+        when that end is not isolated."""
+        engine = engine or self.engine
+        subject = src if direction == "egress" else dst
+        if isinstance(subject, ExternalRange):
+            return None
+        if not engine.selecting(subject, direction):
+            return subject.source
+        protocol, ports = next(iter(sorted(connections.items())))
+        verdict = engine.verdict(src, dst, ports.ranges[0][0], protocol)
+        side = verdict.egress if direction == "egress" else verdict.ingress
+        return self.rule_source(side.admitted_by[0]) if side.admitted_by else subject.source
+
+
+def endpoint_obj(endpoint: Endpoint) -> str:
+    return f"{endpoint.kind}/{endpoint.namespace}/{endpoint.name}"
+
+
+def policy_obj(policy: NetworkPolicy) -> str:
+    return f"NetworkPolicy/{policy.namespace}/{policy.name}"
+
+
+def describe_connections(connections: Connections) -> str:
+    """``443/TCP``, ``all ports/TCP, 53/UDP`` or ``all ports and protocols``."""
+    if len(connections) == len(PROTOCOLS) and all(p.is_all for p in connections.values()):
+        return "all ports and protocols"
+    parts = []
+    for proto, ports in sorted(connections.items()):
+        parts.append(f"all ports/{proto}" if ports.is_all else f"{ports}/{proto}")
+    return ", ".join(parts)

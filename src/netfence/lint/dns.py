@@ -1,0 +1,91 @@
+"""dns-egress-blocked and dns-tcp-blocked: can every endpoint resolve names?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from netfence.engine import Engine, Node, SideVerdict
+from netfence.lint import snippets
+from netfence.lint.catalogue import rule_info
+from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.finding import Finding
+from netfence.model import Endpoint, Protocol
+
+DNS_PORT = 53
+
+
+@dataclass(frozen=True)
+class DnsGap:
+    """An endpoint whose DNS queries over ``protocol`` are refused, and where."""
+
+    endpoint: Endpoint
+    protocol: Protocol
+    side: SideVerdict
+
+
+def dns_gaps(
+    engine: Engine, endpoints: Iterable[Endpoint], targets: Sequence[Node], protocol: Protocol
+) -> list[DnsGap]:
+    """Endpoints that can reach none of the DNS ``targets`` on 53/``protocol``."""
+    gaps = []
+    for endpoint in endpoints:
+        verdicts = [
+            engine.verdict(endpoint, target, DNS_PORT, protocol)
+            for target in targets
+            if target != endpoint
+        ]
+        if verdicts and not any(v.allowed for v in verdicts):
+            gaps.append(DnsGap(endpoint, protocol, verdicts[0].blocked_at[0]))
+    return gaps
+
+
+def target_name(ctx: LintContext) -> str:
+    if ctx.options.dns_ips:
+        addresses = ", ".join(str(ip) for ip in ctx.options.dns_ips)
+        return f"NodeLocal DNSCache {addresses}"
+    return ", ".join(node.id for node in ctx.dns_targets)
+
+
+def refusal(side: SideVerdict, subject: str) -> str:
+    """``egress of SUBJECT is isolated by P and no egress rule admits it``."""
+    policies = ", ".join(side.policies)
+    return (
+        f"{side.direction} of {subject} is isolated by {policies} "
+        f"and no {side.direction} rule admits it"
+    )
+
+
+def check_dns(ctx: LintContext) -> Iterator[Finding]:
+    """One finding per namespace and refusing side, for UDP, then TCP where UDP works."""
+    if not ctx.dns_targets:
+        return
+    clients = [e for e in ctx.subjects if not ctx.is_dns(e)]
+    udp = dns_gaps(ctx.engine, clients, ctx.dns_targets, "UDP")
+    blocked = {gap.endpoint for gap in udp}
+    tcp = dns_gaps(ctx.engine, [e for e in clients if e not in blocked], ctx.dns_targets, "TCP")
+    yield from _findings(ctx, "dns-egress-blocked", udp)
+    yield from _findings(ctx, "dns-tcp-blocked", tcp)
+
+
+def _findings(ctx: LintContext, rule_id: str, gaps: list[DnsGap]) -> Iterator[Finding]:
+    groups: dict[tuple[str, str, tuple[str, ...]], list[DnsGap]] = {}
+    for gap in gaps:
+        key = (gap.endpoint.namespace, gap.side.direction, gap.side.policies)
+        groups.setdefault(key, []).append(gap)
+    info = rule_info(rule_id)
+    for (namespace, _direction, _policies), members in groups.items():
+        side = members[0].side
+        policy = ctx.blocking_policy(side)
+        names = ", ".join(gap.endpoint.id for gap in members)
+        several = side.direction == "egress" and len(members) > 1
+        where = refusal(side, "these pods" if several else side.endpoint)
+        yield Finding(
+            rule=rule_id,
+            severity=info.severity,
+            message=f"{names} cannot reach cluster DNS ({target_name(ctx)}) on "
+            f"{DNS_PORT}/{members[0].protocol}: {where}",
+            obj=policy_obj(policy),
+            source=policy.source,
+            hint=info.hint + "\n" + snippets.allow_dns(namespace, ctx.options.dns_ips),
+        )

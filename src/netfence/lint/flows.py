@@ -1,0 +1,114 @@
+"""one-sided-flow: a connection one end admits by selector and the other end refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from netfence.engine import Engine, RuleRef, SideVerdict
+from netfence.lint import snippets
+from netfence.lint.catalogue import rule_info
+from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.dns import refusal
+from netfence.lint.finding import Finding
+from netfence.lint.snippets import PortKey
+from netfence.model import Endpoint, NetworkPolicy
+
+RULE = "one-sided-flow"
+
+
+@dataclass(frozen=True)
+class OneSidedFlow:
+    """``src -> dst`` on ``ports``: admitted by ``admitted`` at one end, refused at the other."""
+
+    src: Endpoint
+    dst: Endpoint
+    admitted: RuleRef
+    refused: SideVerdict
+    ports: tuple[PortKey, ...]
+
+    def describe(self) -> str:
+        ports = ", ".join(f"{port}/{proto}" for port, proto in self.ports)
+        return f"{self.src.id} -> {self.dst.id} on {ports}"
+
+    @property
+    def missing(self) -> str:
+        """Where the missing rule belongs, e.g. ``an ingress rule in ai-data``."""
+        owner = self.dst if self.refused.direction == "ingress" else self.src
+        return f"an {self.refused.direction} rule in {owner.namespace}"
+
+
+def candidate_ports(engine: Engine, src: Endpoint, dst: Endpoint) -> set[PortKey]:
+    """Ports worth asking about: what ``dst`` serves and what either end's rules name."""
+    keys: set[PortKey] = {(p.port, p.protocol) for p in dst.ports}
+    rules = [r for p in engine.selecting(src, "egress") for r in p.egress]
+    rules += [r for p in engine.selecting(dst, "ingress") for r in p.ingress]
+    for rule in rules:
+        for port in rule.ports:
+            if isinstance(port.port, int):
+                keys.add((port.port, port.protocol))
+            elif isinstance(port.port, str):
+                keys.update((n, port.protocol) for n in dst.named_ports(port.port, port.protocol))
+    return keys
+
+
+def _by_selector(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
+    """Whether the admitting peer names pods or namespaces (an intent, unlike an ipBlock)."""
+    if ref.peer is None:
+        return False
+    rule = policies[ref.policy].rules(ref.direction)[ref.rule]
+    return rule.peers[ref.peer].ip_block is None
+
+
+def one_sided_flows(
+    engine: Engine,
+    policies: Mapping[str, NetworkPolicy],
+    pairs: Iterable[tuple[Endpoint, Endpoint]],
+) -> list[OneSidedFlow]:
+    """Pairs whose connection one end admits by selector while the other end refuses it."""
+    found: dict[tuple[str, str, str], tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
+    ends: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
+    for src, dst in pairs:
+        if (
+            src == dst
+            or not engine.selecting(src, "egress")
+            or not engine.selecting(dst, "ingress")
+        ):
+            continue
+        for port, protocol in sorted(candidate_ports(engine, src, dst)):
+            verdict = engine.verdict(src, dst, port, protocol)
+            for admits, refuses in (
+                (verdict.egress, verdict.ingress),
+                (verdict.ingress, verdict.egress),
+            ):
+                refs = [r for r in admits.admitted_by if _by_selector(r, policies)]
+                if admits.allowed and not refuses.allowed and refs:
+                    key = (src.id, dst.id, refuses.direction)
+                    found.setdefault(key, (refs[0], refuses, []))[2].append((port, protocol))
+                    ends[(src.id, dst.id)] = (src, dst)
+    return [
+        OneSidedFlow(*ends[(s, d)], ref, side, tuple(ports))
+        for (s, d, _), (ref, side, ports) in found.items()
+    ]
+
+
+def check_flows(ctx: LintContext) -> Iterator[Finding]:
+    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
+    servers = [e for e in ctx.subjects if not ctx.is_dns(e)]
+    pairs = ((src, dst) for src in ctx.subjects for dst in servers)
+    info = rule_info(RULE)
+    for flow in one_sided_flows(ctx.engine, ctx.policies_by_id, pairs):
+        policy = ctx.blocking_policy(flow.refused)
+        admitted_at = ctx.rule_source(flow.admitted)
+        where = f" ({admitted_at.file}:{admitted_at.line})" if admitted_at else ""
+        other = flow.src if flow.refused.direction == "ingress" else flow.dst
+        yield Finding(
+            rule=RULE,
+            severity=info.severity,
+            message=f"{flow.describe()} is admitted at {flow.admitted.direction} by "
+            f"{flow.admitted}{where} but refused at {flow.refused.direction}: "
+            f"{refusal(flow.refused, flow.refused.endpoint)}; add {flow.missing}",
+            obj=policy_obj(policy),
+            source=policy.source,
+            hint=info.hint + "\n" + snippets.rule(flow.refused.direction, other, flow.ports),
+        )

@@ -1,0 +1,40 @@
+"""Options of a lint run: which rules, DNS addresses, cluster CIDRs, ipBlock reading."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Literal
+
+from netfence.lint.catalogue import RULES
+from netfence.model import IPAddress, IPNetwork
+
+DEFAULT_POD_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.244.0.0/16"),)
+DEFAULT_SERVICE_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.96.0.0/12"),)
+ALL_RULES: frozenset[str] = frozenset(rule.id for rule in RULES)
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """How to lint. Empty CIDR tuples mean "unknown": the kubeadm defaults are assumed."""
+
+    rules: frozenset[str] = ALL_RULES
+    dns_ips: tuple[IPAddress, ...] = ()
+    pod_cidrs: tuple[IPNetwork, ...] = ()
+    service_cidrs: tuple[IPNetwork, ...] = ()
+    ipblock_pods: Literal["match", "ignore"] = "match"
+    dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
+    redundancy_budget: int = field(default=2_000_000)
+
+    @property
+    def cidrs_assumed(self) -> bool:
+        """Whether the pod or service CIDR is unknown and a default stands in for it."""
+        return not self.pod_cidrs or not self.service_cidrs
+
+    @property
+    def effective_pod_cidrs(self) -> tuple[IPNetwork, ...]:
+        return self.pod_cidrs or DEFAULT_POD_CIDRS
+
+    @property
+    def effective_service_cidrs(self) -> tuple[IPNetwork, ...]:
+        return self.service_cidrs or DEFAULT_SERVICE_CIDRS

@@ -1,0 +1,65 @@
+"""ipblock-overlaps-cluster: ipBlocks over pod or service CIDRs or known pod IPs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netfence.engine import IPSet
+from netfence.engine.external import block_set
+from netfence.lint.catalogue import rule_info
+from netfence.lint.context import DIRECTIONS, PEERS_KEY, LintContext, policy_obj
+from netfence.lint.finding import Finding
+from netfence.model import IPBlock, IPNetwork
+
+READING = {
+    "match": "this analysis lets ipBlocks match pod IPs, as Calico, Antrea and kube-router do",
+    "ignore": "this analysis ignores ipBlocks for pod IPs, as Cilium does",
+}
+
+
+def _cidr_overlaps(
+    covered: IPSet, cidrs: tuple[IPNetwork, ...], what: str, assumed: bool
+) -> list[str]:
+    hits = [c for c in cidrs if not (covered & IPSet.of([c])).is_empty]
+    suffix = f" (assumed: pass --{what.split()[0]}-cidr)" if assumed else ""
+    return [f"the {what} {c}{suffix}" for c in hits]
+
+
+def overlaps(ctx: LintContext, block: IPBlock) -> list[str]:
+    """What of the cluster ``block`` covers, in words."""
+    covered = block_set(block)
+    options = ctx.options
+    found = _cidr_overlaps(covered, options.effective_pod_cidrs, "pod CIDR", not options.pod_cidrs)
+    found += _cidr_overlaps(
+        covered, options.effective_service_cidrs, "service CIDR", not options.service_cidrs
+    )
+    pods = [f"{e.id} ({ip})" for e in ctx.subjects for ip in e.ips if block.contains(ip)]
+    if pods:
+        shown = ", ".join(pods[:3]) + (f" and {len(pods) - 3} more" if len(pods) > 3 else "")
+        found.append(f"{len(pods)} known pod IP(s): {shown}")
+    return found
+
+
+def check_overlap(ctx: LintContext) -> Iterator[Finding]:
+    """Every ipBlock peer that overlaps the cluster's own addresses."""
+    info = rule_info("ipblock-overlaps-cluster")
+    for policy in ctx.cluster.policies:
+        for direction in DIRECTIONS:
+            for r, rule in enumerate(policy.rules(direction)):
+                for p, peer in enumerate(rule.peers):
+                    if peer.ip_block is None:
+                        continue
+                    found = overlaps(ctx, peer.ip_block)
+                    if not found:
+                        continue
+                    path = ("spec", direction, r, PEERS_KEY[direction], p, "ipBlock")
+                    yield Finding(
+                        rule=info.id,
+                        severity=info.severity,
+                        message=f"{direction}[{r}] peer[{p}]: ipBlock {peer.ip_block} overlaps "
+                        f"{'; '.join(found)}; whether ipBlock applies to pod traffic depends on "
+                        f"the CNI ({READING[ctx.options.ipblock_pods]})",
+                        obj=policy_obj(policy),
+                        source=ctx.field_source(policy.source, path),
+                        hint=info.hint,
+                    )

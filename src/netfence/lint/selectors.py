@@ -1,0 +1,93 @@
+"""selector-matches-nothing and policy-selects-nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netfence.engine.peers import peer_matches
+from netfence.lint.catalogue import rule_info
+from netfence.lint.context import DIRECTIONS, PEERS_KEY, LintContext, policy_obj
+from netfence.lint.finding import Finding
+from netfence.model import NetworkPolicy, Peer
+
+
+def _namespaces_matched(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> list[str]:
+    if peer.namespace_selector is None:
+        return [policy.namespace]
+    return [
+        ns.name for ns in ctx.cluster.namespaces if peer.namespace_selector.matches(ns.label_map)
+    ]
+
+
+def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[str, str] | None:
+    """(selector field, what it fails to match) when a selector peer matches nothing."""
+    if peer.ip_block is not None:
+        return None
+    namespaces = _namespaces_matched(ctx, peer, policy)
+    if peer.namespace_selector is not None and not namespaces:
+        return (
+            "namespaceSelector",
+            f"namespaceSelector {peer.namespace_selector} matches no namespace",
+        )
+    if not ctx.subjects:
+        return None
+    matched = any(
+        peer_matches(
+            peer,
+            policy.namespace,
+            e,
+            ctx.cluster.namespace_labels(e.namespace),
+            ctx.options.ipblock_pods,
+        )
+        for e in ctx.subjects
+    )
+    if matched or peer.pod_selector is None:
+        return None
+    where = ", ".join(namespaces)
+    return "podSelector", f"podSelector {peer.pod_selector} matches no pod in namespace(s) {where}"
+
+
+def check_selectors(ctx: LintContext) -> Iterator[Finding]:
+    """Rule peers whose selectors match nothing in the input."""
+    info = rule_info("selector-matches-nothing")
+    for policy in ctx.cluster.policies:
+        for direction in DIRECTIONS:
+            for r, rule in enumerate(policy.rules(direction)):
+                for p, peer in enumerate(rule.peers):
+                    problem = _peer_problem(ctx, peer, policy)
+                    if problem is None:
+                        continue
+                    field, text = problem
+                    path = ("spec", direction, r, PEERS_KEY[direction], p, field)
+                    yield Finding(
+                        rule=info.id,
+                        severity=info.severity,
+                        message=f"{direction}[{r}] peer[{p}]: {text}, so this peer admits nothing",
+                        obj=policy_obj(policy),
+                        source=ctx.field_source(policy.source, path),
+                        hint=info.hint + "\n" + info.snippet,
+                    )
+
+
+def check_policy_selection(ctx: LintContext) -> Iterator[Finding]:
+    """Policies whose podSelector selects no endpoint of the input."""
+    if not ctx.subjects:
+        return
+    info = rule_info("policy-selects-nothing")
+    selected = {
+        policy.id
+        for endpoint in ctx.cluster.endpoints
+        for direction in DIRECTIONS
+        for policy in ctx.engine.selecting(endpoint, direction)
+    }
+    for policy in ctx.cluster.policies:
+        if policy.id not in selected:
+            yield Finding(
+                rule=info.id,
+                severity=info.severity,
+                message=f"podSelector {policy.pod_selector} selects no pod in namespace "
+                f"{policy.namespace}, so the policy has no effect",
+                obj=policy_obj(policy),
+                source=ctx.field_source(policy.source, ("spec", "podSelector")),
+                hint=info.hint,
+            )

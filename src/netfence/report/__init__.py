@@ -1,0 +1,1 @@
+"""Rendering: terminal tables, JSON, SARIF, DOT, Mermaid, Markdown and self-contained HTML."""

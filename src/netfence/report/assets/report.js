@@ -1,0 +1,355 @@
+/* netfence HTML report: renders the embedded data; loads nothing from the network. */
+(function () {
+  "use strict";
+
+  const data = JSON.parse(document.getElementById("netfence-data").textContent);
+  const PALETTE = ["#2563eb", "#0d9488", "#c026d3", "#ea580c", "#4f46e5", "#16a34a",
+    "#db2777", "#0891b2", "#ca8a04", "#7c3aed", "#dc2626", "#475569"];
+  const EXTERNAL_GROUP = "group:external";
+  const EDGE_LABEL_LIMIT = 30; /* beyond this, ports show on highlighted edges only */
+
+  /* A DOM element with text content (never HTML) and children. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  const nodesById = new Map(data.nodes.map((n) => [n.id, n]));
+  const colourOf = new Map(data.namespaces.map((ns, i) => [ns.name, PALETTE[i % PALETTE.length]]));
+
+  function isolation(node) {
+    if (node.external) return "external";
+    const ways = Number(node.ingress_isolated) + Number(node.egress_isolated);
+    return ["open", "part", "iso"][ways];
+  }
+
+  /* ---------- summary ---------- */
+  function renderSummary() {
+    const s = data.summary;
+    document.getElementById("inputs").textContent = data.meta.inputs;
+    document.getElementById("inputs").title = data.meta.inputs;
+    const cards = [
+      ["Namespaces", s.namespaces, ""],
+      ["Workloads", s.endpoints, ""],
+      ["Policies", s.policies, ""],
+      ["Allowed flows", s.flows, ""],
+      ["Fully isolated", s.isolated, s.isolated === s.endpoints ? "ok" : ""],
+      ["One way only", s.partly_isolated, s.partly_isolated ? "warn" : "ok"],
+      ["Unprotected", s.unprotected, s.unprotected ? "bad" : "ok"],
+      ["Lint errors", s.findings.error, s.findings.error ? "bad" : "ok"],
+      ["Lint warnings", s.findings.warning, s.findings.warning ? "warn" : "ok"],
+      ["Lint info", s.findings.info, ""],
+    ];
+    const box = document.getElementById("cards");
+    for (const [label, value, tone] of cards) {
+      box.append(el("div", { class: "card " + tone, "data-metric": label },
+        el("div", { class: "value", text: String(value) }),
+        el("div", { class: "label", text: label })));
+    }
+    document.getElementById("footer").textContent =
+      `netfence ${data.meta.version} · ipBlock on pod IPs: ${data.meta.ipblock_pods} · ` +
+      `${s.externals} external range(s) with flows, ${s.externals_unreached} without`;
+  }
+
+  /* ---------- graph ---------- */
+  function graphElements() {
+    const elements = [];
+    for (const ns of data.namespaces) {
+      if (data.nodes.some((n) => n.namespace === ns.name)) {
+        elements.push({ group: "nodes", data: { id: "ns:" + ns.name, label: ns.name, colour: colourOf.get(ns.name) }, classes: "namespace" });
+      }
+    }
+    if (data.nodes.some((n) => n.external)) {
+      elements.push({ group: "nodes", data: { id: EXTERNAL_GROUP, label: "outside the cluster" }, classes: "namespace external-group" });
+    }
+    for (const n of data.nodes) {
+      elements.push({
+        group: "nodes",
+        data: {
+          id: n.id, label: n.label,
+          parent: n.external ? EXTERNAL_GROUP : "ns:" + n.namespace,
+          colour: n.external ? "#64748b" : colourOf.get(n.namespace),
+        },
+        classes: "workload " + isolation(n),
+      });
+    }
+    const labelled = data.edges.length <= EDGE_LABEL_LIMIT;
+    data.edges.forEach((e, i) => elements.push({
+      group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports },
+      classes: (e.ports === "all" ? "wide-open" : "") + (labelled ? " labelled" : ""),
+    }));
+    return elements;
+  }
+
+  const STYLE = [
+    { selector: "node.namespace", style: {
+      "background-color": "data(colour)", "background-opacity": 0.06, "border-color": "data(colour)",
+      "border-width": 1.5, "border-opacity": 0.6, shape: "round-rectangle", label: "data(label)",
+      "text-valign": "top", "text-halign": "center", "font-size": 13, "font-weight": 600,
+      color: "data(colour)", "text-margin-y": -4, padding: 18 } },
+    { selector: "node.external-group", style: {
+      "background-color": "#94a3b8", "border-color": "#64748b", color: "#475569", "border-style": "dashed" } },
+    { selector: "node.workload", style: {
+      shape: "round-rectangle", width: (node) => 7 * node.data("label").length + 14, height: 26,
+      label: "data(label)",
+      "font-size": 11.5, "text-valign": "center", "text-halign": "center", color: "#0f172a",
+      "background-color": "#ffffff", "border-width": 2.5, "border-color": "data(colour)" } },
+    { selector: "node.workload.iso", style: { "underlay-color": "#15803d", "underlay-padding": 3, "underlay-opacity": 0.25, "underlay-shape": "round-rectangle" } },
+    { selector: "node.workload.part", style: { "underlay-color": "#d97706", "underlay-padding": 3, "underlay-opacity": 0.35, "underlay-shape": "round-rectangle" } },
+    { selector: "node.workload.open", style: { "border-style": "dashed", "underlay-color": "#dc2626", "underlay-padding": 3, "underlay-opacity": 0.3, "underlay-shape": "round-rectangle" } },
+    { selector: "node.workload.external", style: { shape: "hexagon", "background-color": "#e2e8f0", "border-color": "#64748b", height: 30 } },
+    { selector: "edge", style: {
+      width: 1.6, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8", "target-arrow-shape": "triangle",
+      "curve-style": "bezier", "arrow-scale": 0.9, "font-size": 9.5, color: "#334155",
+      "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
+      "text-rotation": "autorotate" } },
+    { selector: "edge.wide-open", style: { "line-color": "#fca5a5", "target-arrow-color": "#f87171", "line-style": "dashed" } },
+    { selector: "edge.labelled, edge.out-edge, edge.in-edge", style: { label: "data(label)" } },
+    { selector: ".faded", style: { opacity: 0.12 } },
+    { selector: "node.selected-node", style: { "border-width": 4, "border-color": "#0f172a", "background-color": "#fef9c3" } },
+    { selector: "node.reach-to", style: { "background-color": "#dbeafe", "border-color": "#2563eb", "border-width": 3 } },
+    { selector: "node.reach-from", style: { "background-color": "#f3e8ff", "border-color": "#9333ea", "border-width": 3 } },
+    { selector: "node.reach-to.reach-from", style: { "background-color": "#e0e7ff" } },
+    { selector: "edge.out-edge", style: { "line-color": "#2563eb", "target-arrow-color": "#2563eb", width: 2.6, "z-index": 10 } },
+    { selector: "edge.in-edge", style: { "line-color": "#9333ea", "target-arrow-color": "#9333ea", width: 2.6, "z-index": 10 } },
+    { selector: ".filtered-out", style: { display: "none" } },
+  ];
+
+  let cy = null;
+
+  function clearHighlight() {
+    cy.elements().removeClass("faded selected-node reach-to reach-from out-edge in-edge");
+    document.getElementById("details").replaceChildren(
+      el("p", { class: "muted", text: "Select a workload or an external range." }));
+  }
+
+  /* Highlight what the selection can reach (blue) and what can reach it (purple). */
+  function highlight(ids) {
+    clearHighlight();
+    const chosen = cy.collection(ids.map((id) => cy.getElementById(id)));
+    const out = chosen.outgoers("edge").filter((e) => !chosen.contains(e.target()));
+    const inc = chosen.incomers("edge").filter((e) => !chosen.contains(e.source()));
+    cy.elements().addClass("faded");
+    chosen.removeClass("faded").addClass("selected-node");
+    chosen.parents().removeClass("faded");
+    out.removeClass("faded").addClass("out-edge");
+    inc.removeClass("faded").addClass("in-edge");
+    out.targets().removeClass("faded").addClass("reach-to").parents().removeClass("faded");
+    inc.sources().removeClass("faded").addClass("reach-from").parents().removeClass("faded");
+    showDetails(ids, out, inc);
+  }
+
+  function peerList(title, edges, end, cls) {
+    const items = edges.map((e) => el("li", {},
+      el("span", { class: "mono", text: e[end]().id() }),
+      el("span", { class: "ports", text: e.data("label") })));
+    return el("div", { class: cls },
+      el("h3", { text: `${title} (${items.length})` }),
+      items.length ? el("ul", {}, ...items) : el("p", { class: "muted", text: "nothing" }));
+  }
+
+  function showDetails(ids, out, inc) {
+    const panel = document.getElementById("details");
+    const node = ids.length === 1 ? nodesById.get(ids[0]) : null;
+    const head = [];
+    if (node) {
+      head.push(el("h4", { class: "mono", text: node.id }));
+      head.push(el("p", { class: "muted", text: node.external ? "external range" : node.kind }));
+      if (node.external) {
+        head.push(el("p", { class: "mono", text: node.name }));
+      } else {
+        head.push(el("div", {},
+          el("span", { class: "pill " + (node.ingress_isolated ? "ok" : "bad"), text: node.ingress_isolated ? "ingress isolated" : "ingress open" }),
+          el("span", { class: "pill " + (node.egress_isolated ? "ok" : "bad"), text: node.egress_isolated ? "egress isolated" : "egress open" })));
+        head.push(el("div", {}, ...Object.entries(node.labels).map(([k, v]) => el("span", { class: "pill label mono", text: `${k}=${v}` }))));
+      }
+    } else {
+      head.push(el("h4", { text: "namespace " + ids.map((id) => nodesById.get(id).namespace || "outside")[0] }));
+    }
+    panel.replaceChildren(...head,
+      peerList("Can reach", out.toArray(), "target", "to"),
+      peerList("Reached by", inc.toArray(), "source", "from"));
+  }
+
+  function select(id) {
+    const target = cy.getElementById(id);
+    if (target.empty()) return;
+    const ids = target.isParent() ? target.children().map((n) => n.id()) : [id];
+    highlight(ids);
+  }
+
+  function renderFilter() {
+    const box = document.getElementById("ns-filter");
+    const groups = data.namespaces.filter((ns) => data.nodes.some((n) => n.namespace === ns.name))
+      .map((ns) => [ns.name, "ns:" + ns.name, colourOf.get(ns.name)]);
+    if (data.nodes.some((n) => n.external)) groups.push(["outside the cluster", EXTERNAL_GROUP, "#64748b"]);
+    for (const [name, groupId, colour] of groups) {
+      const box_ = el("input", { type: "checkbox", "data-namespace": name });
+      box_.checked = true;
+      box_.addEventListener("change", () => {
+        const group = cy.getElementById(groupId);
+        group.union(group.children()).toggleClass("filtered-out", !box_.checked);
+      });
+      const swatch = el("span", { class: "swatch" });
+      swatch.style.background = colour;
+      box.append(el("label", {}, box_, swatch, el("span", { text: name })));
+    }
+    document.getElementById("legend").append(
+      el("h3", { text: "Legend" }),
+      el("div", {}, el("span", { class: "box iso" }), el("span", { text: "isolated both ways" })),
+      el("div", {}, el("span", { class: "box part" }), el("span", { text: "isolated one way" })),
+      el("div", {}, el("span", { class: "box open" }), el("span", { text: "unprotected" })),
+      el("div", {}, el("span", { class: "box ext" }), el("span", { text: "external range" })),
+      el("div", {}, el("span", { class: "line open-line" }), el("span", { text: "all ports open" })),
+      el("div", {}, el("span", { class: "line to-line" }), el("span", { text: "can reach" })),
+      el("div", {}, el("span", { class: "line from-line" }), el("span", { text: "reached by" })));
+    document.querySelector(".legend .open-line").style.borderColor = "#f87171";
+    document.querySelector(".legend .open-line").style.borderTopStyle = "dashed";
+    document.querySelector(".legend .to-line").style.borderColor = "#2563eb";
+    document.querySelector(".legend .from-line").style.borderColor = "#9333ea";
+  }
+
+  function renderGraph() {
+    cytoscape.use(cytoscapeFcose);
+    cy = cytoscape({
+      container: document.getElementById("cy"),
+      elements: graphElements(),
+      style: STYLE,
+      minZoom: 0.2,
+      maxZoom: 3,
+      layout: {
+        name: "fcose", quality: "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
+        idealEdgeLength: 150, nodeRepulsion: 25000, nodeSeparation: 90, nestingFactor: 0.3,
+        gravity: 0.15, gravityCompound: 1.5, numIter: 4000, packComponents: true,
+        tilingPaddingVertical: 24, tilingPaddingHorizontal: 24, padding: 24,
+      },
+    });
+    cy.on("tap", "node", (event) => select(event.target.id()));
+    cy.on("tap", (event) => { if (event.target === cy) clearHighlight(); });
+    renderFilter();
+  }
+
+  /* ---------- matrix ---------- */
+  function renderMatrix() {
+    const table = document.getElementById("matrix-table");
+    const nodes = data.nodes;
+    if (!nodes.length) {
+      table.replaceWith(el("div", { class: "empty", text: "No workloads in the input: nothing to connect." }));
+      return;
+    }
+    const ports = new Map(data.edges.map((e) => [e.source + "\u0000" + e.target, e.ports]));
+    const head = el("tr", {}, el("th", { class: "row", text: "from \\ to" }),
+      ...nodes.map((n) => el("th", { class: "col mono", text: n.external ? n.label : n.id, title: n.id, "data-dst": n.id })));
+    const rows = nodes.map((src) => el("tr", { "data-src": src.id },
+      el("th", { class: "row mono", text: src.external ? src.label : src.id, title: src.id }),
+      ...nodes.map((dst) => {
+        if (src.id === dst.id) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
+        const label = ports.get(src.id + "\u0000" + dst.id);
+        return label
+          ? el("td", { class: "allow", "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${label}`, text: label })
+          : el("td", { class: "deny", "data-dst": dst.id, title: `${src.id} → ${dst.id}: denied`, text: "·" });
+      })));
+    table.append(el("thead", {}, head), el("tbody", {}, ...rows));
+    const srcBox = document.getElementById("matrix-src");
+    const dstBox = document.getElementById("matrix-dst");
+    function apply() {
+      const s = srcBox.value.trim().toLowerCase();
+      const d = dstBox.value.trim().toLowerCase();
+      let shown = 0;
+      for (const row of table.tBodies[0].rows) {
+        const visible = row.dataset.src.toLowerCase().includes(s);
+        row.hidden = !visible;
+        shown += visible;
+      }
+      for (const cell of table.querySelectorAll("[data-dst]")) {
+        cell.hidden = !cell.dataset.dst.toLowerCase().includes(d);
+      }
+      document.getElementById("matrix-count").textContent = `${shown} of ${nodes.length} sources`;
+    }
+    srcBox.addEventListener("input", apply);
+    dstBox.addEventListener("input", apply);
+    apply();
+  }
+
+  /* ---------- findings ---------- */
+  function renderFindings() {
+    const body = document.getElementById("findings-body");
+    if (!data.findings.length) {
+      body.append(el("div", { class: "empty", text: "No lint findings." }));
+      return;
+    }
+    const rows = data.findings.map((f) => el("tr", { "data-severity": f.severity },
+      el("td", {}, el("span", { class: "sev " + f.severity, text: f.severity })),
+      el("td", { class: "mono", text: f.rule }),
+      el("td", {}, el("div", { text: f.message }), el("div", { class: "fix", text: f.hint })),
+      el("td", { class: "mono", text: f.object }),
+      el("td", { class: "mono muted", text: f.where })));
+    body.append(el("div", { class: "table-wrap" }, el("table", {},
+      el("thead", {}, el("tr", {}, ...["Severity", "Rule", "Finding and fix", "Object", "Where"].map((t) => el("th", { text: t })))),
+      el("tbody", {}, ...rows))));
+  }
+
+  /* ---------- policies ---------- */
+  const SCALAR = [
+    [/^(["']).*\1$/, "y-str"],
+    [/^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/, "y-num"],
+    [/^(true|false|null|~)$/, "y-bool"],
+  ];
+
+  function scalar(text) {
+    const hit = SCALAR.find(([pattern]) => pattern.test(text.trim()));
+    return el("span", { class: hit ? hit[1] : "y-str", text });
+  }
+
+  /* One YAML line as spans: indent, list dash, key, value, comment. */
+  function yamlLine(line) {
+    const out = [];
+    const m = /^(\s*)((?:- )*)(.*)$/.exec(line);
+    out.push(m[1]);
+    if (m[2]) out.push(el("span", { class: "y-punct", text: m[2] }));
+    let rest = m[3];
+    let comment = "";
+    const hash = rest.search(/(^|\s)#/);
+    if (hash >= 0) { comment = rest.slice(hash); rest = rest.slice(0, hash); }
+    const key = /^([^\s"'{[][^:]*?|"[^"]*"|'[^']*'):(\s|$)(.*)$/.exec(rest);
+    if (key) {
+      out.push(el("span", { class: "y-key", text: key[1] }), el("span", { class: "y-punct", text: ":" + key[2] }));
+      rest = key[3];
+    }
+    if (rest) out.push(scalar(rest));
+    if (comment) out.push(el("span", { class: "y-com", text: comment }));
+    return out;
+  }
+
+  function renderPolicies() {
+    const body = document.getElementById("policies-body");
+    if (!data.policies.length) {
+      body.append(el("div", { class: "empty", text: "No NetworkPolicies in the input: every workload is unprotected." }));
+      return;
+    }
+    for (const p of data.policies) {
+      const pre = el("pre", { class: "yaml" });
+      p.yaml.replace(/\n$/, "").split("\n").forEach((line, i) => {
+        if (i) pre.append("\n");
+        pre.append(...yamlLine(line));
+      });
+      body.append(el("details", { class: "policy", "data-policy": p.id },
+        el("summary", {}, el("strong", { class: "mono", text: p.id }), el("span", { class: "where mono", text: p.where })),
+        pre));
+    }
+  }
+
+  renderSummary();
+  renderGraph();
+  renderMatrix();
+  renderFindings();
+  renderPolicies();
+  /* For tests and the browser console: the graph and a way to select a node. */
+  window.netfenceReport = { cy, data, select };
+})();

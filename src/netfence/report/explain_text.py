@@ -1,0 +1,52 @@
+"""``netfence explain``: a verdict's reasons in words, plus the policy that would fix it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+
+
+def _rule(ref: RuleRef) -> str:
+    where = f" ({ref.source.file}:{ref.source.line})" if ref.source else ""
+    return f"{ref}{where}"
+
+
+def side_line(verdict: Verdict, side: SideVerdict) -> str:
+    """One line for one end of the connection."""
+    other = verdict.src if side.direction == "ingress" else verdict.dst
+    what = f"{side.direction} of {side.endpoint}"
+    if not side.isolated:
+        return f"{what}: not isolated (no policy selects it for {side.direction})"
+    isolated = f"isolated by {', '.join(side.policies)}"
+    if side.allowed:
+        rules = "; ".join(_rule(ref) for ref in side.admitted_by)
+        return f"{what}: {isolated}; admitted by {rules}"
+    service = f"{verdict.port}/{verdict.protocol}"
+    return f"blocked at {what}: {isolated}; no {side.direction} rule admits {other} on {service}"
+
+
+def render_explain_text(verdict: Verdict, fixes: list[dict[str, Any]], reading: str) -> str:
+    """The verdict, each side's reasons, and a YAML snippet that would admit it."""
+    port = f"{verdict.port}/{verdict.protocol}"
+    if verdict.resolved_port is not None and verdict.resolved_port != verdict.port:
+        port += f" (port {verdict.resolved_port})"
+    state = "ALLOWED" if verdict.allowed else "BLOCKED"
+    lines = [f"{verdict.src} -> {verdict.dst} on {port}: {state}"]
+    if verdict.self_traffic:
+        lines.append("  traffic from an endpoint to itself is never filtered")
+    elif verdict.resolved_port is None:
+        lines.append(f"  {verdict.dst} serves no {verdict.protocol} port named {verdict.port!r}")
+    else:
+        lines += [f"  {side_line(verdict, side)}" for side in (verdict.egress, verdict.ingress)]
+    if verdict.ipblock_reading_decided:
+        lines.append(
+            f"  note: decided by the ipBlock reading --ipblock-pods={reading} "
+            "(whether ipBlocks match in-cluster pod IPs); the other reading flips it"
+        )
+    if fixes:
+        lines.append("to allow it, add:")
+        lines.append(yaml.safe_dump_all(fixes, sort_keys=False).rstrip())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,35 @@
+"""``analyze --format csv``: one row per cell, externals included."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from netfence.engine.analysis import Analysis
+
+HEADER = ("port", "protocol", "from", "to", "allowed", "ipblock_reading_decided")
+
+
+def render_matrix_csv(analysis: Analysis) -> str:
+    """Every (query, source, target) cell; external-to-external pairs are left out."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    rows, columns = analysis.row_ids, analysis.column_ids
+    inside_rows, inside_columns = len(analysis.sources), len(analysis.targets)
+    for result in analysis.queries:
+        for i, source in enumerate(rows):
+            for j, target in enumerate(columns):
+                if i >= inside_rows and j >= inside_columns:
+                    continue
+                writer.writerow(
+                    (
+                        result.port,
+                        result.protocol,
+                        source,
+                        target,
+                        str(bool(result.allowed[i, j])).lower(),
+                        str(bool(result.reading_decided[i, j])).lower(),
+                    )
+                )
+    return buffer.getvalue()

@@ -1,0 +1,145 @@
+"""Arrangements of an analysis shared by the matrix renderers: order, namespace totals,
+workload groups and their edges. Nothing here decides a verdict; it only regroups them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netfence.engine.analysis import Analysis, QueryResult
+from netfence.engine.external import ExternalRange
+from netfence.engine.fix import stable_labels
+from netfence.model import Endpoint
+
+GRID_LIMIT = 40
+
+
+def by_namespace(endpoints: Sequence[Endpoint]) -> list[int]:
+    """Indexes of ``endpoints`` ordered by namespace, then name."""
+    return sorted(range(len(endpoints)), key=lambda i: (endpoints[i].namespace, endpoints[i].name))
+
+
+def fits_grid(analysis: Analysis) -> bool:
+    return max(len(analysis.sources), len(analysis.targets)) <= GRID_LIMIT
+
+
+@dataclass(frozen=True)
+class NamespaceTotal:
+    """Allowed pairs out of all pairs between two namespaces (or an external range)."""
+
+    source: str
+    target: str
+    allowed: int
+    total: int
+
+
+def _axis_groups(
+    endpoints: Sequence[Endpoint], externals: Sequence[ExternalRange]
+) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for i, endpoint in enumerate(endpoints):
+        groups.setdefault(endpoint.namespace, []).append(i)
+    for j, external in enumerate(externals):
+        groups[external.id] = [len(endpoints) + j]
+    return groups
+
+
+def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceTotal]:
+    """Per (source namespace, target namespace) counts; externals count as their own group."""
+    rows = _axis_groups(analysis.sources, analysis.externals)
+    columns = _axis_groups(analysis.targets, analysis.externals)
+    totals: list[NamespaceTotal] = []
+    for source, row_index in sorted(rows.items()):
+        for target, column_index in sorted(columns.items()):
+            if source.startswith("ext:") and target.startswith("ext:"):
+                continue
+            block = result.allowed[np.ix_(row_index, column_index)]
+            totals.append(NamespaceTotal(source, target, int(block.sum()), int(block.size)))
+    return totals
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Endpoints of one namespace with identical stable labels (the replicas of a workload)."""
+
+    id: str
+    namespace: str
+    name: str
+    members: tuple[int, ...]
+
+
+def _workload_name(endpoints: Sequence[Endpoint]) -> str:
+    if len(endpoints) == 1:
+        return endpoints[0].name
+    prefix = endpoints[0].name
+    for endpoint in endpoints[1:]:
+        while not endpoint.name.startswith(prefix):
+            prefix = prefix[:-1]
+    prefix = prefix.rstrip("-.0123456789")
+    return prefix or ",".join(f"{k}={v}" for k, v in sorted(stable_labels(endpoints[0]).items()))
+
+
+def workloads(endpoints: Sequence[Endpoint]) -> list[Workload]:
+    """Group endpoints by namespace and stable labels; externals are left to the caller."""
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+    for i, endpoint in enumerate(endpoints):
+        key = (endpoint.namespace, tuple(sorted(stable_labels(endpoint).items())))
+        if endpoint.kind != "Pod" or not key[1]:
+            key = (endpoint.namespace, (("", endpoint.name),))
+        groups.setdefault(key, []).append(i)
+    found = []
+    for (namespace, _), members in sorted(groups.items()):
+        name = _workload_name([endpoints[i] for i in members])
+        suffix = f" x{len(members)}" if len(members) > 1 else ""
+        found.append(Workload(f"{namespace}/{name}", namespace, name + suffix, tuple(members)))
+    return found
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Allowed flows from one workload (or external range) to another, with their ports."""
+
+    source: str
+    target: str
+    ports: tuple[str, ...]
+    partial: bool
+
+    @property
+    def label(self) -> str:
+        shown = list(self.ports[:3])
+        if len(self.ports) > 3:
+            shown.append(f"+{len(self.ports) - 3}")
+        return ", ".join(shown) + (" (some replicas)" if self.partial else "")
+
+
+def _nodes(analysis: Analysis, endpoints: Sequence[Endpoint]) -> list[tuple[str, list[int]]]:
+    count = len(endpoints)
+    nodes = [(w.id, list(w.members)) for w in workloads(endpoints)]
+    nodes += [(x.id, [count + j]) for j, x in enumerate(analysis.externals)]
+    return nodes
+
+
+def edges(analysis: Analysis) -> list[Edge]:
+    """Workload-level edges: allowed when some member pair (never a pod to itself) is."""
+    sources = _nodes(analysis, analysis.sources)
+    targets = _nodes(analysis, analysis.targets)
+    not_self = np.array(analysis.row_ids)[:, None] != np.array(analysis.column_ids)[None, :]
+    found: list[Edge] = []
+    for source, rows in sources:
+        for target, columns in targets:
+            pick = np.ix_(rows, columns)
+            mask = not_self[pick]
+            if not mask.any():
+                continue
+            ports: list[str] = []
+            partial = False
+            for result in analysis.queries:
+                cells = result.allowed[pick][mask]
+                if cells.any():
+                    ports.append(result.label)
+                    partial = partial or not cells.all()
+            if ports:
+                found.append(Edge(source, target, tuple(ports), partial))
+    return found

@@ -1,0 +1,112 @@
+"""``analyze`` in the terminal: a coloured grid per query, namespace totals beyond ~40
+endpoints, and the external ranges."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from netfence.engine.analysis import Analysis, QueryResult
+from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_totals
+
+ALLOWED = Text("●", style="green")
+BLOCKED = Text("·", style="red")
+DECIDED_STYLE = "bold yellow"
+
+
+def _mark(result: QueryResult, i: int, j: int) -> Text:
+    mark = ALLOWED.copy() if result.allowed[i, j] else BLOCKED.copy()
+    if result.reading_decided[i, j]:
+        mark.stylize(DECIDED_STYLE)
+        mark.append("*", style=DECIDED_STYLE)
+    return mark
+
+
+def _grid(analysis: Analysis, result: QueryResult) -> Table:
+    sources, targets = analysis.sources, analysis.targets
+    columns = by_namespace(targets)
+    externals = len(analysis.externals)
+    table = Table(
+        title=f"{result.label}  (● allowed  · blocked; rows connect to columns)",
+        title_justify="left",
+        box=None,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    table.add_column("from \\ to", style="bold")
+    for number, _ in enumerate(columns, start=1):
+        table.add_column(str(number), justify="center")
+    for number in range(1, externals + 1):
+        table.add_column(f"E{number}", justify="center", style="cyan")
+    namespace = None
+    for i in by_namespace(sources):
+        if sources[i].namespace != namespace:
+            namespace = sources[i].namespace
+            table.add_row(Text(namespace, style="bold magenta"))
+        marks = [_mark(result, i, j) for j in columns]
+        marks += [_mark(result, i, len(targets) + k) for k in range(externals)]
+        table.add_row(f"  {sources[i].name}", *marks)
+    if externals:
+        table.add_row(Text("external", style="bold cyan"))
+    for k in range(externals):
+        row = len(sources) + k
+        marks = [_mark(result, row, j) for j in columns]
+        table.add_row(f"  E{k + 1}", *marks, *([""] * externals))
+    return table
+
+
+def _legend(analysis: Analysis) -> Table:
+    table = Table(title="columns", title_justify="left", box=None, padding=(0, 1))
+    table.add_column("#", justify="right")
+    table.add_column("destination")
+    for number, j in enumerate(by_namespace(analysis.targets), start=1):
+        table.add_row(str(number), analysis.targets[j].id)
+    return table
+
+
+def _totals(analysis: Analysis, result: QueryResult) -> Table:
+    table = Table(title=f"{result.label}: allowed pairs per namespace", title_justify="left")
+    table.add_column("from")
+    table.add_column("to")
+    table.add_column("allowed", justify="right")
+    for total in namespace_totals(analysis, result):
+        style = (
+            "green" if total.allowed == total.total else "red" if not total.allowed else "yellow"
+        )
+        table.add_row(
+            total.source, total.target, Text(f"{total.allowed}/{total.total}", style=style)
+        )
+    return table
+
+
+def _externals(analysis: Analysis) -> Table:
+    table = Table(title="external ranges", title_justify="left", box=None, padding=(0, 1))
+    table.add_column("", style="cyan")
+    table.add_column("range")
+    table.add_column("example")
+    for number, external in enumerate(analysis.externals, start=1):
+        table.add_row(f"E{number}", external.name, str(external.representative))
+    return table
+
+
+def render_matrix_text(analysis: Analysis, console: Console) -> None:
+    """Print the analysis: grids (or totals), legend, external ranges, the ipBlock reading."""
+    grid = fits_grid(analysis)
+    if not analysis.queries:
+        console.print("no endpoint serves a port: pass --port to ask about one")
+    for result in analysis.queries:
+        console.print(_grid(analysis, result) if grid else _totals(analysis, result))
+        console.print()
+    if grid and analysis.queries:
+        console.print(_legend(analysis))
+    if analysis.externals:
+        console.print(_externals(analysis))
+    if analysis.reading_mattered:
+        console.print(
+            Text(
+                f"* decided by the ipBlock reading --ipblock-pods={analysis.reading} "
+                "(whether ipBlocks match in-cluster pod IPs); the other reading flips it",
+                style=DECIDED_STYLE,
+            )
+        )

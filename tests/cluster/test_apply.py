@@ -1,0 +1,248 @@
+"""Apply: plan, order, server-side apply with field manager netfence, conflicts, prune."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from netfence.cluster.apply import apply_plan
+from netfence.cluster.applyplan import model_of, plan_apply, projected
+from netfence.cluster.connect import ClusterError, Connection
+from netfence.cluster.desired import MANAGED_BY, DesiredState, from_folder
+from netfence.cluster.snapshot import SnapshotOptions, take
+from netfence.engine import Engine
+from tests.cluster.fakeapi import FakeCluster, Fault
+from tests.cluster.objects import ALLOW_DNS, DENY_ALL, namespace, pod, policy
+from tests.conftest import run_cli
+
+ALLOW_GATEWAY = {
+    "podSelector": {"matchLabels": {"app": "vllm"}},
+    "policyTypes": ["Ingress"],
+    "ingress": [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "gateway"}}}],
+            "ports": [{"port": 8000, "protocol": "TCP"}],
+        }
+    ],
+}
+ALLOW_STORAGE = {
+    "podSelector": {"matchLabels": {"app": "minio"}},
+    "policyTypes": ["Ingress"],
+    "ingress": [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "inference"}}}],
+            "ports": [{"port": 443, "protocol": "TCP"}],
+        }
+    ],
+}
+NAMESPACES = {"ai-inference": "inference", "ai-data": "data", "gateway": "gateway"}
+
+
+def desired_manifests() -> list[dict[str, Any]]:
+    manifests: list[dict[str, Any]] = [
+        namespace(name, purpose=purpose) for name, purpose in NAMESPACES.items()
+    ]
+    for name in NAMESPACES:
+        manifests += [policy(name, "deny-all", DENY_ALL), policy(name, "allow-dns", ALLOW_DNS)]
+    manifests += [
+        policy("ai-inference", "allow-from-gateway", ALLOW_GATEWAY),
+        policy("ai-data", "allow-from-inference", ALLOW_STORAGE),
+    ]
+    return manifests
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(yaml.safe_dump_all(desired_manifests()))
+    return folder
+
+
+@pytest.fixture
+def live(fake: FakeCluster) -> FakeCluster:
+    """Unlabelled namespaces with one pod each, and CoreDNS in kube-system."""
+    for name in (*NAMESPACES, "kube-system"):
+        fake.add(namespace(name))
+    fake.add(
+        pod(
+            "ai-inference",
+            "vllm-0",
+            "10.244.1.10",
+            {"app": "vllm"},
+            [{"containerPort": 8000, "name": "http"}],
+        )
+    )
+    fake.add(
+        pod(
+            "ai-data",
+            "minio-0",
+            "10.244.3.10",
+            {"app": "minio"},
+            [{"containerPort": 443, "name": "https"}],
+        )
+    )
+    fake.add(pod("gateway", "gateway-0", "10.244.4.10", {"app": "gateway"}))
+    fake.add(
+        pod(
+            "kube-system",
+            "coredns-0",
+            "10.244.0.10",
+            {"k8s-app": "kube-dns"},
+            [{"containerPort": 53, "protocol": "UDP"}],
+        )
+    )
+    return fake
+
+
+def state(fake: FakeCluster) -> list[dict[str, Any]]:
+    return [o for kind in ("Namespace", "Pod", "NetworkPolicy") for o in fake.objects(kind)]
+
+
+def dns_reachable_everywhere(fake: FakeCluster) -> bool:
+    engine = Engine(model_of(state(fake), "stand-in"))
+    sources = [e for e in engine.endpoints if e.namespace != "kube-system"]
+    return all(engine.verdict(e, "kube-system/coredns-0", 53, "UDP").allowed for e in sources)
+
+
+def plan_for(connection: Connection, source: Path, prune: bool = False) -> Any:
+    return plan_apply(from_folder(str(source)), take(connection, SnapshotOptions()), prune)
+
+
+def test_plan_orders_labels_then_dns_then_allows_then_deny(
+    live: FakeCluster, connection: Connection, source: Path
+) -> None:
+    plan = plan_for(connection, source)
+    order = [s.ident for s in plan.changes]
+    assert order[:3] == ["Namespace/ai-inference", "Namespace/ai-data", "Namespace/gateway"]
+    names = [ident.rsplit("/", 1)[1] for ident in order[3:]]
+    assert (
+        names
+        == ["allow-dns"] * 3 + ["allow-from-inference", "allow-from-gateway"] + ["deny-all"] * 3
+    )
+    assert plan.changes[0].detail == "label purpose=inference"
+    assert "kubernetes.io/metadata.name" not in plan.changes[0].body["metadata"]["labels"]
+
+
+def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
+    live: FakeCluster, kubeconfig: Path, source: Path
+) -> None:
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    assert result.returncode == 0, result.stderr
+    assert "3 to change" in result.stdout and "8 to create" in result.stdout
+    assert "- gateway/gateway-0 -> ext:" in result.stdout  # egress that deny-all removes
+    deny = live.get("NetworkPolicy", "ai-data", "deny-all")
+    assert deny is not None and deny["metadata"]["labels"][MANAGED_BY] == "netfence"
+    assert [m["manager"] for m in deny["metadata"]["managedFields"]] == ["netfence"]
+    ns = live.get("Namespace", "", "ai-data")
+    assert ns is not None and ns["metadata"]["labels"]["purpose"] == "data"
+    patches = [r for r in live.requests if r.method == "PATCH"]
+    assert {r.content_type for r in patches} == {"application/apply-patch+yaml"}
+    assert all(r.query["fieldManager"] == "netfence" for r in patches)
+    assert sum(r.query.get("dryRun") == "All" for r in patches) == len(patches) // 2
+    again = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    assert again.returncode == 0 and "nothing to change" in again.stdout
+
+
+def test_conflict_is_reported_and_nothing_changes(
+    live: FakeCluster, kubeconfig: Path, source: Path
+) -> None:
+    udp_only = {
+        **ALLOW_DNS,
+        "egress": [{**ALLOW_DNS["egress"][0], "ports": [{"port": 53, "protocol": "UDP"}]}],
+    }
+    live.add(policy("ai-data", "allow-dns", udp_only), manager="kubectl-client-side-apply")
+    before = state(live)
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    assert result.returncode == 1
+    assert (
+        'conflict: NetworkPolicy/ai-data/allow-dns: conflict with "kubectl-client-side-apply": '
+        ".spec.egress" in result.stderr
+    )
+    assert "nothing was changed; rerun with --force" in result.stderr
+    assert state(live) == before
+    forced = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes", "--force")
+    assert forced.returncode == 0, forced.stderr
+    taken = live.get("NetworkPolicy", "ai-data", "allow-dns")
+    assert taken is not None and len(taken["spec"]["egress"][0]["ports"]) == 2
+
+
+def test_dry_run_changes_nothing(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
+    before = state(live)
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "server-side dry run accepted 11 changes; nothing changed" in result.stdout
+    assert state(live) == before
+    assert all(r.query.get("dryRun") == "All" for r in live.requests if r.method == "PATCH")
+
+
+@pytest.mark.parametrize("answer", ["n\n", ""])
+def test_declined_or_unanswered_prompt_changes_nothing(
+    live: FakeCluster, kubeconfig: Path, source: Path, answer: str
+) -> None:
+    before = state(live)
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode())
+    assert result.returncode == 1
+    assert "Apply 11 changes?" in result.stdout
+    assert state(live) == before
+
+
+def test_confirmed_prompt_applies(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
+    assert result.returncode == 0, result.stderr
+    assert len(live.objects("NetworkPolicy")) == 8
+
+
+@pytest.mark.parametrize("stop_at", range(11))
+def test_interrupted_apply_never_cuts_dns(
+    live: FakeCluster, connection: Connection, source: Path, stop_at: int
+) -> None:
+    plan = plan_for(connection, source)
+    live.fail(Fault(method="PATCH", skip=len(plan.changes) + stop_at, drop=True))
+    with pytest.raises(ClusterError, match=f"stopped after {stop_at} of 11 changes"):
+        apply_plan(connection, plan)
+    assert dns_reachable_everywhere(live)
+
+
+def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
+    live.fail(Fault(method="PATCH", skip=11 + 5, status=500))
+    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    assert result.returncode == 3
+    assert "stopped after 5 of 11 changes at NetworkPolicy/gateway/allow-dns" in (
+        result.stderr
+    )
+
+
+def test_prune_deletes_only_stale_managed_policies(
+    live: FakeCluster, connection: Connection, source: Path
+) -> None:
+    live.add(policy("ai-data", "old-rule", DENY_ALL, **{MANAGED_BY: "netfence"}))
+    live.add(policy("ai-data", "team-rule", DENY_ALL))
+    plan = plan_for(connection, source, prune=True)
+    assert [s.ident for s in plan.changes if s.action == "prune"] == [
+        "NetworkPolicy/ai-data/old-rule"
+    ]
+    assert plan.changes[-1].action == "prune"
+    apply_plan(connection, plan)
+    names = {p["metadata"]["name"] for p in live.objects("NetworkPolicy")}
+    assert "old-rule" not in names and "team-rule" in names
+
+
+def test_projection_matches_what_apply_produces(
+    live: FakeCluster, connection: Connection, source: Path
+) -> None:
+    snapshot = take(connection, SnapshotOptions())
+    plan = plan_apply(from_folder(str(source)), snapshot, prune=False)
+    expected = model_of(projected(snapshot, plan), "planned")
+    apply_plan(connection, plan)
+    actual = model_of(take(connection, SnapshotOptions()), "applied")
+    assert set(expected.policies) == set(actual.policies)
+    assert set(expected.namespaces) == set(actual.namespaces)
+
+
+def test_empty_desired_state_plans_nothing(live: FakeCluster, connection: Connection) -> None:
+    plan = plan_apply(DesiredState((), (), "empty"), take(connection, SnapshotOptions()), True)
+    assert plan.steps == ()

@@ -1,0 +1,174 @@
+"""Hypothesis strategies: small random clusters and policies using every selector, port and
+ipBlock form."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from hypothesis import strategies as st
+
+from netfence.model import (
+    NAMESPACE_NAME_LABEL,
+    Cluster,
+    ContainerPort,
+    Direction,
+    Endpoint,
+    IPBlock,
+    LabelSelector,
+    Namespace,
+    NetworkPolicy,
+    Peer,
+    PolicyPort,
+    Requirement,
+    Rule,
+)
+
+NAMESPACES = ("x", "y", "z")
+LABEL_KEYS = ("app", "tier")
+LABEL_VALUES = ("a", "b", "c")
+CONTAINER_PORTS = (
+    ContainerPort(80, "TCP", "http"),
+    ContainerPort(81, "TCP", "web"),
+    ContainerPort(81, "UDP", "web"),
+    ContainerPort(53, "UDP", "dns"),
+    ContainerPort(8080, "TCP", "web"),
+    ContainerPort(9000, "SCTP", "sctp"),
+)
+POD_IPS = tuple(ipaddress.ip_address(f"10.0.{i // 4}.{i % 4 * 64 + 1}") for i in range(16)) + (
+    ipaddress.ip_address("fd00::1"),
+    ipaddress.ip_address("fd00::8001"),
+)
+CIDRS = ("10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/25", "0.0.0.0/0", "192.0.2.0/24", "fd00::/16")
+EXCEPTS = {
+    "10.0.0.0/16": ("10.0.0.0/24", "10.0.2.0/23"),
+    "10.0.0.0/24": ("10.0.0.0/26", "10.0.0.128/25"),
+    "10.0.1.0/25": ("10.0.1.64/26",),
+    "0.0.0.0/0": ("10.0.0.0/8", "10.0.1.0/24", "192.0.2.0/25"),
+    "192.0.2.0/24": ("192.0.2.128/25",),
+    "fd00::/16": ("fd00::8000/113",),
+}
+QUERIES: tuple[tuple[int | str, str], ...] = (
+    (80, "TCP"),
+    (81, "TCP"),
+    (81, "UDP"),
+    (53, "UDP"),
+    (8080, "TCP"),
+    (9000, "SCTP"),
+    ("web", "TCP"),
+    ("dns", "UDP"),
+)
+
+labels_st = st.dictionaries(st.sampled_from(LABEL_KEYS), st.sampled_from(LABEL_VALUES), max_size=2)
+
+
+@st.composite
+def selectors(draw: st.DrawFn) -> LabelSelector:
+    labels = draw(
+        st.dictionaries(st.sampled_from(LABEL_KEYS), st.sampled_from(LABEL_VALUES), max_size=1)
+    )
+    requirements = draw(
+        st.lists(
+            st.builds(
+                Requirement,
+                key=st.sampled_from((*LABEL_KEYS, NAMESPACE_NAME_LABEL)),
+                operator=st.sampled_from(("In", "NotIn", "Exists", "DoesNotExist")),
+                values=st.frozensets(
+                    st.sampled_from((*LABEL_VALUES, *NAMESPACES)), min_size=1, max_size=2
+                ),
+            ),
+            max_size=1,
+        )
+    )
+    requirements = [
+        Requirement(
+            r.key, r.operator, frozenset() if r.operator in ("Exists", "DoesNotExist") else r.values
+        )
+        for r in requirements
+    ]
+    return LabelSelector(tuple(sorted(labels.items())), tuple(requirements))
+
+
+@st.composite
+def ip_blocks(draw: st.DrawFn) -> IPBlock:
+    cidr = draw(st.sampled_from(CIDRS))
+    excepts = draw(st.lists(st.sampled_from(EXCEPTS[cidr]), max_size=2, unique=True))
+    return IPBlock(ipaddress.ip_network(cidr), tuple(ipaddress.ip_network(e) for e in excepts))
+
+
+def peers(with_ip_blocks: bool = True) -> st.SearchStrategy[Peer]:
+    forms = [
+        st.builds(Peer, pod_selector=selectors()),
+        st.builds(Peer, namespace_selector=selectors()),
+        st.builds(Peer, pod_selector=selectors(), namespace_selector=selectors()),
+    ]
+    if with_ip_blocks:
+        forms.append(st.builds(Peer, ip_block=ip_blocks()))
+    return st.one_of(*forms)
+
+
+@st.composite
+def policy_ports(draw: st.DrawFn) -> PolicyPort:
+    protocol = draw(st.sampled_from(("TCP", "UDP", "SCTP")))
+    form = draw(st.sampled_from(("all", "number", "range", "name")))
+    if form == "all":
+        return PolicyPort(protocol)
+    if form == "name":
+        return PolicyPort(protocol, draw(st.sampled_from(("http", "web", "dns", "sctp", "none"))))
+    port = draw(st.sampled_from((53, 80, 81, 8080, 9000)))
+    if form == "number":
+        return PolicyPort(protocol, port)
+    return PolicyPort(protocol, port, port + draw(st.sampled_from((0, 1, 8000))))
+
+
+def rules(with_ip_blocks: bool = True) -> st.SearchStrategy[Rule]:
+    return st.builds(
+        Rule,
+        peers=st.lists(peers(with_ip_blocks), max_size=2).map(tuple),
+        ports=st.lists(policy_ports(), max_size=2).map(tuple),
+    )
+
+
+@st.composite
+def policies(draw: st.DrawFn, index: int, with_ip_blocks: bool = True) -> NetworkPolicy:
+    types: frozenset[Direction] = draw(
+        st.sampled_from(
+            (frozenset({"ingress"}), frozenset({"egress"}), frozenset({"ingress", "egress"}))
+        )
+    )
+    return NetworkPolicy(
+        namespace=draw(st.sampled_from(NAMESPACES)),
+        name=f"p{index}",
+        pod_selector=draw(selectors()),
+        policy_types=types,
+        ingress=tuple(draw(st.lists(rules(with_ip_blocks), max_size=2))),
+        egress=tuple(draw(st.lists(rules(with_ip_blocks), max_size=2))),
+    )
+
+
+@st.composite
+def clusters(draw: st.DrawFn, with_ip_blocks: bool = True, with_pod_ips: bool = True) -> Cluster:
+    namespaces = tuple(
+        Namespace(
+            name,
+            tuple(sorted({**draw(labels_st), NAMESPACE_NAME_LABEL: name}.items())),
+        )
+        for name in NAMESPACES
+    )
+    count = draw(st.integers(1, 7))
+    ips = draw(st.lists(st.sampled_from(POD_IPS), min_size=count, max_size=count, unique=True))
+    endpoints = tuple(
+        Endpoint(
+            namespace=draw(st.sampled_from(NAMESPACES)),
+            name=f"pod{i}",
+            labels=tuple(sorted(draw(labels_st).items())),
+            ips=(ips[i],) if with_pod_ips and draw(st.booleans()) else (),
+            ports=tuple(draw(st.lists(st.sampled_from(CONTAINER_PORTS), max_size=3, unique=True))),
+        )
+        for i in range(count)
+    )
+    policy_count = draw(st.integers(0, 4))
+    return Cluster(
+        namespaces=namespaces,
+        endpoints=endpoints,
+        policies=tuple(draw(policies(i, with_ip_blocks)) for i in range(policy_count)),
+    )

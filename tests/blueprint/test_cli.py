@@ -9,40 +9,49 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from netfence.blueprint import builtin, generate, template_text
+from netfence.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path) -> Result:
+    """The CLI in-process, from ``cwd``, with a wide terminal."""
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"}).invoke(app, list(args))
+    finally:
+        os.chdir(previous)
+
+
+def test_plan_without_arguments_as_a_new_user_runs_it(tmp_path: Path) -> None:
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1", PYTHONPATH=str(ROOT / "src"))
-    return subprocess.run(
-        [sys.executable, "-m", "netfence", *args],
-        cwd=cwd,
+    result = subprocess.run(
+        [sys.executable, "-m", "netfence", "plan"],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
         check=False,
     )
-
-
-def test_plan_without_arguments_proves_and_writes_the_default(tmp_path: Path) -> None:
-    result = run("plan", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Proof holds" in result.stdout
     assert "gateway-to-vllm" in result.stdout
     written = {p.name: p.read_text() for p in (tmp_path / "netfence-out").iterdir()}
     assert written == generate(builtin()).files()
     again = run("plan", cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
+    assert again.exit_code == 0, again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["netfence-out"]
 
 
 def test_plan_that_fails_the_proof_writes_nothing(tmp_path: Path) -> None:
     result = run("plan", "--template", "guide", cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "Proof FAILS" in result.stdout
     assert "default/test-pod" in result.stdout
     assert list(tmp_path.iterdir()) == []
@@ -50,7 +59,7 @@ def test_plan_that_fails_the_proof_writes_nothing(tmp_path: Path) -> None:
 
 def test_plan_streams_manifests_and_reports_on_stderr(tmp_path: Path) -> None:
     result = run("plan", "-o", "-", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert result.stdout == generate(builtin()).stream()
     assert "Proof holds" in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -58,7 +67,7 @@ def test_plan_streams_manifests_and_reports_on_stderr(tmp_path: Path) -> None:
 
 def test_plan_json(tmp_path: Path) -> None:
     result = run("plan", "--format", "json", "-o", "out", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["holds"] and report["proof"]["offending"] == []
     assert {f["id"] for f in report["flows"]} >= {"gateway-to-vllm", "dns"}
@@ -69,46 +78,48 @@ def test_plan_refuses_to_replace_a_foreign_folder(tmp_path: Path) -> None:
     (tmp_path / "netfence-out").mkdir()
     (tmp_path / "netfence-out" / "mine.txt").write_text("keep")
     result = run("plan", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
     assert "not an earlier netfence output" in result.stderr
     assert (tmp_path / "netfence-out" / "mine.txt").read_text() == "keep"
 
 
 def test_plan_on_cluster_manifests(tmp_path: Path, guide_dir: Path) -> None:
     result = run("plan", "--cluster-manifests", str(guide_dir / "00-cluster.yaml"), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     assert "Proof on the given manifests" in result.stdout
     assert "ai-inference/vllm-0" in result.stdout
 
 
 def test_bad_blueprint_is_one_line_per_mistake(tmp_path: Path) -> None:
     path = tmp_path / "bp.yaml"
-    path.write_text(template_text().replace("ports: [8000/TCP]", "ports: [80000]"))
+    text = template_text()
+    line = text[: text.index("ports: [8000/TCP]")].count("\n") + 1
+    path.write_text(text.replace("ports: [8000/TCP]", "ports: [80000]"))
     result = run("plan", str(path), cwd=tmp_path)
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:94: flows[0].ports[0]: port 80000 is out of range (1-65535)"
+        f"{path}:{line}: flows[0].ports[0]: port 80000 is out of range (1-65535)"
     ]
 
 
 def test_file_and_template_together_is_a_usage_error(tmp_path: Path) -> None:
     result = run("plan", "x.yaml", "--template", "guide", cwd=tmp_path)
-    assert result.returncode == 2
+    assert result.exit_code == 2
 
 
 def test_init_then_plan_the_copy(tmp_path: Path) -> None:
-    assert run("init", cwd=tmp_path).returncode == 0
+    assert run("init", cwd=tmp_path).exit_code == 0
     assert (tmp_path / "blueprint.yaml").read_text() == template_text()
     refused = run("init", "--template", "guide", cwd=tmp_path)
-    assert refused.returncode == 2 and "--force" in refused.stderr
-    assert run("init", "--template", "guide", "--force", cwd=tmp_path).returncode == 0
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert run("init", "--template", "guide", "--force", cwd=tmp_path).exit_code == 0
     assert (tmp_path / "blueprint.yaml").read_text() == template_text("guide")
-    assert run("plan", "blueprint.yaml", cwd=tmp_path).returncode == 1
+    assert run("plan", "blueprint.yaml", cwd=tmp_path).exit_code == 1
 
 
 @pytest.mark.parametrize("template", ["ai-mesh", "guide"])
 def test_generate_writes_without_proving(tmp_path: Path, template: str) -> None:
     result = run("generate", "--template", template, "-o", "policies", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     written = {p.name: p.read_text() for p in (tmp_path / "policies").iterdir()}
     assert written == generate(builtin(template)).files()

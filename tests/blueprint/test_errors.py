@@ -105,6 +105,11 @@ CASES: list[tuple[str, Edit, str]] = [
         "namespaces.web.labels.tier: expected text, got 1 (quote it: '1')",
     ),
     (
+        "wrong type for a switch",
+        _set("options", {"defaultDeny": "maybe"}),
+        "options.defaultDeny: expected true or false, got 'maybe'",
+    ),
+    (
         "unknown role",
         _set("namespaces.ml.role", "inferenc"),
         "namespaces.ml.role: 'inferenc' is not one of",
@@ -176,3 +181,13 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_blueprint(str(tmp_path / "nope.yaml"))
     assert "cannot read" in caught.value.problems[0].render()
+
+
+def test_all_mistakes_are_reported_in_line_order() -> None:
+    data = base()
+    data["flows"][0]["ports"] = [0]
+    data["namespaces"]["ml"]["role"] = "model"
+    errors = _errors(data)
+    assert [e.split(": ", 2)[1] for e in errors] == ["namespaces.ml.role", "flows[0].ports[0]"]
+    lines = [int(e.split(":")[1]) for e in errors]
+    assert lines == sorted(lines)

@@ -120,3 +120,18 @@ def test_files_are_one_per_namespace_plus_kustomization() -> None:
     ]
     assert "- ai-agents.yaml" in files["kustomization.yaml"]
     assert "# agent (AI agents) may connect to:" in files["ai-agents.yaml"]
+
+
+def test_examples_are_current(update_golden: bool) -> None:
+    """examples/ai-mesh is the generated set; examples/guide-literal is the guide's."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    files = generate(builtin()).files()
+    if update_golden:
+        for name, text in files.items():
+            (examples / "ai-mesh" / name).write_text(text, encoding="utf-8")
+    written = {p.name: p.read_text(encoding="utf-8") for p in (examples / "ai-mesh").iterdir()}
+    assert written == files, "rerun with --update-golden and review the diff"
+    shared = examples.parents[1] / "shared" / "guide" / "literal"
+    if shared.is_dir():
+        for path in shared.iterdir():
+            assert (examples / "guide-literal" / path.name).read_text() == path.read_text()

@@ -33,6 +33,10 @@ def blueprints(draw: st.DrawFn) -> tuple[dict[str, Any], list[tuple[str, str, li
         ports = draw(st.lists(st.sampled_from(SERVED), min_size=1, max_size=3, unique=True))
         namespace = draw(st.sampled_from(namespaces))
         workloads[name] = {"namespace": namespace, "selector": {"app": name}, "ports": ports}
+    for name, workload in workloads.items():
+        alone = [w for w in workloads.values() if w["namespace"] == workload["namespace"]]
+        if len(alone) == 1 and draw(st.booleans()):
+            workloads[name]["selector"] = {}  # every pod of its namespace
     externals = draw(st.lists(st.sampled_from(sorted(EXTERNALS)), max_size=2, unique=True))
     ends = [*names, *externals]
     flows: list[tuple[str, str, list[Any]]] = []

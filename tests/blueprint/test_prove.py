@@ -110,7 +110,7 @@ def test_proof_on_the_guides_own_cluster(guide_dir: Path) -> None:
     cluster = read_inputs([str(guide_dir / "00-cluster.yaml")]).cluster
     plan = make_plan(builtin(), cluster)
     assert plan.holds, [c for c in plan.proof.offending] if plan.proof else plan.problems
-    assert not plan.synthesized
+    assert not plan.synthesized and plan.notes == ()
     assert ("ai-inference/vllm-0", "ai-data/minio-0", "TCP", "443") in _allowed(plan.proof.cells)
 
 
@@ -121,6 +121,12 @@ def test_the_guides_leftover_policies_break_the_proof(guide_dir: Path) -> None:
         plan.notes
     )
     assert plan.proof is not None and not plan.holds
+    without_gateway = dataclasses.replace(
+        cluster, endpoints=tuple(e for e in cluster.endpoints if e.namespace != "gateway")
+    )
+    assert make_plan(builtin(), without_gateway).notes[-1] == (
+        "workload gateway matches no pod in the given manifests: not checked"
+    )
     offending = {(c.source, c.target, str(c.extra), c.readings) for c in plan.proof.offending}
     leftover = "ext:10.0.0.0/8-except-10.0.0.0/28"
     assert ("ai-agents/ai-agent-0", leftover, "443", ("match", "ignore")) in offending

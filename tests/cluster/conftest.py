@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
-from netfence.cluster.connect import ConnectOptions, Connection, connect
+from netfence.cluster.connect import Connection, ConnectOptions, connect
 from tests.cluster.fakeapi import FakeApiServer, FakeCluster, running
+from tests.cluster.objects import mesh_manifests, mesh_workloads
 
 
 @pytest.fixture
@@ -30,3 +32,20 @@ def kubeconfig(server: FakeApiServer, tmp_path: Path) -> Path:
 @pytest.fixture
 def connection(kubeconfig: Path) -> Connection:
     return connect(ConnectOptions(kubeconfig=str(kubeconfig), timeout=5))
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A folder holding the mesh's manifests (the desired state)."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(yaml.safe_dump_all(mesh_manifests()))
+    return folder
+
+
+@pytest.fixture
+def live(fake: FakeCluster) -> FakeCluster:
+    """The stand-in cluster holding the mesh's workloads and no policies."""
+    for obj in mesh_workloads():
+        fake.add(obj)
+    return fake

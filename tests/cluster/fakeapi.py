@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +30,8 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 
 FieldPath = tuple[str, ...]
+ExecHandler = Callable[[str, str, str, list[str]], tuple[int, str]]
+"""(namespace, pod, container, argv) -> (exit code, output) for the exec subresource."""
 
 # (group, plural) -> (version, kind, namespaced)
 RESOURCES: dict[tuple[str, str], tuple[str, str, bool]] = {
@@ -46,6 +49,7 @@ RESOURCES: dict[tuple[str, str], tuple[str, str, bool]] = {
     ("networking.k8s.io", "networkpolicies"): ("v1", "NetworkPolicy", True),
 }
 KIND_TO_RESOURCE = {kind: (group, plural) for (group, plural), (_, kind, _) in RESOURCES.items()}
+WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 SERVER_OWNED_METADATA = {"uid", "resourceVersion", "managedFields", "creationTimestamp"}
 
 
@@ -191,6 +195,10 @@ class FakeCluster:
         self.requests: list[Request] = []
         self.networking_served = True
         self.user = "fake-user"
+        self.exec_handler: ExecHandler = lambda namespace, pod, container, argv: (
+            126,
+            "exec is not configured on the stand-in",
+        )
 
     # ---- test helpers -------------------------------------------------------------------
     def add(self, obj: dict[str, Any], manager: str = "kubectl-create") -> dict[str, Any]:
@@ -243,6 +251,8 @@ class FakeCluster:
                         ), delay
             if self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
                 return Reply(401, status_body(401, "Unauthorized", "Unauthorized")), delay
+            if parts.path.endswith("/exec"):
+                return self._exec(parts.path, parse_qs(parts.query)), delay
             return self._route(method, parts.path, query, content_type, body), delay
 
     def _route(
@@ -360,6 +370,18 @@ class FakeCluster:
         if method == "PATCH":
             return self._merge_patch(key, namespace, name, json.loads(body), query, sub)
         return Reply(405, status_body(405, "MethodNotAllowed", f"{method} is not supported"))
+
+    def _exec(self, path: str, query: dict[str, list[str]]) -> Reply:
+        """Run the exec handler; the HTTP layer streams its answer over a websocket."""
+        namespace, name = path.split("/")[4], path.split("/")[6]
+        if ("create", "", "pods/exec") in self.denied:
+            return Reply(403, status_body(403, "Forbidden", "pods/exec is forbidden"))
+        pod = self.store[("", "pods")].get((namespace, name))
+        if pod is None:
+            return self._not_found("pods", name)
+        container = query.get("container", [""])[-1]
+        code, output = self.exec_handler(namespace, name, container, query.get("command", []))
+        return Reply(101, {"exitCode": code, "output": output})
 
     @staticmethod
     def _not_found(plural: str, name: str) -> Reply:
@@ -573,6 +595,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.drop:
             self.close_connection = True
             return
+        if reply.status == 101 and reply.body is not None:
+            self._stream_exec(int(reply.body["exitCode"]), str(reply.body["output"]))
+            return
         data = json.dumps(reply.body or {}).encode()
         self.send_response(reply.status)
         self.send_header("Content-Type", "application/json")
@@ -581,6 +606,42 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
+
+    def _stream_exec(self, code: int, output: str) -> None:
+        """Kubernetes' exec over a websocket (v4.channel.k8s.io): stdout, then the status."""
+        key = self.headers.get("Sec-WebSocket-Key", "")
+        accept = base64.b64encode(hashlib.sha1((key + WEBSOCKET_GUID).encode()).digest())
+        self.send_response(101)
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", accept.decode())
+        self.send_header("Sec-WebSocket-Protocol", "v4.channel.k8s.io")
+        self.end_headers()
+        if output:
+            self._frame(0x2, b"\x01" + output.encode())
+        if code == 0:
+            status: dict[str, Any] = {"metadata": {}, "status": "Success"}
+        else:
+            status = {
+                "metadata": {},
+                "status": "Failure",
+                "reason": "NonZeroExitCode",
+                "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]},
+            }
+        self._frame(0x2, b"\x03" + json.dumps(status).encode())
+        self._frame(0x8, (1000).to_bytes(2, "big"))
+        self.close_connection = True
+
+    def _frame(self, opcode: int, payload: bytes) -> None:
+        size = len(payload)
+        if size < 126:
+            head = bytes([0x80 | opcode, size])
+        elif size < 65536:
+            head = bytes([0x80 | opcode, 126]) + size.to_bytes(2, "big")
+        else:
+            head = bytes([0x80 | opcode, 127]) + size.to_bytes(8, "big")
+        self.wfile.write(head + payload)
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read ``FakeCluster.requests`` instead."""

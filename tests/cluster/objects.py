@@ -99,3 +99,80 @@ ALLOW_DNS = {
         }
     ],
 }
+
+
+ALLOW_GATEWAY = {
+    "podSelector": {"matchLabels": {"app": "vllm"}},
+    "policyTypes": ["Ingress"],
+    "ingress": [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "gateway"}}}],
+            "ports": [{"port": 8000, "protocol": "TCP"}],
+        }
+    ],
+}
+ALLOW_STORAGE = {
+    "podSelector": {"matchLabels": {"app": "minio"}},
+    "policyTypes": ["Ingress"],
+    "ingress": [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "inference"}}}],
+            "ports": [{"port": 443, "protocol": "TCP"}],
+        }
+    ],
+}
+ALLOW_TO_INFERENCE = {
+    "podSelector": {"matchLabels": {"app": "gateway"}},
+    "policyTypes": ["Egress"],
+    "egress": [
+        {
+            "to": [{"namespaceSelector": {"matchLabels": {"purpose": "inference"}}}],
+            "ports": [{"port": 8000, "protocol": "TCP"}],
+        }
+    ],
+}
+MESH_NAMESPACES = {"ai-inference": "inference", "ai-data": "data", "gateway": "gateway"}
+
+
+def mesh_manifests() -> list[dict[str, Any]]:
+    """Labelled namespaces, deny-all + allow-dns in each, and three allows (12 changes)."""
+    manifests: list[dict[str, Any]] = [
+        namespace(name, purpose=purpose) for name, purpose in MESH_NAMESPACES.items()
+    ]
+    for name in MESH_NAMESPACES:
+        manifests += [policy(name, "deny-all", DENY_ALL), policy(name, "allow-dns", ALLOW_DNS)]
+    manifests += [
+        policy("ai-inference", "allow-from-gateway", ALLOW_GATEWAY),
+        policy("ai-data", "allow-from-inference", ALLOW_STORAGE),
+        policy("gateway", "allow-to-inference", ALLOW_TO_INFERENCE),
+    ]
+    return manifests
+
+
+def mesh_workloads() -> list[dict[str, Any]]:
+    """Unlabelled namespaces with one pod each, and CoreDNS in kube-system."""
+    return [
+        *(namespace(name) for name in (*MESH_NAMESPACES, "kube-system")),
+        pod(
+            "ai-inference",
+            "vllm-0",
+            "10.244.1.10",
+            {"app": "vllm"},
+            [{"containerPort": 8000, "name": "http"}],
+        ),
+        pod(
+            "ai-data",
+            "minio-0",
+            "10.244.3.10",
+            {"app": "minio"},
+            [{"containerPort": 443, "name": "https"}],
+        ),
+        pod("gateway", "gateway-0", "10.244.4.10", {"app": "gateway"}),
+        pod(
+            "kube-system",
+            "coredns-0",
+            "10.244.0.10",
+            {"k8s-app": "kube-dns"},
+            [{"containerPort": 53, "protocol": "UDP"}],
+        ),
+    ]

@@ -6,96 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import model_of, plan_apply, projected
-from netfence.cluster.connect import ClusterError, Connection
+from netfence.cluster.connect import Connection
 from netfence.cluster.desired import MANAGED_BY, DesiredState, from_folder
+from netfence.cluster.errors import ClusterError
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.engine import Engine
 from tests.cluster.fakeapi import FakeCluster, Fault
-from tests.cluster.objects import ALLOW_DNS, DENY_ALL, namespace, pod, policy
+from tests.cluster.objects import ALLOW_DNS, DENY_ALL, policy
 from tests.conftest import run_cli
-
-ALLOW_GATEWAY = {
-    "podSelector": {"matchLabels": {"app": "vllm"}},
-    "policyTypes": ["Ingress"],
-    "ingress": [
-        {
-            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "gateway"}}}],
-            "ports": [{"port": 8000, "protocol": "TCP"}],
-        }
-    ],
-}
-ALLOW_STORAGE = {
-    "podSelector": {"matchLabels": {"app": "minio"}},
-    "policyTypes": ["Ingress"],
-    "ingress": [
-        {
-            "from": [{"namespaceSelector": {"matchLabels": {"purpose": "inference"}}}],
-            "ports": [{"port": 443, "protocol": "TCP"}],
-        }
-    ],
-}
-NAMESPACES = {"ai-inference": "inference", "ai-data": "data", "gateway": "gateway"}
-
-
-def desired_manifests() -> list[dict[str, Any]]:
-    manifests: list[dict[str, Any]] = [
-        namespace(name, purpose=purpose) for name, purpose in NAMESPACES.items()
-    ]
-    for name in NAMESPACES:
-        manifests += [policy(name, "deny-all", DENY_ALL), policy(name, "allow-dns", ALLOW_DNS)]
-    manifests += [
-        policy("ai-inference", "allow-from-gateway", ALLOW_GATEWAY),
-        policy("ai-data", "allow-from-inference", ALLOW_STORAGE),
-    ]
-    return manifests
-
-
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    folder = tmp_path / "policies"
-    folder.mkdir()
-    (folder / "all.yaml").write_text(yaml.safe_dump_all(desired_manifests()))
-    return folder
-
-
-@pytest.fixture
-def live(fake: FakeCluster) -> FakeCluster:
-    """Unlabelled namespaces with one pod each, and CoreDNS in kube-system."""
-    for name in (*NAMESPACES, "kube-system"):
-        fake.add(namespace(name))
-    fake.add(
-        pod(
-            "ai-inference",
-            "vllm-0",
-            "10.244.1.10",
-            {"app": "vllm"},
-            [{"containerPort": 8000, "name": "http"}],
-        )
-    )
-    fake.add(
-        pod(
-            "ai-data",
-            "minio-0",
-            "10.244.3.10",
-            {"app": "minio"},
-            [{"containerPort": 443, "name": "https"}],
-        )
-    )
-    fake.add(pod("gateway", "gateway-0", "10.244.4.10", {"app": "gateway"}))
-    fake.add(
-        pod(
-            "kube-system",
-            "coredns-0",
-            "10.244.0.10",
-            {"k8s-app": "kube-dns"},
-            [{"containerPort": 53, "protocol": "UDP"}],
-        )
-    )
-    return fake
 
 
 def state(fake: FakeCluster) -> list[dict[str, Any]]:
@@ -119,10 +40,8 @@ def test_plan_orders_labels_then_dns_then_allows_then_deny(
     order = [s.ident for s in plan.changes]
     assert order[:3] == ["Namespace/ai-inference", "Namespace/ai-data", "Namespace/gateway"]
     names = [ident.rsplit("/", 1)[1] for ident in order[3:]]
-    assert (
-        names
-        == ["allow-dns"] * 3 + ["allow-from-inference", "allow-from-gateway"] + ["deny-all"] * 3
-    )
+    allows = ["allow-from-inference", "allow-from-gateway", "allow-to-inference"]
+    assert names == ["allow-dns"] * 3 + allows + ["deny-all"] * 3
     assert plan.changes[0].detail == "label purpose=inference"
     assert "kubernetes.io/metadata.name" not in plan.changes[0].body["metadata"]["labels"]
 
@@ -132,7 +51,7 @@ def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
 ) -> None:
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 0, result.stderr
-    assert "3 to change" in result.stdout and "8 to create" in result.stdout
+    assert "3 to change" in result.stdout and "9 to create" in result.stdout
     assert "- gateway/gateway-0 -> ext:" in result.stdout  # egress that deny-all removes
     deny = live.get("NetworkPolicy", "ai-data", "deny-all")
     assert deny is not None and deny["metadata"]["labels"][MANAGED_BY] == "netfence"
@@ -174,7 +93,7 @@ def test_dry_run_changes_nothing(live: FakeCluster, kubeconfig: Path, source: Pa
     before = state(live)
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert "server-side dry run accepted 11 changes; nothing changed" in result.stdout
+    assert "server-side dry run accepted 12 changes; nothing changed" in result.stdout
     assert state(live) == before
     assert all(r.query.get("dryRun") == "All" for r in live.requests if r.method == "PATCH")
 
@@ -186,34 +105,32 @@ def test_declined_or_unanswered_prompt_changes_nothing(
     before = state(live)
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode())
     assert result.returncode == 1
-    assert "Apply 11 changes?" in result.stdout
+    assert "Apply 12 changes?" in result.stdout
     assert state(live) == before
 
 
 def test_confirmed_prompt_applies(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
     assert result.returncode == 0, result.stderr
-    assert len(live.objects("NetworkPolicy")) == 8
+    assert len(live.objects("NetworkPolicy")) == 9
 
 
-@pytest.mark.parametrize("stop_at", range(11))
+@pytest.mark.parametrize("stop_at", range(12))
 def test_interrupted_apply_never_cuts_dns(
     live: FakeCluster, connection: Connection, source: Path, stop_at: int
 ) -> None:
     plan = plan_for(connection, source)
     live.fail(Fault(method="PATCH", skip=len(plan.changes) + stop_at, drop=True))
-    with pytest.raises(ClusterError, match=f"stopped after {stop_at} of 11 changes"):
+    with pytest.raises(ClusterError, match=f"stopped after {stop_at} of 12 changes"):
         apply_plan(connection, plan)
     assert dns_reachable_everywhere(live)
 
 
 def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
-    live.fail(Fault(method="PATCH", skip=11 + 5, status=500))
+    live.fail(Fault(method="PATCH", skip=12 + 5, status=500))
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 3
-    assert "stopped after 5 of 11 changes at NetworkPolicy/gateway/allow-dns" in (
-        result.stderr
-    )
+    assert "stopped after 5 of 12 changes at NetworkPolicy/gateway/allow-dns" in (result.stderr)
 
 
 def test_prune_deletes_only_stale_managed_policies(

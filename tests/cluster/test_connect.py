@@ -9,13 +9,13 @@ import pytest
 import yaml
 
 from netfence.cluster.connect import (
-    ClusterError,
-    ConnectOptions,
     Connection,
+    ConnectOptions,
     check_reachable,
     connect,
     kubeconfig_source,
 )
+from netfence.cluster.errors import ClusterError
 from tests.cluster.fakeapi import FakeApiServer, FakeCluster, Fault
 from tests.conftest import run_cli
 

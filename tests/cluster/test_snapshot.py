@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from netfence.cluster.connect import ConnectOptions, Connection
+from netfence.cluster.connect import Connection, ConnectOptions
 from netfence.cluster.snapshot import SnapshotOptions, read_cluster, take, workloads_without_pods
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import DENY_ALL, namespace, pod, policy, workload

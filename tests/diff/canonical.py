@@ -98,14 +98,21 @@ def _pods(namespaces: list[str], names: list[str], pods: Sequence[str]) -> list[
     ]
 
 
-def _connections(rule: Mapping[str, Any]) -> list[tuple[str, PortSet]]:
-    conns = rule["connection"]
-    if conns == "All connections" or conns == ["All connections"]:
-        return [(p, PortSet.all()) for p in PROTOCOLS]
-    out = []
-    for conn in conns:
-        ports = ports_of(conn["dst_ports"]) if "dst_ports" in conn else PortSet.all()
-        out += [(p, ports) for p in conn["protocols"].split(",")]
+def connections(conns: Any) -> dict[str, PortSet]:
+    """nca's ``connection`` value: ``All connections``, ``{"All but": [...]}`` or a list of
+    ``{"protocols": "TCP, UDP", "dst_ports": [...]}`` (no ``dst_ports`` = every port)."""
+    out = {p: PortSet() for p in PROTOCOLS}
+    for conn in conns if isinstance(conns, list) else [conns]:
+        if conn == "All connections":
+            out = {p: PortSet.all() for p in PROTOCOLS}
+        elif "All but" in conn:
+            excluded = connections(conn["All but"])
+            for p in PROTOCOLS:
+                out[p] = out[p] | (PortSet.all() - excluded[p])
+        else:
+            ports = ports_of(conn["dst_ports"]) if "dst_ports" in conn else PortSet.all()
+            for p in conn["protocols"].split(","):
+                out[p.strip()] = out[p.strip()] | ports
     return out
 
 
@@ -120,7 +127,9 @@ def from_nca(
         if "persistent peers" not in description:
             raise AssertionError(f"unexpected nca section (topologies differ?): {description}")
         for rule in section["rules"]:
-            for protocol, ports in _connections(rule):
+            for protocol, ports in connections(rule["connection"]).items():
+                if ports.is_empty:
+                    continue
                 if "dst_ip_block" in rule:
                     for src in _pods(rule["src_ns"], rule["src_pods"], pods):
                         canon.ip_pair(kind, src, "to", protocol, rule["dst_ip_block"], ports)

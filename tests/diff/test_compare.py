@@ -173,3 +173,13 @@ def test_describe_prefers_the_shorter_form() -> None:
         == "2001:db8::/32 except 2001:db8:1::/48"
     )
     assert describe(IPSet()) == "none"
+
+
+def test_real_workloads_win_over_a_blueprints_stand_ins() -> None:
+    stand_ins = Side("bp", cluster(PODS.replace("name: client", "name: stand-in")), stand_ins=True)
+    old, new = pair_sides(side(PODS, "old"), stand_ins)
+    assert [e.id for e in new.cluster.endpoints] == ["app/client", "app/server"]
+    old, new = pair_sides(stand_ins, side(PODS, "new"))
+    assert [e.id for e in old.cluster.endpoints] == ["app/client", "app/server"]
+    both = pair_sides(stand_ins, stand_ins)
+    assert both == (stand_ins, stand_ins)

@@ -9,10 +9,9 @@ never filters a pod's traffic to itself, so loopback cells are expected allowed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import yaml
 
 NAMESPACES = ("x", "y", "z")
 POD_NAMES = ("a", "b", "c")
@@ -70,7 +69,8 @@ def cluster_yaml(
                 "status": {"podIP": pod_ip(pod)},
             }
         )
-    return yaml.safe_dump_all(documents, sort_keys=False)
+    # JSON documents: YAML 1.1 would read an unquoted ``y`` as a boolean.
+    return "---\n".join(json.dumps(document) + "\n" for document in documents)
 
 
 def _matches(pattern: str, pod: str) -> bool:

@@ -34,9 +34,13 @@ CONTAINER_PORTS = (
     ContainerPort(8080, "TCP", "web"),
     ContainerPort(9000, "SCTP", "sctp"),
 )
-POD_IPS = tuple(ipaddress.ip_address(f"10.0.{i // 4}.{i % 4 * 64 + 1}") for i in range(16)) + (
-    ipaddress.ip_address("fd00::1"),
-    ipaddress.ip_address("fd00::8001"),
+POD_IPS = tuple(
+    ipaddress.ip_address(text)
+    for text in (
+        *(f"10.0.{i // 4}.{i % 4 * 64 + 1}" for i in range(16)),
+        "fd00::1",
+        "fd00::8001",
+    )
 )
 CIDRS = ("10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/25", "0.0.0.0/0", "192.0.2.0/24", "fd00::/16")
 EXCEPTS = {

@@ -7,9 +7,12 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from netfence.cli.app import app
 from tests.conftest import run_cli
 from tests.engine.reachability import PODS, R, Reachability, cluster_yaml
 
@@ -228,7 +231,7 @@ CASES = [
         (
             81,
             "SCTP",
-            NO_INGRESS_X.__class__().expect_peer("", "x", False).expect_all_ingress("x/a", True),
+            R().expect_peer("", "x", False).expect_all_ingress("x/a", True),
         ),
     ),
     case("sctp-isolates", "sctp-isolates", (81, "TCP", NO_INGRESS_XA), (80, "SCTP", R())),
@@ -318,25 +321,28 @@ def _directory(tmp_path: Path, item: Case) -> Path:
     return directory
 
 
+def _analyze(directory: Path, port: int | str, protocol: str, reading: str) -> Any:
+    """``netfence analyze DIR --port P --protocol PROTO --format json``, in process."""
+    arguments = ["analyze", str(directory), "--port", str(port), "--protocol", protocol]
+    arguments += ["--ipblock-pods", reading, "--format", "json"]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cli_subprocess_gives_the_same_json(tmp_path: Path) -> None:
+    item = next(c for c in CASES if c.name == "egress-cidr-except")
+    directory = _directory(tmp_path, item)
+    result = run_cli("analyze", str(directory), "--port", "80", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == _analyze(directory, 80, "TCP", "match")
+
+
 @pytest.mark.parametrize("item", CASES, ids=[c.name for c in CASES])
 def test_upstream_case(item: Case, tmp_path: Path) -> None:
     directory = _directory(tmp_path, item)
     for port, protocol, reachability in item.queries:
-        result = run_cli(
-            "analyze",
-            str(directory),
-            "--port",
-            str(port),
-            "--protocol",
-            protocol,
-            "--ipblock-pods",
-            item.reading,
-            "--format",
-            "json",
-        )
-        assert result.returncode == 0, result.stderr
-        document = json.loads(result.stdout)
-        (query,) = document["queries"]
+        (query,) = _analyze(directory, port, protocol, item.reading)["queries"]
         assert query["port"] == port and query["protocol"] == protocol
         got = {(c["from"], c["to"]): c["allowed"] for c in query["matrix"]}
         assert len(query["matrix"]) == len(PODS) ** 2

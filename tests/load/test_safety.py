@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import resource
 import time
 from pathlib import Path
@@ -190,3 +191,21 @@ def test_syntax_error_is_one_problem_with_a_line() -> None:
 def test_namespace_defaults_as_kubectl() -> None:
     result = load_text(NP, "in.yaml", "prod", Limits())
     assert result.documents[0].namespace == "prod"
+
+
+def test_duplicate_key_refuses_only_its_own_document() -> None:
+    bad = NP.replace("spec: {}", "spec: {}\nspec: {}")
+    kinds, problems = _load(NP + "---\n" + bad + "---\n" + NP)
+    assert kinds == ["NetworkPolicy", "NetworkPolicy"]
+    assert problems == ["duplicate key 'spec' in mapping (document root)"]
+
+
+def test_named_pipes_are_read_like_files() -> None:
+    read, write = os.pipe()
+    os.write(write, NP.encode())
+    os.close(write)
+    try:
+        result = load_paths([f"/dev/fd/{read}"])
+    finally:
+        os.close(read)
+    assert [d.kind for d in result.documents] == ["NetworkPolicy"]

@@ -162,7 +162,7 @@ INVALID = {
         pod(
             hostNetwork=True, containers=[container(ports=[{"containerPort": 80, "hostPort": 81}])]
         ),
-        ["spec.containers[0].ports[0].containerPort"],
+        ["spec.containers[0].ports[0].hostPort"],
     ),
     "init container port": (
         pod(initContainers=[container(name="init", ports=[{"containerPort": 0}])]),
@@ -323,4 +323,37 @@ def test_selector_mismatch_message() -> None:
     (problem,) = problems_of(text)
     assert problem.message == (
         'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`'
+    )
+
+
+def test_owner_references_and_finalizers() -> None:
+    owner = {"apiVersion": "apps/", "kind": "", "name": "rs", "uid": "1", "controller": True}
+    text = manifest(
+        "NetworkPolicy",
+        {},
+        ownerReferences=[owner, {**owner, "apiVersion": "apps/v1", "kind": "RS"}],
+        finalizers=["example.com/keep", "orphan", "custom"],
+    )
+    assert fields_of(text) == [
+        "metadata.ownerReferences[0].apiVersion",
+        "metadata.ownerReferences[0].kind",
+        "metadata.ownerReferences",
+        "metadata.finalizers[2]",
+    ]
+
+
+def test_generate_name_is_checked_and_stands_in_for_the_name() -> None:
+    assert fields_of(manifest("Namespace", name=None, generateName="team-")) == []
+    assert fields_of(manifest("Namespace", name=None, generateName="Team-")) == [
+        "metadata.generateName",
+        "metadata.name",
+    ]
+
+
+def test_annotations_are_limited_in_total_size() -> None:
+    text = manifest("Namespace", annotations={"a": "x" * 200_000, "b": "y" * 100_000})
+    (problem,) = problems_of(text)
+    assert (problem.field, problem.message) == (
+        "metadata.annotations",
+        "Too long: may not be more than 262144 bytes",
     )

@@ -193,3 +193,10 @@ def test_port_number(port: int, ok: bool) -> None:
 def test_generate_name_prefix_may_end_in_a_dash() -> None:
     assert name_is_dns_label("web-", True) == []
     assert name_is_dns_label("web-", False)
+
+
+def test_lengths_count_bytes_as_go_does() -> None:
+    assert is_label_value("é" * 32) == [
+        "must be no more than 63 characters",
+        is_label_value("é")[0],
+    ]

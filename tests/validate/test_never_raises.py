@@ -27,15 +27,19 @@ from tests.validate.test_networkpolicy import VALID as POLICY_MANIFESTS
 
 GUIDE = Path(__file__).resolve().parents[2].parent / "shared" / "guide" / "literal"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "guide-literal"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _seed_objects() -> list[dict[str, Any]]:
     texts = list(POLICY_MANIFESTS.values()) + list(KIND_MANIFESTS.values())
     folder = GUIDE if GUIDE.is_dir() else EXAMPLES
     texts += [p.read_text() for p in sorted(folder.glob("*.yaml"))] if folder.is_dir() else []
-    objects = []
+    texts += [p.read_text() for p in sorted(FIXTURES.glob("*.yaml"))]
+    objects: list[dict[str, Any]] = []
     for text in texts:
-        objects += [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+        for data in yaml.safe_load_all(text):
+            if isinstance(data, dict):
+                objects += data.get("items", [data]) if data.get("kind") == "List" else [data]
     return objects
 
 

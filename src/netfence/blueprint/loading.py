@@ -53,11 +53,15 @@ def parse_blueprint(text: str, file: str, limits: Limits | None = None) -> Bluep
     try:
         blueprint = Blueprint.model_validate(doc.data)
     except ValidationError as err:
-        raise InputError([_problem(doc, e) for e in err.errors()]) from None
+        raise InputError(_by_line([_problem(doc, e) for e in err.errors()])) from None
     issues = check_blueprint(blueprint)
     if issues:
-        raise InputError([_issue_problem(doc, issue) for issue in issues])
+        raise InputError(_by_line([_issue_problem(doc, issue) for issue in issues]))
     return blueprint
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.source.line)
 
 
 def _issue_problem(doc: Document, issue: Issue) -> Problem:
@@ -81,7 +85,7 @@ def _message(error: ErrorDetails, path: Path) -> str:
         return "required field is missing"
     if kind == "string_type":
         return f"expected text, got {value!r} (quote it: '{value}')"
-    if kind == "bool_type":
+    if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {value!r}"
     if kind in ("dict_type", "model_type"):
         return f"expected a mapping, got {type(value).__name__}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import yaml
 
 from netfence.blueprint.generate import Generated, generate
+from netfence.blueprint.intents import Pods, workload_end
 from netfence.blueprint.prove import Proof, prove
 from netfence.blueprint.render import KUSTOMIZATION
 from netfence.blueprint.schema import Blueprint
@@ -83,11 +84,23 @@ def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
     return cluster, notes
 
 
+def unmatched(bp: Blueprint, cluster: Cluster) -> list[str]:
+    """Notes for workloads that no endpoint of ``cluster`` stands for (their flows go unchecked)."""
+    notes = []
+    for name in bp.workloads:
+        end = workload_end(bp, name)
+        if not any(isinstance(end, Pods) and end.matches(e) for e in cluster.endpoints):
+            notes.append(f"workload {name} matches no pod in the given manifests: not checked")
+    return notes
+
+
 def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFAULT_OUTPUT) -> Plan:
     """Generate and prove ``bp`` on ``existing`` (stand-in pods when None)."""
     generated = generate(bp)
     docs, problems = generated_documents(generated, folder)
     world = existing if existing is not None else synthesized_cluster(bp)
     cluster, notes = apply(world, build_cluster(docs))
+    if existing is not None:
+        notes += unmatched(bp, existing)
     proof = None if problems else prove(cluster, bp)
     return Plan(bp, generated, tuple(problems), tuple(notes), cluster, proof, existing is None)

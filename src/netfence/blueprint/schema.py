@@ -16,16 +16,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from netfence.model import IPAddress, IPNetwork, Protocol
 
-API_VERSION = "netfence.dev/v1alpha1"
-ROLES = (
-    "gateway",
-    "inference",
-    "agents",
-    "vector-db",
-    "model-storage",
-    "observability",
-    "custom",
-)
 Role = Literal[
     "gateway", "inference", "agents", "vector-db", "model-storage", "observability", "custom"
 ]

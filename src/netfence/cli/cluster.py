@@ -1,11 +1,15 @@
-"""Commands against a live cluster: preflight, snapshot, apply, verify, probe."""
+"""Commands against a live cluster: preflight, snapshot, apply, verify, probe.
+
+The official ``kubernetes`` client takes about a second to import, so the modules that use
+it are imported inside the commands: other netfence commands do not pay for it.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -19,19 +23,21 @@ from netfence.cli.common import (
     out,
     print_problems,
 )
-from netfence.cluster import preflight as preflight_checks
-from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import ApplyPlan, model_of, plan_apply, projected
-from netfence.cluster.connect import ClusterError, Connection, ConnectOptions, connect
 from netfence.cluster.desired import DesiredState, desired_state
-from netfence.cluster.listing import PAGE_SIZE
-from netfence.cluster.snapshot import SnapshotOptions, read_cluster, take, to_yaml
+from netfence.cluster.errors import ClusterError
 from netfence.cluster.verify import VerifyResult
 from netfence.cluster.verify import verify as verify_live
 from netfence.diff import compare
 from netfence.load import Document
 from netfence.problems import InputError
 from netfence.report.diff_text import render_diff_text
+
+if TYPE_CHECKING:
+    from netfence.cluster.connect import Connection
+    from netfence.cluster.probe import ProbeCase, ProbeResult
+
+PAGE_SIZE = 500
 
 KubeconfigOpt = Annotated[
     str | None,
@@ -58,15 +64,17 @@ def register(app: typer.Typer) -> None:
     app.command("snapshot", help=SNAPSHOT_HELP)(snapshot)
     app.command("apply", help=APPLY_HELP)(apply)
     app.command("verify", help=VERIFY_HELP)(verify)
+    app.command("probe", help=PROBE_HELP)(probe)
 
 
 def report_progress(kind: str, listed: int, total: int | None) -> None:
     """One stderr line per page of a list that spans several pages."""
-    if total is None or total > PAGE_SIZE:
-        err.print(f"listed {listed}/{total if total is not None else '?'} {kind}", markup=False)
+    err.print(f"listed {listed}/{total if total is not None else '?'} {kind}", markup=False)
 
 
 def connect_or_exit(kubeconfig: str | None, context: str | None, timeout: float) -> Connection:
+    from netfence.cluster.connect import ConnectOptions, connect
+
     try:
         return connect(ConnectOptions(kubeconfig=kubeconfig, context=context, timeout=timeout))
     except ClusterError as exc:
@@ -80,6 +88,9 @@ def cluster_documents_or_exit(
     timeout: float = 15.0,
 ) -> list[Document]:
     """What ``--cluster`` reads: the live cluster as Documents; exit 3 on cluster errors."""
+    from netfence.cluster.connect import ConnectOptions
+    from netfence.cluster.snapshot import read_cluster
+
     options = ConnectOptions(kubeconfig=kubeconfig, context=context, timeout=timeout)
     try:
         return read_cluster(options, namespaces, progress=report_progress)
@@ -107,6 +118,8 @@ def preflight(
     timeout: TimeoutOpt = 15.0,
     output: FormatOpt = OutputFormat.text,
 ) -> None:
+    from netfence.cluster import preflight as preflight_checks
+
     connection = connect_or_exit(kubeconfig, context, timeout)
     try:
         checks = preflight_checks.evaluate(preflight_checks.gather(connection))
@@ -154,6 +167,8 @@ def snapshot(
         int, typer.Option("--page-size", min=1, help="Objects per list request.")
     ] = PAGE_SIZE,
 ) -> None:
+    from netfence.cluster.snapshot import SnapshotOptions, take, to_yaml
+
     connection = connect_or_exit(kubeconfig, context, timeout)
     options = SnapshotOptions(tuple(namespaces or ()), page_size)
     try:
@@ -232,6 +247,9 @@ def apply(
     context: ContextOpt = None,
     timeout: TimeoutOpt = 15.0,
 ) -> None:
+    from netfence.cluster.apply import apply_plan
+    from netfence.cluster.snapshot import SnapshotOptions, take
+
     desired = desired_or_exit(source)
     connection = connect_or_exit(kubeconfig, context, timeout)
     try:
@@ -297,6 +315,8 @@ def verify(
     timeout: TimeoutOpt = 15.0,
     output: FormatOpt = OutputFormat.text,
 ) -> None:
+    from netfence.cluster.snapshot import SnapshotOptions, take
+
     desired = desired_or_exit(source)
     connection = connect_or_exit(kubeconfig, context, timeout)
     try:
@@ -342,3 +362,148 @@ def print_verify(result: VerifyResult) -> None:
     if result.connectivity.changes:
         out.print(render_diff_text(result.connectivity), markup=False, end="")
     out.print("drift found" if result.drifted else "no drift: live policies match")
+
+
+PROBE_HELP = """Test connections live: from real pods, entered through ephemeral containers.
+
+For every pair of pods and every port the destination serves, the engine predicts allowed
+or blocked; netfence then connects (TCP) or asks DNS (UDP 53) from the source pod's own
+network namespace and compares. Disagreements are retried to ride out enforcement lag.
+Results are allowed, blocked, or could not test (with why). Exit 1 when any cell differs.
+
+Examples:
+
+  netfence probe --dry-run -n ai-inference -n ai-agents
+
+  netfence probe --port 8000 --image registry.example.com/busybox:1.36
+"""
+
+
+def probe(
+    namespaces: NamespacesOpt = None,
+    ports: Annotated[
+        list[str] | None,
+        typer.Option("--port", "-p", help="Only these ports (number or name; repeatable)."),
+    ] = None,
+    image: Annotated[str, typer.Option("--image", help="Image of the probe container.")] = (
+        "busybox:1.36"
+    ),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the probe plan; run nothing.")
+    ] = False,
+    max_probes: Annotated[
+        int, typer.Option("--max-probes", min=1, help="At most this many.")
+    ] = 500,
+    probe_timeout: Annotated[
+        float, typer.Option("--probe-timeout", min=0.5, help="Seconds per probe.")
+    ] = 2.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help="Retries of a probe that disagrees.")
+    ] = 2,
+    retry_delay: Annotated[
+        float, typer.Option("--retry-delay", min=0.0, help="Seconds between retries.")
+    ] = 2.0,
+    output: FormatOpt = OutputFormat.text,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
+    timeout: TimeoutOpt = 15.0,
+) -> None:
+    from netfence.cluster.probe import ProbeOptions, plan_probes, run_probes
+    from netfence.cluster.probe_kube import KubeExecTransport
+    from netfence.cluster.snapshot import SnapshotOptions, take
+    from netfence.engine import Engine
+
+    options = ProbeOptions(
+        namespaces=tuple(namespaces or ()),
+        ports=tuple(int(p) if p.isdigit() else p for p in ports or ()),
+        max_probes=max_probes,
+        timeout=probe_timeout,
+        retries=retries,
+        retry_delay=retry_delay,
+    )
+    connection = connect_or_exit(kubeconfig, context, timeout)
+    try:
+        live = take(connection, SnapshotOptions(), report_progress)
+        cases = plan_probes(Engine(model_of(live, "live")), options)
+        if dry_run:
+            print_probe_plan(cases)
+            return
+        transport = KubeExecTransport(connection, image)
+        results = run_probes(cases, transport, options)
+    except ClusterError as exc:
+        fail(str(exc), EXIT_ENVIRONMENT)
+    for line in transport.cleanup():
+        err.print(f"cleanup: {line}", markup=False)
+    report_probe_results(results, output)
+
+
+def print_probe_plan(cases: Sequence[ProbeCase]) -> None:
+    table = Table(title="probe plan")
+    for column in ("from", "to", "address", "port", "engine expects", "how"):
+        table.add_column(column)
+    for case in cases:
+        how = f"could not test: {case.untestable}" if case.untestable else case.kind
+        expected = "allowed" if case.expected else "blocked"
+        table.add_row(
+            case.src.id,
+            case.dst.id,
+            str(case.ip or "-"),
+            f"{case.port}/{case.protocol}",
+            expected,
+            how,
+        )
+    out.print(table)
+    out.print(f"{len(cases)} probes planned; nothing was run")
+
+
+def report_probe_results(results: Sequence[ProbeResult], output: OutputFormat) -> None:
+    """The comparison table (the lab's shape), then every disagreement; exit 1 on any."""
+    from netfence.cluster.probe import compare_results
+
+    comparisons = compare_results(results)
+    differing = sum(len(c.differences) for c in comparisons)
+    if output is OutputFormat.json:
+        rows = [
+            {
+                "from": r.case.src.id,
+                "to": r.case.dst.id,
+                "ip": str(r.case.ip) if r.case.ip else None,
+                "port": r.case.port,
+                "protocol": r.case.protocol,
+                "expected": "allowed" if r.case.expected else "blocked",
+                "measured": r.outcome,
+                "why": r.why,
+                "attempts": r.attempts,
+            }
+            for r in results
+        ]
+        out.print_json(json.dumps({"differing": differing, "probes": rows}))
+    else:
+        table = Table(title="engine (predicted) vs cluster (measured)")
+        for column in ("port", "cells", "agree", "differ", "could not test"):
+            table.add_column(column, justify="right")
+        for c in comparisons:
+            table.add_row(
+                f"{c.port}/{c.protocol}",
+                str(c.cells),
+                str(c.agreed),
+                str(len(c.differences)),
+                str(len(c.untested)),
+            )
+        out.print(table)
+        for r in results:
+            if r.outcome == "could not test":
+                out.print(
+                    f"could not test {r.case.src.id} -> {r.case.dst.id} "
+                    f"{r.case.port}/{r.case.protocol}: {r.why}",
+                    markup=False,
+                )
+            elif not r.agrees:
+                expected = "allows" if r.case.expected else "blocks"
+                out.print(
+                    f"DIFF {r.case.port}/{r.case.protocol}: {r.case.src.id} -> {r.case.dst.id}: "
+                    f"engine {expected}, cluster {r.outcome} after {r.attempts} attempt(s)",
+                    markup=False,
+                )
+    if differing:
+        raise typer.Exit(EXIT_FINDINGS)

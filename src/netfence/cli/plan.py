@@ -75,7 +75,7 @@ Examples:
 
   netfence plan blueprint.yaml -o policies/ && kubectl apply -k policies/
 
-  netfence plan --cluster-manifests guide/ -o - | kubectl apply -f -
+  netfence plan --cluster-manifests snapshot/ -o - | kubectl apply -f -
 """
 
 
@@ -119,7 +119,8 @@ def plan(
         list[str] | None,
         typer.Option(
             "--cluster-manifests",
-            help="Prove on these Namespaces and Pods/workloads instead of stand-ins.",
+            help="Prove on the Namespaces and Pods/workloads in this file or folder "
+            "instead of stand-ins (repeatable).",
         ),
     ] = None,
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
@@ -132,13 +133,14 @@ def plan(
         options = input_options("default", Limits().max_bytes, ValidateMode.strict)
         existing = load_or_exit(cluster_manifests, options).cluster
     result = make_plan(bp, existing, output if output != STREAM else "<stream>")
+    if result.holds:
+        _write(result.generated.files(), result.generated.stream(), output)
     if output_format is OutputFormat.json:
         out.print_json(json.dumps(plan_json(result, output if result.holds else None)))
     else:
         _report(result, origin, err if output == STREAM else out)
     if not result.holds:
         raise typer.Exit(EXIT_FINDINGS)
-    _write(result.generated.files(), result.generated.stream(), output)
     if output_format is OutputFormat.text and output != STREAM:
         folder = os.path.normpath(output)
         out.print(
@@ -158,12 +160,11 @@ def _report(result: Plan, origin: str, console: Console) -> None:
     console.print(flows)
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
-    if result.problems:
+    proof = result.proof
+    if result.problems or proof is None:
         console.print("The generated manifests are not valid (a netfence bug, please report):")
         print_problems(result.problems)
         return
-    proof = result.proof
-    assert proof is not None
     where = "stand-in pods for the workloads" if result.synthesized else "the given manifests"
     console.print(
         f"\nProof on {where}: {proof.endpoints} endpoints, {len(proof.externals)} outside "

@@ -14,7 +14,8 @@ from typing import Any
 from kubernetes import client
 
 from netfence.cluster.applyplan import ApplyPlan, Step
-from netfence.cluster.connect import ApiStatusError, ClusterError, Connection
+from netfence.cluster.connect import Connection
+from netfence.cluster.errors import ApiStatusError, ClusterError
 
 FIELD_MANAGER = "netfence"
 APPLY_PATCH = "application/apply-patch+yaml"

@@ -14,32 +14,10 @@ from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
+from netfence.cluster.errors import ApiStatusError, ClusterError
+
 IN_CLUSTER_HOST = "KUBERNETES_SERVICE_HOST"
 DEFAULT_KUBECONFIG = "~/.kube/config"
-
-
-class ClusterError(Exception):
-    """A cluster problem that stops a command: one line, naming the server tried (exit 3)."""
-
-
-class ApiStatusError(ClusterError):
-    """A non-success HTTP status from the API server, with its Status fields."""
-
-    def __init__(self, message: str, status: int, reason: str, body: Mapping[str, Any]) -> None:
-        super().__init__(message)
-        self.status = status
-        self.reason = reason
-        self.body = body
-
-    @property
-    def conflicts(self) -> list[str]:
-        """``manager: .field`` for each field-manager conflict of a 409 apply."""
-        causes = self.body.get("details", {}).get("causes") or []
-        return [
-            f"{c.get('message', '')}: {c.get('field', '')}"
-            for c in causes
-            if c.get("type") == "FieldManagerConflict"
-        ]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.inputs import InputOptions, read_inputs
 from netfence.problems import InputError
 
@@ -34,8 +35,6 @@ def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
 
 def from_blueprint(path: str | None) -> DesiredState:
     """The blueprint's generated manifests (the built-in ai-mesh blueprint when no path)."""
-    from netfence.blueprint import builtin, generate, load_blueprint
-
     blueprint = builtin() if path is None else load_blueprint(path)
     generated = generate(blueprint)
     return DesiredState(

@@ -10,7 +10,8 @@ from kubernetes import client
 from netfence.cluster.connect import Connection
 
 Progress = Callable[[str, int, int | None], None]
-"""Called after each page: kind, objects listed so far, total when the server says."""
+"""Called after each page of a list that spans several pages: kind, objects listed so far,
+and the total when the server says it."""
 
 PAGE_SIZE = 500
 
@@ -85,7 +86,7 @@ def list_all(
         meta = page.get("metadata") or {}
         token = meta.get("continue") or None
         remaining = meta.get("remainingItemCount")
-        if progress is not None:
+        if progress is not None and (token or len(items) > len(page.get("items") or [])):
             total = len(items) + int(remaining) if remaining is not None else None
             progress(kind, len(items), total if token else len(items))
         if not token:

@@ -9,7 +9,8 @@ from kubernetes import client
 
 from netfence.cluster import access, cidrs
 from netfence.cluster.cni import CniFound, DaemonSetInfo, detect
-from netfence.cluster.connect import ApiStatusError, Connection
+from netfence.cluster.connect import Connection
+from netfence.cluster.errors import ApiStatusError
 from netfence.cluster.listing import list_all
 
 Status = Literal["pass", "warn", "fail"]

@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from netfence.cluster.connect import ClusterError, Connection, ConnectOptions, connect
+from netfence.cluster.connect import Connection, ConnectOptions, connect
+from netfence.cluster.errors import ClusterError
 from netfence.cluster.listing import PAGE_SIZE, Progress, list_all
 from netfence.load import Document, Limits, load_text
 

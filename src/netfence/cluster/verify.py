@@ -111,13 +111,10 @@ def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> li
         if o.get("kind") == "Namespace"
     }
     for namespace in desired.namespaces:
-        name = str(_meta(namespace).get("name"))
+        body = namespace_body(namespace)["metadata"]
+        name = str(body["name"])
         have = live_labels.get(name)
-        unset = {
-            k: v
-            for k, v in (_meta(namespace).get("labels") or {}).items()
-            if (have or {}).get(k) != v
-        }
+        unset = {k: v for k, v in body["labels"].items() if (have or {}).get(k) != v}
         if have is None:
             drift.append(Drift("missing", f"Namespace/{name}"))
         elif unset:

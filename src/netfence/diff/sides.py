@@ -13,7 +13,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from netfence.blueprint import Blueprint, builtin, generate, load_blueprint, roles, synthesize
+from netfence.blueprint import (
+    TEMPLATES,
+    Blueprint,
+    builtin,
+    generate,
+    load_blueprint,
+    roles,
+    synthesize,
+)
 from netfence.inputs import InputOptions, read_inputs
 from netfence.load import Document, Limits
 from netfence.load.yamlread import read_stream
@@ -34,7 +42,10 @@ class EndpointChoice(StrEnum):
 
 @dataclass(frozen=True)
 class Side:
-    """A named policy set with the workloads it is evaluated on."""
+    """A named policy set with the workloads it is evaluated on.
+
+    ``stand_ins``: the workloads are a blueprint's synthesised stand-ins, not real ones.
+    """
 
     label: str
     cluster: Cluster
@@ -42,6 +53,11 @@ class Side:
     warnings: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     roles: Mapping[str, str] | None = field(default=None, compare=False)
+    stand_ins: bool = False
+
+    @property
+    def has_real_workloads(self) -> bool:
+        return bool(self.cluster.endpoints) and not self.stand_ins
 
 
 def is_blueprint_file(path: str, limits: Limits) -> bool:
@@ -95,14 +111,19 @@ def blueprint_side(blueprint: Blueprint, label: str) -> Side:
         for m in synthesize(blueprint)
         if not (m.get("kind") == "Namespace" and m["metadata"]["name"] in declared)
     ]
-    return documents_side(manifest_documents(manifests, label), label, roles=roles(blueprint))
+    side = documents_side(manifest_documents(manifests, label), label, roles=roles(blueprint))
+    return replace(side, stand_ins=True)
 
 
 def read_side(specs: Sequence[str], options: InputOptions) -> Side:
     """Read one side from its specs; raises InputError listing every error."""
     label = " ".join(specs)
     if len(specs) == 1 and specs[0].startswith(BUILTIN_PREFIX):
-        return blueprint_side(builtin(specs[0].removeprefix(BUILTIN_PREFIX)), label)
+        name = specs[0].removeprefix(BUILTIN_PREFIX)
+        if name not in TEMPLATES:
+            choices = ", ".join(BUILTIN_PREFIX + t for t in TEMPLATES)
+            raise InputError([Problem(Source(label, 0, 0), f"no such blueprint (use {choices})")])
+        return blueprint_side(builtin(name), label)
     if len(specs) == 1 and is_blueprint_file(specs[0], options.limits):
         return blueprint_side(load_blueprint(specs[0]), label)
     inputs = read_inputs(specs, options)
@@ -140,12 +161,17 @@ def pair_sides(
 ) -> tuple[Side, Side]:
     """Choose the workloads each side is evaluated on.
 
-    ``own``: each side its own, and a side without any workloads borrows the other's;
-    ``old``/``new``: both sides on that side's workloads.
+    ``own``: each side its own, except that a side without real workloads (policies only, or
+    a blueprint's stand-ins) borrows the other side's real ones; ``old``/``new``: both sides
+    on that side's workloads.
     """
     own = endpoints is EndpointChoice.own
-    if endpoints is EndpointChoice.old or (own and not new.cluster.endpoints):
+    if endpoints is EndpointChoice.old or (
+        own and old.has_real_workloads and not new.has_real_workloads
+    ):
         return old, on_endpoints_of(new, old)
-    if endpoints is EndpointChoice.new or (own and not old.cluster.endpoints):
+    if endpoints is EndpointChoice.new or (
+        own and new.has_real_workloads and not old.has_real_workloads
+    ):
         return on_endpoints_of(old, new), new
     return old, new

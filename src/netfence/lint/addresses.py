@@ -38,6 +38,10 @@ NON_PUBLIC: tuple[IPNetwork, ...] = tuple(
     )
 )
 NON_PUBLIC_SET = IPSet.of(NON_PUBLIC)
+# Addresses that never leave the node: loopback and link-local.
+NODE_LOCAL: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(text) for text in ("127.0.0.0/8", "169.254.0.0/16", "::1/128", "fe80::/10")
+)
 
 
 def is_public(external: ExternalRange) -> bool:

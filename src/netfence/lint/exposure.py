@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from netfence.engine import Engine, ExternalRange, IPSet, Node
-from netfence.lint.addresses import METADATA_IPS, describe_externals
+from netfence.lint.addresses import METADATA_IPS, NODE_LOCAL, describe_externals, host_network
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import (
     Connections,
@@ -79,11 +79,19 @@ class Exposure:
 
     @cached_property
     def outside(self) -> tuple[ExternalRange, ...]:
-        """External ranges outside the pod and service CIDRs."""
+        """External ranges that leave the cluster: not pod, service, DNS, link-local or
+        loopback addresses (the metadata service is metadata-endpoint-reachable's)."""
         options = self.ctx.options
-        cluster = IPSet.of((*options.effective_pod_cidrs, *options.effective_service_cidrs))
+        inside = IPSet.of(
+            (
+                *options.effective_pod_cidrs,
+                *options.effective_service_cidrs,
+                *(host_network(ip) for ip in options.dns_ips),
+                *NODE_LOCAL,
+            )
+        )
         return tuple(
-            e for e in self.ctx.engine.externals if not (IPSet.of(e.cidrs) - cluster).is_empty
+            e for e in self.ctx.engine.externals if not (IPSet.of(e.cidrs) - inside).is_empty
         )
 
     @cached_property

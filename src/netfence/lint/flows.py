@@ -53,11 +53,13 @@ def candidate_ports(engine: Engine, src: Endpoint, dst: Endpoint) -> set[PortKey
 
 
 def _by_selector(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
-    """Whether the admitting peer names pods or namespaces (an intent, unlike an ipBlock)."""
+    """Whether the admitting peer names pods or namespaces by label: an intent, unlike an
+    ipBlock or a wildcard (``{}`` selectors, no peers)."""
     if ref.peer is None:
         return False
-    rule = policies[ref.policy].rules(ref.direction)[ref.rule]
-    return rule.peers[ref.peer].ip_block is None
+    peer = policies[ref.policy].rules(ref.direction)[ref.rule].peers[ref.peer]
+    selectors = [s for s in (peer.pod_selector, peer.namespace_selector) if s is not None]
+    return peer.ip_block is None and any(not s.is_empty for s in selectors)
 
 
 def one_sided_flows(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from netfence.lint.catalogue import RULES
@@ -24,7 +24,7 @@ class LintOptions:
     service_cidrs: tuple[IPNetwork, ...] = ()
     ipblock_pods: Literal["match", "ignore"] = "match"
     dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
-    redundancy_budget: int = field(default=2_000_000)
+    redundancy_budget: int = 200_000
 
     @property
     def cidrs_assumed(self) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from netfence.engine import Engine, Node
+from netfence.engine import Node
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DIRECTIONS, LintContext, make_engine, policy_obj
+from netfence.lint.context import DIRECTIONS, Connections, LintContext, make_engine, policy_obj
 from netfence.lint.finding import Finding
 from netfence.lint.snippets import PortKey
 from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Rule
@@ -34,25 +34,40 @@ def without(
     return Cluster(cluster.namespaces, cluster.endpoints, tuple(policies), cluster.services)
 
 
-def _pairs(ctx: LintContext, policy: NetworkPolicy, direction: Direction) -> list[Pair]:
-    """The connections a rule of ``policy`` in ``direction`` can influence."""
-    nodes: list[Node] = [*ctx.cluster.endpoints, *ctx.engine.externals]
-    selected = [
+def _selected(ctx: LintContext, policy: NetworkPolicy) -> list[Endpoint]:
+    """Endpoints ``policy`` selects (for any of its policyTypes)."""
+    return [
         e
         for e in ctx.cluster.endpoints
-        if any(p.id == policy.id for p in ctx.engine.selecting(e, direction))
+        if any(p.id == policy.id for d in DIRECTIONS for p in ctx.engine.selecting(e, d))
     ]
+
+
+def _pairs(ctx: LintContext, selected: list[Endpoint], direction: Direction) -> list[Pair]:
+    """The connections a rule in ``direction`` at the ``selected`` endpoints can influence."""
+    nodes: list[Node] = [*ctx.cluster.endpoints, *ctx.engine.externals]
     if direction == "egress":
         return [(s, d) for s in selected for d in nodes]
     return [(s, d) for d in selected for s in nodes]
 
 
-def _unchanged(ctx: LintContext, engine: Engine, pairs: list[Pair]) -> bool:
-    return all(ctx.engine.connections(s, d) == engine.connections(s, d) for s, d in pairs)
+class _Comparison:
+    """Connections before and after removing something, the "before" side asked once."""
 
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        self.before: dict[tuple[str, str], Connections] = {}
 
-def _redundant(ctx: LintContext, cluster: Cluster, pairs: list[Pair]) -> bool:
-    return bool(pairs) and _unchanged(ctx, make_engine(cluster, ctx.options, ctx.cidrs), pairs)
+    def _before(self, src: Node, dst: Node) -> Connections:
+        key = (src.id, dst.id)
+        if key not in self.before:
+            self.before[key] = self.ctx.engine.connections(src, dst)
+        return self.before[key]
+
+    def unchanged(self, cluster: Cluster, pairs: list[Pair]) -> bool:
+        """Whether ``cluster`` allows exactly what the linted cluster allows on ``pairs``."""
+        engine = make_engine(cluster, self.ctx.options, self.ctx.cidrs)
+        return bool(pairs) and all(self._before(s, d) == engine.connections(s, d) for s, d in pairs)
 
 
 def _is_baseline(policy: NetworkPolicy) -> bool:
@@ -63,18 +78,26 @@ def _is_baseline(policy: NetworkPolicy) -> bool:
 def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
     """Policies, then rules, whose removal leaves every connection exactly as it is."""
     info = rule_info("redundant-rule")
-    work = {(p.id, d): _pairs(ctx, p, d) for p in ctx.cluster.policies for d in DIRECTIONS}
-    cost = sum(
-        len(pairs) * (1 + len(p.ingress) + len(p.egress))
-        for (pid, _), pairs in work.items()
-        for p in [ctx.policies_by_id[pid]]
-    )
+    work: dict[tuple[str, Direction], list[Pair]] = {}
+    cost = 0
+    for policy in ctx.cluster.policies:
+        selected = _selected(ctx, policy)
+        for direction in DIRECTIONS:
+            matters = direction in policy.policy_types or policy.rules(direction)
+            work[(policy.id, direction)] = pairs = (
+                _pairs(ctx, selected, direction) if matters else []
+            )
+            cost += len(pairs) * (1 + len(policy.rules(direction)))
     if cost > ctx.options.redundancy_budget:
-        ctx.notes.append(f"redundant-rule skipped: {cost} comparisons exceed the budget")
+        ctx.notes.append(
+            f"redundant-rule skipped: {cost} connection comparisons exceed the budget of "
+            f"{ctx.options.redundancy_budget}"
+        )
         return
+    compare = _Comparison(ctx)
     for policy in ctx.cluster.policies:
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
-        if not _is_baseline(policy) and _redundant(ctx, without(ctx.cluster, policy), both):
+        if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
             yield Finding(
                 rule=info.id,
                 severity=info.severity,
@@ -87,7 +110,7 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
         for direction in DIRECTIONS:
             for index, rule in enumerate(policy.rules(direction)):
                 cluster = without(ctx.cluster, policy, direction, index)
-                if not _redundant(ctx, cluster, work[(policy.id, direction)]):
+                if not compare.unchanged(cluster, work[(policy.id, direction)]):
                     continue
                 ignored = direction not in policy.policy_types
                 why = (

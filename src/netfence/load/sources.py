@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -57,7 +58,7 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
                     Problem(Source(path, 0, 0), "no *.yaml, *.yml or *.json files in this folder")
                 )
             files.extend(found)
-        elif os.path.isfile(path):
+        elif os.path.exists(path):  # regular files, and pipes such as /dev/stdin or <(...)
             files.append(path)
         else:
             problems.append(Problem(Source(path, 0, 0), "no such file or folder"))
@@ -135,6 +136,15 @@ def _expand_lists(doc: Document, result: LoadResult) -> list[Document]:
     return out
 
 
+def _near_kind(kind: str) -> str | None:
+    """A known kind the given one was probably meant to be (wrong case or a typo)."""
+    lowered = {known.lower(): known for known in KNOWN_KINDS}
+    if kind.lower() in lowered:
+        return lowered[kind.lower()]
+    close = difflib.get_close_matches(kind.lower(), lowered, n=1, cutoff=0.85)
+    return lowered[close[0]] if close else None
+
+
 def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
     data = doc.data
     if not isinstance(data, dict):
@@ -147,6 +157,17 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
         result.problems.append(Problem(doc.source, "Required value: kind is missing", field="kind"))
         return
     if kind not in KNOWN_KINDS:
+        near = _near_kind(kind)
+        if near:
+            result.problems.append(
+                Problem(
+                    doc.source_of(("kind",)),
+                    f'Unsupported value: "{kind}": no such kind; did you mean {near}?',
+                    obj=doc.ident(),
+                    field="kind",
+                )
+            )
+            return
         result.notes.append(
             f"{doc.source.file}:{doc.source.line}: skipped {doc.ident()} (kind {kind})"
         )

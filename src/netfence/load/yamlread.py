@@ -151,6 +151,7 @@ class _Builder:
         self.file = file
         self.limits = limits
         self.docs: list[Document] = []
+        self.problems: list[Problem] = []
         self.doc_index = -1
         self.reset()
 
@@ -161,6 +162,7 @@ class _Builder:
         self.alias_nodes = 0
         self.root: Any = None
         self.root_line = 1
+        self.doc_refused = False
 
     def child_path(self) -> Path:
         top = self.stack[-1]
@@ -210,7 +212,10 @@ class _Builder:
             return True
         key = _key_text(_scalar(event), line)
         if key in top.explicit:
-            raise ReadError(line, f"duplicate key {key!r} in mapping {_dotted(top.path)}")
+            # Only this document is refused: its neighbours are read as usual.
+            message = f"duplicate key {key!r} in mapping {_dotted(top.path)}"
+            self.problems.append(Problem(Source(self.file, max(self.doc_index, 0), line), message))
+            self.doc_refused = True
         top.explicit.add(key)
         top.key = key
         top.has_key = True
@@ -278,7 +283,7 @@ class _Builder:
 
     def end_document(self) -> None:
         source = Source(self.file, self.doc_index, self.root_line)
-        if self.root is not None:
+        if self.root is not None and not self.doc_refused:
             self.docs.append(Document(source, self.root, dict(self.lines)))
         self.reset()
 
@@ -307,20 +312,23 @@ def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], l
                 builder.end_document()
     except ReadError as err:
         return builder.docs, [
-            Problem(Source(file, max(builder.doc_index, 0), err.line), err.message)
+            *builder.problems,
+            Problem(Source(file, max(builder.doc_index, 0), err.line), err.message),
         ]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = int(getattr(mark, "line", 0)) + 1
         what = err.problem or err.context or "invalid YAML"
         return builder.docs, [
-            Problem(Source(file, max(builder.doc_index, 0), line), f"YAML syntax error: {what}")
+            *builder.problems,
+            Problem(Source(file, max(builder.doc_index, 0), line), f"YAML syntax error: {what}"),
         ]
     except yaml.YAMLError as err:
         return builder.docs, [
-            Problem(Source(file, max(builder.doc_index, 0), 1), f"YAML error: {err}")
+            *builder.problems,
+            Problem(Source(file, max(builder.doc_index, 0), 1), f"YAML error: {err}"),
         ]
-    return builder.docs, []
+    return builder.docs, builder.problems
 
 
 def _dotted(path: Path) -> str:

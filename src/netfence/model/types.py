@@ -21,9 +21,9 @@ WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
 Labels = Mapping[str, str]
 
 
-def freeze_labels(labels: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    """Labels as a sorted tuple, hashable and deterministic."""
-    return tuple(sorted((labels or {}).items()))
+def freeze_labels(labels: Mapping[str, str | None] | None) -> tuple[tuple[str, str], ...]:
+    """Labels as a sorted tuple, hashable and deterministic (a null value reads as "")."""
+    return tuple(sorted((k, "" if v is None else v) for k, v in (labels or {}).items()))
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def render_html(data: dict[str, Any]) -> str:
     """The report page for ``data`` (see ``html_data.report_data``)."""
     scripts = [*vendored_scripts(), _asset("report.js")]
     parts = {
-        "csp": html.escape(content_security_policy(scripts)),
+        "csp": html.escape(content_security_policy(scripts), quote=False),
         "title": html.escape(f"netfence report: {data['meta']['inputs']}"),
         "style": _asset("report.css"),
         "data": embed_json(data),

@@ -53,7 +53,8 @@ def external_label(external: ExternalRange, width: int = 24) -> str:
         return text
     outer, _, holes = text.partition(" except ")
     if holes and ";" not in text:
-        return f"{outer} minus {holes.count(',') + 1} ranges"
+        count = holes.count(",") + 1
+        return f"{outer} minus {count} range{'s' if count > 1 else ''}"
     return f"{external.cidrs[0]} +{len(external.cidrs) - 1} more"
 
 

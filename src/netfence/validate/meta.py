@@ -77,16 +77,11 @@ def validate_owner_references(references: Any, path: Path) -> list[FieldError]:
         reference = obj(reference)
         where = (*path, index)
         api_version = text(reference.get("apiVersion"))
-        version = api_version.rsplit("/", 1)[-1]
-        checks = (
-            ("apiVersion", api_version, version, "version must not be empty"),
-            ("kind", text(reference.get("kind")), None, "kind must not be empty"),
-            ("name", text(reference.get("name")), None, "name must not be empty"),
-            ("uid", text(reference.get("uid")), None, "uid must not be empty"),
-        )
-        for field, value, part, message in checks:
-            if not (value if part is None else part):
-                errors.append(invalid((*where, field), value, message))
+        if not api_version.rsplit("/", 1)[-1]:
+            errors.append(invalid((*where, "apiVersion"), api_version, "version must not be empty"))
+        for field in ("kind", "name", "uid"):
+            if not text(reference.get(field)):
+                errors.append(invalid((*where, field), "", f"{field} must not be empty"))
         if reference.get("controller") is True:
             controllers.append(text(reference.get("name")))
     if len(controllers) > 1:

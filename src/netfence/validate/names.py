@@ -54,6 +54,11 @@ LABEL_VALUE_MAX = 63
 PORT_NAME_MAX = 15
 
 
+def _length(value: str) -> int:
+    """Length in bytes, as Go's ``len`` counts it."""
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
 def _fullmatch(pattern: re.Pattern[str], value: str) -> bool:
     # Go's "$" matches only at the very end; Python's "$" also before a final newline.
     return pattern.fullmatch(value) is not None
@@ -77,7 +82,7 @@ def inclusive_range_error(low: int, high: int) -> str:
 
 def is_dns1123_label(value: str) -> list[str]:
     errors = []
-    if len(value) > DNS1123_LABEL_MAX:
+    if _length(value) > DNS1123_LABEL_MAX:
         errors.append(max_len_error(DNS1123_LABEL_MAX))
     if not _fullmatch(_DNS1123_LABEL, value):
         if _fullmatch(_DNS1123_SUBDOMAIN, value):
@@ -89,7 +94,7 @@ def is_dns1123_label(value: str) -> list[str]:
 
 def is_dns1123_subdomain(value: str) -> list[str]:
     errors = []
-    if len(value) > DNS1123_SUBDOMAIN_MAX:
+    if _length(value) > DNS1123_SUBDOMAIN_MAX:
         errors.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
     if not _fullmatch(_DNS1123_SUBDOMAIN, value):
         errors.append(regex_error(_DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
@@ -98,7 +103,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
 
 def is_dns1035_label(value: str) -> list[str]:
     errors = []
-    if len(value) > DNS1035_LABEL_MAX:
+    if _length(value) > DNS1035_LABEL_MAX:
         errors.append(max_len_error(DNS1035_LABEL_MAX))
     if not _fullmatch(_DNS1035_LABEL, value):
         errors.append(regex_error(_DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"))
@@ -125,7 +130,7 @@ def is_qualified_name(value: str) -> list[str]:
         ]
     if not name:
         errors.append("name part must be non-empty")
-    elif len(name) > QUALIFIED_NAME_MAX:
+    elif _length(name) > QUALIFIED_NAME_MAX:
         errors.append("name part " + max_len_error(QUALIFIED_NAME_MAX))
     if not _fullmatch(_QUALIFIED_NAME, name):
         errors.append(
@@ -137,7 +142,7 @@ def is_qualified_name(value: str) -> list[str]:
 
 def is_label_value(value: str) -> list[str]:
     errors = []
-    if len(value) > LABEL_VALUE_MAX:
+    if _length(value) > LABEL_VALUE_MAX:
         errors.append(max_len_error(LABEL_VALUE_MAX))
     if not _fullmatch(_LABEL_VALUE, value):
         errors.append(
@@ -153,7 +158,7 @@ def is_valid_port_num(port: int) -> list[str]:
 def is_valid_port_name(port: str) -> list[str]:
     """An IANA_SVC_NAME: <= 15 chars of ``[-a-z0-9]``, a letter, no ``--``, no edge hyphens."""
     errors = []
-    if len(port) > PORT_NAME_MAX:
+    if _length(port) > PORT_NAME_MAX:
         errors.append(max_len_error(PORT_NAME_MAX))
     if not _fullmatch(_PORT_NAME_CHARS, port):
         errors.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
@@ -168,7 +173,7 @@ def is_valid_port_name(port: str) -> list[str]:
 
 def _mask_trailing_dash(name: str) -> str:
     """A generateName prefix may end in ``-``: check it as if a letter followed."""
-    if len(name) > 1 and name.endswith("-"):
+    if _length(name) > 1 and name.endswith("-"):
         return name[:-2] + "a"
     return name
 

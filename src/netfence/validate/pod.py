@@ -1,9 +1,9 @@
 """Pod and pod-template checks: containers, container ports, restart and DNS policies.
 
 Covers what decides a Pod's identity and ports in kube-apiserver's ``ValidatePodSpec``
-(after its defaulting: protocol TCP, restartPolicy Always, dnsPolicy ClusterFirst,
-hostPort = containerPort on the host network). Volumes, probes, resources, security
-contexts and affinity are not checked beyond their JSON type.
+(after its defaulting: protocol TCP, restartPolicy Always, dnsPolicy ClusterFirst).
+Volumes, probes, resources, security contexts and affinity are not checked beyond
+their JSON type.
 """
 
 from __future__ import annotations
@@ -140,21 +140,19 @@ def validate_container_ports(ports: Any, path: Path) -> list[FieldError]:
 def _host_port_errors(
     container: dict[str, Any], path: Path, seen: set[str], host_network: bool
 ) -> list[FieldError]:
-    """Host ports are unique per pod; on the host network they equal the container port."""
+    """Host ports are unique per pod; on the host network a set one equals the container port."""
     errors: list[FieldError] = []
     for index, port in enumerate(items(container.get("ports"))):
         port = obj(port)
         where = (*path, "ports", index)
         container_port = number(port.get("containerPort"))
         host_port = number(port.get("hostPort"))
-        if host_network and host_port == 0:
-            host_port = container_port
-        if host_network and host_port != container_port:
+        if host_network and host_port not in (0, container_port):
             errors.append(
                 invalid(
-                    (*where, "containerPort"),
-                    container_port,
-                    "must match `hostPort` when `hostNetwork` is true",
+                    (*where, "hostPort"),
+                    host_port,
+                    "must match `containerPort` when `hostNetwork` is true",
                 )
             )
         if host_port == 0:

@@ -23,6 +23,12 @@
   const nodesById = new Map(data.nodes.map((n) => [n.id, n]));
   const colourOf = new Map(data.namespaces.map((ns, i) => [ns.name, PALETTE[i % PALETTE.length]]));
 
+  /* Workloads by id, external ranges by their short label. */
+  function displayName(id) {
+    const node = nodesById.get(id);
+    return node && node.external ? node.label : id;
+  }
+
   function isolation(node) {
     if (node.external) return "external";
     const ways = Number(node.ingress_isolated) + Number(node.egress_isolated);
@@ -147,7 +153,7 @@
 
   function peerList(title, edges, end, cls) {
     const items = edges.map((e) => el("li", {},
-      el("span", { class: "mono", text: e[end]().id() }),
+      el("span", { class: "mono", title: e[end]().id(), text: displayName(e[end]().id()) }),
       el("span", { class: "ports", text: e.data("label") })));
     return el("div", { class: cls },
       el("h3", { text: `${title} (${items.length})` }),

@@ -1,0 +1,193 @@
+"""Live probes: a plan from the engine's expectations, run through an exec transport, compared.
+
+Sources are real pods (a transport enters them); each destination pod is probed on its
+container ports. TCP is a connect, UDP 53 a DNS query; other UDP and SCTP cannot be
+confirmed from a shell and are reported as "could not test" with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol as TypingProtocol
+
+from netfence.cluster.probecmd import Commands, ExecResult, Outcome, read_dns, read_tcp
+from netfence.engine import Engine
+from netfence.lab.compare import Comparison, Difference
+from netfence.model import Endpoint, IPAddress, Protocol
+
+DNS_PORT = 53
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    """Which endpoints and ports, how many probes at most, and how patient to be."""
+
+    namespaces: tuple[str, ...] = ()
+    ports: tuple[int | str, ...] = ()
+    max_probes: int = 500
+    timeout: float = 2.0
+    retries: int = 2
+    retry_delay: float = 2.0
+
+
+@dataclass(frozen=True)
+class ProbeCase:
+    """One probe: from a source pod to a destination address and port, and the prediction."""
+
+    src: Endpoint
+    dst: Endpoint
+    ip: IPAddress | None
+    port: int
+    protocol: Protocol
+    expected: bool
+    untestable: str = ""
+
+    @property
+    def kind(self) -> str:
+        if self.untestable:
+            return "none"
+        return "dns" if self.protocol == "UDP" else "tcp"
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    case: ProbeCase
+    outcome: Outcome
+    why: str = ""
+    attempts: int = 0
+
+    @property
+    def agrees(self) -> bool:
+        return self.outcome == ("allowed" if self.case.expected else "blocked")
+
+
+class ExecTransport(TypingProtocol):
+    """Runs commands as a source pod: a live pod's ephemeral container, or a lab namespace."""
+
+    @property
+    def commands(self) -> Commands:
+        """The argv flavour this transport's environment understands."""
+        ...
+
+    def prepare(self, source: Endpoint) -> str | None:
+        """Get ready to run commands as ``source``; the reason when that is impossible."""
+        ...
+
+    def run(self, source: Endpoint, argv: Sequence[str], timeout: float) -> ExecResult: ...
+
+    def cleanup(self) -> list[str]:
+        """Undo what ``prepare`` did; lines saying what was left behind and why."""
+        ...
+
+
+def _selected(endpoint: Endpoint, namespaces: tuple[str, ...]) -> bool:
+    return endpoint.kind == "Pod" and (not namespaces or endpoint.namespace in namespaces)
+
+
+def _target(src: Endpoint, dst: Endpoint) -> IPAddress | None:
+    families = {ip.version for ip in src.ips}
+    return next((ip for ip in dst.ips if ip.version in families), None)
+
+
+def _ports(dst: Endpoint, wanted: tuple[int | str, ...]) -> list[tuple[int, Protocol]]:
+    """The destination's container ports, or those of ``wanted`` it serves."""
+    served = sorted({(p.port, p.protocol) for p in dst.ports})
+    if not wanted:
+        return served
+    numbers = {w for w in wanted if isinstance(w, int)}
+    names = {w for w in wanted if isinstance(w, str)}
+    named = {(p.port, p.protocol) for p in dst.ports if p.name in names}
+    return [pp for pp in served if pp[0] in numbers or pp in named]
+
+
+def _why_untestable(src: Endpoint, dst: Endpoint, protocol: Protocol, port: int) -> str:
+    if src.host_network:
+        return "source uses the host network (policies do not apply to it)"
+    if dst.host_network:
+        return "destination uses the host network"
+    if not src.ips:
+        return "source pod has no IP"
+    if protocol == "SCTP":
+        return "SCTP cannot be probed from a shell"
+    if protocol == "UDP" and port != DNS_PORT:
+        return "UDP other than DNS gives no answer to tell allowed from blocked"
+    return ""
+
+
+def plan_probes(engine: Engine, options: ProbeOptions) -> list[ProbeCase]:
+    """Every (source pod, destination pod, served port) with the engine's prediction."""
+    pods = [e for e in engine.endpoints if _selected(e, options.namespaces) and e.ips]
+    cases: list[ProbeCase] = []
+    for dst in pods:
+        for port, protocol in _ports(dst, options.ports):
+            for src in pods:
+                if src.id == dst.id:
+                    continue
+                verdict = engine.verdict(src, dst, port, protocol)
+                ip = _target(src, dst)
+                why = _why_untestable(src, dst, protocol, port)
+                if ip is None and not why:
+                    why = "no address family in common"
+                cases.append(ProbeCase(src, dst, ip, port, protocol, verdict.allowed, why))
+    return cases[: options.max_probes]
+
+
+def _measure(transport: ExecTransport, case: ProbeCase, timeout: float) -> tuple[Outcome, str]:
+    assert case.ip is not None
+    if case.kind == "dns":
+        return read_dns(transport.run(case.src, transport.commands.dns(case.ip, timeout), timeout))
+    argv = transport.commands.tcp(case.ip, case.port, timeout)
+    return read_tcp(transport.run(case.src, argv, timeout))
+
+
+def run_probes(
+    cases: Iterable[ProbeCase],
+    transport: ExecTransport,
+    options: ProbeOptions,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[ProbeResult]:
+    """Run each case, retrying disagreements to ride out enforcement lag on new pods."""
+    ready: dict[str, str | None] = {}
+    results: list[ProbeResult] = []
+    for case in cases:
+        if case.untestable:
+            results.append(ProbeResult(case, "could not test", case.untestable))
+            continue
+        if case.src.id not in ready:
+            ready[case.src.id] = transport.prepare(case.src)
+        reason = ready[case.src.id]
+        if reason is not None:
+            results.append(ProbeResult(case, "could not test", reason))
+            continue
+        attempts = 0
+        while True:
+            attempts += 1
+            outcome, why = _measure(transport, case, options.timeout)
+            result = ProbeResult(case, outcome, why, attempts)
+            if result.agrees or outcome == "could not test" or attempts > options.retries:
+                break
+            sleep(options.retry_delay)
+        results.append(result)
+    return results
+
+
+def compare_results(results: Sequence[ProbeResult]) -> list[Comparison]:
+    """Per port and protocol, the lab's comparison shape: agreed, differing, untested cells."""
+    groups: dict[tuple[int, Protocol], list[ProbeResult]] = defaultdict(list)
+    for result in results:
+        groups[(result.case.port, result.case.protocol)].append(result)
+    comparisons = []
+    for (port, protocol), group in sorted(groups.items()):
+        differences = tuple(
+            Difference(r.case.src.id, r.case.dst.id, r.case.expected, r.outcome == "allowed")
+            for r in group
+            if r.outcome != "could not test" and not r.agrees
+        )
+        untested = tuple(
+            (r.case.src.id, r.case.dst.id, r.why) for r in group if r.outcome == "could not test"
+        )
+        comparisons.append(Comparison(port, protocol, len(group), differences, untested))
+    return comparisons

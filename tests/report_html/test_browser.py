@@ -1,0 +1,161 @@
+"""The HTML report in a real headless Chromium: graph, highlighting, filters, no network."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from netfence.cli.app import app
+from netfence.engine import Engine
+from netfence.inputs import read_inputs
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e .[test]")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright.sync_playwright() as driver:
+        context = driver.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=FLAGS, headless=True,
+            viewport={"width": 1500, "height": 1000},
+        )  # fmt: skip
+        yield context
+        context.close()
+
+
+class Page:
+    """One opened report with every request and console error it caused."""
+
+    def __init__(self, context: Any, path: Path) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = context.new_page()
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None,
+        )
+        self.url = path.as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_function("() => window.netfenceReport !== undefined")
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def click_node(self, ident: str) -> None:
+        """A real mouse click on the node's drawn position."""
+        box = self.page.locator("#cy").bounding_box()
+        x, y = self.js(
+            "id => { const p = netfenceReport.cy.getElementById(id).renderedPosition();"
+            " return [p.x, p.y]; }",
+            ident,
+        )
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def write_report(spec: str, out: Path) -> Path:
+    result = CliRunner().invoke(app, ["report", spec, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def allowed_pairs(paths: list[str]) -> set[tuple[str, str]]:
+    """Every (src, dst) pair the engine allows on some port, straight from the engine."""
+    engine = Engine(read_inputs(paths).cluster)
+    nodes = [*engine.endpoints, *engine.externals]
+    return {
+        (s.id, d.id)
+        for s in nodes
+        for d in nodes
+        if s is not d and any(not p.is_empty for p in engine.connections(s, d).values())
+    }
+
+
+def test_guide_report_graph_highlight_and_no_network(
+    browser: Any, guide_dir: Path, tmp_path: Path
+) -> None:
+    report = Page(browser, write_report(str(guide_dir), tmp_path / "guide.html"))
+    pairs = allowed_pairs([str(guide_dir)])
+    engine = Engine(read_inputs([str(guide_dir)]).cluster)
+
+    drawn_nodes = set(report.js("netfenceReport.cy.nodes('.workload').map(n => n.id())"))
+    drawn_edges = set(
+        map(
+            tuple,
+            report.js("netfenceReport.cy.edges().map(e => [e.source().id(), e.target().id()])"),
+        )
+    )
+    assert drawn_edges == pairs
+    assert {e.id for e in engine.endpoints} <= drawn_nodes
+    assert drawn_nodes == {e.id for e in engine.endpoints} | {n for pair in pairs for n in pair}
+    assert set(report.js("netfenceReport.cy.nodes('.namespace').map(n => n.id())")) >= {
+        "ns:ai-inference", "ns:gateway", "ns:kube-system",
+    }  # fmt: skip
+
+    agent = "ai-agents/ai-agent-0"
+    report.click_node(agent)
+    reach = set(report.js("netfenceReport.cy.nodes('.reach-to').map(n => n.id())"))
+    reached_by = set(report.js("netfenceReport.cy.nodes('.reach-from').map(n => n.id())"))
+    assert reach == {d for s, d in pairs if s == agent}
+    assert reached_by == {s for s, d in pairs if d == agent}
+    details = report.page.text_content("#details") or ""
+    assert agent in details and f"Can reach ({len(reach)})" in details
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.page.screenshot(path=str(ARTIFACTS / "report-guide.png"), full_page=True)
+
+    report.page.uncheck("input[data-namespace='default']")
+    report.page.wait_for_function(
+        "() => !netfenceReport.cy.getElementById('default/test-pod').visible()", timeout=5000
+    )
+    assert report.js("netfenceReport.cy.getElementById('ai-agents/weaviate-0').visible()") is True
+
+    report.page.fill("#matrix-src", "vllm")
+    rows = report.js(
+        "[...document.querySelectorAll('#matrix-table tbody tr')].filter(r => !r.hidden).length"
+    )
+    assert rows == 1
+
+    assert report.requests == [report.url]
+    assert report.errors == []
+    violated = report.js(
+        """new Promise((resolve) => {
+            document.addEventListener("securitypolicyviolation",
+                (e) => resolve(e.effectiveDirective), { once: true });
+            fetch("http://127.0.0.1:9/").catch(() => {});
+        })"""
+    )
+    assert violated == "connect-src"  # the page's own policy refuses any network load
+    assert report.requests == [report.url]
+
+
+def test_ai_mesh_report_renders_findings_and_policies(browser: Any, tmp_path: Path) -> None:
+    report = Page(browser, write_report("builtin:ai-mesh", tmp_path / "ai-mesh.html"))
+    assert report.js("netfenceReport.cy.nodes('.workload').length") >= 7
+    assert report.page.locator("details.policy").count() == report.js(
+        "netfenceReport.data.summary.policies"
+    )
+    report.page.click("details.policy summary")
+    assert report.page.locator("details.policy[open] .y-key").count() > 3
+    assert report.page.locator("#cards .card").count() == 10
+    assert report.requests == [report.url] and report.errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh.png"), full_page=True)

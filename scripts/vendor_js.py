@@ -20,7 +20,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parent.parent / "src" / "netfence" / "report" / "assets" / "vendor"
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "src" / "netfence" / "report" / "assets" / "vendor"
 
 # (npm package, version, browser build inside the package). Order is load order:
 # fcose needs cose-base, which needs layout-base; all register as browser globals.

@@ -25,7 +25,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import synthetic_cluster  # noqa: E402
+from synthetic import synthetic_cluster
 
 DEFAULT_SIZES = ("500/100", "2000/400", "5000/1000", "20000/4000")
 NCA_TIMEOUT = 600.0

@@ -136,18 +136,35 @@ def _policy(
     }
 
 
-def _pod(
-    rng: random.Random, namespace: str, workload: str, tier: str, replica: int, ip: int
-) -> Manifest:
+HASH_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def _template_hash(workload: str) -> str:
+    """A pod-template-hash look-alike (letters and digits, never read as a number)."""
+    value = zlib.crc32(workload.encode())
+    letters = []
+    for _ in range(10):
+        value, digit = divmod(value * 7 + 3, len(HASH_ALPHABET))
+        letters.append(HASH_ALPHABET[digit])
+    return "".join(letters)
+
+
+def _workload_labels(rng: random.Random, workload: str, tier: str) -> dict[str, str]:
+    """Labels every replica of a workload shares."""
     labels = {
         "app": workload,
         "tier": tier,
         "team": rng.choice(TEAMS),
         "version": rng.choice(("v1", "v2")),
-        "pod-template-hash": f"{zlib.crc32(workload.encode()):08x}",
+        "pod-template-hash": _template_hash(workload),
     }
     if rng.random() < 0.05:
         labels["canary"] = "true"
+    return labels
+
+
+def _pod(namespace: str, workload: str, labels: dict[str, str], replica: int, ip: int) -> Manifest:
+    tier = labels["tier"]
     ports = [
         {"containerPort": port, "protocol": protocol, "name": name}
         for port, protocol, name in PORTS_BY_TIER[tier]
@@ -183,11 +200,11 @@ def synthetic_cluster(pods: int, policies: int, seed: int = 1) -> Synthetic:
         namespace = rng.choice(names)
         tier = rng.choice(TIERS)
         replicas = min(rng.choice((1, 2, 3, 3, 5, 8)), pods - created)
+        name = f"{tier}-{workload}"
+        labels = _workload_labels(rng, name, tier)
         for replica in range(replicas):
             created += 1
-            by_namespace[namespace].append(
-                _pod(rng, namespace, f"{tier}-{workload}", tier, replica, created)
-            )
+            by_namespace[namespace].append(_pod(namespace, name, labels, replica, created))
         workload += 1
     manifests = tuple(
         _policy(rng, i, rng.choice(names), names, by_namespace) for i in range(policies)

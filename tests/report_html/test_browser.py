@@ -158,4 +158,5 @@ def test_ai_mesh_report_renders_findings_and_policies(browser: Any, tmp_path: Pa
     assert report.page.locator("#cards .card").count() == 10
     assert report.requests == [report.url] and report.errors == []
     ARTIFACTS.mkdir(exist_ok=True)
+    report.js("window.scrollTo(0, 0)")
     report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh.png"), full_page=True)

@@ -14,6 +14,7 @@ from netfence.blueprint.schema import Blueprint
 from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading, Node, PortSet
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPBlock, Protocol
 
+Expected = dict[Protocol, tuple[PortSet, tuple[str, ...]]]
 READINGS: tuple[IPBlockReading, ...] = ("match", "ignore")
 
 
@@ -66,10 +67,9 @@ def _matches(end: End, node: Node) -> bool:
     return isinstance(node, Endpoint) and end.matches(node)
 
 
-def _expected(
-    intents: Sequence[Intent], source: Node, target: Node
-) -> dict[Protocol, tuple[PortSet, tuple[str, ...]]]:
-    out: dict[Protocol, tuple[PortSet, tuple[str, ...]]] = {}
+def _expected(intents: Sequence[Intent], source: Node, target: Node) -> Expected:
+    """Intended ports per protocol from ``source`` to ``target``, with the intents' ids."""
+    out: Expected = {}
     for intent in intents:
         if not (_matches(intent.source, source) and _matches(intent.target, target)):
             continue
@@ -113,14 +113,15 @@ def _cells(engine: Engine, intents: Sequence[Intent], managed: frozenset[str]) -
         for peer in rule.peers
         if peer.ip_block is not None
     ]
-    answers: dict[tuple[Hashable, Hashable], dict[Protocol, PortSet]] = {}
+    answers: dict[tuple[Hashable, Hashable], tuple[dict[Protocol, PortSet], Expected]] = {}
+    nodes: tuple[Node, ...] = (*engine.endpoints, *engine.externals)
+    signatures: dict[Node, Hashable] = {node: _signature(node, blocks) for node in nodes}
     cells: list[Cell] = []
     for src, dst in _pairs(engine, managed):
-        key = (_signature(src, blocks), _signature(dst, blocks))
+        key = (signatures[src], signatures[dst])
         if key not in answers:
-            answers[key] = engine.connections(src, dst)
-        allowed = answers[key]
-        expected = _expected(intents, src, dst)
+            answers[key] = (engine.connections(src, dst), _expected(intents, src, dst))
+        allowed, expected = answers[key]
         for protocol in PROTOCOLS:
             ports = allowed.get(protocol, PortSet())
             wanted, ids = expected.get(protocol, (PortSet(), ()))

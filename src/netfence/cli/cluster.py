@@ -255,10 +255,12 @@ def apply(
     try:
         live = take(connection, SnapshotOptions(), report_progress)
         plan = plan_apply(desired, live, prune)
-        print_plan(plan, connection)
         if not plan.changes:
-            out.print("nothing to change")
+            out.print(
+                f"nothing to change: all {plan.count('unchanged')} objects of {desired.origin} are applied"
+            )
             return
+        print_plan(plan, connection)
         changes = compare(
             model_of(live, "live"),
             model_of(projected(live, plan), "planned"),

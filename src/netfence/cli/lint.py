@@ -83,7 +83,9 @@ class IPBlockPods(StrEnum):
     ignore = "ignore"
 
 
-RuleIds = Annotated[list[str], typer.Option(help="Rule id (repeatable; 'all' for every rule).")]
+RuleIds = Annotated[
+    list[str] | None, typer.Option(help="Rule id (repeatable; 'all' for every rule).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -129,6 +131,46 @@ def _reaches(report: LintReport, fail_on: str) -> bool:
     return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in report.findings)
 
 
+def _options(
+    settings: LintConfig,
+    facts: BlueprintFacts | None,
+    switches: tuple[list[str], list[str]],
+    dns_ip: list[str],
+    cidrs: tuple[list[str], list[str]],
+    ipblock_pods: IPBlockPods | None,
+) -> LintOptions:
+    """Command line first, then the config file, then the blueprint, then the defaults."""
+    try:
+        enabled = switch_rules(ALL_RULES, settings.disable, settings.enable)
+        rules = switch_rules(enabled, *switches)
+    except UnknownRuleError as exc:
+        fail(str(exc), EXIT_USAGE)
+    reading = ipblock_pods.value if ipblock_pods else settings.ipblock_pods
+    return LintOptions(
+        rules=rules,
+        dns_ips=_ips(dns_ip) or settings.dns_ip or (facts.dns_ips if facts else ()),
+        pod_cidrs=_networks("--pod-cidr", cidrs[0])
+        or settings.pod_cidr
+        or (facts.pod_cidrs if facts else ()),
+        service_cidrs=_networks("--service-cidr", cidrs[1])
+        or settings.service_cidr
+        or (facts.service_cidrs if facts else ()),
+        ipblock_pods="ignore" if reading == "ignore" else "match",
+        dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
+    )
+
+
+def _write(report: LintReport, output: LintFormat, hints: bool) -> None:
+    if output is LintFormat.json:
+        sys.stdout.write(render_lint_json(report))
+    elif output is LintFormat.sarif:
+        sys.stdout.write(render_sarif(report, os.getcwd()))
+        for note in report.notes:
+            err.print(f"note: {note}", markup=False)
+    else:
+        render_lint_text(report, out, hints)
+
+
 def lint(
     paths: Paths,
     output: Annotated[
@@ -137,8 +179,8 @@ def lint(
     fail_on: Annotated[
         FailOn | None, typer.Option(help="Exit 1 when a finding is this severe (default error).")
     ] = None,
-    disable: RuleIds = [],  # noqa: B006 - typer reads the default, never mutates it
-    enable: RuleIds = [],  # noqa: B006
+    disable: RuleIds = None,
+    enable: RuleIds = None,
     config: Annotated[
         str | None, typer.Option(help="Config file (default ./.netfence.yaml).")
     ] = None,
@@ -148,11 +190,13 @@ def lint(
     blueprint: Annotated[
         str | None, typer.Option(help="Blueprint: roles, DNS, CIDRs, stand-in workloads.")
     ] = None,
-    dns_ip: Annotated[list[str], typer.Option(help="NodeLocal DNSCache address.")] = [],  # noqa: B006
-    pod_cidr: Annotated[list[str], typer.Option(help="Pod CIDR (default 10.244.0.0/16).")] = [],  # noqa: B006
+    dns_ip: Annotated[list[str] | None, typer.Option(help="NodeLocal DNSCache address.")] = None,
+    pod_cidr: Annotated[
+        list[str] | None, typer.Option(help="Pod CIDR (default 10.244.0.0/16).")
+    ] = None,
     service_cidr: Annotated[
-        list[str], typer.Option(help="Service CIDR (default 10.96.0.0/12).")
-    ] = [],  # noqa: B006
+        list[str] | None, typer.Option(help="Service CIDR (default 10.96.0.0/12).")
+    ] = None,
     ipblock_pods: Annotated[
         IPBlockPods | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
     ] = None,
@@ -163,24 +207,13 @@ def lint(
     verbose: VerboseOpt = False,
 ) -> None:
     settings, file_roles, facts = _settings(config, roles, blueprint)
-    try:
-        rules = switch_rules(
-            switch_rules(ALL_RULES, settings.disable, settings.enable), disable, enable
-        )
-    except UnknownRuleError as exc:
-        fail(str(exc), EXIT_USAGE)
-    reading = ipblock_pods.value if ipblock_pods else settings.ipblock_pods
-    options = LintOptions(
-        rules=rules,
-        dns_ips=_ips(dns_ip) or settings.dns_ip or (facts.dns_ips if facts else ()),
-        pod_cidrs=_networks("--pod-cidr", pod_cidr)
-        or settings.pod_cidr
-        or (facts.pod_cidrs if facts else ()),
-        service_cidrs=_networks("--service-cidr", service_cidr)
-        or settings.service_cidr
-        or (facts.service_cidrs if facts else ()),
-        ipblock_pods="ignore" if reading == "ignore" else "match",
-        dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
+    options = _options(
+        settings,
+        facts,
+        (disable or [], enable or []),
+        dns_ip or [],
+        (pod_cidr or [], service_cidr or []),
+        ipblock_pods,
     )
     inputs = read_inputs(
         paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
@@ -194,14 +227,6 @@ def lint(
     report = lint_inputs(
         inputs, roles=file_roles, options=options, stand_ins=facts.stand_ins if facts else ()
     )
-    if output is LintFormat.json:
-        sys.stdout.write(render_lint_json(report))
-    elif output is LintFormat.sarif:
-        sys.stdout.write(render_sarif(report, os.getcwd()))
-    else:
-        render_lint_text(report, out, hints)
+    _write(report, output, hints)
     threshold = fail_on.value if fail_on else settings.fail_on or "error"
-    if output is not LintFormat.text:
-        for note in report.notes:
-            err.print(f"note: {note}", markup=False)
     raise typer.Exit(EXIT_FINDINGS if _reaches(report, threshold) else EXIT_OK)

@@ -54,14 +54,15 @@ DIFF_HELP = """What connectivity changes between two policy sets: connections ad
 
 OLD and NEW are manifest files or folders, blueprint files, or builtin:NAME; with --cluster,
 OLD is the live cluster and only NEW is given. Exact: every port, protocol and address.
-A side without workloads is evaluated on the other side's (see --endpoints).
+A side without real workloads (policies only, or a blueprint's stand-ins) is
+evaluated on the other side's (see --endpoints).
 Exit 1 when --fail-on-new-egress or --fail-on-new-ingress finds an added connection.
 
 Examples:
 
   netfence diff main/policies/ policies/
 
-  netfence diff examples/guide-literal builtin:ai-mesh --endpoints old --format md
+  netfence diff examples/guide-literal builtin:ai-mesh --format md
 
   netfence diff --cluster policies/ --fail-on-new-egress
 """
@@ -79,9 +80,15 @@ RENDERERS: dict[DiffFormat, Callable[[DiffResult], str]] = {
     DiffFormat.md: render_diff_md,
 }
 
-SpecsArg = Annotated[
+InputsArg = Annotated[
     list[str] | None,
-    typer.Argument(help="Manifest files or folders, a blueprint file, or builtin:NAME."),
+    typer.Argument(
+        metavar="INPUT", help="Manifest files or folders, a blueprint file, or builtin:NAME."
+    ),
+]
+SidesArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="OLD NEW", help="The two sides (only NEW with --cluster)."),
 ]
 ClusterOpt = Annotated[
     bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) as one side.")
@@ -120,7 +127,7 @@ def _announce(side: Side, verbose: bool) -> None:
 
 
 def report_command(
-    specs: SpecsArg = None,
+    specs: InputsArg = None,
     output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")] = (
         "netfence-report.html"
     ),
@@ -152,7 +159,7 @@ def report_command(
 
 
 def diff_command(
-    specs: SpecsArg = None,
+    specs: SidesArg = None,
     cluster: ClusterOpt = False,
     output: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DiffFormat.text
@@ -171,8 +178,8 @@ def diff_command(
         EndpointChoice,
         typer.Option(
             "--endpoints",
-            help="Workloads to evaluate both sides on: each side its own (a side without any "
-            "borrows the other's), or the old or the new side's.",
+            help="Workloads to evaluate both sides on: each side its own (a side without real "
+            "ones borrows the other's), or the old or the new side's.",
         ),
     ] = EndpointChoice.own,
     kubeconfig: KubeconfigOpt = None,

@@ -15,6 +15,7 @@ from netfence.engine import (
     RuleRef,
     SideVerdict,
 )
+from netfence.engine.peers import peer_matches
 from netfence.lint.addresses import METADATA_IPS, NON_PUBLIC, host_network, is_public
 from netfence.lint.options import LintOptions
 from netfence.lint.roles import role_of
@@ -29,6 +30,7 @@ from netfence.model import (
     IPNetwork,
     Namespace,
     NetworkPolicy,
+    Peer,
     Protocol,
 )
 from netfence.model.types import freeze_labels
@@ -116,6 +118,10 @@ class LintContext:
         )
 
     @cached_property
+    def subject_set(self) -> frozenset[Endpoint]:
+        return frozenset(self.subjects)
+
+    @cached_property
     def dns_servers(self) -> tuple[Endpoint, ...]:
         labels = set(self.options.dns_labels)
         return tuple(e for e in self.cluster.endpoints if labels <= set(e.labels))
@@ -135,6 +141,51 @@ class LintContext:
     @cached_property
     def policies_by_id(self) -> dict[str, NetworkPolicy]:
         return {p.id: p for p in self.cluster.policies}
+
+    @cached_property
+    def namespace_labels(self) -> dict[str, dict[str, str]]:
+        return {ns.name: ns.label_map for ns in self.cluster.namespaces}
+
+    @cached_property
+    def selected_by(self) -> dict[tuple[str, Direction], tuple[Endpoint, ...]]:
+        """The endpoints each policy isolates, per direction (asked of the engine once)."""
+        found: dict[tuple[str, Direction], list[Endpoint]] = {}
+        for endpoint in self.cluster.endpoints:
+            for direction in DIRECTIONS:
+                for policy in self.engine.selecting(endpoint, direction):
+                    found.setdefault((policy.id, direction), []).append(endpoint)
+        return {key: tuple(value) for key, value in found.items()}
+
+    def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]:
+        return self.selected_by.get((policy.id, direction), ())
+
+    def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
+        """The input's endpoints a peer of ``policy`` matches."""
+        reading = self.options.ipblock_pods
+        return [
+            e
+            for e in self.subjects
+            if peer_matches(peer, policy.namespace, e, self.namespace_labels[e.namespace], reading)
+        ]
+
+    @cached_property
+    def intended_pairs(self) -> tuple[tuple[Endpoint, Endpoint], ...]:
+        """(source, destination) pairs that a rule names by label at either end."""
+        pairs: dict[tuple[Endpoint, Endpoint], None] = {}
+        for policy in self.cluster.policies:
+            for direction in DIRECTIONS:
+                own = [e for e in self.selected(policy, direction) if e in self.subject_set]
+                named = [
+                    e
+                    for rule in policy.rules(direction)
+                    for peer in rule.peers
+                    if is_intent(peer)
+                    for e in self.peer_endpoints(policy, peer)
+                ]
+                for a in own:
+                    for b in named:
+                        pairs[(a, b) if direction == "egress" else (b, a)] = None
+        return tuple(pair for pair in pairs if pair[0] != pair[1])
 
     def is_dns(self, endpoint: Endpoint) -> bool:
         return endpoint in self.dns_servers
@@ -187,6 +238,12 @@ class LintContext:
         verdict = engine.verdict(src, dst, ports.ranges[0][0], protocol)
         side = verdict.egress if direction == "egress" else verdict.ingress
         return self.rule_source(side.admitted_by[0]) if side.admitted_by else subject.source
+
+
+def is_intent(peer: Peer) -> bool:
+    """Whether a peer names pods or namespaces by label (unlike an ipBlock or ``{}``)."""
+    selectors = [s for s in (peer.pod_selector, peer.namespace_selector) if s is not None]
+    return peer.ip_block is None and any(not s.is_empty for s in selectors)
 
 
 def endpoint_obj(endpoint: Endpoint) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from netfence.engine import Engine, RuleRef, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.context import LintContext, is_intent, policy_obj
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
 from netfence.lint.snippets import PortKey
@@ -52,14 +52,11 @@ def candidate_ports(engine: Engine, src: Endpoint, dst: Endpoint) -> set[PortKey
     return keys
 
 
-def _by_selector(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
-    """Whether the admitting peer names pods or namespaces by label: an intent, unlike an
-    ipBlock or a wildcard (``{}`` selectors, no peers)."""
+def _by_intent(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
+    """Whether the admitting peer names pods or namespaces by label."""
     if ref.peer is None:
         return False
-    peer = policies[ref.policy].rules(ref.direction)[ref.rule].peers[ref.peer]
-    selectors = [s for s in (peer.pod_selector, peer.namespace_selector) if s is not None]
-    return peer.ip_block is None and any(not s.is_empty for s in selectors)
+    return is_intent(policies[ref.policy].rules(ref.direction)[ref.rule].peers[ref.peer])
 
 
 def one_sided_flows(
@@ -67,7 +64,8 @@ def one_sided_flows(
     policies: Mapping[str, NetworkPolicy],
     pairs: Iterable[tuple[Endpoint, Endpoint]],
 ) -> list[OneSidedFlow]:
-    """Pairs whose connection one end admits by selector while the other end refuses it."""
+    """Those of ``pairs`` whose connection one end admits by label while the other end
+    refuses it."""
     found: dict[tuple[str, str, str], tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
     ends: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
     for src, dst in pairs:
@@ -83,7 +81,7 @@ def one_sided_flows(
                 (verdict.egress, verdict.ingress),
                 (verdict.ingress, verdict.egress),
             ):
-                refs = [r for r in admits.admitted_by if _by_selector(r, policies)]
+                refs = [r for r in admits.admitted_by if _by_intent(r, policies)]
                 if admits.allowed and not refuses.allowed and refs:
                     key = (src.id, dst.id, refuses.direction)
                     found.setdefault(key, (refs[0], refuses, []))[2].append((port, protocol))
@@ -96,8 +94,7 @@ def one_sided_flows(
 
 def check_flows(ctx: LintContext) -> Iterator[Finding]:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
-    servers = [e for e in ctx.subjects if not ctx.is_dns(e)]
-    pairs = ((src, dst) for src in ctx.subjects for dst in servers)
+    pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
     info = rule_info(RULE)
     for flow in one_sided_flows(ctx.engine, ctx.policies_by_id, pairs):
         policy = ctx.blocking_policy(flow.refused)

@@ -55,15 +55,16 @@ def _what_if(
         lost_dns = [
             gap.endpoint for gap in dns_gaps(engine, members_with_dns, ctx.dns_targets, "UDP")
         ]
-    pairs = []
-    if "ingress" in missing:
-        pairs += [(src, dst) for src in ctx.subjects for dst in members]
-    if "egress" in missing:
-        pairs += [(src, dst) for src in members for dst in ctx.subjects if not ctx.is_dns(dst)]
+    pairs = [
+        (src, dst)
+        for src, dst in ctx.intended_pairs
+        if ("ingress" in missing and dst.namespace == namespace)
+        or ("egress" in missing and src.namespace == namespace and not ctx.is_dns(dst))
+    ]
     policies = {p.id: p for p in changed.policies}
     broken = [
         flow
-        for flow in one_sided_flows(engine, policies, dict.fromkeys(pairs))
+        for flow in one_sided_flows(engine, policies, pairs)
         if ctx.engine.verdict(flow.src, flow.dst, *flow.ports[0]).allowed
     ]
     return lost_dns, broken

@@ -27,11 +27,6 @@ class LintOptions:
     redundancy_budget: int = 200_000
 
     @property
-    def cidrs_assumed(self) -> bool:
-        """Whether the pod or service CIDR is unknown and a default stands in for it."""
-        return not self.pod_cidrs or not self.service_cidrs
-
-    @property
     def effective_pod_cidrs(self) -> tuple[IPNetwork, ...]:
         return self.pod_cidrs or DEFAULT_POD_CIDRS
 

@@ -21,7 +21,6 @@ ROLE_ALIASES: dict[str, str] = {
     "vector-database": "vector-db",
 }
 DATA_ROLES = frozenset({"data"})
-SENSITIVE_ROLES = frozenset({"inference", "data"})
 SERVING_ROLES = frozenset({"inference", "vector-db", "data"})
 
 

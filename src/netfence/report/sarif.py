@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from netfence import __version__
@@ -20,15 +21,12 @@ STDIN = "-"
 
 def artifact_uri(file: str, root: str) -> str:
     """The file relative to ``root`` (the repository) when inside it, else a file URI."""
-    path = Path(file)
-    absolute = path if path.is_absolute() else Path(root, path)
+    absolute = Path(os.path.realpath(os.path.join(root, file)))
     try:
-        relative = Path(os.path.normpath(absolute)).relative_to(
-            os.path.normpath(Path(root).resolve())
-        )
+        relative = absolute.relative_to(os.path.realpath(root))
     except ValueError:
-        return Path(os.path.normpath(absolute)).as_uri()
-    return str(PurePosixPath(*relative.parts))
+        return absolute.as_uri()
+    return quote(relative.as_posix())
 
 
 def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:

@@ -109,7 +109,9 @@
     { selector: "node.workload.iso", style: { "underlay-color": "#15803d", "underlay-padding": 3, "underlay-opacity": 0.25, "underlay-shape": "round-rectangle" } },
     { selector: "node.workload.part", style: { "underlay-color": "#d97706", "underlay-padding": 3, "underlay-opacity": 0.35, "underlay-shape": "round-rectangle" } },
     { selector: "node.workload.open", style: { "border-style": "dashed", "underlay-color": "#dc2626", "underlay-padding": 3, "underlay-opacity": 0.3, "underlay-shape": "round-rectangle" } },
-    { selector: "node.workload.external", style: { shape: "hexagon", "background-color": "#e2e8f0", "border-color": "#64748b", height: 30 } },
+    { selector: "node.workload.external", style: {
+      shape: "hexagon", "background-color": "#e2e8f0", "border-color": "#64748b", height: 30,
+      width: (node) => 7 * node.data("label").length + 44 } },
     { selector: "edge", style: {
       width: 1.6, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8", "target-arrow-shape": "triangle",
       "curve-style": "bezier", "arrow-scale": 0.9, "font-size": 9.5, color: "#334155",

@@ -34,7 +34,7 @@ def by_pair(cases: Sequence[ProbeCase]) -> dict[tuple[str, str, int], ProbeCase]
 
 
 def test_plan_follows_the_engine() -> None:
-    cases = by_pair(plan_probes(mesh_engine(), ProbeOptions()))
+    cases = by_pair(plan_probes(mesh_engine(), ProbeOptions()).cases)
     assert cases[("gateway-0", "vllm-0", 8000)].expected is True
     assert cases[("minio-0", "vllm-0", 8000)].expected is False
     assert cases[("vllm-0", "minio-0", 443)].expected is False  # vllm has no egress allow
@@ -45,14 +45,16 @@ def test_plan_follows_the_engine() -> None:
 
 def test_plan_limits_and_filters() -> None:
     engine = mesh_engine()
-    only_http = plan_probes(engine, ProbeOptions(ports=("http",)))
+    only_http = plan_probes(engine, ProbeOptions(ports=("http",))).cases
     assert {c.dst.name for c in only_http} == {"vllm-0"}
-    scoped = plan_probes(engine, ProbeOptions(namespaces=("ai-data", "kube-system")))
+    scoped = plan_probes(engine, ProbeOptions(namespaces=("ai-data", "kube-system"))).cases
     assert {(c.src.name, c.dst.name) for c in scoped} == {
         ("minio-0", "coredns-0"),
         ("coredns-0", "minio-0"),
     }
-    assert len(plan_probes(engine, ProbeOptions(max_probes=3))) == 3
+    limited = plan_probes(engine, ProbeOptions(max_probes=3))
+    total = len(plan_probes(engine, ProbeOptions()).cases)
+    assert (len(limited.cases), limited.left_out) == (3, total - 3)
 
 
 def test_untestable_cells_say_why() -> None:
@@ -62,7 +64,7 @@ def test_untestable_cells_say_why() -> None:
         pod("a", "client", "10.0.0.3"),
     ]
     manifests[0]["spec"]["hostNetwork"] = True
-    cases = by_pair(plan_probes(Engine(model_of(manifests, "t")), ProbeOptions()))
+    cases = by_pair(plan_probes(Engine(model_of(manifests, "t")), ProbeOptions()).cases)
     assert cases[("syslog", "host", 80)].untestable == "destination uses the host network"
     assert "UDP other than DNS" in cases[("client", "syslog", 514)].untestable
     assert cases[("host", "syslog", 514)].untestable.startswith("source uses the host network")

@@ -34,7 +34,7 @@ def lab() -> Iterator[Lab]:
 
 
 def test_predictions_match_real_sockets(lab: Lab) -> None:
-    cases = plan_probes(Engine(lab.cluster), FAST)
+    cases = plan_probes(Engine(lab.cluster), FAST).cases
     results = run_probes(cases, LabTransport(lab), FAST)
     outcomes = {(r.case.src.name, r.case.dst.name, r.case.port): r.outcome for r in results}
     assert outcomes[("gateway-0", "vllm-0", 8000)] == "allowed"
@@ -48,7 +48,7 @@ def test_predictions_match_real_sockets(lab: Lab) -> None:
 def test_wrong_predictions_are_caught(lab: Lab) -> None:
     """The engine of the workloads without policies expects everything allowed: the lab says no."""
     unprotected = Engine(model_of(mesh_workloads(), "no policies"))
-    cases = plan_probes(unprotected, FAST)
+    cases = plan_probes(unprotected, FAST).cases
     results = run_probes(cases, LabTransport(lab), FAST, sleep=lambda s: None)
     differences = {(d.src, d.dst) for c in compare_results(results) for d in c.differences}
     assert ("gateway/gateway-0", "ai-data/minio-0") in differences

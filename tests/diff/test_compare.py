@@ -183,3 +183,12 @@ def test_real_workloads_win_over_a_blueprints_stand_ins() -> None:
     assert [e.id for e in old.cluster.endpoints] == ["app/client", "app/server"]
     both = pair_sides(stand_ins, stand_ins)
     assert both == (stand_ins, stand_ins)
+
+
+def test_progress_reaches_every_pair() -> None:
+    calls: list[tuple[int, int]] = []
+    compare(cluster(PODS), cluster(PODS), progress=lambda done, total: calls.append((done, total)))
+    total = calls[-1][1]
+    assert calls == [(done, total) for done in range(1, total + 1)]
+    # 2 workloads: 2 ordered pairs between them, plus both directions to each external piece.
+    assert total > 2 and (total - 2) % 4 == 0

@@ -173,7 +173,15 @@ def clusters(draw: st.DrawFn, peer_safe: bool = False) -> Cluster:
             name=f"pod{i}",
             labels=tuple(sorted(draw(labels_st).items())),
             ips=(ips[i],) if draw(st.booleans()) else (),
-            ports=tuple(draw(st.lists(st.sampled_from(CONTAINER_PORTS), max_size=3, unique=True))),
+            ports=tuple(
+                draw(
+                    st.lists(
+                        st.sampled_from(CONTAINER_PORTS),
+                        max_size=3,
+                        unique_by=(lambda p: p.name, lambda p: (p.port, p.protocol)),
+                    )
+                )
+            ),
         )
         for i in range(count)
     )

@@ -55,7 +55,7 @@ def test_guide_manifests_agree_with_nca(guide_dir: Path) -> None:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-@given(clusters(peer_safe=True))
+@given(cluster=clusters(peer_safe=True))
 def test_generated_clusters_agree_with_nca(
     cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -256,9 +256,8 @@ def apply(
         live = take(connection, SnapshotOptions(), report_progress)
         plan = plan_apply(desired, live, prune)
         if not plan.changes:
-            out.print(
-                f"nothing to change: all {plan.count('unchanged')} objects of {desired.origin} are applied"
-            )
+            applied = plan.count("unchanged")
+            out.print(f"nothing to change: all {applied} objects of {desired.origin} are applied")
             return
         print_plan(plan, connection)
         changes = compare(
@@ -426,12 +425,14 @@ def probe(
     connection = connect_or_exit(kubeconfig, context, timeout)
     try:
         live = take(connection, SnapshotOptions(), report_progress)
-        cases = plan_probes(Engine(model_of(live, "live")), options)
+        plan = plan_probes(Engine(model_of(live, "live")), options)
+        if plan.left_out:
+            err.print(f"{plan.left_out} more probes left out by --max-probes", markup=False)
         if dry_run:
-            print_probe_plan(cases)
+            print_probe_plan(plan.cases)
             return
         transport = KubeExecTransport(connection, image)
-        results = run_probes(cases, transport, options)
+        results = run_probes(plan.cases, transport, options)
     except ClusterError as exc:
         fail(str(exc), EXIT_ENVIRONMENT)
     for line in transport.cleanup():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, NoReturn
 
 import typer
+from rich.progress import Progress as RichProgress
 
 from netfence.cli.analyze import Reading, ReadingOpt
 from netfence.cli.cluster import ContextOpt, KubeconfigOpt, cluster_documents_or_exit
@@ -25,6 +27,7 @@ from netfence.cli.common import (
     print_problems,
 )
 from netfence.diff import DiffResult, compare
+from netfence.diff.compare import Progress
 from netfence.diff.sides import EndpointChoice, Side, documents_side, pair_sides, read_side
 from netfence.engine import Engine, EngineOptions
 from netfence.lint import lint_cluster
@@ -121,6 +124,18 @@ def _cluster_side(kubeconfig: str | None, context: str | None, validate: Validat
         _input_error(exc)
 
 
+@contextmanager
+def progress_bar(description: str) -> Iterator[Progress]:
+    """A transient progress bar on a terminal's stderr (nothing elsewhere)."""
+    with RichProgress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 def _announce(side: Side, verbose: bool) -> None:
     print_notes(side.notes, verbose)
     print_problems(side.warnings)
@@ -150,7 +165,9 @@ def report_command(
     _announce(side, verbose)
     engine = Engine(side.cluster, EngineOptions(ipblock_pods=reading.value))
     findings = lint_cluster(side.cluster, roles=side.roles)
-    page = render_html(report_data(engine, findings, side.documents, side.label))
+    with progress_bar("computing flows") as progress:
+        data = report_data(engine, findings, side.documents, side.label, progress)
+    page = render_html(data)
     try:
         write_report(page, output)
     except OSError as exc:
@@ -201,13 +218,15 @@ def diff_command(
     for side in (old, new):
         _announce(side, verbose)
     old, new = pair_sides(old, new, endpoints)
-    result = compare(
-        old.cluster,
-        new.cluster,
-        old_label=old.label,
-        new_label=new.label,
-        options=EngineOptions(ipblock_pods=reading.value),
-    )
+    with progress_bar("comparing connections") as progress:
+        result = compare(
+            old.cluster,
+            new.cluster,
+            old_label=old.label,
+            new_label=new.label,
+            options=EngineOptions(ipblock_pods=reading.value),
+            progress=progress,
+        )
     typer.echo(RENDERERS[output](result), nl=False)
     if (fail_on_new_egress and result.new_egress) or (fail_on_new_ingress and result.new_ingress):
         raise typer.Exit(EXIT_FINDINGS)

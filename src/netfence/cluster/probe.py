@@ -64,6 +64,14 @@ class ProbeResult:
         return self.outcome == ("allowed" if self.case.expected else "blocked")
 
 
+@dataclass(frozen=True)
+class ProbePlan:
+    """The probes to run, and how many more ``max_probes`` left out."""
+
+    cases: tuple[ProbeCase, ...]
+    left_out: int = 0
+
+
 class ExecTransport(TypingProtocol):
     """Runs commands as a source pod: a live pod's ephemeral container, or a lab namespace."""
 
@@ -117,7 +125,7 @@ def _why_untestable(src: Endpoint, dst: Endpoint, protocol: Protocol, port: int)
     return ""
 
 
-def plan_probes(engine: Engine, options: ProbeOptions) -> list[ProbeCase]:
+def plan_probes(engine: Engine, options: ProbeOptions) -> ProbePlan:
     """Every (source pod, destination pod, served port) with the engine's prediction."""
     pods = [e for e in engine.endpoints if _selected(e, options.namespaces) and e.ips]
     cases: list[ProbeCase] = []
@@ -132,7 +140,8 @@ def plan_probes(engine: Engine, options: ProbeOptions) -> list[ProbeCase]:
                 if ip is None and not why:
                     why = "no address family in common"
                 cases.append(ProbeCase(src, dst, ip, port, protocol, verdict.allowed, why))
-    return cases[: options.max_probes]
+    kept = cases[: options.max_probes]
+    return ProbePlan(tuple(kept), len(cases) - len(kept))
 
 
 def _measure(transport: ExecTransport, case: ProbeCase, timeout: float) -> tuple[Outcome, str]:

@@ -7,7 +7,7 @@ address is compared exactly once. Ports are compared as interval sets, never sam
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from netfence.diff.naming import describe
@@ -18,6 +18,7 @@ from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
 Node = Endpoint | ExternalRange
+Progress = Callable[[int, int], None]  # (pairs done, pairs in all)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def compare(
     old_label: str = "old",
     new_label: str = "new",
     options: EngineOptions | None = None,
+    progress: Progress | None = None,
 ) -> DiffResult:
     """Connections the new cluster allows that the old does not (added), and the reverse."""
     engine_options = aligned_options(old, new, options)
@@ -117,16 +119,12 @@ def compare(
     pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id]
     pairs += [(s, d) for s in endpoints for d in externals]
     pairs += [(s, d) for s in externals for d in endpoints]
-    changes = [
-        change
-        for src, dst in pairs
-        for change in pair_changes(
-            src,
-            dst,
-            _connections(before, src.old, dst.old),
-            _connections(after, src.new, dst.new),
-        )
-    ]
+    changes: list[Change] = []
+    for done, (src, dst) in enumerate(pairs, 1):
+        before_pair = _connections(before, src.old, dst.old)
+        changes.extend(pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new)))
+        if progress is not None:
+            progress(done, len(pairs))
     return DiffResult(
         old=old_label,
         new=new_label,

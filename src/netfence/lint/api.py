@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from netfence.engine.peers import peer_matches
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import DIRECTIONS, LintContext, policy_obj
 from netfence.lint.finding import Finding
@@ -41,23 +40,11 @@ def _destinations(
 ) -> list[Endpoint]:
     """The endpoints a rule's named ports are resolved on."""
     if direction == "ingress":
-        return [e for e in ctx.subjects if policy in ctx.engine.selecting(e, "ingress")]
+        return [e for e in ctx.selected(policy, "ingress") if e in ctx.subject_set]
     if not rule.peers:
         return list(ctx.subjects)
-    return [
-        e
-        for e in ctx.subjects
-        if any(
-            peer_matches(
-                peer,
-                policy.namespace,
-                e,
-                ctx.cluster.namespace_labels(e.namespace),
-                ctx.options.ipblock_pods,
-            )
-            for peer in rule.peers
-        )
-    ]
+    found = {e: None for peer in rule.peers for e in ctx.peer_endpoints(policy, peer)}
+    return list(found)
 
 
 def check_named_ports(ctx: LintContext) -> Iterator[Finding]:

@@ -160,11 +160,11 @@ class LintContext:
         return self.selected_by.get((policy.id, direction), ())
 
     def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
-        """The input's endpoints a peer of ``policy`` matches."""
+        """The endpoints (assumed DNS included) a peer of ``policy`` matches."""
         reading = self.options.ipblock_pods
         return [
             e
-            for e in self.subjects
+            for e in self.cluster.endpoints
             if peer_matches(peer, policy.namespace, e, self.namespace_labels[e.namespace], reading)
         ]
 
@@ -183,7 +183,7 @@ class LintContext:
                     for e in self.peer_endpoints(policy, peer)
                 ]
                 for a in own:
-                    for b in named:
+                    for b in (e for e in named if e in self.subject_set or self.is_dns(e)):
                         pairs[(a, b) if direction == "egress" else (b, a)] = None
         return tuple(pair for pair in pairs if pair[0] != pair[1])
 

@@ -35,8 +35,9 @@ def dns_gaps(
             for target in targets
             if target != endpoint
         ]
-        if verdicts and not any(v.allowed for v in verdicts):
-            gaps.append(DnsGap(endpoint, protocol, verdicts[0].blocked_at[0]))
+        refused = verdicts[0].blocked_at if verdicts else ()
+        if refused and not any(v.allowed for v in verdicts):
+            gaps.append(DnsGap(endpoint, protocol, refused[0]))
     return gaps
 
 

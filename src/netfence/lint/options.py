@@ -24,7 +24,7 @@ class LintOptions:
     service_cidrs: tuple[IPNetwork, ...] = ()
     ipblock_pods: Literal["match", "ignore"] = "match"
     dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
-    redundancy_budget: int = 200_000
+    redundancy_budget: int = 50_000
 
     @property
     def effective_pod_cidrs(self) -> tuple[IPNetwork, ...]:

@@ -36,11 +36,8 @@ def without(
 
 def _selected(ctx: LintContext, policy: NetworkPolicy) -> list[Endpoint]:
     """Endpoints ``policy`` selects (for any of its policyTypes)."""
-    return [
-        e
-        for e in ctx.cluster.endpoints
-        if any(p.id == policy.id for d in DIRECTIONS for p in ctx.engine.selecting(e, d))
-    ]
+    both = {e: None for d in DIRECTIONS for e in ctx.selected(policy, d)}
+    return list(both)
 
 
 def _pairs(ctx: LintContext, selected: list[Endpoint], direction: Direction) -> list[Pair]:
@@ -144,11 +141,7 @@ def _reply_mirrors(
     """The connections the rule admits, when every one of them is only a reply's mirror image."""
     keys = _single_ports(policy.rules(direction)[index])
     mirrors: list[str] = []
-    for own in [
-        e
-        for e in ctx.subjects
-        if any(p.id == policy.id for p in ctx.engine.selecting(e, direction))
-    ]:
+    for own in [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]:
         for other in ctx.subjects:
             for port, protocol in keys if other != own else []:
                 client, server = (own, other) if direction == "egress" else (other, own)

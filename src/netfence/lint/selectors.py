@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netfence.engine.peers import peer_matches
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import DIRECTIONS, PEERS_KEY, LintContext, policy_obj
 from netfence.lint.finding import Finding
-from netfence.model import NetworkPolicy, Peer
+from netfence.model import LabelSelector, NetworkPolicy, Peer
 
 
 def _namespaces_matched(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> list[str]:
@@ -19,6 +18,19 @@ def _namespaces_matched(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> 
     ]
 
 
+def _likely_meant(ctx: LintContext, selector: LabelSelector) -> str:
+    """A namespace named like a value the selector wants, and the label command it lacks."""
+    labels = dict(selector.match_labels)
+    for namespace in ctx.cluster.namespaces:
+        if namespace.name in labels.values() and not selector.match_expressions:
+            missing = " ".join(f"{k}={v}" for k, v in labels.items())
+            return (
+                f" (namespace {namespace.name} is not labelled {missing}: "
+                f"kubectl label namespace {namespace.name} {missing})"
+            )
+    return ""
+
+
 def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[str, str] | None:
     """(selector field, what it fails to match) when a selector peer matches nothing."""
     if peer.ip_block is not None:
@@ -27,20 +39,12 @@ def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[
     if peer.namespace_selector is not None and not namespaces:
         return (
             "namespaceSelector",
-            f"namespaceSelector {peer.namespace_selector} matches no namespace",
+            f"namespaceSelector {peer.namespace_selector} matches no namespace"
+            + _likely_meant(ctx, peer.namespace_selector),
         )
     if not ctx.subjects:
         return None
-    matched = any(
-        peer_matches(
-            peer,
-            policy.namespace,
-            e,
-            ctx.cluster.namespace_labels(e.namespace),
-            ctx.options.ipblock_pods,
-        )
-        for e in ctx.subjects
-    )
+    matched = bool(ctx.peer_endpoints(policy, peer))
     if matched or peer.pod_selector is None:
         return None
     where = ", ".join(namespaces)
@@ -74,12 +78,7 @@ def check_policy_selection(ctx: LintContext) -> Iterator[Finding]:
     if not ctx.subjects:
         return
     info = rule_info("policy-selects-nothing")
-    selected = {
-        policy.id
-        for endpoint in ctx.cluster.endpoints
-        for direction in DIRECTIONS
-        for policy in ctx.engine.selecting(endpoint, direction)
-    }
+    selected = {policy_id for policy_id, _ in ctx.selected_by}
     for policy in ctx.cluster.policies:
         if policy.id not in selected:
             yield Finding(

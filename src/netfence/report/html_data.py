@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from netfence import __version__
+from netfence.diff.compare import Progress
 from netfence.diff.naming import describe
 from netfence.engine import Engine, ExternalRange, IPSet
 from netfence.lint.finding import Finding
@@ -70,17 +71,19 @@ def external_node(external: ExternalRange) -> dict[str, Any]:
     }
 
 
-def flows(engine: Engine) -> list[dict[str, Any]]:
+def flows(engine: Engine, progress: Progress | None = None) -> list[dict[str, Any]]:
     """Every allowed flow between distinct nodes (external to external never is)."""
     nodes: list[Node] = [*engine.endpoints, *engine.externals]
     edges = []
-    for src in nodes:
+    for done, src in enumerate(nodes, 1):
         for dst in nodes:
             if src is dst or (isinstance(src, ExternalRange) and isinstance(dst, ExternalRange)):
                 continue
             label = ports_label(engine.connections(src, dst))
             if label:
                 edges.append({"source": src.id, "target": dst.id, "ports": label})
+        if progress is not None:
+            progress(done, len(nodes))
     return edges
 
 
@@ -124,10 +127,11 @@ def report_data(
     findings: Sequence[Finding],
     documents: Sequence[Document],
     inputs: str,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows, ready for ``json.dumps``."""
     cluster = engine.cluster
-    edges = flows(engine)
+    edges = flows(engine, progress)
     linked = {e["source"] for e in edges} | {e["target"] for e in edges}
     externals = [external_node(x) for x in engine.externals if x.id in linked]
     endpoints = [endpoint_node(engine, e) for e in engine.endpoints]

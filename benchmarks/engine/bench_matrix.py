@@ -72,7 +72,7 @@ def run_netfence(directory: Path) -> dict[str, Any]:
     inputs = read_inputs([str(directory)], InputOptions(validate="ignore"))
     loaded = time.perf_counter()
     engine = Engine(inputs.cluster)
-    queries = served_queries(inputs.cluster)
+    queries = served_queries(inputs.cluster.endpoints)
     allowed = 0
     for port, protocol in queries:
         allowed += int(engine.matrix(port, protocol).allowed.sum())
@@ -122,8 +122,9 @@ def main() -> None:
     nca = find_nca() if args.nca else None
     if args.nca and nca is None:
         print("nca not found ($NETFENCE_NCA or ~/.cache/netfence/nca-venv/bin/nca): skipping it")
-    header = f"{'pods/policies':>14} {'endpoints':>9} {'ports':>5} {'load s':>7} {'matrix s':>8} {'peak MiB':>8}"
-    print(header + ("  | nca s    nca MiB" if nca else ""))
+    columns = ("pods/policies", "endpoints", "ports", "load s", "matrix s", "peak MiB")
+    header = " ".join(f"{c:>{w}}" for c, w in zip(columns, (14, 9, 5, 7, 8, 8), strict=True))
+    print(header + ("  |   nca s  nca MiB" if nca else ""))
     for size in args.sizes:
         pods, policies = (int(part) for part in size.split("/"))
         with tempfile.TemporaryDirectory(prefix="netfence-bench-") as temp:

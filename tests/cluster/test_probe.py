@@ -17,6 +17,7 @@ from netfence.cluster.probe import (
     plan_probes,
     run_probes,
 )
+from netfence.cluster.probe_kube import container_state
 from netfence.cluster.probecmd import BusyboxCommands, ExecResult, read_dns, read_tcp
 from netfence.engine import Engine
 from netfence.model import Endpoint
@@ -192,3 +193,17 @@ def test_probe_without_exec_permission_could_not_test(live: FakeCluster, kubecon
     assert "could not test ai-data/minio-0 -> kube-system/coredns-0 53/UDP: cannot add an " in (
         result.stdout
     )
+
+
+def test_probe_container_state_is_read_from_pod_status() -> None:
+    pod_status = {
+        "status": {
+            "ephemeralContainerStatuses": [
+                {"name": "other", "state": {"running": {}}},
+                {"name": "probe", "state": {"waiting": {"reason": "ImagePullBackOff"}}},
+            ]
+        }
+    }
+    assert container_state(pod_status, "probe") == ("waiting", "ImagePullBackOff")
+    assert container_state(pod_status, "other") == ("running", "")
+    assert container_state({}, "probe") == ("unknown", "")

@@ -21,7 +21,7 @@ pytestmark = [
         bool(netns.missing_requirements()), reason="the lab needs root, nftables and netns"
     ),
 ]
-FAST = ProbeOptions(timeout=0.5, retries=1, retry_delay=0.2)
+FAST = ProbeOptions(timeout=1.0, retries=3, retry_delay=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,8 @@ def test_predictions_match_real_sockets(lab: Lab) -> None:
 def test_wrong_predictions_are_caught(lab: Lab) -> None:
     """The engine of the workloads without policies expects everything allowed: the lab says no."""
     unprotected = Engine(model_of(mesh_workloads(), "no policies"))
-    cases = plan_probes(unprotected, FAST).cases
-    results = run_probes(cases, LabTransport(lab), FAST, sleep=lambda s: None)
+    once = ProbeOptions(timeout=1.0, retries=0)
+    results = run_probes(plan_probes(unprotected, once).cases, LabTransport(lab), once)
     differences = {(d.src, d.dst) for c in compare_results(results) for d in c.differences}
     assert ("gateway/gateway-0", "ai-data/minio-0") in differences
     assert ("ai-inference/vllm-0", "kube-system/coredns-0") not in differences

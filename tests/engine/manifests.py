@@ -57,17 +57,20 @@ def rule_manifest(rule: Rule, peers_key: str) -> dict[str, Any]:
 
 
 def policy_manifest(policy: NetworkPolicy) -> dict[str, Any]:
-    types = [t.capitalize() for t in ("ingress", "egress") if t in policy.policy_types]
+    """Rules of a direction the policy does not isolate are left out (they never apply)."""
+    spec: dict[str, Any] = {"podSelector": selector_manifest(policy.pod_selector)}
+    spec["policyTypes"] = [
+        t.capitalize() for t in ("ingress", "egress") if t in policy.policy_types
+    ]
+    if "ingress" in policy.policy_types:
+        spec["ingress"] = [rule_manifest(r, "from") for r in policy.ingress]
+    if "egress" in policy.policy_types:
+        spec["egress"] = [rule_manifest(r, "to") for r in policy.egress]
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
         "metadata": {"name": policy.name, "namespace": policy.namespace},
-        "spec": {
-            "podSelector": selector_manifest(policy.pod_selector),
-            "policyTypes": types,
-            "ingress": [rule_manifest(r, "from") for r in policy.ingress],
-            "egress": [rule_manifest(r, "to") for r in policy.egress],
-        },
+        "spec": spec,
     }
 
 

@@ -54,7 +54,7 @@ def test_guide_manifests_agree_with_nca(guide_dir: Path) -> None:
     assert_same_connectivity(engine, run_nca(NCA, guide_dir))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(cluster=clusters(peer_safe=True))
 def test_generated_clusters_agree_with_nca(
     cluster: Cluster, tmp_path_factory: pytest.TempPathFactory

@@ -100,11 +100,13 @@ def test_removed_api_is_a_finding_not_a_stop(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("with_blueprint", [False, True])
 def test_generated_default_blueprint_has_no_error(tmp_path: Path, with_blueprint: bool) -> None:
+    policies = tmp_path / "policies"
+    policies.mkdir()
     for name, text in generate(builtin()).files().items():
-        (tmp_path / name).write_text(text)
-    args = ["lint", str(tmp_path), "--format", "json"]
+        (policies / name).write_text(text)
+    args = ["lint", str(policies), "--format", "json"]
     if with_blueprint:
-        blueprint = tmp_path.parent / "blueprint.yaml"
+        blueprint = tmp_path / "blueprint.yaml"
         blueprint.write_text(template_text("ai-mesh"))
         args += ["--blueprint", str(blueprint)]
     result = run_cli(*args)

@@ -11,7 +11,12 @@ from netfence.inputs import read_inputs
 from netfence.lint import Finding, LintOptions, lint_cluster
 from netfence.lint.config import UnknownRuleError, find_config, load_config, switch_rules
 from netfence.lint.options import ALL_RULES
-from netfence.lint.roles import merge_roles, roles_from_file, roles_from_labels
+from netfence.lint.roles import (
+    merge_roles,
+    roles_from_file,
+    roles_from_labels,
+    roles_from_workloads,
+)
 from netfence.problems import InputError
 from tests.conftest import ROOT
 from tests.lint.test_guide import GUIDE
@@ -74,6 +79,11 @@ def test_roles_from_labels_file_and_aliases(tmp_path: Path) -> None:
         "ai-agents": "agents",
         "ai-data": "data",
     }
+    assert roles_from_workloads(cluster) == {
+        "ai-inference/vllm-0": "inference",
+        "ai-agents/weaviate-0": "vector-db",
+        "ai-data/minio-0": "data",
+    }
     path = tmp_path / "roles.yaml"
     path.write_text("gateway: gateway\nai-data: model-storage\nai-agents/weaviate-0: VectorDB\n")
     assert roles_from_file(str(path)) == {
@@ -87,14 +97,21 @@ def test_roles_from_labels_file_and_aliases(tmp_path: Path) -> None:
         roles_from_file(str(path))
 
 
-def test_lint_cluster_contract_and_role_severity() -> None:
+def test_lint_cluster_contract_and_role_precedence() -> None:
     cluster = read_inputs([str(ROOT / GUIDE)]).cluster
-    findings = lint_cluster(
-        cluster,
-        roles={"ai-agents": "inference"},
-        options=LintOptions(rules=frozenset({"egress-to-internet"})),
+    options = LintOptions(rules=frozenset({"egress-to-internet"}))
+    guessed = {f.obj: f.severity for f in lint_cluster(cluster, options=options)}
+    assert all(isinstance(f, Finding) for f in lint_cluster(cluster, options=options))
+    assert guessed["Pod/ai-agents/weaviate-0"] == "warning"  # app: weaviate -> vector-db
+    assert guessed["Pod/ai-data/minio-0"] == "error"  # purpose: data
+    given = lint_cluster(cluster, roles={"ai-agents/weaviate-0": "inference"}, options=options)
+    assert {f.obj: f.severity for f in given}["Pod/ai-agents/weaviate-0"] == "error"
+
+
+def test_netfence_role_label_wins_over_purpose(tmp_path: Path) -> None:
+    path = tmp_path / "ns.yaml"
+    path.write_text(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: store\n"
+        "  labels: {netfence.dev/role: model-storage, purpose: misc}\n"
     )
-    assert all(isinstance(f, Finding) for f in findings)
-    severities = {f.obj: f.severity for f in findings}
-    assert severities["Pod/ai-agents/weaviate-0"] == "error"
-    assert severities["Pod/ai-data/minio-0"] == "error"
+    assert roles_from_labels(read_inputs([str(path)]).cluster) == {"store": "data"}

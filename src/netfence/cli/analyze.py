@@ -159,7 +159,8 @@ def analyze_command(
         except ValueError as exc:
             fail(f"--port: {exc}", EXIT_USAGE)
     else:
-        queries = served_queries(inputs.cluster, chosen)
+        destinations = [e for e in inputs.cluster.endpoints if targets is None or targets(e)]
+        queries = served_queries(destinations, chosen)
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     analysis = analyze(engine, queries, sources, targets)
     if output is MatrixFormat.text:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,6 +24,7 @@ from netfence.cli.common import (
     out,
     print_problems,
 )
+from netfence.cluster import PAGE_SIZE
 from netfence.cluster.applyplan import ApplyPlan, model_of, plan_apply, projected
 from netfence.cluster.desired import DesiredState, desired_state
 from netfence.cluster.errors import ClusterError
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from netfence.cluster.connect import Connection
     from netfence.cluster.probe import ProbeCase, ProbeResult
 
-PAGE_SIZE = 500
 
 KubeconfigOpt = Annotated[
     str | None,
@@ -336,8 +337,8 @@ def verify(
 def verify_json(result: VerifyResult) -> dict[str, object]:
     return {
         "drifted": result.drifted,
-        "namespaces": [vars(c) for c in result.counts],
-        "objects": [vars(d) for d in result.drift],
+        "namespaces": [asdict(c) for c in result.counts],
+        "objects": [asdict(d) for d in result.drift],
         "connectivity": [
             {
                 "change": c.kind,

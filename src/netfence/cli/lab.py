@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Annotated
 
@@ -73,10 +74,19 @@ ExternalsOpt = Annotated[
 ]
 
 
-def _require_environment() -> None:
-    missing = netns.missing_requirements()
+def _require_environment(*tools: str) -> None:
+    missing = netns.missing_requirements(tools)
     if missing:
         fail(f"the lab needs {', '.join(missing)} (missing here)", EXIT_ENVIRONMENT)
+
+
+@contextlib.contextmanager
+def _lab_errors() -> Iterator[None]:
+    """A failed lab operation becomes one line and exit 3."""
+    try:
+        yield
+    except netns.LabError as exc:
+        fail(str(exc), EXIT_ENVIRONMENT)
 
 
 def _protocol(choice: ProtocolChoice) -> Protocol:
@@ -157,9 +167,10 @@ def probe_command(
     cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
     _require_environment()
     options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
-    runs = probe_cluster(cluster, [query], options)
+    with _lab_errors():
+        runs = probe_cluster(cluster, [query], options)
     if output_format == OutputFormat.json:
-        out.print(json.dumps(runs_json(runs), indent=2), markup=False)
+        out.print(json.dumps(runs_json(runs, ipblock_pods.value), indent=2), markup=False)
     else:
         _print_run(runs[0])
 
@@ -212,7 +223,8 @@ def verify_command(
     _require_environment()
     queries = [(_port(port), _protocol(protocol))] if port is not None else verify_queries(cluster)
     options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
-    runs = probe_cluster(cluster, queries, options)
+    with _lab_errors():
+        runs = probe_cluster(cluster, queries, options)
     engine = lab_engine(runs[0].cluster, options)
     comparisons = [compare(engine, run) for run in runs]
     _print_comparisons(comparisons)
@@ -237,8 +249,9 @@ def up_command(
     from netfence.lab.up import bring_up
 
     cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
-    _require_environment()
-    lab = bring_up(cluster, LabOptions(ipblock_pods=ipblock_pods.value, externals=externals))
+    _require_environment("dnsmasq")
+    with _lab_errors():
+        lab = bring_up(cluster, LabOptions(ipblock_pods=ipblock_pods.value, externals=externals))
     table = Table(title=f"lab {lab.lab_id}")
     for column in ("endpoint", "namespace (netns)", "addresses"):
         table.add_column(column)
@@ -271,7 +284,7 @@ def guide_command(
     from netfence.lab.sources import GUIDE_LITERAL
 
     guide = _cluster(paths or [str(GUIDE_LITERAL)], None, namespace, max_bytes, validate, verbose)
-    _require_environment()
+    _require_environment("dnsmasq", "wget", "getent")
     failed = 0
     try:
         scenarios = guide_scenarios(guide)
@@ -279,7 +292,9 @@ def guide_command(
         fail(str(exc), EXIT_FINDINGS)
     for scenario in scenarios:
         out.print(f"\n[bold]{scenario.title}[/bold]")
-        for result in run_scenario(scenario):
+        with _lab_errors():
+            results = run_scenario(scenario)
+        for result in results:
             step = result.step
             mark = "PASS" if result.passed else "FAIL"
             failed += not result.passed
@@ -299,13 +314,20 @@ def rules_command(
     endpoint: Annotated[str, typer.Argument(help="The endpoint, as namespace/name.")],
     paths: OptionalPaths = None,
     blueprint: BlueprintOpt = None,
+    lab_id: Annotated[
+        str | None, typer.Option("--lab", help="Show the ruleset loaded in a running lab.")
+    ] = None,
     ipblock_pods: ReadingOpt = Reading.match,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Print the nftables ruleset the lab loads into an endpoint's namespace."""
+    """Print the nftables ruleset of an endpoint: compiled from manifests, or live (--lab)."""
+    if lab_id is not None:
+        _require_environment()
+        out.print(_live_rules(lab_id, endpoint) or f"# {endpoint} has no ruleset", markup=False)
+        return
     from netfence.lab.addresses import with_lab_addresses
     from netfence.lab.nft import compile_ruleset
 
@@ -318,6 +340,17 @@ def rules_command(
         fail(f"no endpoint {endpoint!r} (known: {known})", EXIT_USAGE)
     ruleset = compile_ruleset(cluster, found, ipblock_pods.value)
     out.print(ruleset or f"# {endpoint} is not isolated: no ruleset", markup=False)
+
+
+def _live_rules(lab_id: str, endpoint: str) -> str:
+    """``nft list ruleset`` inside the endpoint's namespace of a running lab."""
+    found = state.load(lab_id)
+    if found is None:
+        fail(f"no lab {lab_id!r} (see: netfence lab ls)", EXIT_FINDINGS)
+    namespace = found.nodes.get(endpoint)
+    if namespace is None:
+        fail(f"lab {lab_id} has no endpoint {endpoint!r}", EXIT_USAGE)
+    return netns.run_in(namespace, ["nft", "list", "ruleset"]).strip()
 
 
 @lab_app.command("ls")

@@ -49,20 +49,17 @@ from netfence.report.lint_json import render_lint_json
 from netfence.report.lint_text import render_lint_text
 from netfence.report.sarif import render_sarif
 
-HELP = """Find broken DNS, one-sided flows, selectors that match nothing and AI-specific risks
-(model weights that can leave, metadata access, open inference) before anything is applied.
-
-Exit 1 when a finding reaches --fail-on (default: error), 0 otherwise. Settings can live in
-.netfence.yaml (see docs/rules.md); options on the command line win.
-
-Examples:
-
-  netfence lint manifests/
-
-  netfence lint policies/ --blueprint blueprint.yaml --fail-on warning
-
-  netfence lint k8s/ --format sarif > netfence.sarif
-"""
+HELP = (
+    "Find broken DNS, one-sided flows, selectors that match nothing and AI-specific risks "
+    "(model weights that can leave, metadata access, open inference) before anything is "
+    "applied.\n\n"
+    "Exit 1 when a finding reaches --fail-on (default: error), 0 otherwise. Settings can live "
+    "in .netfence.yaml (see docs/rules.md); options on the command line win.\n\n"
+    "Examples:\n\n"
+    "  netfence lint manifests/\n\n"
+    "  netfence lint policies/ --blueprint blueprint.yaml --fail-on warning\n\n"
+    "  netfence lint k8s/ --format sarif > netfence.sarif\n"
+)
 
 
 class LintFormat(StrEnum):
@@ -166,7 +163,7 @@ def _write(report: LintReport, output: LintFormat, hints: bool) -> None:
     elif output is LintFormat.sarif:
         sys.stdout.write(render_sarif(report, os.getcwd()))
         for note in report.notes:
-            err.print(f"note: {note}", markup=False)
+            err.print(f"note: {note}", markup=False, emoji=False)
     else:
         render_lint_text(report, out, hints)
 

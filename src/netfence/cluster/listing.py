@@ -7,13 +7,13 @@ from typing import Any
 
 from kubernetes import client
 
+from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection
 
 Progress = Callable[[str, int, int | None], None]
 """Called after each page of a list that spans several pages: kind, objects listed so far,
 and the total when the server says it."""
 
-PAGE_SIZE = 500
 
 # kind -> (API class, cluster-wide list method, namespaced list method or None)
 LISTERS: dict[str, tuple[type, str, str | None]] = {

@@ -28,7 +28,8 @@ POLL_INTERVAL = 1.0
 
 
 def ephemeral_container(name: str, image: str, lifetime: int) -> dict[str, Any]:
-    """The ephemeral container netfence adds: sleeps, then exits on its own."""
+    """The ephemeral container netfence adds: unprivileged (fits PodSecurity "restricted"),
+    sleeps, then exits on its own."""
     return {
         "name": name,
         "image": image,
@@ -40,6 +41,7 @@ def ephemeral_container(name: str, image: str, lifetime: int) -> dict[str, Any]:
             "runAsNonRoot": True,
             "runAsUser": 65534,
             "capabilities": {"drop": ["ALL"]},
+            "seccompProfile": {"type": "RuntimeDefault"},
         },
     }
 

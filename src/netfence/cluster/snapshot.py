@@ -9,9 +9,10 @@ from typing import Any
 
 import yaml
 
+from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection, ConnectOptions, connect
 from netfence.cluster.errors import ClusterError
-from netfence.cluster.listing import PAGE_SIZE, Progress, list_all
+from netfence.cluster.listing import Progress, list_all
 from netfence.load import Document, Limits, load_text
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")

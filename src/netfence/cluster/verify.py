@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from netfence.cluster.applyplan import is_managed, model_of, namespace_body, same_policy
+from netfence.cluster.applyplan import (
+    is_managed,
+    model_of,
+    namespace_body,
+    plan_apply,
+    projected,
+    same_policy,
+)
 from netfence.cluster.desired import DesiredState
 from netfence.diff import DiffResult, compare
 
@@ -69,24 +75,8 @@ def expected_manifests(
 ) -> list[dict[str, Any]]:
     """Live workloads and foreign policies, with the expected policies and labels in place."""
     namespaces = scope(desired)
-    labels = {
-        str(_meta(n).get("name")): dict(_meta(n).get("labels") or {}) for n in desired.namespaces
-    }
-    result: list[dict[str, Any]] = []
-    for obj in live:
-        item = copy.deepcopy(dict(obj))
-        if item.get("kind") == "NetworkPolicy" and _in_scope(item, namespaces):
-            continue
-        name = str(_meta(item).get("name"))
-        if item.get("kind") == "Namespace" and name in labels:
-            item["metadata"]["labels"] = {**(item["metadata"].get("labels") or {}), **labels[name]}
-            del labels[name]
-        result.append(item)
-    result += [
-        namespace_body({"metadata": {"name": n, "labels": extra}}) for n, extra in labels.items()
-    ]
-    result += [copy.deepcopy(dict(p)) for p in desired.policies]
-    return result
+    kept = [o for o in live if not (o.get("kind") == "NetworkPolicy" and _in_scope(o, namespaces))]
+    return projected(kept, plan_apply(desired, kept, prune=False))
 
 
 def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[Drift]:

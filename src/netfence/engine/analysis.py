@@ -5,7 +5,7 @@ Renderers in ``netfence.report`` only arrange this object; they never compute ve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +14,7 @@ from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
 from netfence.engine.peers import IPBlockReading
-from netfence.model import Cluster, Endpoint, Protocol
+from netfence.model import Endpoint, Protocol
 
 Query = tuple[int | str, Protocol]
 
@@ -67,11 +67,13 @@ class Analysis:
         return any(q.reading_decided.any() for q in self.queries)
 
 
-def served_queries(cluster: Cluster, protocol: Protocol | None = None) -> tuple[Query, ...]:
-    """Every port/protocol some endpoint serves, ordered by protocol then number."""
+def served_queries(
+    endpoints: Iterable[Endpoint], protocol: Protocol | None = None
+) -> tuple[Query, ...]:
+    """Every port/protocol one of ``endpoints`` serves, ordered by protocol then number."""
     served = {
         (p.port, p.protocol)
-        for e in cluster.endpoints
+        for e in endpoints
         for p in e.ports
         if protocol is None or p.protocol == protocol
     }

@@ -56,6 +56,7 @@ class NodeClasses:
     ) -> None:
         self.cluster = cluster
         self.nodes: tuple[Node, ...] = (*cluster.endpoints, *externals)
+        self.node_index = {node.id: i for i, node in enumerate(self.nodes)}
         self._blocks = ip_blocks(cluster)
         self._block_column = {block: i for i, block in enumerate(self._blocks)}
         membership = ip_membership(cluster.endpoints, self._blocks)
@@ -65,11 +66,23 @@ class NodeClasses:
         self._classify(membership)
         self.is_endpoint = np.array([isinstance(r, Endpoint) for r in self.reps], dtype=bool)
         self._label_tables()
+        signatures: dict[object, int] = {}
+        self.port_signature = np.array(
+            [
+                signatures.setdefault(r.ports if isinstance(r, Endpoint) else None, len(signatures))
+                for r in self.reps
+            ],
+            dtype=np.int64,
+        )
         self._named: dict[tuple[str, Protocol], np.ndarray] = {}
 
     @property
     def size(self) -> int:
         return len(self.reps)
+
+    def index(self, ident: str) -> int:
+        """Position of the node called ``ident`` in ``nodes``."""
+        return self.node_index[ident]
 
     def _classify(self, membership: np.ndarray) -> None:
         keys: dict[object, int] = {}

@@ -46,6 +46,7 @@ class Engine:
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
         self._reference = Reference(cluster, self.options.ipblock_pods)
+        self._connections: dict[tuple[int, int], dict[Protocol, PortSet]] = {}
 
     @cached_property
     def _matrices(self) -> MatrixEngine:
@@ -96,8 +97,22 @@ class Engine:
         return flipped
 
     def connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
-        """Exact allowed ports per protocol from ``src`` to ``dst``."""
-        return self._reference.connections(self._node(src), self._node(dst))
+        """Exact allowed ports per protocol from ``src`` to ``dst``.
+
+        Computed once per pair of node classes (nodes every rule treats alike), so asking for
+        every pair of a large cluster stays cheap; traffic to itself is never filtered.
+        """
+        source, target = self._node(src), self._node(dst)
+        if source == target:
+            return self._reference.connections(source, target)
+        classes = self._matrices.classes
+        key = (
+            classes.class_of[classes.index(source.id)],
+            classes.class_of[classes.index(target.id)],
+        )
+        if key not in self._connections:
+            self._connections[key] = self._reference.connections(source, target)
+        return self._connections[key]
 
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
         """Policies that select ``endpoint`` and isolate it in ``direction``."""

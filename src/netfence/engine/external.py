@@ -54,18 +54,35 @@ def _hull(version: int, ranges: IntervalSet) -> IPNetwork:
     return ipaddress.ip_network((_address(version, lo), prefix), strict=False)
 
 
-def _describe(version: int, ranges: IntervalSet) -> tuple[str, str]:
-    """A shell-safe id body and a human name: a CIDR list, or a hull minus its holes."""
+@dataclass(frozen=True)
+class _Description:
+    """A readable exact description of a set of addresses."""
+
+    body: str
+    name: str
+    cidrs: tuple[IPNetwork, ...]
+    size: int
+
+
+def _describe(version: int, ranges: IntervalSet) -> _Description:
+    """A CIDR list, or a hull minus its holes, whichever is shorter."""
     cidrs = _cidrs(version, ranges)
     listed = ",".join(str(c) for c in cidrs)
     hull = _hull(version, ranges)
     holes = _cidrs(version, IntervalSet.of([(int(hull[0]), int(hull[-1]))]) - ranges)
     if holes and len(holes) < len(cidrs):
         excepted = ",".join(str(h) for h in holes)
-        return f"{hull}-except-{excepted}", f"{hull} except {excepted}"
+        return _Description(
+            f"{hull}-except-{excepted}", f"{hull} except {excepted}", cidrs, 1 + len(holes)
+        )
     if len(cidrs) == 1 and cidrs[0].prefixlen == 0:
-        return listed, f"any IPv{version} address"
-    return listed, listed
+        return _Description(listed, f"any IPv{version} address", cidrs, 1)
+    return _Description(listed, listed, cidrs, len(cidrs))
+
+
+def _shortest(version: int, outside: IntervalSet, ranges: IntervalSet) -> _Description:
+    """Endpoint addresses are nobody's external, so a description may include them or not."""
+    return min((_describe(version, r) for r in (outside, ranges)), key=lambda d: d.size)
 
 
 def _representative(version: int, outside: IntervalSet) -> IPAddress:
@@ -118,14 +135,14 @@ def partition(
             outside = ranges - pods
             if outside.is_empty:
                 continue
-            body, name = _describe(version, ranges)
+            description = _shortest(version, outside, ranges)
             out.append(
                 ExternalRange(
-                    id=f"ext:{body}",
-                    cidrs=_cidrs(version, ranges),
+                    id=f"ext:{description.body}",
+                    cidrs=description.cidrs,
                     version=version,
                     representative=_representative(version, outside),
-                    name=name,
+                    name=description.name,
                 )
             )
     return tuple(out)

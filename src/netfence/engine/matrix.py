@@ -36,7 +36,7 @@ class Matrix:
 
 
 class MatrixEngine:
-    """Whole matrices for one ipBlock reading; class-level results are cached per query."""
+    """Whole matrices for one ipBlock reading; class-level results are cached (bit-packed)."""
 
     def __init__(
         self, cluster: Cluster, externals: Sequence[ExternalRange], reading: IPBlockReading
@@ -45,7 +45,6 @@ class MatrixEngine:
         self.nodes = self.classes.nodes
         self.reading_matters = self.classes.reading_matters
         self._endpoints = len(cluster.endpoints)
-        self._index = {node.id: i for i, node in enumerate(self.nodes)}
         self._rules = {d: DirectionRules(self.classes, d) for d in DIRECTIONS}
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
@@ -66,9 +65,13 @@ class MatrixEngine:
         """The full node matrix; class matrices are cached, the expansion is not."""
         key = (port, protocol)
         if key not in self._cache:
-            self._cache[key] = self.class_matrix(port, protocol)
+            self._cache[key] = np.packbits(self.class_matrix(port, protocol), axis=1)
+        size = self.classes.size
+        by_class = np.unpackbits(self._cache[key], axis=1, count=size).view(bool)
         class_of = self.classes.class_of
-        allowed = self._cache[key].take(class_of, axis=0).take(class_of, axis=1)
+        # Columns first: the element-wise gather then runs on the small matrix, and the rows
+        # of the full one are whole-row copies.
+        allowed = by_class.take(class_of, axis=1).take(class_of, axis=0)
         diagonal = np.arange(self._endpoints)
         allowed[diagonal, diagonal] = True
-        return Matrix(port, protocol, self.nodes, allowed, self._index)
+        return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index)

@@ -1,5 +1,9 @@
 """All rules of one direction as matrices over node classes, so that one matrix product says
-which rule admits which (source class, destination class) pair."""
+which rule admits which (source class, destination class) pair.
+
+Classes that every rule of the direction treats alike on one side (same peer matches, or same
+selecting policies and served ports) are grouped again, so the product runs over groups.
+"""
 
 from __future__ import annotations
 
@@ -61,19 +65,30 @@ class DirectionRules:
         self.lows = np.array(lows, dtype=np.int64)
         self.highs = np.array(highs, dtype=np.int64)
         self.names = np.array(names, dtype=object)
+        ports = classes.port_signature[:, None]
+        if direction == "ingress":
+            self._sources = groups(self.peers.T)
+            self._targets = groups(self.subjects.T, ports)
+        else:
+            self._sources = groups(self.subjects.T)
+            self._targets = groups(self.peers.T, ports)
 
-    def port_admits(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
-        """[rule, destination class]: whether the rule's ports admit the queried port."""
-        admits = np.zeros((len(self.peers), self.classes.size), dtype=bool)
+    def port_admits(
+        self, protocol: Protocol, resolved: np.ndarray, columns: np.ndarray
+    ) -> np.ndarray:
+        """[rule, column]: whether the rule's ports admit the queried port at the destination
+        classes ``columns`` (``resolved`` holds the port's number at each of them)."""
+        admits = np.zeros((len(self.peers), len(columns)), dtype=bool)
         served = resolved >= 0
         admits[self.portless] = served
         same = self.protocols == protocol
-        numeric = same & (self.names == "")
-        if numeric.any():
+        numeric = np.flatnonzero(same & (self.names == ""))
+        if len(numeric):
             rows = (self.lows[numeric, None] <= resolved) & (resolved <= self.highs[numeric, None])
-            np.logical_or.at(admits, self.entry[numeric], rows)
+            rules, starts = np.unique(self.entry[numeric], return_index=True)
+            admits[rules] |= np.logical_or.reduceat(rows, starts, axis=0)
         for name in set(self.names[same & (self.names != "")]):
-            table = self.classes.named_ports(name, protocol)
+            table = self.classes.named_ports(name, protocol)[columns]
             row = (table == resolved[:, None]).any(axis=1) & served
             pick = same & (self.names == name)
             admits[self.entry[pick]] |= row
@@ -81,13 +96,27 @@ class DirectionRules:
 
     def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
         """[source class, destination class]: whether some rule admits the pair."""
-        ports = self.port_admits(protocol, resolved)
+        (source_reps, source_group), (target_reps, target_group) = self._sources, self._targets
+        ports = self.port_admits(protocol, resolved[target_reps], target_reps)
         if self.direction == "ingress":
-            sources, targets = self.peers, self.subjects & ports
+            sources = self.peers[:, source_reps]
+            targets = self.subjects[:, target_reps] & ports
         else:
-            sources, targets = self.subjects, self.peers & ports
+            sources = self.subjects[:, source_reps]
+            targets = self.peers[:, target_reps] & ports
         active = sources.any(axis=1) & targets.any(axis=1)
         left = sources[active].T.astype(np.float32)
         right = targets[active].astype(np.float32)
         product: np.ndarray = (left @ right) > 0
-        return product
+        return product.take(source_group, axis=0).take(target_group, axis=1)
+
+
+def groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that are equal across ``columns``: a representative row index per group, and the
+    group of every row."""
+    packed = [np.packbits(c, axis=1) if c.dtype == bool else c.view(np.uint8) for c in columns]
+    key = np.concatenate(packed, axis=1)
+    if key.shape[1] == 0:
+        return np.zeros(1 if len(key) else 0, dtype=np.int64), np.zeros(len(key), dtype=np.int64)
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)

@@ -38,9 +38,9 @@ def _require_lab(name: str) -> None:
         raise LabError(f"refusing to touch namespace {name!r}: not a netfence lab namespace")
 
 
-def missing_requirements() -> list[str]:
-    """What the lab needs and this machine lacks (root, ip, nft)."""
-    missing = [tool for tool in ("ip", "nft") if shutil.which(tool) is None]
+def missing_requirements(tools: Iterable[str] = ()) -> list[str]:
+    """What the lab needs and this machine lacks: root, ip, nft and any of ``tools``."""
+    missing = [tool for tool in ("ip", "nft", *tools) if shutil.which(tool) is None]
     if os.geteuid() != 0:
         missing.insert(0, "root")
     return missing

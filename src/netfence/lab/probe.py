@@ -18,6 +18,7 @@ from netfence.lab.topology import LabNode
 from netfence.model import IPAddress, Protocol
 
 PAYLOAD = b"netfence-probe\n"
+UDP_SENDS = 2
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Prober:
         self._limit = asyncio.Semaphore(concurrency)
 
     async def _attempt(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> bool:
+        """A handshake (TCP, SCTP), or an echoed datagram (UDP, sent twice at most)."""
         family = socket.AF_INET if ip.version == 4 else socket.AF_INET6
         loop = asyncio.get_running_loop()
         sock = self._entry.socket(src.namespace, family, *SOCKET_TYPES[protocol])
@@ -76,12 +78,18 @@ class Prober:
             try:
                 async with asyncio.timeout(self._timeout):
                     await loop.sock_connect(sock, (str(ip), port))
-                    if protocol == "UDP":
-                        await loop.sock_sendall(sock, PAYLOAD)
-                        return await loop.sock_recv(sock, 64) == PAYLOAD
-                    return True
             except TimeoutError:
                 return False
+            if protocol != "UDP":
+                return True
+            for _ in range(UDP_SENDS):
+                await loop.sock_sendall(sock, PAYLOAD)
+                try:
+                    async with asyncio.timeout(self._timeout):
+                        return await loop.sock_recv(sock, 64) == PAYLOAD
+                except TimeoutError:
+                    continue
+            return False
 
     async def probe(
         self, src: LabNode, dst: LabNode, port: int | str, protocol: Protocol

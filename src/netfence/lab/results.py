@@ -1,4 +1,8 @@
-"""Lab measurements in the shape of ``netfence analyze --format json`` (DESIGN.md contract)."""
+"""Lab measurements in the shape of ``netfence analyze --format json`` (DESIGN.md contract).
+
+Cells carry ``allowed`` (``null`` when a cell could not be tested), ``measured`` and, when
+there is something to say, a ``note``; cells with an external range go under ``external``.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,7 @@ from typing import Any
 
 from netfence.lab.probe import Measurement
 from netfence.lab.runs import ProbeRun
-from netfence.model import Endpoint
-
-
-def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
-    return {
-        "id": endpoint.id,
-        "namespace": endpoint.namespace,
-        "name": endpoint.name,
-        "kind": endpoint.kind,
-        "ips": [str(ip) for ip in endpoint.ips],
-    }
+from netfence.report.matrix_json import endpoint_json
 
 
 def cell_json(cell: Measurement) -> dict[str, Any]:
@@ -25,46 +19,44 @@ def cell_json(cell: Measurement) -> dict[str, Any]:
         "from": cell.src,
         "to": cell.dst,
         "allowed": cell.allowed,
-        "resolved_port": cell.resolved_port,
         "measured": cell.allowed is not None,
     }
+    if cell.resolved_port is not None and cell.resolved_port != cell.port:
+        data["resolved_port"] = cell.resolved_port
     if cell.note:
         data["note"] = cell.note
     return data
 
 
-def runs_json(runs: Sequence[ProbeRun]) -> dict[str, Any]:
-    """``{"endpoints": [...], "externals": [...], "queries": [{"port", "protocol", "matrix"}]}``.
+def _query_json(run: ProbeRun, endpoint_ids: set[str]) -> dict[str, Any]:
+    inside: list[Measurement] = []
+    outside: list[Measurement] = []
+    for cell in run.measurements:
+        both = cell.src in endpoint_ids and cell.dst in endpoint_ids
+        (inside if both else outside).append(cell)
+    return {
+        "port": run.port,
+        "protocol": run.protocol,
+        "matrix": [cell_json(c) for c in inside],
+        "external": [cell_json(c) for c in outside],
+    }
 
-    ``matrix`` holds every ordered pair of in-cluster endpoints; cells with an external range
-    are listed apart under ``externals`` of each query.
-    """
+
+def runs_json(runs: Sequence[ProbeRun], ipblock_pods: str) -> dict[str, Any]:
+    """The measured matrices of one lab (one query per run)."""
     first = runs[0]
     endpoint_ids = {e.id for e in first.cluster.endpoints}
-    queries = []
-    for run in runs:
-        inside: list[Measurement] = []
-        outside: list[Measurement] = []
-        for m in run.measurements:
-            (inside if m.src in endpoint_ids and m.dst in endpoint_ids else outside).append(m)
-        queries.append(
-            {
-                "port": run.port,
-                "protocol": run.protocol,
-                "source": "lab",
-                "matrix": [cell_json(m) for m in inside],
-                "externals": [cell_json(m) for m in outside],
-            }
-        )
     externals = [
-        {"id": n.ident, "ips": [str(ip) for ip in n.addresses]}
+        {"id": n.ident, "address": str(n.addresses[0])}
         for n in first.topology.nodes
         if n.is_external
     ]
     return {
+        "source": "lab",
         "lab": first.topology.lab_id,
+        "ipblock_pods": ipblock_pods,
         "endpoints": [endpoint_json(e) for e in first.cluster.endpoints],
         "externals": externals,
         "untestable": list(first.topology.untestable),
-        "queries": queries,
+        "queries": [_query_json(run, endpoint_ids) for run in runs],
     }

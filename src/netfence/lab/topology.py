@@ -11,6 +11,10 @@ from netfence.lab import names, netns
 from netfence.lab.addresses import external_address
 from netfence.model import Cluster, Endpoint, IPAddress, IPNetwork
 
+GATEWAY_V4 = ipaddress.IPv4Address("169.254.1.1")
+GATEWAY_V6 = ipaddress.IPv6Address("fe80::1")
+BRIDGE_MAC = "02:6e:67:00:00:01"
+
 
 @dataclass(frozen=True)
 class LabNode:
@@ -90,34 +94,85 @@ def _prefix(ip: IPAddress) -> str:
     return f"{ip}/{ip.max_prefixlen}"
 
 
+def endpoint_mac(index: int) -> str:
+    """A fixed, locally administered MAC for the lab's ``index``-th node."""
+    return "02:6e:66:" + ":".join(f"{(index >> shift) & 0xFF:02x}" for shift in (16, 8, 0))
+
+
+_NODE_SYSCTLS = (
+    ("net.ipv4.ip_forward", "1"),
+    ("net.ipv6.conf.all.forwarding", "1"),
+    ("net.ipv4.conf.all.send_redirects", "0"),
+    ("net.ipv4.conf.default.send_redirects", "0"),
+)
+_ENDPOINT_SYSCTLS = (
+    ("net.ipv4.conf.all.accept_redirects", "0"),
+    ("net.ipv4.conf.default.accept_redirects", "0"),
+    ("net.ipv6.conf.all.accept_redirects", "0"),
+    ("net.ipv6.conf.default.accept_redirects", "0"),
+)
+
+
 def _endpoint_commands(node: LabNode, routes: Sequence[IPNetwork]) -> list[str]:
+    """Addresses, a permanent neighbour entry for the gateway, and routes to lab prefixes."""
     eth = names.POD_INTERFACE
     commands = ["link set lo up", f"link set {eth} up"]
     for ip in node.addresses:
         nodad = " nodad" if ip.version == 6 else ""
         commands.append(f"addr add {_prefix(ip)} dev {eth}{nodad}")
-    commands += [f"route add {route} dev {eth}" for route in routes]
+    for gateway in (GATEWAY_V4, GATEWAY_V6):
+        versions = {route.version for route in routes}
+        if gateway.version in versions:
+            commands.append(f"neigh add {gateway} lladdr {BRIDGE_MAC} dev {eth} nud permanent")
+    for route in routes:
+        gateway = GATEWAY_V4 if route.version == 4 else GATEWAY_V6
+        commands.append(f"route add {route} via {gateway} dev {eth} onlink")
+    return commands
+
+
+def _node_commands(topology: Topology, routes: Sequence[IPNetwork]) -> list[str]:
+    """The bridge (the gateway of every endpoint), its ports, routes and neighbour entries."""
+    bridge = names.BRIDGE
+    commands = [
+        f"link add {bridge} address {BRIDGE_MAC} type bridge mcast_snooping 0",
+        f"link set {bridge} up",
+        f"addr add {GATEWAY_V4}/32 dev {bridge}",
+        f"addr add {GATEWAY_V6}/64 dev {bridge} nodad",
+    ]
+    for index, node in enumerate(topology.nodes):
+        port = names.node_port(node.namespace)
+        mac = endpoint_mac(index)
+        commands += [
+            f"link add {port} type veth peer name {names.POD_INTERFACE} "
+            f"address {mac} netns {node.namespace}",
+            f"link set {port} master {bridge} up",
+        ]
+        commands += [
+            f"neigh add {ip} lladdr {mac} dev {bridge} nud permanent" for ip in node.addresses
+        ]
+    commands += [f"route add {route} dev {bridge}" for route in routes]
     return commands
 
 
 def build(topology: Topology, entry: netns.Entry) -> None:
-    """Create every namespace and link of the lab (inside lab namespaces only)."""
+    """Create every namespace and link of the lab (inside lab namespaces only).
+
+    Endpoints route lab prefixes through the node (the bridge's address); every neighbour
+    entry is permanent, so the kernel's neighbour tables, shared by all namespaces and capped
+    at ``gc_thresh3``, never fill however many endpoints the lab has.
+    """
     netns.create(topology.namespaces)
-    node_ns = topology.node_namespace
     for namespace in topology.namespaces:
         for scope in ("all", "default"):
             entry.write_sysctl(namespace, f"net.ipv6.conf.{scope}.accept_dad", "0")
-    bridge = names.BRIDGE
-    node_commands = [f"link add {bridge} type bridge mcast_snooping 0", f"link set {bridge} up"]
+    for key, value in _NODE_SYSCTLS:
+        entry.write_sysctl(topology.node_namespace, key, value)
     for node in topology.nodes:
-        port = names.node_port(node.namespace)
-        node_commands += [
-            f"link add {port} type veth peer name {names.POD_INTERFACE} netns {node.namespace}",
-            f"link set {port} master {bridge} up",
-        ]
-    netns.ip_batch(node_ns, node_commands)
+        for key, value in _ENDPOINT_SYSCTLS:
+            entry.write_sysctl(node.namespace, key, value)
     routes = topology.lab_routes()
-    netns.parallel((n.namespace, _endpoint_commands(n, routes)) for n in topology.nodes)
+    netns.ip_batch(topology.node_namespace, _node_commands(topology, routes))
+    netns.parallel((node.namespace, _endpoint_commands(node, routes)) for node in topology.nodes)
 
 
 def tear_down(topology: Topology) -> None:

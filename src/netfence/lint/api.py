@@ -31,7 +31,7 @@ def check_deprecated_api(problems: Iterable[Problem]) -> Iterator[Finding]:
                 message=f"{problem.message}; the object is left out of the analysis",
                 obj=problem.obj,
                 source=problem.source,
-                hint=info.hint + "\n" + info.snippet,
+                hint=info.fix,
             )
 
 
@@ -73,5 +73,5 @@ def check_named_ports(ctx: LintContext) -> Iterator[Finding]:
                         source=ctx.field_source(
                             policy.source, ("spec", direction, r, "ports", i, "port")
                         ),
-                        hint=info.hint + "\n" + info.snippet,
+                        hint=info.fix,
                     )

@@ -20,6 +20,11 @@ class RuleInfo:
     needs_roles: bool = False
 
     @property
+    def fix(self) -> str:
+        """The hint, followed by the rule's YAML snippet when it has one."""
+        return self.hint + ("\n" + self.snippet if self.snippet else "")
+
+    @property
     def anchor(self) -> str:
         """The section of ``docs/rules.md`` that documents this rule."""
         return f"docs/rules.md#{self.id}"

@@ -27,6 +27,7 @@ from netfence.model import (
     ContainerPort,
     Direction,
     Endpoint,
+    IPAddress,
     IPNetwork,
     Namespace,
     NetworkPolicy,
@@ -39,6 +40,7 @@ from netfence.problems import Source
 SYSTEM_NAMESPACE_PREFIX = "kube-"
 DNS_NAMESPACE = "kube-system"
 ASSUMED_DNS_NAME = "kube-dns-assumed"
+DNS_PORT = 53
 Connections = dict[Protocol, PortSet]
 DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
 PEERS_KEY: dict[Direction, str] = {"ingress": "from", "egress": "to"}
@@ -127,12 +129,30 @@ class LintContext:
         return tuple(e for e in self.cluster.endpoints if labels <= set(e.labels))
 
     @cached_property
-    def dns_targets(self) -> tuple[Node, ...]:
-        """Where pods send DNS queries: the NodeLocal DNSCache address if known, else kube-dns."""
+    def node_local_dns(self) -> tuple[IPAddress, ...]:
+        """NodeLocal DNSCache addresses: given, else single link-local hosts that egress rules
+        allow on port 53 (a podSelector cannot match a host-network cache)."""
         if self.options.dns_ips:
-            found = (self.engine.find(str(ip)) for ip in self.options.dns_ips)
-            return tuple(node for node in found if node is not None)
-        return self.dns_servers
+            return self.options.dns_ips
+        found = {
+            peer.ip_block.cidr.network_address
+            for policy in self.cluster.policies
+            for rule in policy.egress
+            if not rule.ports or any(p.port == DNS_PORT for p in rule.ports)
+            for peer in rule.peers
+            if peer.ip_block is not None
+            and peer.ip_block.cidr.num_addresses == 1
+            and peer.ip_block.cidr.network_address.is_link_local
+        }
+        return tuple(sorted(found, key=str))
+
+    @cached_property
+    def dns_targets(self) -> tuple[Node, ...]:
+        """Where pods may send DNS queries: the NodeLocal DNSCache addresses when given;
+        otherwise the kube-dns pods and any NodeLocal address the policies allow."""
+        found = (self.engine.find(str(ip)) for ip in self.node_local_dns)
+        addresses = tuple(node for node in found if node is not None)
+        return addresses if self.options.dns_ips else (*self.dns_servers, *addresses)
 
     @cached_property
     def public_externals(self) -> tuple[ExternalRange, ...]:

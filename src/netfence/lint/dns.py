@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from netfence.engine import Engine, Node, SideVerdict
+from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.context import DNS_PORT, LintContext, policy_obj
 from netfence.lint.finding import Finding
 from netfence.model import Endpoint, Protocol
-
-DNS_PORT = 53
 
 
 @dataclass(frozen=True)
@@ -42,10 +40,12 @@ def dns_gaps(
 
 
 def target_name(ctx: LintContext) -> str:
-    if ctx.options.dns_ips:
-        addresses = ", ".join(str(ip) for ip in ctx.options.dns_ips)
-        return f"NodeLocal DNSCache {addresses}"
-    return ", ".join(node.id for node in ctx.dns_targets)
+    """The DNS servers a finding names: kube-dns pods and NodeLocal DNSCache addresses."""
+    names = [
+        f"NodeLocal DNSCache {node.representative}" if isinstance(node, ExternalRange) else node.id
+        for node in ctx.dns_targets
+    ]
+    return ", ".join(names)
 
 
 def refusal(side: SideVerdict, subject: str) -> str:

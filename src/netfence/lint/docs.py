@@ -24,9 +24,11 @@ SETTINGS = """\
 ## Settings
 
 Roles (`inference`, `agents`, `vector-db`, `data` (alias `model-storage`), `gateway`, ...) come
-from the namespace label `purpose=` as the guide sets it, then from `--blueprint`, then from a
-`--roles` file (a mapping of `namespace` or `namespace/name` to role). Rules marked *needs roles*
-say so in a note when no role is known.
+from the namespace labels `netfence.dev/role=` (as `netfence plan` sets it) or `purpose=` (as
+the guide sets it), then from well-known workloads (`app: weaviate`, `qdrant`, `milvus` are
+vector databases, `vllm`, `triton`, `ollama` inference, `minio` model storage; listed in a
+note), then from `--blueprint`, then from a `--roles` file (a mapping of `namespace` or
+`namespace/name` to role). Rules marked *needs roles* say so in a note when no role is known.
 
 `.netfence.yaml` in the working directory (or `--config FILE`); options on the command line win:
 

@@ -50,7 +50,7 @@ def finding(
         message=message,
         obj=endpoint_obj(endpoint),
         source=source,
-        hint=info.hint + ("\n" + info.snippet if info.snippet else ""),
+        hint=info.fix,
     )
 
 

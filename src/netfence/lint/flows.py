@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from netfence.engine import Engine, RuleRef, SideVerdict
+from netfence.engine import Engine, Matrix, RuleRef, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import LintContext, is_intent, policy_obj
@@ -68,6 +68,7 @@ def one_sided_flows(
     refuses it."""
     found: dict[tuple[str, str, str], tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
     ends: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
+    matrices: dict[PortKey, Matrix] = {}
     for src, dst in pairs:
         if (
             src == dst
@@ -76,6 +77,10 @@ def one_sided_flows(
         ):
             continue
         for port, protocol in sorted(candidate_ports(engine, src, dst)):
+            if (port, protocol) not in matrices:
+                matrices[(port, protocol)] = engine.matrix(port, protocol)
+            if matrices[(port, protocol)].cell(src.id, dst.id):
+                continue  # allowed: both ends agree, nothing one-sided
             verdict = engine.verdict(src, dst, port, protocol)
             for admits, refuses in (
                 (verdict.egress, verdict.ingress),

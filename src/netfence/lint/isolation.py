@@ -51,10 +51,10 @@ def _what_if(
     members = _members(ctx, namespace)
     lost_dns: list[Endpoint] = []
     if "egress" in missing and ctx.dns_targets:
-        members_with_dns = [e for e in members if not ctx.is_dns(e)]
-        lost_dns = [
-            gap.endpoint for gap in dns_gaps(engine, members_with_dns, ctx.dns_targets, "UDP")
-        ]
+        clients = [e for e in members if not ctx.is_dns(e)]
+        before = {gap.endpoint for gap in dns_gaps(ctx.engine, clients, ctx.dns_targets, "UDP")}
+        after = dns_gaps(engine, clients, ctx.dns_targets, "UDP")
+        lost_dns = [gap.endpoint for gap in after if gap.endpoint not in before]
     pairs = [
         (src, dst)
         for src, dst in ctx.intended_pairs

@@ -61,5 +61,5 @@ def check_overlap(ctx: LintContext) -> Iterator[Finding]:
                         f"the CNI ({READING[ctx.options.ipblock_pods]})",
                         obj=policy_obj(policy),
                         source=ctx.field_source(policy.source, path),
-                        hint=info.hint,
+                        hint=info.fix,
                     )

@@ -101,7 +101,7 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                 message=f"removing policy {policy.id} changes no allowed connection",
                 obj=policy_obj(policy),
                 source=policy.source,
-                hint=info.hint,
+                hint=info.fix,
             )
             continue
         for direction in DIRECTIONS:
@@ -121,7 +121,7 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                     message=f"removing {direction}[{index}] changes no allowed connection{why}",
                     obj=policy_obj(policy),
                     source=rule.source or policy.source,
-                    hint=info.hint,
+                    hint=info.fix,
                 )
 
 
@@ -139,25 +139,27 @@ def _reply_mirrors(
     ctx: LintContext, policy: NetworkPolicy, direction: Direction, index: int
 ) -> list[str]:
     """The connections the rule admits, when every one of them is only a reply's mirror image."""
-    keys = _single_ports(policy.rules(direction)[index])
+    rule = policy.rules(direction)[index]
+    keys = _single_ports(rule)
+    owners = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
+    peers = {e: None for p in rule.peers for e in ctx.peer_endpoints(policy, p)} or ctx.subjects
     mirrors: list[str] = []
-    for own in [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]:
-        for other in ctx.subjects:
-            for port, protocol in keys if other != own else []:
-                client, server = (own, other) if direction == "egress" else (other, own)
-                verdict = ctx.engine.verdict(client, server, port, protocol)
-                side = verdict.egress if direction == "egress" else verdict.ingress
-                if not any(r.policy == policy.id and r.rule == index for r in side.admitted_by):
-                    continue
-                reply_shaped = (
-                    server.ports
-                    and not _serves(server, (port, protocol))
-                    and _serves(client, (port, protocol))
-                    and ctx.engine.verdict(server, client, port, protocol).allowed
-                )
-                if not reply_shaped:
-                    return []
-                mirrors.append(f"{server.id} -> {client.id} on {port}/{protocol}")
+    for own, other in ((a, b) for a in owners for b in peers if a != b):
+        client, server = (own, other) if direction == "egress" else (other, own)
+        for port, protocol in keys:
+            verdict = ctx.engine.verdict(client, server, port, protocol)
+            admitting = verdict.egress if direction == "egress" else verdict.ingress
+            if not any(r.policy == policy.id and r.rule == index for r in admitting.admitted_by):
+                continue
+            reply_shaped = (
+                server.ports
+                and not _serves(server, (port, protocol))
+                and _serves(client, (port, protocol))
+                and ctx.engine.verdict(server, client, port, protocol).allowed
+            )
+            if not reply_shaped:
+                return []
+            mirrors.append(f"{server.id} -> {client.id} on {port}/{protocol}")
     return mirrors
 
 
@@ -178,5 +180,5 @@ def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
                     "replies of an allowed connection always pass and this rule only widens access",
                     obj=policy_obj(policy),
                     source=rule.source or policy.source,
-                    hint=info.hint,
+                    hint=info.fix,
                 )

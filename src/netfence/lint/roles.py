@@ -1,7 +1,9 @@
-"""Roles of namespaces and endpoints (inference, agents, data, ...), from three sources.
+"""Roles of namespaces and endpoints (inference, agents, data, ...), from four sources.
 
-Later sources win: namespace labels ``purpose=`` (as the guide sets them), then a blueprint,
-then a ``--roles`` file. Keys are namespaces (``ai-data``) or endpoints (``ai-agents/weaviate-0``).
+Later sources win: namespace labels (``netfence.dev/role=`` as ``plan`` sets them, or
+``purpose=`` as the guide does), well-known workloads (``app: weaviate`` is a vector database),
+a blueprint, then a ``--roles`` file. Keys are namespaces
+(``ai-data``) or endpoints (``ai-agents/weaviate-0``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Mapping
 from netfence.lint.yamlfile import problem_at, read_mapping_file
 from netfence.model import Cluster, Endpoint
 
-ROLE_LABEL = "purpose"
+# Labels that carry a namespace's role: netfence's own (set by ``plan``), then the guide's.
+ROLE_LABELS = ("netfence.dev/role", "purpose")
 ROLE_ALIASES: dict[str, str] = {
     "agent": "agents",
     "model-storage": "data",
@@ -20,6 +23,22 @@ ROLE_ALIASES: dict[str, str] = {
     "vectordb": "vector-db",
     "vector-database": "vector-db",
 }
+# Well-known AI workloads by the name their labels give them; more specific than a namespace's
+# role (a vector database often runs in the agents' namespace).
+KNOWN_WORKLOADS: dict[str, str] = {
+    "weaviate": "vector-db",
+    "qdrant": "vector-db",
+    "milvus": "vector-db",
+    "chroma": "vector-db",
+    "chromadb": "vector-db",
+    "pgvector": "vector-db",
+    "vllm": "inference",
+    "text-generation-inference": "inference",
+    "triton": "inference",
+    "ollama": "inference",
+    "minio": "data",
+}
+NAME_LABELS = ("app.kubernetes.io/name", "app")
 DATA_ROLES = frozenset({"data"})
 SERVING_ROLES = frozenset({"inference", "vector-db", "data"})
 
@@ -31,12 +50,26 @@ def normalise(role: str) -> str:
 
 
 def roles_from_labels(cluster: Cluster) -> dict[str, str]:
-    """Namespace roles from the ``purpose`` label."""
-    return {
-        ns.name: normalise(ns.label_map[ROLE_LABEL])
-        for ns in cluster.namespaces
-        if ns.label_map.get(ROLE_LABEL)
-    }
+    """Namespace roles from the ``netfence.dev/role`` or the guide's ``purpose`` label."""
+    roles = {}
+    for namespace in cluster.namespaces:
+        labels = namespace.label_map
+        role = next((labels[key] for key in ROLE_LABELS if labels.get(key)), None)
+        if role is not None:
+            roles[namespace.name] = normalise(role)
+    return roles
+
+
+def roles_from_workloads(cluster: Cluster) -> dict[str, str]:
+    """Endpoint roles of well-known AI workloads, by their ``app`` or ``app.kubernetes.io/name``."""
+    roles = {}
+    for endpoint in cluster.endpoints:
+        labels = endpoint.label_map
+        names = [labels[key].lower() for key in NAME_LABELS if key in labels]
+        role = next((KNOWN_WORKLOADS[n] for n in names if n in KNOWN_WORKLOADS), None)
+        if role is not None:
+            roles[endpoint.id] = role
+    return roles
 
 
 def roles_from_file(path: str) -> dict[str, str]:

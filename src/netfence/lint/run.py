@@ -18,7 +18,7 @@ from netfence.lint.isolation import check_default_deny, check_unprotected
 from netfence.lint.options import LintOptions
 from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
-from netfence.lint.roles import merge_roles, roles_from_labels
+from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
 from netfence.load import Document
 from netfence.model import Cluster, build_cluster
@@ -69,7 +69,8 @@ def run_lint(
 ) -> LintReport:
     """Every enabled rule on ``cluster``; ``documents`` sharpen positions to the field."""
     options = options or LintOptions()
-    known_roles = merge_roles(roles_from_labels(cluster), roles or {})
+    guessed = roles_from_workloads(cluster)
+    known_roles = merge_roles(roles_from_labels(cluster), guessed, roles or {})
     ctx = LintContext(
         cluster=with_assumed_dns(cluster, options.dns_labels),
         roles=known_roles,
@@ -77,6 +78,9 @@ def run_lint(
         documents={doc.source: doc for doc in documents},
     )
     ctx.notes.extend(_context_notes(ctx, cluster))
+    if guessed:
+        named = ", ".join(f"{ident} {role}" for ident, role in sorted(guessed.items()))
+        ctx.notes.append(f"roles from well-known workload names: {named}")
     findings: set[Finding] = set()
     for rule_ids, check in FAMILIES:
         if rule_ids & options.rules:

@@ -69,7 +69,7 @@ def check_selectors(ctx: LintContext) -> Iterator[Finding]:
                         message=f"{direction}[{r}] peer[{p}]: {text}, so this peer admits nothing",
                         obj=policy_obj(policy),
                         source=ctx.field_source(policy.source, path),
-                        hint=info.hint + "\n" + info.snippet,
+                        hint=info.fix,
                     )
 
 
@@ -88,5 +88,5 @@ def check_policy_selection(ctx: LintContext) -> Iterator[Finding]:
                 f"{policy.namespace}, so the policy has no effect",
                 obj=policy_obj(policy),
                 source=ctx.field_source(policy.source, ("spec", "podSelector")),
-                hint=info.hint,
+                hint=info.fix,
             )

@@ -105,9 +105,12 @@ class Edge:
     target: str
     ports: tuple[str, ...]
     partial: bool
+    every: bool
 
     @property
     def label(self) -> str:
+        if self.every and len(self.ports) > 1:
+            return "every analysed port" + (" (some replicas)" if self.partial else "")
         shown = list(self.ports[:3])
         if len(self.ports) > 3:
             shown.append(f"+{len(self.ports) - 3}")
@@ -141,5 +144,6 @@ def edges(analysis: Analysis) -> list[Edge]:
                     ports.append(result.label)
                     partial = partial or not cells.all()
             if ports:
-                found.append(Edge(source, target, tuple(ports), partial))
+                every = len(ports) == len(analysis.queries)
+                found.append(Edge(source, target, tuple(ports), partial, every))
     return found

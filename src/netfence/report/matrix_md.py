@@ -19,7 +19,9 @@ def _grid(analysis: Analysis, result: QueryResult) -> list[str]:
     columns = by_namespace(analysis.targets) + [
         len(analysis.targets) + j for j in range(len(analysis.externals))
     ]
-    row_ids, column_ids = analysis.row_ids, analysis.column_ids
+    labels = [f"E{k + 1}" for k in range(len(analysis.externals))]
+    row_ids = [e.id for e in analysis.sources] + labels
+    column_ids = [e.id for e in analysis.targets] + labels
     lines = [_row(["from \\ to", *(column_ids[j] for j in columns)])]
     lines.append(_row(["---"] * (len(columns) + 1)))
     for i in rows:
@@ -53,9 +55,10 @@ def render_matrix_md(analysis: Analysis) -> str:
         lines += ["", f"## {result.label}", ""]
         lines += _grid(analysis, result) if fits_grid(analysis) else _totals(analysis, result)
     if analysis.externals:
-        lines += ["", "## External ranges", "", _row(["id", "CIDRs", "example"]), _row(["---"] * 3)]
+        lines += ["", "## External ranges", ""]
+        lines += [_row(["", "id", "CIDRs", "example"]), _row(["---"] * 4)]
         lines += [
-            _row([x.id, ", ".join(str(c) for c in x.cidrs), str(x.representative)])
-            for x in analysis.externals
+            _row([f"E{k}", x.id, ", ".join(str(c) for c in x.cidrs), str(x.representative)])
+            for k, x in enumerate(analysis.externals, start=1)
         ]
     return "\n".join(lines) + "\n"

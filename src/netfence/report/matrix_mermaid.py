@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from netfence.engine.analysis import Analysis
 from netfence.report.matrix_layout import edges, workloads
-
-
-def node_key(ident: str) -> str:
-    """A Mermaid-safe node id."""
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", ident)
 
 
 def _text(label: str) -> str:
@@ -23,7 +16,7 @@ def render_matrix_mermaid(analysis: Analysis) -> str:
     by_namespace: dict[str, list[str]] = {}
     keys: dict[str, str] = {}
     for workload in workloads(analysis.endpoints):
-        key = keys.setdefault(workload.id, f"{node_key(workload.id)}_{len(keys)}")
+        key = keys.setdefault(workload.id, f"n{len(keys)}")
         by_namespace.setdefault(workload.namespace, []).append(
             f'    {key}["{_text(workload.name)}"]'
         )
@@ -34,7 +27,7 @@ def render_matrix_mermaid(analysis: Analysis) -> str:
     if analysis.externals:
         lines.append('  subgraph external["external"]')
         for x in analysis.externals:
-            key = keys.setdefault(x.id, f"{node_key(x.id)}_{len(keys)}")
+            key = keys.setdefault(x.id, f"n{len(keys)}")
             lines.append(f'    {key}(["{_text(x.name)}"])')
         lines.append("  end")
     lines += [

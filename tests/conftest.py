@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,17 @@ def run_cli(
         env=env,
         check=False,
     )
+
+
+@pytest.fixture
+def stand_in_kubeconfig(tmp_path: Path) -> Iterator[Path]:
+    """A kubeconfig for the stand-in API server (tests/cluster/fakeapi.py; no real cluster
+    exists on these machines) holding the AI mesh's workloads and no policies yet."""
+    from tests.cluster.fakeapi import running
+    from tests.cluster.objects import mesh_workloads
+
+    for server in running():
+        server.cluster.token = "stand-in-token"
+        for obj in mesh_workloads():
+            server.cluster.add(obj)
+        yield server.write_kubeconfig(tmp_path / "kubeconfig", token="stand-in-token")

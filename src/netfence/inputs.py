@@ -45,11 +45,22 @@ def read_inputs(
     """Load and validate ``paths``; documents with errors are left out of the model."""
     options = options or InputOptions()
     loaded = load_paths(paths, namespace=options.namespace, limits=options.limits, stdin=stdin)
-    problems = list(loaded.problems)
+    inputs = inputs_from_documents(loaded.documents, options)
+    inputs.problems[:0] = loaded.problems
+    inputs.notes[:0] = loaded.notes
+    return inputs
+
+
+def inputs_from_documents(
+    documents: Sequence[Document], options: InputOptions | None = None
+) -> Inputs:
+    """Validate documents that were read elsewhere (e.g. from a live cluster)."""
+    options = options or InputOptions()
+    problems: list[Problem] = []
     valid: list[Document] = []
-    for doc in loaded.documents:
+    for doc in documents:
         found = validate_document(doc, options.validate)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             valid.append(doc)
-    return Inputs(valid, problems, loaded.notes, build_cluster(valid))
+    return Inputs(valid, problems, [], build_cluster(valid))

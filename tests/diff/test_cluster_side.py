@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,13 @@ import yaml
 from typer.testing import CliRunner
 
 from netfence.cli.app import app
-from tests.cluster.fakeapi import FakeApiServer, running
-from tests.cluster.objects import mesh_manifests, mesh_workloads
+from tests.cluster.objects import mesh_manifests
 
 
 @pytest.fixture
-def kubeconfig(tmp_path: Path) -> Iterator[Path]:
+def kubeconfig(stand_in_kubeconfig: Path) -> Path:
     """A stand-in cluster with the mesh's workloads and no policies yet."""
-    server: FakeApiServer
-    for server in running():
-        server.cluster.token = "stand-in-token"
-        for obj in mesh_workloads():
-            server.cluster.add(obj)
-        yield server.write_kubeconfig(tmp_path / "kubeconfig", token="stand-in-token")
+    return stand_in_kubeconfig
 
 
 def test_diff_from_the_live_cluster_to_a_policy_folder(kubeconfig: Path, tmp_path: Path) -> None:

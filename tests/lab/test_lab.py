@@ -80,6 +80,14 @@ def test_verify_finds_no_difference_on_the_guide(guide_dir: Path) -> None:
     assert "no difference" in result.stdout
 
 
+@pytest.mark.parametrize("reading", ["match", "ignore"])
+def test_verify_stacked_policies_with_ipblocks_on_pod_ips(reading: str) -> None:
+    stacked = Path(__file__).parent / "fixtures" / "stacked"
+    result = run_cli("lab", "verify", str(stacked), "--ipblock-pods", reading, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no difference" in result.stdout
+
+
 def test_up_ls_down_leave_nothing_and_never_touch_the_host(guide_dir: Path) -> None:
     host_links = set(os.listdir("/sys/class/net"))
     up = run_cli("lab", "up", str(guide_dir))

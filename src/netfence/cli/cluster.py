@@ -18,6 +18,8 @@ from rich.table import Table
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
+    ContextOpt,
+    KubeconfigOpt,
     OutputFormat,
     err,
     fail,
@@ -40,14 +42,6 @@ if TYPE_CHECKING:
     from netfence.cluster.probe import ProbeCase, ProbeResult
 
 
-KubeconfigOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--kubeconfig",
-        help="Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).",
-    ),
-]
-ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig context to use.")]
 TimeoutOpt = Annotated[
     float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for each request.")
 ]

@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from netfence.inputs import InputOptions, Inputs, read_inputs
+from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
 from netfence.load import Limits
 from netfence.problems import Problem
 
@@ -38,6 +38,13 @@ Paths = Annotated[
     list[str],
     typer.Argument(help="Manifest files or folders (searched recursively); '-' reads stdin."),
 ]
+PathsOrCluster = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Manifest files or folders (searched recursively); '-' reads stdin. "
+        "Omit with --cluster."
+    ),
+]
 NamespaceOpt = Annotated[
     str,
     typer.Option("--namespace", "-n", help="Namespace for objects that name none (as kubectl)."),
@@ -52,6 +59,19 @@ ValidateOpt = Annotated[
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also say which objects were skipped and why.")
 ]
+
+
+ClusterOpt = Annotated[
+    bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) instead of files.")
+]
+KubeconfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kubeconfig",
+        help="Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).",
+    ),
+]
+ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig context to use.")]
 
 
 def input_options(namespace: str, max_bytes: int, validate: ValidateMode) -> InputOptions:
@@ -79,9 +99,36 @@ def print_notes(notes: Sequence[str], verbose: bool) -> None:
             err.print(note, markup=False)
 
 
-def load_or_exit(paths: Sequence[str], options: InputOptions, verbose: bool = False) -> Inputs:
-    """Read and validate inputs; on any error print them all and exit 1."""
-    inputs = read_inputs(paths, options, stdin=sys.stdin.buffer)
+def read_paths_or_cluster(
+    paths: Sequence[str] | None,
+    options: InputOptions,
+    cluster: bool = False,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+) -> Inputs:
+    """Inputs from manifest paths, or from the live cluster with ``--cluster``.
+
+    Exit 3 on cluster errors, 2 when both or neither are given.
+    """
+    if cluster == bool(paths):
+        fail("give manifest paths or --cluster (exactly one of them)", EXIT_USAGE)
+    if not cluster:
+        return read_inputs(paths or [], options, stdin=sys.stdin.buffer)
+    from netfence.cli.cluster import cluster_documents_or_exit
+
+    return inputs_from_documents(cluster_documents_or_exit(kubeconfig, context), options)
+
+
+def load_or_exit(
+    paths: Sequence[str] | None,
+    options: InputOptions,
+    verbose: bool = False,
+    cluster: bool = False,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+) -> Inputs:
+    """Read and validate inputs (files or ``--cluster``); on any error print them all, exit 1."""
+    inputs = read_paths_or_cluster(paths, options, cluster, kubeconfig, context)
     print_notes(inputs.notes, verbose)
     print_problems(inputs.warnings)
     if inputs.errors:

@@ -15,9 +15,12 @@ from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    ClusterOpt,
+    ContextOpt,
+    KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
-    Paths,
+    PathsOrCluster,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -27,8 +30,8 @@ from netfence.cli.common import (
     out,
     print_notes,
     print_problems,
+    read_paths_or_cluster,
 )
-from netfence.inputs import read_inputs
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
@@ -169,7 +172,7 @@ def _write(report: LintReport, output: LintFormat, hints: bool) -> None:
 
 
 def lint(
-    paths: Paths,
+    paths: PathsOrCluster = None,
     output: Annotated[
         LintFormat, typer.Option("--format", "-f", help="Output format.")
     ] = LintFormat.text,
@@ -202,6 +205,9 @@ def lint(
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
+    cluster: ClusterOpt = False,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
 ) -> None:
     settings, file_roles, facts = _settings(config, roles, blueprint)
     options = _options(
@@ -212,8 +218,8 @@ def lint(
         (pod_cidr or [], service_cidr or []),
         ipblock_pods,
     )
-    inputs = read_inputs(
-        paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
+    inputs = read_paths_or_cluster(
+        paths, input_options(namespace, max_bytes, validate_mode), cluster, kubeconfig, context
     )
     print_notes(inputs.notes, verbose)
     print_problems(inputs.warnings)

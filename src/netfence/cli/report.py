@@ -11,10 +11,12 @@ import typer
 from rich.progress import Progress as RichProgress
 
 from netfence.cli.analyze import Reading, ReadingOpt
-from netfence.cli.cluster import ContextOpt, KubeconfigOpt, cluster_documents_or_exit
+from netfence.cli.cluster import cluster_documents_or_exit
 from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
+    ContextOpt,
+    KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
     ValidateMode,

@@ -29,9 +29,12 @@ def cell_json(cell: Measurement) -> dict[str, Any]:
 
 
 def _query_json(run: ProbeRun, endpoint_ids: set[str]) -> dict[str, Any]:
+    order = {e.id: i for i, e in enumerate(run.cluster.endpoints)}
+    for ident in [n.ident for n in run.topology.nodes] + [i for i, _ in run.topology.untestable]:
+        order.setdefault(ident, len(order))
     inside: list[Measurement] = []
     outside: list[Measurement] = []
-    for cell in run.measurements:
+    for cell in sorted(run.measurements, key=lambda c: (order[c.src], order[c.dst])):
         both = cell.src in endpoint_ids and cell.dst in endpoint_ids
         (inside if both else outside).append(cell)
     return {
@@ -57,6 +60,6 @@ def runs_json(runs: Sequence[ProbeRun], ipblock_pods: str) -> dict[str, Any]:
         "ipblock_pods": ipblock_pods,
         "endpoints": [endpoint_json(e) for e in first.cluster.endpoints],
         "externals": externals,
-        "untestable": list(first.topology.untestable),
+        "untestable": [{"id": i, "reason": r} for i, r in first.topology.untestable],
         "queries": [_query_json(run, endpoint_ids) for run in runs],
     }

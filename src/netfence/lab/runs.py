@@ -88,6 +88,25 @@ def probe_cluster(
     with Lab(addressed, externals, options.ipblock_pods, purpose="probe") as lab:
         results = asyncio.run(_measure_all(lab, queries, options.timeout))
     return [
-        ProbeRun(addressed, lab.topology, port, protocol, measured)
+        ProbeRun(
+            addressed,
+            lab.topology,
+            port,
+            protocol,
+            measured + _untested(lab.topology, port, protocol),
+        )
         for (port, protocol), measured in zip(queries, results, strict=True)
     ]
+
+
+def _untested(topology: Topology, port: int | str, protocol: Protocol) -> tuple[Measurement, ...]:
+    """Cells of endpoints the lab could not build: reported, never guessed."""
+    reasons = dict(topology.untestable)
+    idents = [n.ident for n in topology.nodes] + list(reasons)
+    return tuple(
+        Measurement(src, dst, port, None, protocol, None, f"could not test: {reason}")
+        for src in idents
+        for dst in idents
+        if (reason := reasons.get(src) or reasons.get(dst))
+        and not (src.startswith("ext:") and dst.startswith("ext:"))
+    )

@@ -45,7 +45,7 @@ class Topology:
 
     lab_id: str
     nodes: tuple[LabNode, ...]
-    untestable: tuple[str, ...] = ()
+    untestable: tuple[tuple[str, str], ...] = ()
 
     @property
     def node_namespace(self) -> str:
@@ -69,22 +69,39 @@ class Topology:
         return (*ipaddress.collapse_addresses(v4), *ipaddress.collapse_addresses(v6))
 
 
+def _endpoint_problem(endpoint: Endpoint, taken: set[IPAddress]) -> str:
+    if not endpoint.ips:
+        return "no IP address"
+    shared = [str(ip) for ip in endpoint.ips if ip in taken]
+    return f"shares {', '.join(shared)} with another endpoint" if shared else ""
+
+
+def _external_problem(address: IPAddress | None, families: set[int]) -> str:
+    if address is None:
+        return "no address of the range can be used on a host"
+    return "" if address.version in families else f"no endpoint has an IPv{address.version} address"
+
+
 def plan(lab_id: str, cluster: Cluster, externals: Sequence[ExternalSpec] = ()) -> Topology:
-    """Name a namespace for every endpoint with an address and every usable external range."""
+    """Name a namespace for every endpoint and external range that can have one in the lab;
+    the others are listed with the reason (their cells cannot be tested)."""
     nodes: list[LabNode] = []
-    untestable: list[str] = []
+    untestable: list[tuple[str, str]] = []
+    taken: set[IPAddress] = set()
     for index, endpoint in enumerate(cluster.endpoints):
-        if not endpoint.ips:
-            untestable.append(endpoint.id)
+        problem = _endpoint_problem(endpoint, taken)
+        taken.update(endpoint.ips)
+        if problem:
+            untestable.append((endpoint.id, problem))
             continue
         namespace = names.endpoint_namespace(lab_id, index)
         nodes.append(LabNode(endpoint.id, namespace, endpoint.ips, endpoint))
-    pod_ips = {ip for e in cluster.endpoints for ip in e.ips}
-    families = {ip.version for ip in pod_ips}
+    families: set[int] = {ip.version for ip in taken}
     for index, external in enumerate(externals):
-        address = external_address(external.cidrs, external.representative, pod_ips)
-        if address is None or address.version not in families:
-            untestable.append(external.ident)
+        address = external_address(external.cidrs, external.representative, taken)
+        problem = _external_problem(address, families)
+        if address is None or problem:
+            untestable.append((external.ident, problem))
             continue
         nodes.append(LabNode(external.ident, names.external_namespace(lab_id, index), (address,)))
     return Topology(lab_id, tuple(nodes), tuple(untestable))

@@ -38,3 +38,11 @@ def test_unreachable_cluster_is_an_environment_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["lint", "--cluster", "--kubeconfig", str(kubeconfig)])
     assert result.exit_code == 3
     assert "127.0.0.1:9" in result.stderr
+
+
+def test_plan_proves_on_the_live_cluster(stand_in_kubeconfig: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["plan", "--cluster", "--kubeconfig", str(stand_in_kubeconfig), "-o", str(out)]
+    result = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert (out / "kustomization.yaml").is_file()

@@ -22,6 +22,8 @@ from netfence.blueprint.summary import cell_rows, flow_rows, node_names, plan_js
 from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
+    ContextOpt,
+    KubeconfigOpt,
     OutputFormat,
     ValidateMode,
     err,
@@ -124,14 +126,24 @@ def plan(
         ),
     ] = None,
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
+    cluster: Annotated[
+        bool,
+        typer.Option("--cluster", help="Prove on the live cluster's namespaces and pods."),
+    ] = False,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
 ) -> None:
     if output == STREAM and output_format is OutputFormat.json:
         fail("--format json and -o - both write to stdout: choose one", EXIT_USAGE)
+    if cluster and cluster_manifests:
+        fail("--cluster and --cluster-manifests: choose one", EXIT_USAGE)
     bp, origin = _blueprint(blueprint, template)
     existing = None
-    if cluster_manifests:
+    if cluster_manifests or cluster:
         options = input_options("default", Limits().max_bytes, ValidateMode.strict)
-        existing = load_or_exit(cluster_manifests, options).cluster
+        existing = load_or_exit(
+            cluster_manifests, options, False, cluster, kubeconfig, context
+        ).cluster
     result = make_plan(bp, existing, output if output != STREAM else "<stream>")
     if result.holds:
         _write(result.generated.files(), result.generated.stream(), output)

@@ -69,7 +69,9 @@ def run_netfence(directory: Path) -> dict[str, Any]:
     from netfence.inputs import InputOptions, read_inputs
 
     start = time.perf_counter()
-    inputs = read_inputs([str(directory)], InputOptions(validate="ignore"))
+    inputs = read_inputs([str(directory)], InputOptions())
+    if inputs.errors:
+        raise SystemExit("\n".join(p.render() for p in inputs.errors))
     loaded = time.perf_counter()
     engine = Engine(inputs.cluster)
     queries = served_queries(inputs.cluster.endpoints)

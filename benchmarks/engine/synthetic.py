@@ -76,13 +76,14 @@ def _peer(rng: random.Random, names: list[str], pods: dict[str, list[Manifest]])
             "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": other}},
             "podSelector": _selector(rng, pods[other]),
         }
+    second = rng.randrange(4)
     blocks = (
         {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]},
         {"cidr": f"10.{rng.randrange(4)}.{rng.randrange(256)}.0/24"},
         {"cidr": "192.0.2.0/24"},
         {"cidr": "203.0.113.0/24", "except": ["203.0.113.128/25"]},
         {"cidr": "2001:db8::/32"},
-        {"cidr": f"10.{rng.randrange(4)}.0.0/16", "except": [f"10.0.{rng.randrange(256)}.0/24"]},
+        {"cidr": f"10.{second}.0.0/16", "except": [f"10.{second}.{rng.randrange(256)}.0/24"]},
     )
     return {"ipBlock": rng.choice(blocks)}
 

@@ -71,19 +71,17 @@ class PeerResult:
         return self.pairs.get((src, dst), nothing())
 
     def with_address(self, pod: str, address: IPAddress, outgoing: bool) -> Connections:
-        """Connections between ``pod`` and the range holding ``address``."""
+        """Connections between ``pod`` and every printed range holding ``address``."""
+        found = nothing()
         for (src, dst), connections in self.pairs.items():
-            other = dst if outgoing else src
-            if (src if outgoing else dst) != pod or "/" in other:
+            mine, other = (src, dst) if outgoing else (dst, src)
+            if mine != pod or "/" in other:
                 continue
             low, _, high = other.partition("-")
-            try:
-                first, last = ipaddress.ip_address(low), ipaddress.ip_address(high or low)
-            except ValueError:
-                continue
+            first, last = ipaddress.ip_address(low), ipaddress.ip_address(high or low)
             if first.version == address.version and first <= address <= last:  # type: ignore[operator]
-                return connections
-        return nothing()
+                found = {p: found[p] | connections[p] for p in PROTOCOLS}
+        return found
 
 
 def run_nca(nca: str, directory: Path) -> PeerResult:
@@ -93,11 +91,14 @@ def run_nca(nca: str, directory: Path) -> PeerResult:
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"nca exit {result.returncode}: {result.stderr or result.stdout}")
-    pairs = {}
+    pairs: dict[tuple[str, str], Connections] = {}
     for line in result.stdout.splitlines():
         match = LINE.match(line.strip())
         if match:
             src = match["src"].split("[")[0]
             dst = match["dst"].split("[")[0]
-            pairs[(src, dst)] = parse_connections(match["conns"])
+            # nca may print one line per protocol group of a pair: their union is the pair's.
+            known = pairs.get((src, dst), nothing())
+            found = parse_connections(match["conns"])
+            pairs[(src, dst)] = {p: known[p] | found[p] for p in PROTOCOLS}
     return PeerResult(pairs)

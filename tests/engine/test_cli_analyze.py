@@ -106,3 +106,9 @@ def test_invalid_manifests_exit_1_with_one_line_each(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(str(tmp_path / "bad.yaml"))
+
+
+def test_explain_accepts_the_paths_after_the_query(guide_dir: Path) -> None:
+    first = run_cli("explain", str(guide_dir), "ai-inference/vllm-0", "ai-data/minio-0", "443")
+    last = run_cli("explain", "ai-inference/vllm-0", "ai-data/minio-0", "443", str(guide_dir))
+    assert last.returncode == 0 and last.stdout == first.stdout

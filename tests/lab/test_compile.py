@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
+
 from netfence.inputs import read_inputs
-from netfence.lab import names
+from netfence.lab import names, state
 from netfence.lab.addresses import external_address, usable, with_lab_addresses
 from netfence.lab.compare import verify_queries
 from netfence.lab.nft import compile_ruleset
+from netfence.lab.probe import combine
 from netfence.model import Cluster
 
 from .conftest import FIXTURES
@@ -84,3 +87,20 @@ def test_verify_queries_cover_every_mentioned_port_and_one_unmentioned() -> None
     assert (80, "TCP") in queries and (81, "UDP") in queries
     assert ("serve-80-tcp", "TCP") in queries and ("serve-81-udp", "UDP") in queries
     assert any(isinstance(p, int) and p not in (80, 81) for p, _ in queries)
+
+
+def test_state_refuses_anything_but_a_lab_id() -> None:
+    for bad in ("..", "../x", "abc", "ABCDEF1", ""):
+        with pytest.raises(ValueError):
+            state.files_dir(bad)
+    assert state.files_dir("0a1b2c").name == "0a1b2c"
+
+
+def test_a_cell_is_allowed_when_any_family_connects() -> None:
+    v4, v6 = ipaddress.ip_address("10.0.0.1"), ipaddress.ip_address("fd00::1")
+    assert combine([v4, v6], [(False, ""), (True, "")]) == (True, "allowed over IPv6 only")
+    assert combine([v4, v6], [(False, "a"), (False, "b")]) == (False, "a")
+    assert combine([v4, v6], [(True, ""), (None, "could not test: x")]) == (
+        None,
+        "could not test: x",
+    )

@@ -20,6 +20,10 @@ from netfence.lab.names import lab_of_namespace
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.lab
+needs_dns_tools = pytest.mark.skipif(
+    netns.missing_requirements(("dnsmasq", "wget", "getent")) != [],
+    reason="needs dnsmasq, wget and getent",
+)
 
 
 def _cells(output: str) -> dict[tuple[str, str], bool | None]:
@@ -58,6 +62,16 @@ def test_probe_cells_match_the_policies(xyz_dir: Path) -> None:
     assert cells["y/b", "y/b"] is True  # self traffic is never filtered
 
 
+def test_dual_stack_pairs_are_probed_over_both_families() -> None:
+    dual = Path(__file__).parent / "fixtures" / "dualstack"
+    result = run_cli("lab", "probe", str(dual), "--format", "json", "--no-externals")
+    query = json.loads(result.stdout)["queries"][0]
+    cells = {(c["from"], c["to"]): c for c in query["matrix"]}
+    assert cells["default/b", "default/a"]["allowed"] is True
+    assert cells["default/b", "default/a"]["note"] == "allowed over IPv6 only"
+    assert cells["default/a", "default/b"]["allowed"] is True
+
+
 def test_sctp_is_reported_as_could_not_test(xyz_dir: Path) -> None:
     result = run_cli(
         "lab", "probe", str(xyz_dir), "--protocol", "SCTP", "--format", "json", "--no-externals"
@@ -88,6 +102,7 @@ def test_verify_stacked_policies_with_ipblocks_on_pod_ips(reading: str) -> None:
     assert "no difference" in result.stdout
 
 
+@needs_dns_tools
 def test_up_ls_down_leave_nothing_and_never_touch_the_host(guide_dir: Path) -> None:
     host_links = set(os.listdir("/sys/class/net"))
     up = run_cli("lab", "up", str(guide_dir))
@@ -150,6 +165,7 @@ def test_an_interrupted_probe_removes_its_lab(xyz_dir: Path, signum: int) -> Non
     assert not (mine & _labs())
 
 
+@needs_dns_tools
 def test_guide_runs_step_8_literally() -> None:
     result = run_cli("lab", "guide", timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,8 +55,9 @@ Examples:
 
 EXPLAIN_HELP = """Why a connection is allowed or blocked, and what rule would fix it.
 
-The last three arguments are SRC DST PORT[/PROTO]; the ones before are manifest paths.
-SRC and DST are ns/name, an external range id (ext:...) or an IP address.
+The last three arguments are SRC DST PORT[/PROTO]; the ones before are manifest paths
+(SRC DST PORT PATH... works too). SRC and DST are ns/name, an external range id (ext:...)
+or an IP address.
 
 Example:
 
@@ -190,6 +193,22 @@ def _port_protocol(text: str) -> tuple[int | str, Protocol]:
         fail(str(exc), EXIT_USAGE)
 
 
+PORT_ARGUMENT = re.compile(r"^[A-Za-z0-9-]+(/[A-Za-z]+)?$")
+
+
+def _split_explain_arguments(arguments: list[str]) -> tuple[list[str], str, str, str]:
+    """``PATH... SRC DST PORT``; ``SRC DST PORT PATH...`` is understood too when the paths
+    exist and the third argument reads as a port."""
+    if len(arguments) < 4:
+        fail("expected PATH... SRC DST PORT[/PROTO]", EXIT_USAGE)
+    first, last = arguments[:3], arguments[3:]
+    trailing_paths = all(p == "-" or Path(p).exists() for p in last)
+    if trailing_paths and PORT_ARGUMENT.match(first[2]):
+        return last, first[0], first[1], first[2]
+    *paths, src, dst, port = arguments
+    return paths, src, dst, port
+
+
 def explain_command(
     arguments: Annotated[
         list[str],
@@ -201,9 +220,7 @@ def explain_command(
     validate_mode: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    if len(arguments) < 4:
-        fail("expected PATH... SRC DST PORT[/PROTO]", EXIT_USAGE)
-    *paths, src_text, dst_text, port_text = arguments
+    paths, src_text, dst_text, port_text = _split_explain_arguments(arguments)
     port, protocol = _port_protocol(port_text)
     inputs = load_or_exit(paths, input_options(namespace, max_bytes, validate_mode), verbose)
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))

@@ -6,9 +6,8 @@ from typing import Literal
 
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import PortSet
-from netfence.model import Endpoint, PolicyPort, Protocol, Rule
-
-Node = Endpoint | ExternalRange
+from netfence.engine.peers import Node
+from netfence.model import PolicyPort, Protocol, Rule
 
 
 def named_ports(dst: Node, name: str, protocol: Protocol) -> tuple[int, ...]:

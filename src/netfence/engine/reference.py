@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import PortSet
@@ -80,20 +80,7 @@ class Reference:
         """The verdict with its reasons, and whether the ipBlock reading decided it."""
         first = self._verdict(src, dst, port, protocol, self.reading)
         flipped = self.allowed(src, dst, port, protocol, other_reading(self.reading))
-        if flipped == first.allowed:
-            return first
-        return Verdict(
-            first.src,
-            first.dst,
-            first.port,
-            first.resolved_port,
-            first.protocol,
-            first.allowed,
-            first.self_traffic,
-            first.egress,
-            first.ingress,
-            ipblock_reading_decided=True,
-        )
+        return replace(first, ipblock_reading_decided=flipped != first.allowed)
 
     def _verdict(
         self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading

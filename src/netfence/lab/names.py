@@ -16,6 +16,11 @@ def new_lab_id() -> str:
     return secrets.token_hex(3)
 
 
+def is_lab_id(text: str) -> bool:
+    """Whether ``text`` is a lab id (6 lowercase hex digits, nothing else)."""
+    return re.fullmatch(r"[0-9a-f]{6}", text) is not None
+
+
 def lab_prefix(lab_id: str) -> str:
     """The prefix every namespace of the lab starts with."""
     return f"{PREFIX}{lab_id}-"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from netfence.engine import PortSet
 from netfence.lab import netns
 from netfence.model import (
     Cluster,
@@ -139,25 +140,25 @@ class _Writer:
 
 def port_matches(ports: Iterable[PolicyPort], owner: Endpoint | None) -> list[str]:
     """One port match per protocol; named ports resolve on ``owner`` (the destination)."""
-    by_protocol: dict[Protocol, list[str] | None] = {}
+    by_protocol: dict[Protocol, PortSet | None] = {}
     for port in ports:
-        current = by_protocol.setdefault(port.protocol, [])
+        current = by_protocol.setdefault(port.protocol, PortSet())
         if current is None:
             continue
         if port.port is None:
             by_protocol[port.protocol] = None
         elif isinstance(port.port, int):
-            end = port.end_port if port.end_port is not None else port.port
-            current.append(str(port.port) if end == port.port else f"{port.port}-{end}")
+            by_protocol[port.protocol] = current | PortSet.single(port.port, port.end_port)
         elif owner is not None:
-            current += [str(n) for n in owner.named_ports(port.port, port.protocol)]
+            named = owner.named_ports(port.port, port.protocol)
+            by_protocol[port.protocol] = current | PortSet.of((n, n) for n in named)
     matches = []
-    for protocol, numbers in by_protocol.items():
-        if numbers is None:
+    for protocol, admitted in by_protocol.items():
+        if admitted is None:
             matches.append(f"meta l4proto {protocol.lower()}")
-        elif numbers:
-            unique = sorted(set(numbers), key=lambda t: int(t.split("-")[0]))
-            matches.append(f"meta l4proto {protocol.lower()} th dport {{ {', '.join(unique)} }}")
+        elif not admitted.is_empty:
+            listed = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in admitted)
+            matches.append(f"meta l4proto {protocol.lower()} th dport {{ {listed} }}")
     return matches
 
 

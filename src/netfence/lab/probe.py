@@ -17,6 +17,7 @@ from netfence.lab.servers import SOCKET_TYPES, Listener, Servers
 from netfence.lab.topology import LabNode
 from netfence.model import IPAddress, Protocol
 
+Outcome = tuple[bool | None, str]
 PAYLOAD = b"netfence-probe\n"
 UDP_SENDS = 2
 
@@ -44,10 +45,26 @@ def resolve_port(dst: LabNode, port: int | str, protocol: Protocol) -> int | Non
     return min(numbers) if numbers else None
 
 
-def _target(src: LabNode, dst: LabNode) -> IPAddress | None:
-    """The destination address in a family the source also has (the first one listed)."""
+def _targets(src: LabNode, dst: LabNode) -> list[IPAddress]:
+    """The destination's first address in each IP family the source also has."""
     families = {ip.version for ip in src.addresses}
-    return next((ip for ip in dst.addresses if ip.version in families), None)
+    firsts: dict[int, IPAddress] = {}
+    for ip in dst.addresses:
+        if ip.version in families:
+            firsts.setdefault(ip.version, ip)
+    return list(firsts.values())
+
+
+def combine(targets: Sequence[IPAddress], outcomes: Sequence[Outcome]) -> Outcome:
+    """One cell from one outcome per family: allowed when any family connects (an endpoint
+    is one peer whichever of its addresses matches), untested when any family could not be."""
+    for allowed, note in outcomes:
+        if allowed is None:
+            return allowed, note
+    reached = [ip for ip, (ok, _) in zip(targets, outcomes, strict=True) if ok]
+    if reached and len(reached) < len(targets):
+        return True, f"allowed over IPv{reached[0].version} only"
+    return outcomes[0]
 
 
 def kernel_lacks(entry: Entry, namespace: str, protocol: Protocol) -> bool:
@@ -102,18 +119,24 @@ class Prober:
 
         if number is None:
             return result(False, f"destination serves no {protocol} port named {port}")
-        ip = _target(src, dst)
-        if ip is None:
+        targets = _targets(src, dst)
+        if not targets:
             return result(None, "could not test: no common IP family")
         async with self._limit:
-            try:
-                return result(await self._attempt(src, ip, number, protocol))
-            except PermissionError:
-                return result(False, "dropped at the source's egress")
-            except ConnectionRefusedError:
-                return result(None, "could not test: connection refused (no listener)")
-            except OSError as exc:
-                return result(None, f"could not test: {exc.strerror or exc}")
+            outcomes = await asyncio.gather(
+                *(self._outcome(src, ip, number, protocol) for ip in targets)
+            )
+        return result(*combine(targets, outcomes))
+
+    async def _outcome(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> Outcome:
+        try:
+            return await self._attempt(src, ip, port, protocol), ""
+        except PermissionError:
+            return False, "dropped at the source's egress"
+        except ConnectionRefusedError:
+            return None, "could not test: connection refused (no listener)"
+        except OSError as exc:
+            return None, f"could not test: {exc.strerror or exc}"
 
     async def run(
         self, pairs: Iterable[tuple[LabNode, LabNode]], port: int | str, protocol: Protocol

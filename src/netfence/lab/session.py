@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import signal
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -11,15 +12,15 @@ from types import FrameType, TracebackType
 from netfence.lab import nft, state, topology
 from netfence.lab.names import new_lab_id
 from netfence.lab.netns import Entry
-from netfence.lab.topology import ExternalSpec, Topology
+from netfence.lab.topology import ExternalSpec
 from netfence.model import Cluster
 
-_ACTIVE: dict[str, Topology] = {}
+_ACTIVE: set[str] = set()
 
 
 def _tear_down_all() -> None:
-    for lab_id in list(_ACTIVE):
-        _ACTIVE.pop(lab_id, None)
+    for lab_id in sorted(_ACTIVE):
+        _ACTIVE.discard(lab_id)
         state.remove(lab_id)
 
 
@@ -27,7 +28,9 @@ def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+@functools.cache
 def _install_cleanup() -> None:
+    """Once per process: tear labs down at exit and turn SIGTERM/SIGHUP into a clean exit."""
     atexit.register(_tear_down_all)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_on_signal)
@@ -64,9 +67,8 @@ class Lab:
         return self.topology.lab_id
 
     def __enter__(self) -> Lab:
-        if not _ACTIVE:
-            _install_cleanup()
-        _ACTIVE[self.lab_id] = self.topology
+        _install_cleanup()
+        _ACTIVE.add(self.lab_id)
         try:
             state.save(self.state)
             topology.build(self.topology, self.entry)
@@ -97,10 +99,11 @@ class Lab:
     def keep(self) -> None:
         """Leave the lab running after this process ends (``lab down`` removes it)."""
         state.save(self.state)
-        _ACTIVE.pop(self.lab_id, None)
+        _ACTIVE.discard(self.lab_id)
 
     def close(self) -> None:
         """Tear the lab down (idempotent)."""
-        if _ACTIVE.pop(self.lab_id, None) is not None:
+        if self.lab_id in _ACTIVE:
+            _ACTIVE.discard(self.lab_id)
             state.remove(self.lab_id)
         self.entry.close()

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from netfence.lab import netns
-from netfence.lab.names import lab_of_namespace
+from netfence.lab.names import is_lab_id, lab_of_namespace
 
 STATE_DIR = Path("/run/netfence")
 
@@ -30,13 +30,19 @@ class LabState:
     listeners: list[tuple[str, str, int, str]] = field(default_factory=list)
 
 
+def _checked(lab_id: str) -> str:
+    if not is_lab_id(lab_id):
+        raise ValueError(f"not a lab id: {lab_id!r}")
+    return lab_id
+
+
 def _path(lab_id: str) -> Path:
-    return STATE_DIR / f"{lab_id}.json"
+    return STATE_DIR / f"{_checked(lab_id)}.json"
 
 
 def files_dir(lab_id: str) -> Path:
     """Where a lab keeps its files (DNS hosts file)."""
-    return STATE_DIR / lab_id
+    return STATE_DIR / _checked(lab_id)
 
 
 def save(state: LabState) -> None:
@@ -57,7 +63,7 @@ def lab_ids() -> list[str]:
     ids = {lab_of_namespace(name) for name in netns.list_namespaces()}
     if STATE_DIR.is_dir():
         ids |= {p.stem for p in STATE_DIR.glob("*.json")}
-    return sorted(i for i in ids if i)
+    return sorted(i for i in ids if i and is_lab_id(i))
 
 
 OWN_PROCESSES = (b"dnsmasq", b"netfence.lab.daemon")

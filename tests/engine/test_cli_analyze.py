@@ -112,3 +112,10 @@ def test_explain_accepts_the_paths_after_the_query(guide_dir: Path) -> None:
     first = run_cli("explain", str(guide_dir), "ai-inference/vllm-0", "ai-data/minio-0", "443")
     last = run_cli("explain", "ai-inference/vllm-0", "ai-data/minio-0", "443", str(guide_dir))
     assert last.returncode == 0 and last.stdout == first.stdout
+
+
+def test_explain_an_outside_address_fixes_just_that_address(guide_dir: Path) -> None:
+    result = run_cli("explain", str(guide_dir), "ai-inference/vllm-0", "8.8.8.8", "443")
+    assert "blocked at egress of ai-inference/vllm-0" in result.stdout
+    assert "outside the cluster, no policy applies" in result.stdout
+    assert "cidr: 8.8.8.8/32" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Callable
 from enum import StrEnum
@@ -30,7 +31,7 @@ from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
 from netfence.engine.fix import suggest_fix
 from netfence.load import Limits
-from netfence.model import PROTOCOLS, Protocol
+from netfence.model import PROTOCOLS, IPAddress, Protocol
 from netfence.report.explain_text import render_explain_text
 from netfence.report.matrix_csv import render_matrix_csv
 from netfence.report.matrix_dot import render_matrix_dot
@@ -182,6 +183,14 @@ def _node(engine: Engine, ident: str) -> Node:
     return found
 
 
+def _address(text: str) -> IPAddress | None:
+    """The IP address ``text`` names, if it is one."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
 def _port_protocol(text: str) -> tuple[int | str, Protocol]:
     port_text, _, protocol_text = text.partition("/")
     protocol = next((p for p in PROTOCOLS if p == (protocol_text.upper() or "TCP")), None)
@@ -226,4 +235,6 @@ def explain_command(
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     verdict = engine.verdict(src, dst, port, protocol)
-    out.file.write(render_explain_text(verdict, suggest_fix(engine, verdict), reading.value))
+    address = next((a for a in map(_address, (src_text, dst_text)) if a is not None), None)
+    fixes = suggest_fix(engine, verdict, address)
+    out.file.write(render_explain_text(verdict, fixes, reading.value))

@@ -35,6 +35,7 @@ from netfence.cluster.verify import verify as verify_live
 from netfence.diff import compare
 from netfence.load import Document
 from netfence.problems import InputError
+from netfence.report.comparison_text import comparison_table
 from netfence.report.diff_text import render_diff_text
 
 if TYPE_CHECKING:
@@ -477,18 +478,7 @@ def report_probe_results(results: Sequence[ProbeResult], output: OutputFormat) -
         ]
         out.print_json(json.dumps({"differing": differing, "probes": rows}))
     else:
-        table = Table(title="engine (predicted) vs cluster (measured)")
-        for column in ("port", "cells", "agree", "differ", "could not test"):
-            table.add_column(column, justify="right")
-        for c in comparisons:
-            table.add_row(
-                f"{c.port}/{c.protocol}",
-                str(c.cells),
-                str(c.agreed),
-                str(len(c.differences)),
-                str(len(c.untested)),
-            )
-        out.print(table)
+        out.print(comparison_table(comparisons, "cluster"))
         for r in results:
             if r.outcome == "could not test":
                 out.print(

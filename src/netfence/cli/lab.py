@@ -32,8 +32,10 @@ from netfence.lab import netns, state
 from netfence.lab.compare import Comparison, compare, verify_queries
 from netfence.lab.results import runs_json
 from netfence.lab.runs import LabOptions, ProbeRun, lab_engine, probe_cluster
+from netfence.load import Limits
 from netfence.model import PROTOCOLS, Cluster, Protocol
 from netfence.problems import InputError
+from netfence.report.comparison_text import comparison_table
 
 MAX_DIFFERENCES_SHOWN = 40
 
@@ -158,7 +160,7 @@ def probe_command(
     timeout: TimeoutOpt = 1.0,
     externals: ExternalsOpt = True,
     namespace: NamespaceOpt = "default",
-    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -176,18 +178,7 @@ def probe_command(
 
 
 def _print_comparisons(comparisons: Sequence[Comparison]) -> None:
-    table = Table(title="engine (predicted) vs lab (measured)")
-    for column in ("port", "cells", "agree", "differ", "could not test"):
-        table.add_column(column, justify="right")
-    for c in comparisons:
-        table.add_row(
-            f"{c.port}/{c.protocol}",
-            str(c.cells),
-            str(c.agreed),
-            str(len(c.differences)),
-            str(len(c.untested)),
-        )
-    out.print(table)
+    out.print(comparison_table(comparisons, "lab"))
     differences = [(c, d) for c in comparisons for d in c.differences]
     for c, d in differences[:MAX_DIFFERENCES_SHOWN]:
         out.print(
@@ -214,7 +205,7 @@ def verify_command(
     timeout: TimeoutOpt = 1.0,
     externals: ExternalsOpt = True,
     namespace: NamespaceOpt = "default",
-    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -241,7 +232,7 @@ def up_command(
     ipblock_pods: ReadingOpt = Reading.match,
     externals: ExternalsOpt = True,
     namespace: NamespaceOpt = "default",
-    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -275,7 +266,7 @@ def guide_command(
         typer.Argument(help="The guide's literal manifests (default: the copy netfence ships)."),
     ] = None,
     namespace: NamespaceOpt = "default",
-    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -319,7 +310,7 @@ def rules_command(
     ] = None,
     ipblock_pods: ReadingOpt = Reading.match,
     namespace: NamespaceOpt = "default",
-    max_bytes: MaxBytesOpt = 16 * 1024 * 1024,
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:

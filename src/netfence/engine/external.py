@@ -64,20 +64,24 @@ class _Description:
     size: int
 
 
+def _short(cidrs: Sequence[IPNetwork]) -> str:
+    """At most three CIDRs, then how many more."""
+    shown = ",".join(str(c) for c in cidrs[:3])
+    return shown + (f" (+{len(cidrs) - 3} more)" if len(cidrs) > 3 else "")
+
+
 def _describe(version: int, ranges: IntervalSet) -> _Description:
     """A CIDR list, or a hull minus its holes, whichever is shorter."""
     cidrs = _cidrs(version, ranges)
-    listed = ",".join(str(c) for c in cidrs)
     hull = _hull(version, ranges)
     holes = _cidrs(version, IntervalSet.of([(int(hull[0]), int(hull[-1]))]) - ranges)
     if holes and len(holes) < len(cidrs):
-        excepted = ",".join(str(h) for h in holes)
-        return _Description(
-            f"{hull}-except-{excepted}", f"{hull} except {excepted}", cidrs, 1 + len(holes)
-        )
+        body = f"{hull}-except-{','.join(str(h) for h in holes)}"
+        return _Description(body, f"{hull} except {_short(holes)}", cidrs, 1 + len(holes))
+    listed = ",".join(str(c) for c in cidrs)
     if len(cidrs) == 1 and cidrs[0].prefixlen == 0:
         return _Description(listed, f"any IPv{version} address", cidrs, 1)
-    return _Description(listed, listed, cidrs, len(cidrs))
+    return _Description(listed, _short(cidrs), cidrs, len(cidrs))
 
 
 def _shortest(version: int, outside: IntervalSet, ranges: IntervalSet) -> _Description:
@@ -103,9 +107,8 @@ def _classes(version: int, regions: Sequence[IntervalSet]) -> list[IntervalSet]:
     """Group elementary intervals of the space by which regions contain them."""
     end = SPACE_END[version]
     bounds = sorted({0, end} | {b for r in regions for lo, hi in r for b in (lo, hi + 1)})
-    starts = np.array(bounds[:-1], dtype=object)
     index = {b: i for i, b in enumerate(bounds)}
-    member = np.zeros((len(starts), max(len(regions), 1)), dtype=bool)
+    member = np.zeros((len(bounds) - 1, max(len(regions), 1)), dtype=bool)
     for column, region in enumerate(regions):
         for lo, hi in region:
             member[index[lo] : index[hi + 1], column] = True

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
 from netfence.engine.verdict import SideVerdict, Verdict
-from netfence.model import NAMESPACE_NAME_LABEL, Endpoint
+from netfence.model import NAMESPACE_NAME_LABEL, Endpoint, IPAddress
 
 # Labels a controller stamps on each replica: selecting by them would pin one pod.
 VOLATILE_LABELS = frozenset(
@@ -30,9 +31,11 @@ def stable_labels(endpoint: Endpoint) -> dict[str, str]:
     return {k: v for k, v in endpoint.labels if k not in VOLATILE_LABELS}
 
 
-def peer_for(node: Node) -> list[dict[str, Any]]:
-    """``from``/``to`` entries matching exactly ``node``'s kind of traffic."""
+def peer_for(node: Node, address: IPAddress | None = None) -> list[dict[str, Any]]:
+    """``from``/``to`` entries matching ``node`` (just ``address`` when one was asked about)."""
     if isinstance(node, ExternalRange):
+        if address is not None:
+            return [{"ipBlock": {"cidr": str(ipaddress.ip_network(address))}}]
         return [{"ipBlock": {"cidr": str(cidr)}} for cidr in node.cidrs]
     return [
         {
@@ -42,11 +45,13 @@ def peer_for(node: Node) -> list[dict[str, Any]]:
     ]
 
 
-def _policy(subject: Endpoint, other: Node, verdict: Verdict, side: SideVerdict) -> Manifest:
+def _policy(
+    subject: Endpoint, other: Node, verdict: Verdict, side: SideVerdict, address: IPAddress | None
+) -> Manifest:
     direction = side.direction
     other_name = other.name if isinstance(other, Endpoint) else "external"
     rule: dict[str, Any] = {
-        "from" if direction == "ingress" else "to": peer_for(other),
+        "from" if direction == "ingress" else "to": peer_for(other, address),
         "ports": [{"protocol": verdict.protocol, "port": verdict.port}],
     }
     return {
@@ -66,9 +71,12 @@ def _policy(subject: Endpoint, other: Node, verdict: Verdict, side: SideVerdict)
     }
 
 
-def suggest_fix(engine: Engine, verdict: Verdict) -> list[Manifest]:
+def suggest_fix(
+    engine: Engine, verdict: Verdict, address: IPAddress | None = None
+) -> list[Manifest]:
     """One policy per side that refused the connection (none when it is allowed, or when the
-    destination does not serve the queried port name)."""
+    destination does not serve the queried port name). ``address``: the outside address the
+    question named, so that the fix opens that address rather than its whole range."""
     if verdict.allowed or verdict.resolved_port is None:
         return []
     src, dst = engine.find(verdict.src), engine.find(verdict.dst)
@@ -78,5 +86,5 @@ def suggest_fix(engine: Engine, verdict: Verdict) -> list[Manifest]:
     for side in verdict.blocked_at:
         subject, other = (src, dst) if side.direction == "egress" else (dst, src)
         if isinstance(subject, Endpoint):
-            fixes.append(_policy(subject, other, verdict, side))
+            fixes.append(_policy(subject, other, verdict, side, address))
     return fixes

@@ -18,6 +18,8 @@ def side_line(verdict: Verdict, side: SideVerdict) -> str:
     """One line for one end of the connection."""
     other = verdict.src if side.direction == "ingress" else verdict.dst
     what = f"{side.direction} of {side.endpoint}"
+    if side.endpoint.startswith("ext:"):
+        return f"{what}: outside the cluster, no policy applies"
     if not side.isolated:
         return f"{what}: not isolated (no policy selects it for {side.direction})"
     isolated = f"isolated by {', '.join(side.policies)}"

@@ -39,6 +39,7 @@ def _grid(analysis: Analysis, result: QueryResult) -> Table:
         table.add_column(str(number), justify="center")
     for number in range(1, externals + 1):
         table.add_column(f"E{number}", justify="center", style="cyan")
+    numbers = {targets[j].id: str(n) for n, j in enumerate(columns, start=1)}
     namespace = None
     for i in by_namespace(sources):
         if sources[i].namespace != namespace:
@@ -46,13 +47,14 @@ def _grid(analysis: Analysis, result: QueryResult) -> Table:
             table.add_row(Text(namespace, style="bold magenta"))
         marks = [_mark(result, i, j) for j in columns]
         marks += [_mark(result, i, len(targets) + k) for k in range(externals)]
-        table.add_row(f"  {sources[i].name}", *marks)
+        column = numbers.get(sources[i].id, "")
+        table.add_row(f"{column:>3} {sources[i].name}", *marks)
     if externals:
         table.add_row(Text("external", style="bold cyan"))
     for k in range(externals):
         row = len(sources) + k
         marks = [_mark(result, row, j) for j in columns]
-        table.add_row(f"  E{k + 1}", *marks, *([""] * externals))
+        table.add_row(f"{'E' + str(k + 1):>3}", *marks, *([""] * externals))
     return table
 
 

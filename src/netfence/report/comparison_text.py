@@ -1,0 +1,25 @@
+"""The expected-versus-measured table shared by ``lab verify`` and ``probe``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from netfence.lab.compare import Comparison
+
+
+def comparison_table(comparisons: Sequence[Comparison], measured_by: str) -> Table:
+    """One row per port/protocol: cells, agreeing, differing and untested counts."""
+    table = Table(title=f"engine (predicted) vs {measured_by} (measured)")
+    for column in ("port", "cells", "agree", "differ", "could not test"):
+        table.add_column(column, justify="right")
+    for c in comparisons:
+        table.add_row(
+            f"{c.port}/{c.protocol}",
+            str(c.cells),
+            str(c.agreed),
+            str(len(c.differences)),
+            str(len(c.untested)),
+        )
+    return table

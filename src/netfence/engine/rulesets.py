@@ -23,7 +23,6 @@ class DirectionRules:
 
     def __init__(self, classes: NodeClasses, direction: Direction) -> None:
         self.classes = classes
-        self.direction = direction
         policies = classes.cluster.policies
         selected = [classes.selected(p) for p in policies]
         self.isolated = np.zeros(classes.size, dtype=bool)
@@ -65,13 +64,15 @@ class DirectionRules:
         self.lows = np.array(lows, dtype=np.int64)
         self.highs = np.array(highs, dtype=np.int64)
         self.names = np.array(names, dtype=object)
-        ports = classes.port_signature[:, None]
+        # Ingress rules admit their peers into the selected pods; egress rules the reverse.
         if direction == "ingress":
-            self._sources = groups(self.peers.T)
-            self._targets = groups(self.subjects.T, ports)
+            left, right = self.peers, self.subjects
         else:
-            self._sources = groups(self.subjects.T)
-            self._targets = groups(self.peers.T, ports)
+            left, right = self.subjects, self.peers
+        self._sources = groups(left.T)
+        self._targets = groups(right.T, classes.port_signature[:, None])
+        self._left = left[:, self._sources[0]]
+        self._right = right[:, self._targets[0]]
 
     def port_admits(
         self, protocol: Protocol, resolved: np.ndarray, columns: np.ndarray
@@ -96,14 +97,9 @@ class DirectionRules:
 
     def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
         """[source class, destination class]: whether some rule admits the pair."""
-        (source_reps, source_group), (target_reps, target_group) = self._sources, self._targets
-        ports = self.port_admits(protocol, resolved[target_reps], target_reps)
-        if self.direction == "ingress":
-            sources = self.peers[:, source_reps]
-            targets = self.subjects[:, target_reps] & ports
-        else:
-            sources = self.subjects[:, source_reps]
-            targets = self.peers[:, target_reps] & ports
+        source_group, (target_reps, target_group) = self._sources[1], self._targets
+        sources = self._left
+        targets = self._right & self.port_admits(protocol, resolved[target_reps], target_reps)
         active = sources.any(axis=1) & targets.any(axis=1)
         left = sources[active].T.astype(np.float32)
         right = targets[active].astype(np.float32)

@@ -46,3 +46,12 @@ def test_plan_proves_on_the_live_cluster(stand_in_kubeconfig: Path, tmp_path: Pa
     result = CliRunner().invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.stderr
     assert (out / "kustomization.yaml").is_file()
+
+
+def test_analyze_reads_the_live_cluster(stand_in_kubeconfig: Path) -> None:
+    args = ["analyze", "--cluster", "--kubeconfig", str(stand_in_kubeconfig)]
+    result = CliRunner().invoke(app, [*args, "--port", "443", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    cells = json.loads(result.stdout)["queries"][0]["matrix"]
+    # Without policies every pair connects.
+    assert cells and all(c["allowed"] for c in cells)

@@ -15,9 +15,15 @@ import typer
 from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
+    ClusterOpt,
+    ContextOpt,
+    KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
-    Paths,
+    PathsOrCluster,
+    ProtocolChoice,
+    Reading,
+    ReadingOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -66,17 +72,6 @@ Example:
 """
 
 
-class ProtocolChoice(StrEnum):
-    TCP = "TCP"
-    UDP = "UDP"
-    SCTP = "SCTP"
-
-
-class Reading(StrEnum):
-    match = "match"
-    ignore = "ignore"
-
-
 class MatrixFormat(StrEnum):
     text = "text"
     json = "json"
@@ -93,15 +88,6 @@ RENDERERS: dict[MatrixFormat, Callable[[Analysis], str]] = {
     MatrixFormat.dot: render_matrix_dot,
     MatrixFormat.mermaid: render_matrix_mermaid,
 }
-
-ReadingOpt = Annotated[
-    Reading,
-    typer.Option(
-        "--ipblock-pods",
-        help="Whether ipBlocks match in-cluster pod IPs: match (Calico, Antrea) or ignore "
-        "(Cilium).",
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -131,7 +117,7 @@ def _filter(text: str | None, flag: str) -> EndpointFilter | None:
 
 
 def analyze_command(
-    paths: Paths,
+    paths: PathsOrCluster = None,
     port: Annotated[
         str | None,
         typer.Option("--port", "-p", help="A port number or name (default: all served)."),
@@ -152,10 +138,14 @@ def analyze_command(
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
+    cluster: ClusterOpt = False,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
 ) -> None:
     sources, targets = _filter(source, "--from"), _filter(target, "--to")
     queries: tuple[Query, ...]
-    inputs = load_or_exit(paths, input_options(namespace, max_bytes, validate_mode), verbose)
+    options = input_options(namespace, max_bytes, validate_mode)
+    inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
     chosen: Protocol | None = protocol.value if protocol else None
     if port is not None:
         try:

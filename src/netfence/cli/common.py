@@ -29,6 +29,29 @@ class ValidateMode(StrEnum):
     ignore = "ignore"
 
 
+class ProtocolChoice(StrEnum):
+    TCP = "TCP"
+    UDP = "UDP"
+    SCTP = "SCTP"
+
+
+class Reading(StrEnum):
+    """Whether ipBlocks match in-cluster pod IPs (implementation-defined, by CNI)."""
+
+    match = "match"
+    ignore = "ignore"
+
+
+ReadingOpt = Annotated[
+    Reading,
+    typer.Option(
+        "--ipblock-pods",
+        help="Whether ipBlocks match in-cluster pod IPs: match (Calico, Antrea, kube-router) "
+        "or ignore (Cilium).",
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"

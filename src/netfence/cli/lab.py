@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator, Sequence
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -18,6 +17,9 @@ from netfence.cli.common import (
     MaxBytesOpt,
     NamespaceOpt,
     OutputFormat,
+    ProtocolChoice,
+    Reading,
+    ReadingOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -45,17 +47,6 @@ lab_app = typer.Typer(
 )
 
 
-class ProtocolChoice(StrEnum):
-    TCP = "TCP"
-    UDP = "UDP"
-    SCTP = "SCTP"
-
-
-class Reading(StrEnum):
-    match = "match"
-    ignore = "ignore"
-
-
 OptionalPaths = Annotated[
     list[str] | None,
     typer.Argument(help="Manifest files or folders (searched recursively); '-' reads stdin."),
@@ -63,10 +54,6 @@ OptionalPaths = Annotated[
 BlueprintOpt = Annotated[
     str | None,
     typer.Option("--blueprint", help="Build the lab from a blueprint file instead of manifests."),
-]
-ReadingOpt = Annotated[
-    Reading,
-    typer.Option("--ipblock-pods", help="Whether ipBlocks match in-cluster pod IPs."),
 ]
 TimeoutOpt = Annotated[
     float, typer.Option("--timeout", min=0.05, help="Seconds a probe waits for an answer.")

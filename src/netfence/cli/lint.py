@@ -21,6 +21,7 @@ from netfence.cli.common import (
     MaxBytesOpt,
     NamespaceOpt,
     PathsOrCluster,
+    Reading,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -78,11 +79,6 @@ class FailOn(StrEnum):
     never = "never"
 
 
-class IPBlockPods(StrEnum):
-    match = "match"
-    ignore = "ignore"
-
-
 RuleIds = Annotated[
     list[str] | None, typer.Option(help="Rule id (repeatable; 'all' for every rule).")
 ]
@@ -137,7 +133,7 @@ def _options(
     switches: tuple[list[str], list[str]],
     dns_ip: list[str],
     cidrs: tuple[list[str], list[str]],
-    ipblock_pods: IPBlockPods | None,
+    ipblock_pods: Reading | None,
 ) -> LintOptions:
     """Command line first, then the config file, then the blueprint, then the defaults."""
     try:
@@ -198,7 +194,7 @@ def lint(
         list[str] | None, typer.Option(help="Service CIDR (default 10.96.0.0/12).")
     ] = None,
     ipblock_pods: Annotated[
-        IPBlockPods | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
+        Reading | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
     ] = None,
     hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
     namespace: NamespaceOpt = "default",

@@ -10,7 +10,6 @@ from typing import Annotated, NoReturn
 import typer
 from rich.progress import Progress as RichProgress
 
-from netfence.cli.analyze import Reading, ReadingOpt
 from netfence.cli.cluster import cluster_documents_or_exit
 from netfence.cli.common import (
     EXIT_FINDINGS,
@@ -19,6 +18,8 @@ from netfence.cli.common import (
     KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
+    Reading,
+    ReadingOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,

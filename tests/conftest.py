@@ -62,3 +62,16 @@ def stand_in_kubeconfig(tmp_path: Path) -> Iterator[Path]:
         for obj in mesh_workloads():
             server.cluster.add(obj)
         yield server.write_kubeconfig(tmp_path / "kubeconfig", token="stand-in-token")
+
+
+@pytest.fixture
+def nca() -> str:
+    """The peer analyzer network-config-analyzer (scripts/test.sh installs it in its own venv)."""
+    from tests.engine.nca import nca_path
+
+    path = nca_path()
+    if path is None:
+        pytest.skip(
+            "network-config-analyzer not installed ($NETFENCE_NCA; scripts/test.sh adds it)"
+        )
+    return path

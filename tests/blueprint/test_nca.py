@@ -4,7 +4,6 @@ the connections involving the mesh are exactly the declared flows plus DNS."""
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import shutil
 import subprocess
@@ -38,13 +37,6 @@ EXPECTED_PODS = {
 LINE = re.compile(r"^(\S+) => (\S+) : (.+)$")
 
 
-def _nca() -> str:
-    nca = os.environ.get("NETFENCE_NCA") or shutil.which("nca")
-    if not nca:
-        pytest.skip("network-config-analyzer not installed (set NETFENCE_NCA)")
-    return nca
-
-
 def _range(text: str) -> IPSet:
     lo, _, hi = text.partition("-")
     first, last = ipaddress.ip_address(lo), ipaddress.ip_address(hi or lo)
@@ -55,8 +47,7 @@ def _in_mesh(endpoint: str) -> bool:
     return endpoint.split("/")[0] in MESH
 
 
-def test_nca_sees_exactly_the_declared_flows(tmp_path: Path, guide_dir: Path) -> None:
-    nca = _nca()
+def test_nca_sees_exactly_the_declared_flows(nca: str, tmp_path: Path, guide_dir: Path) -> None:
     for name, text in generate(builtin()).files().items():
         if name != KUSTOMIZATION:
             (tmp_path / name).write_text(text)

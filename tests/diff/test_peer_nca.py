@@ -6,7 +6,6 @@ nca never lets an ipBlock match pod IPs, so netfence runs with ``--ipblock-pods 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -20,17 +19,8 @@ from netfence.cli.app import app
 from tests.diff.canonical import from_nca, from_netfence
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DEFAULT_NCA = Path.home() / ".cache" / "netfence" / "nca-venv" / "bin" / "nca"
 
 pytestmark = pytest.mark.peer
-
-
-@pytest.fixture
-def nca() -> str:
-    path = os.environ.get("NETFENCE_NCA") or str(DEFAULT_NCA)
-    if not os.access(path, os.X_OK):
-        pytest.skip(f"network-config-analyzer not installed at {path} (scripts/test.sh adds it)")
-    return path
 
 
 def pod_ids(cluster_file: Path) -> list[str]:

@@ -431,7 +431,7 @@ def test_messages_are_worded_as_the_apiserver_words_them() -> None:
     messages = [p.message for p in problems_of(text)]
     assert messages == [
         'Unsupported value: "ICMP": supported values: "TCP", "UDP", "SCTP"',
-        "Invalid value: 79: must be greater than or equal to `port`",
+        "Invalid value: 80: must be greater than or equal to `port`",
         "Required value: must specify a peer",
         "Forbidden: may not specify both ipBlock and another peer",
         'Invalid value: []networking.PolicyType{"Ingress", "Egress", "Ingress"}: '

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, BinaryIO, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -18,12 +19,18 @@ from netfence.load.yamlread import Limits, read_stream
 from netfence.problems import InputError, Problem, Source
 
 
-def load_blueprint(path: str, limits: Limits | None = None) -> Blueprint:
-    """Read and check the blueprint in ``path``; raises InputError naming file, line, field."""
+def load_blueprint(
+    path: str, limits: Limits | None = None, stdin: BinaryIO | None = None
+) -> Blueprint:
+    """Read and check the blueprint in ``path`` (``-`` is stdin); raises InputError naming
+    file, line, field."""
     limits = limits or Limits()
     try:
-        with open(path, "rb") as handle:
-            data = read_bytes(handle, limits.max_bytes)
+        if path == "-":
+            data = read_bytes(stdin or sys.stdin.buffer, limits.max_bytes)
+        else:
+            with open(path, "rb") as handle:
+                data = read_bytes(handle, limits.max_bytes)
     except OSError as err:
         raise InputError([Problem(Source(path, 0, 0), f"cannot read: {err.strerror}")]) from None
     if data is None:

@@ -15,6 +15,10 @@ class OutputError(Exception):
     """The output folder cannot be written or replaced."""
 
 
+class OutputExistsError(OutputError):
+    """The output exists and is not ours to replace (a choice for the user, not a failure)."""
+
+
 def _ours(folder: str) -> bool:
     """Whether ``folder`` is empty or holds an earlier netfence output."""
     names = os.listdir(folder)
@@ -31,7 +35,7 @@ def write_folder(files: dict[str, str], folder: str) -> None:
     """Replace ``folder`` with exactly ``files``; an unrelated non-empty folder is refused."""
     folder = os.path.normpath(folder)
     if os.path.exists(folder) and not (os.path.isdir(folder) and _ours(folder)):
-        raise OutputError(
+        raise OutputExistsError(
             f"{folder} exists and is not an earlier netfence output: choose another folder with -o"
         )
     parent = os.path.dirname(os.path.abspath(folder))
@@ -69,7 +73,7 @@ def _swap(staging: str, folder: str) -> None:
 def write_file(text: str, path: str, force: bool) -> None:
     """Write one file, refusing to overwrite it unless ``force``."""
     if os.path.exists(path) and not force:
-        raise OutputError(f"{path} exists (use --force to overwrite it)")
+        raise OutputExistsError(f"{path} exists (use --force to overwrite it)")
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)

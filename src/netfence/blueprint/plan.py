@@ -85,13 +85,13 @@ def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
 
 
 def unmatched(bp: Blueprint, cluster: Cluster) -> list[str]:
-    """Notes for workloads that no endpoint of ``cluster`` stands for (their flows go unchecked)."""
-    notes = []
-    for name in bp.workloads:
-        end = workload_end(bp, name)
-        if not any(isinstance(end, Pods) and end.matches(e) for e in cluster.endpoints):
-            notes.append(f"workload {name} matches no pod in the given manifests: not checked")
-    return notes
+    """The workloads that no endpoint of ``cluster`` stands for (their flows go unchecked)."""
+    ends = {name: workload_end(bp, name) for name in bp.workloads}
+    return [
+        name
+        for name, end in ends.items()
+        if not (isinstance(end, Pods) and any(end.matches(e) for e in cluster.endpoints))
+    ]
 
 
 def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFAULT_OUTPUT) -> Plan:
@@ -101,6 +101,9 @@ def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFA
     world = existing if existing is not None else synthesized_cluster(bp)
     cluster, notes = apply(world, build_cluster(docs))
     if existing is not None:
-        notes += unmatched(bp, existing)
+        notes += [
+            f"workload {name} matches no pod in the given manifests: not checked"
+            for name in unmatched(bp, existing)
+        ]
     proof = None if problems else prove(cluster, bp)
     return Plan(bp, generated, tuple(problems), tuple(notes), cluster, proof, existing is None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -31,17 +31,18 @@ from netfence.cli.common import (
     input_options,
     load_or_exit,
     out,
+    parse_port,
 )
 from netfence.engine import Engine, EngineOptions, Node
 from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
 from netfence.engine.fix import suggest_fix
 from netfence.load import Limits
-from netfence.model import PROTOCOLS, IPAddress, Protocol
+from netfence.model import PROTOCOLS, Endpoint, IPAddress, Protocol
 from netfence.report.explain_text import render_explain_text
-from netfence.report.matrix_csv import render_matrix_csv
+from netfence.report.matrix_csv import write_matrix_csv
 from netfence.report.matrix_dot import render_matrix_dot
-from netfence.report.matrix_json import render_matrix_json
+from netfence.report.matrix_json import write_matrix_json
 from netfence.report.matrix_md import render_matrix_md
 from netfence.report.matrix_mermaid import render_matrix_mermaid
 from netfence.report.matrix_text import render_matrix_text
@@ -55,14 +56,14 @@ Examples:
 
   netfence analyze manifests/
 
-  netfence analyze manifests/ --port 443 --from app=agent --to 'ai-data/*'
+  netfence analyze manifests/ --port 443 --from app=ai-agent --to 'ai-data/*'
 
   netfence analyze manifests/ --port 80 --protocol UDP --format json
 """
 
 EXPLAIN_HELP = """Why a connection is allowed or blocked, and what rule would fix it.
 
-The last three arguments are SRC DST PORT[/PROTO]; the ones before are manifest paths
+The last three arguments are SRC DST PORT\\[/PROTO]; the ones before are manifest paths
 (SRC DST PORT PATH... works too). SRC and DST are ns/name, an external range id (ext:...)
 or an IP address.
 
@@ -81,9 +82,11 @@ class MatrixFormat(StrEnum):
     mermaid = "mermaid"
 
 
+WRITERS: dict[MatrixFormat, Callable[[Analysis, IO[str]], None]] = {
+    MatrixFormat.json: write_matrix_json,
+    MatrixFormat.csv: write_matrix_csv,
+}
 RENDERERS: dict[MatrixFormat, Callable[[Analysis], str]] = {
-    MatrixFormat.json: render_matrix_json,
-    MatrixFormat.csv: render_matrix_csv,
     MatrixFormat.md: render_matrix_md,
     MatrixFormat.dot: render_matrix_dot,
     MatrixFormat.mermaid: render_matrix_mermaid,
@@ -95,18 +98,6 @@ def register(app: typer.Typer) -> None:
     app.command("explain", help=EXPLAIN_HELP)(explain_command)
 
 
-def parse_port(text: str) -> int | str:
-    """A port number (1..65535) or a port name; raises ValueError otherwise."""
-    if text.isdigit():
-        number = int(text)
-        if not 1 <= number <= 65535:
-            raise ValueError(f"port {number} is outside 1..65535")
-        return number
-    if not text or not text.replace("-", "").isalnum():
-        raise ValueError(f"{text!r} is neither a port number nor a port name")
-    return text
-
-
 def _filter(text: str | None, flag: str) -> EndpointFilter | None:
     if text is None:
         return None
@@ -114,6 +105,14 @@ def _filter(text: str | None, flag: str) -> EndpointFilter | None:
         return parse_filter(text)
     except FilterError as exc:
         fail(f"{flag}: {exc}", EXIT_USAGE)
+
+
+def _require_match(
+    chosen: EndpointFilter | None, text: str | None, flag: str, endpoints: Sequence[Endpoint]
+) -> None:
+    """Exit 1 when a --from/--to filter matches none of the input's endpoints."""
+    if chosen is not None and not any(chosen(e) for e in endpoints):
+        fail(f"{flag} {text!r} matches no endpoint of the input", EXIT_FINDINGS)
 
 
 def analyze_command(
@@ -144,21 +143,25 @@ def analyze_command(
 ) -> None:
     sources, targets = _filter(source, "--from"), _filter(target, "--to")
     queries: tuple[Query, ...]
-    options = input_options(namespace, max_bytes, validate_mode)
-    inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
     chosen: Protocol | None = protocol.value if protocol else None
     if port is not None:
         try:
             queries = ((parse_port(port), chosen or "TCP"),)
         except ValueError as exc:
             fail(f"--port: {exc}", EXIT_USAGE)
-    else:
+    options = input_options(namespace, max_bytes, validate_mode)
+    inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
+    _require_match(sources, source, "--from", inputs.cluster.endpoints)
+    _require_match(targets, target, "--to", inputs.cluster.endpoints)
+    if port is None:
         destinations = [e for e in inputs.cluster.endpoints if targets is None or targets(e)]
         queries = served_queries(destinations, chosen)
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     analysis = analyze(engine, queries, sources, targets)
     if output is MatrixFormat.text:
         render_matrix_text(analysis, out)
+    elif output in WRITERS:
+        WRITERS[output](analysis, out.file)
     else:
         out.file.write(RENDERERS[output](analysis))
 
@@ -182,7 +185,9 @@ def _address(text: str) -> IPAddress | None:
 
 
 def _port_protocol(text: str) -> tuple[int | str, Protocol]:
-    port_text, _, protocol_text = text.partition("/")
+    port_text, slash, protocol_text = text.partition("/")
+    if slash and not protocol_text:
+        fail(f"{text!r}: give a protocol after '/' (TCP, UDP or SCTP), or none", EXIT_USAGE)
     protocol = next((p for p in PROTOCOLS if p == (protocol_text.upper() or "TCP")), None)
     if protocol is None:
         fail(f"unknown protocol {protocol_text!r} (TCP, UDP or SCTP)", EXIT_USAGE)
@@ -211,7 +216,7 @@ def _split_explain_arguments(arguments: list[str]) -> tuple[list[str], str, str,
 def explain_command(
     arguments: Annotated[
         list[str],
-        typer.Argument(help="PATH... SRC DST PORT[/PROTO]", metavar="PATH... SRC DST PORT"),
+        typer.Argument(help="PATH... SRC DST PORT\\[/PROTO]", metavar="PATH... SRC DST PORT"),
     ],
     reading: ReadingOpt = Reading.match,
     namespace: NamespaceOpt = "default",

@@ -7,6 +7,7 @@ it are imported inside the commands: other netfence commands do not pay for it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -18,12 +19,14 @@ from rich.table import Table
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
+    EXIT_USAGE,
     ContextOpt,
     KubeconfigOpt,
     OutputFormat,
     err,
     fail,
     out,
+    parse_port,
     print_problems,
 )
 from netfence.cluster import PAGE_SIZE
@@ -175,7 +178,10 @@ def snapshot(
     if output_file is None:
         out.file.write(text)
     else:
-        output_file.write_text(text)
+        try:
+            output_file.write_text(text)
+        except OSError as exc:
+            fail(f"cannot write {output_file}: {exc.strerror}", EXIT_ENVIRONMENT)
         err.print(f"wrote {len(manifests)} objects to {output_file}", markup=False)
 
 
@@ -264,7 +270,8 @@ def apply(
         )
         out.print(render_diff_text(changes), markup=False, end="")
         if not (yes or dry_run) and not confirm(f"Apply {len(plan.changes)} changes?"):
-            fail("nothing was changed", EXIT_FINDINGS)
+            asked = "" if sys.stdin.isatty() else " (no terminal to ask on: pass --yes)"
+            fail(f"nothing was changed{asked}", EXIT_FINDINGS)
         outcome = apply_plan(
             connection,
             plan,
@@ -412,7 +419,7 @@ def probe(
 
     options = ProbeOptions(
         namespaces=tuple(namespaces or ()),
-        ports=tuple(int(p) if p.isdigit() else p for p in ports or ()),
+        ports=tuple(_probe_port(p) for p in ports or ()),
         max_probes=max_probes,
         timeout=probe_timeout,
         retries=retries,
@@ -453,6 +460,13 @@ def print_probe_plan(cases: Sequence[ProbeCase]) -> None:
         )
     out.print(table)
     out.print(f"{len(cases)} probes planned; nothing was run")
+
+
+def _probe_port(text: str) -> int | str:
+    try:
+        return parse_port(text)
+    except ValueError as exc:
+        fail(f"--port: {exc}", EXIT_USAGE)
 
 
 def report_probe_results(results: Sequence[ProbeResult], output: OutputFormat) -> None:

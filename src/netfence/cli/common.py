@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -13,14 +14,24 @@ from rich.console import Console
 from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
 from netfence.load import Limits
 from netfence.problems import Problem
+from netfence.validate.names import is_valid_port_name
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
 
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+# Rich assumes 80 columns when the output is no terminal (a pipe, a file, a CI log) and
+# would cut names short in tables; there, lines may be this long unless $COLUMNS says.
+PIPE_WIDTH = 200
+
+
+def _width(stream: TextIO) -> int | None:
+    return None if "COLUMNS" in os.environ or stream.isatty() else PIPE_WIDTH
+
+
+out = Console(highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stdout))
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stderr))
 
 
 class ValidateMode(StrEnum):
@@ -95,6 +106,19 @@ KubeconfigOpt = Annotated[
     ),
 ]
 ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig context to use.")]
+
+
+def parse_port(text: str) -> int | str:
+    """A port number (1..65535) or a port name (IANA_SVC_NAME); ValueError otherwise."""
+    if text.isdigit():
+        number = int(text)
+        if not 1 <= number <= 65535:
+            raise ValueError(f"port {number} is outside 1..65535")
+        return number
+    problems = is_valid_port_name(text)
+    if problems:
+        raise ValueError(f"{text!r} is neither a port number nor a port name: {problems[0]}")
+    return text
 
 
 def input_options(namespace: str, max_bytes: int, validate: ValidateMode) -> InputOptions:

@@ -28,6 +28,7 @@ from netfence.cli.common import (
     input_options,
     load_or_exit,
     out,
+    parse_port,
     print_problems,
 )
 from netfence.lab import netns, state
@@ -37,7 +38,7 @@ from netfence.lab.runs import LabOptions, ProbeRun, lab_engine, probe_cluster
 from netfence.load import Limits
 from netfence.model import PROTOCOLS, Cluster, Protocol
 from netfence.problems import InputError
-from netfence.report.comparison_text import comparison_table
+from netfence.report.comparison_text import comparison_table, untested_reasons
 
 MAX_DIFFERENCES_SHOWN = 40
 
@@ -83,12 +84,10 @@ def _protocol(choice: ProtocolChoice) -> Protocol:
 
 
 def _port(text: str) -> int | str:
-    if text.isdigit():
-        number = int(text)
-        if not 1 <= number <= 65535:
-            fail(f"port {text} is outside 1-65535", EXIT_USAGE)
-        return number
-    return text
+    try:
+        return parse_port(text)
+    except ValueError as exc:
+        fail(f"--port: {exc}", EXIT_USAGE)
 
 
 def _cluster(
@@ -142,7 +141,7 @@ def probe_command(
     protocol: Annotated[
         ProtocolChoice, typer.Option("--protocol", case_sensitive=False)
     ] = ProtocolChoice.TCP,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-o")] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.text,
     ipblock_pods: ReadingOpt = Reading.match,
     timeout: TimeoutOpt = 1.0,
     externals: ExternalsOpt = True,
@@ -166,6 +165,8 @@ def probe_command(
 
 def _print_comparisons(comparisons: Sequence[Comparison]) -> None:
     out.print(comparison_table(comparisons, "lab"))
+    for reason in untested_reasons(comparisons):
+        out.print(reason, markup=False)
     differences = [(c, d) for c in comparisons for d in c.differences]
     for c, d in differences[:MAX_DIFFERENCES_SHOWN]:
         out.print(
@@ -306,17 +307,17 @@ def rules_command(
         _require_environment()
         out.print(_live_rules(lab_id, endpoint) or f"# {endpoint} has no ruleset", markup=False)
         return
-    from netfence.lab.addresses import with_lab_addresses
+    from netfence.lab.addresses import assigned_addresses, with_lab_addresses
     from netfence.lab.nft import compile_ruleset
 
-    cluster = with_lab_addresses(
-        _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
-    )
+    declared = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    cluster = with_lab_addresses(declared)
     found = cluster.endpoint(endpoint)
     if found is None:
         known = ", ".join(e.id for e in cluster.endpoints[:10])
-        fail(f"no endpoint {endpoint!r} (known: {known})", EXIT_USAGE)
-    ruleset = compile_ruleset(cluster, found, ipblock_pods.value)
+        fail(f"no endpoint {endpoint!r} (known: {known})", EXIT_FINDINGS)
+    unknown = assigned_addresses(declared, cluster)
+    ruleset = compile_ruleset(cluster, found, ipblock_pods.value, unknown)
     out.print(ruleset or f"# {endpoint} is not isolated: no ruleset", markup=False)
 
 
@@ -327,7 +328,7 @@ def _live_rules(lab_id: str, endpoint: str) -> str:
         fail(f"no lab {lab_id!r} (see: netfence lab ls)", EXIT_FINDINGS)
     namespace = found.nodes.get(endpoint)
     if namespace is None:
-        fail(f"lab {lab_id} has no endpoint {endpoint!r}", EXIT_USAGE)
+        fail(f"lab {lab_id} has no endpoint {endpoint!r}", EXIT_FINDINGS)
     return netns.run_in(namespace, ["nft", "list", "ruleset"]).strip()
 
 
@@ -358,7 +359,8 @@ def down_command(
     if lab_id is not None and lab_id not in state.lab_ids():
         fail(f"no lab {lab_id!r}", EXIT_FINDINGS)
     for each in ids:
-        removed = state.remove(each)
+        with _lab_errors():
+            removed = state.remove(each)
         out.print(f"removed lab {each} ({len(removed)} namespaces)", markup=False)
 
 

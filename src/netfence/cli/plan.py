@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -15,11 +15,12 @@ from netfence.blueprint.builtins import DEFAULT_TEMPLATE, builtin, template_text
 from netfence.blueprint.generate import generate
 from netfence.blueprint.intents import expected_flows
 from netfence.blueprint.loading import load_blueprint
-from netfence.blueprint.output import OutputError, write_file, write_folder
-from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan
+from netfence.blueprint.output import OutputError, OutputExistsError, write_file, write_folder
+from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan, unmatched
 from netfence.blueprint.schema import Blueprint
 from netfence.blueprint.summary import cell_rows, flow_rows, node_names, plan_json
 from netfence.cli.common import (
+    EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
     EXIT_USAGE,
     ContextOpt,
@@ -46,7 +47,7 @@ class Template(StrEnum):
 
 BlueprintArg = Annotated[
     str | None,
-    typer.Argument(help="Blueprint file (default: the built-in ai-mesh template)."),
+    typer.Argument(help="Blueprint file, '-' for stdin (default: the built-in ai-mesh)."),
 ]
 TemplateOpt = Annotated[
     Template | None,
@@ -110,7 +111,13 @@ def _write(files: dict[str, str], stream: str, output: str) -> None:
         else:
             write_folder(files, output)
     except OutputError as error:
-        fail(str(error), EXIT_USAGE)
+        _output_failed(error)
+
+
+def _output_failed(error: OutputError) -> NoReturn:
+    """An output that exists is the user's to choose (exit 2); a failed write is the
+    machine's (exit 3)."""
+    fail(str(error), EXIT_USAGE if isinstance(error, OutputExistsError) else EXIT_ENVIRONMENT)
 
 
 def plan(
@@ -144,6 +151,9 @@ def plan(
         existing = load_or_exit(
             cluster_manifests, options, False, cluster, kubeconfig, context
         ).cluster
+        if bp.workloads and len(unmatched(bp, existing)) == len(bp.workloads):
+            where = "the live cluster" if cluster else ", ".join(cluster_manifests or [])
+            fail(f"no pod in {where} is a workload of the blueprint: nothing to prove")
     result = make_plan(bp, existing, output if output != STREAM else "<stream>")
     if result.holds:
         _write(result.generated.files(), result.generated.stream(), output)
@@ -230,5 +240,5 @@ def init(
     try:
         write_file(text, output, force)
     except OutputError as error:
-        fail(str(error), EXIT_USAGE)
+        _output_failed(error)
     out.print(f"Wrote {output}: edit it, then run: netfence plan {output}")

@@ -12,6 +12,7 @@ from rich.progress import Progress as RichProgress
 
 from netfence.cli.cluster import cluster_documents_or_exit
 from netfence.cli.common import (
+    EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
     EXIT_USAGE,
     ContextOpt,
@@ -174,7 +175,7 @@ def report_command(
     try:
         write_report(page, output)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_ENVIRONMENT)
     err.print(f"wrote {output} ({len(page) // 1024} KiB)", markup=False)
 
 

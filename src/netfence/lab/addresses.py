@@ -56,6 +56,16 @@ def with_lab_addresses(cluster: Cluster) -> Cluster:
     return dataclasses.replace(cluster, endpoints=tuple(endpoints))
 
 
+def assigned_addresses(original: Cluster, addressed: Cluster) -> frozenset[IPAddress]:
+    """Addresses the lab made up for endpoints that declared none.
+
+    They stand for IPs nobody knows, so ipBlocks must not match them (the engine never matches
+    an ipBlock to an endpoint without an IP).
+    """
+    declared = {ip for e in original.endpoints for ip in e.ips}
+    return frozenset(ip for e in addressed.endpoints for ip in e.ips if ip not in declared)
+
+
 def external_address(
     cidrs: Iterable[IPNetwork], preferred: IPAddress, pod_ips: set[IPAddress]
 ) -> IPAddress | None:

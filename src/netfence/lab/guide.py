@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from netfence.blueprint import builtin, roles
-from netfence.lab.addresses import with_lab_addresses
+from netfence.lab.addresses import assigned_addresses, with_lab_addresses
 from netfence.lab.dns import Dns, dns_endpoint, with_dns_endpoint
 from netfence.lab.probe import declared_listeners
 from netfence.lab.servers import Servers
@@ -216,8 +216,10 @@ async def _run_scenario(lab: Lab, steps: Sequence[Step]) -> list[StepResult]:
 
 def run_scenario(scenario: Scenario) -> list[StepResult]:
     """Build the scenario's lab with DNS and servers, run its steps, tear it down."""
-    cluster = with_lab_addresses(with_dns_endpoint(scenario.cluster))
+    with_dns = with_dns_endpoint(scenario.cluster)
+    cluster = with_lab_addresses(with_dns)
     if dns_endpoint(cluster) is None:
         raise LookupError("no DNS endpoint")
-    with Lab(cluster, purpose="guide") as lab:
+    unknown = assigned_addresses(with_dns, cluster)
+    with Lab(cluster, purpose="guide", unknown=unknown) as lab:
         return asyncio.run(_run_scenario(lab, scenario.steps))

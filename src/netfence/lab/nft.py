@@ -17,6 +17,7 @@ from netfence.model import (
     Cluster,
     Direction,
     Endpoint,
+    IPAddress,
     IPBlock,
     NetworkPolicy,
     Peer,
@@ -58,8 +59,9 @@ class _Writer:
     cluster: Cluster
     endpoint: Endpoint
     reading: IPBlockReading
+    unknown: frozenset[IPAddress]
     sets: list[str]
-    pods_set_needed: bool = False
+    excluded: set[str]
 
     def add_set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
         flags = "\n\t\tflags interval; auto-merge" if interval else ""
@@ -75,7 +77,11 @@ class _Writer:
             if self.reading == "ignore":
                 return []
             block = peer.ip_block
-            return [e for e in self.cluster.endpoints if any(block.contains(ip) for ip in e.ips)]
+            return [
+                e
+                for e in self.cluster.endpoints
+                if any(block.contains(ip) for ip in e.ips if ip not in self.unknown)
+            ]
         return [
             e
             for e in self.cluster.endpoints
@@ -83,15 +89,22 @@ class _Writer:
         ]
 
     def block_matches(self, block: IPBlock, field: str) -> list[str]:
-        """Address matches for an ipBlock: its cidr, minus its excepts (and pod IPs)."""
-        family, _ = _FAMILY[block.cidr.version]
+        """Address matches for an ipBlock: its cidr, minus its excepts and the addresses it must
+        not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones)."""
+        version = block.cidr.version
+        family, _ = _FAMILY[version]
         parts = [f"{family} {field} {block.cidr}"]
-        excepts = [str(e) for e in block.excepts if e.version == block.cidr.version]
+        excepts = [str(e) for e in block.excepts if e.version == version]
         if excepts:
             parts.append(f"{family} {field} != {{ {', '.join(excepts)} }}")
         if self.reading == "ignore":
-            self.pods_set_needed = True
-            parts.append(f"{family} {field} != @cluster_v{block.cidr.version}")
+            excluded = "cluster"
+        elif any(ip.version == version for ip in self.unknown):
+            excluded = "unknown"
+        else:
+            return parts
+        self.excluded.add(excluded)
+        parts.append(f"{family} {field} != @{excluded}_v{version}")
         return parts
 
     def address_matches(
@@ -184,9 +197,15 @@ def _rule_lines(
     return lines
 
 
-def compile_ruleset(cluster: Cluster, endpoint: Endpoint, reading: IPBlockReading = "match") -> str:
-    """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``."""
-    writer = _Writer(cluster, endpoint, reading, sets=[])
+def compile_ruleset(
+    cluster: Cluster,
+    endpoint: Endpoint,
+    reading: IPBlockReading = "match",
+    unknown: frozenset[IPAddress] = frozenset(),
+) -> str:
+    """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``;
+    ipBlocks never match the ``unknown`` addresses (made up by the lab)."""
+    writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set())
     chains = []
     for direction in ("ingress", "egress"):
         policies = [
@@ -208,11 +227,11 @@ def compile_ruleset(cluster: Cluster, endpoint: Endpoint, reading: IPBlockReadin
         lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
         lines += ["\t\tdrop", "\t}"]
         chains.append("\n".join(lines))
-    if writer.pods_set_needed:
-        ips = [ip for e in cluster.endpoints for ip in e.ips]
+    excluded = {"cluster": [ip for e in cluster.endpoints for ip in e.ips], "unknown": unknown}
+    for name in sorted(writer.excluded):
         for version, (_, kind) in _FAMILY.items():
-            elements = sorted({str(ip) for ip in ips if ip.version == version})
-            writer.add_set(f"cluster_v{version}", kind, elements, interval=True)
+            elements = sorted({str(ip) for ip in excluded[name] if ip.version == version})
+            writer.add_set(f"{name}_v{version}", kind, elements, interval=True)
     body = "\n".join([*writer.sets, *chains])
     return f"table inet {TABLE} {{\n{body}\n}}\n" if body else ""
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from netfence.engine import Engine, EngineOptions, IPBlockReading
-from netfence.lab.addresses import with_lab_addresses
+from netfence.lab.addresses import assigned_addresses, with_lab_addresses
 from netfence.lab.probe import Measurement, measure
 from netfence.lab.servers import Servers
 from netfence.lab.session import Lab
@@ -28,7 +28,8 @@ class LabOptions:
 
 @dataclass(frozen=True)
 class ProbeRun:
-    """Measurements of one port/protocol over every ordered pair of lab nodes."""
+    """Measurements of one port/protocol over every ordered pair of lab nodes (``cluster`` as
+    given, without the addresses the lab made up)."""
 
     cluster: Cluster
     topology: Topology
@@ -38,7 +39,8 @@ class ProbeRun:
 
 
 def lab_engine(cluster: Cluster, options: LabOptions) -> Engine:
-    """The engine over the same addressed cluster the lab builds."""
+    """The engine over the cluster the lab builds (addresses the lab makes up are unknown IPs
+    to it, as they are to the lab's ipBlock rules)."""
     return Engine(cluster, EngineOptions(ipblock_pods=options.ipblock_pods))
 
 
@@ -84,12 +86,13 @@ def probe_cluster(
     options = options or LabOptions()
     _raise_file_limit()
     addressed = with_lab_addresses(cluster)
-    externals = external_specs(lab_engine(addressed, options)) if options.externals else ()
-    with Lab(addressed, externals, options.ipblock_pods, purpose="probe") as lab:
+    unknown = assigned_addresses(cluster, addressed)
+    externals = external_specs(lab_engine(cluster, options)) if options.externals else ()
+    with Lab(addressed, externals, options.ipblock_pods, "probe", unknown) as lab:
         results = asyncio.run(_measure_all(lab, queries, options.timeout))
     return [
         ProbeRun(
-            addressed,
+            cluster,
             lab.topology,
             port,
             protocol,

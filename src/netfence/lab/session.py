@@ -13,7 +13,7 @@ from netfence.lab import nft, state, topology
 from netfence.lab.names import new_lab_id
 from netfence.lab.netns import Entry
 from netfence.lab.topology import ExternalSpec
-from netfence.model import Cluster
+from netfence.model import Cluster, IPAddress
 
 _ACTIVE: set[str] = set()
 
@@ -37,7 +37,8 @@ def _install_cleanup() -> None:
 
 
 class Lab:
-    """Namespaces, links and nftables rules for a cluster whose endpoints all have addresses."""
+    """Namespaces, links and nftables rules for a cluster whose endpoints all have addresses
+    (``unknown`` ones, made up by the lab, are never matched by ipBlocks)."""
 
     def __init__(
         self,
@@ -45,13 +46,14 @@ class Lab:
         externals: Sequence[ExternalSpec] = (),
         reading: nft.IPBlockReading = "match",
         purpose: str = "",
+        unknown: frozenset[IPAddress] = frozenset(),
     ) -> None:
         self.cluster = cluster
         self.reading = reading
         self.topology = topology.plan(new_lab_id(), cluster, externals)
         self.entry = Entry()
         self.rulesets = {
-            node.ident: nft.compile_ruleset(cluster, node.endpoint, reading)
+            node.ident: nft.compile_ruleset(cluster, node.endpoint, reading, unknown)
             for node in self.topology.nodes
             if node.endpoint is not None
         }

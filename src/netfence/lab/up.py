@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from netfence.lab import state
-from netfence.lab.addresses import with_lab_addresses
+from netfence.lab.addresses import assigned_addresses, with_lab_addresses
 from netfence.lab.dns import Dns, with_dns_endpoint
 from netfence.lab.probe import declared_listeners
 from netfence.lab.runs import LabOptions, external_specs, lab_engine
@@ -26,9 +26,11 @@ def _served_by_daemon(listener: Listener, dns_namespace: str) -> bool:
 def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
     """Build the lab, start dnsmasq and the server daemon, and leave them running."""
     options = options or LabOptions()
-    addressed = with_lab_addresses(with_dns_endpoint(cluster))
-    externals = external_specs(lab_engine(addressed, options)) if options.externals else ()
-    lab = Lab(addressed, externals, options.ipblock_pods, purpose="up")
+    with_dns = with_dns_endpoint(cluster)
+    addressed = with_lab_addresses(with_dns)
+    unknown = assigned_addresses(with_dns, addressed)
+    externals = external_specs(lab_engine(with_dns, options)) if options.externals else ()
+    lab = Lab(addressed, externals, options.ipblock_pods, "up", unknown)
     with lab:
         dns = Dns(lab.topology, addressed, lab.entry)
         lab.state.listeners = [

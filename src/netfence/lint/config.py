@@ -82,6 +82,9 @@ def find_config(explicit: str | None, cwd: str = ".") -> str | None:
 def load_config(path: str) -> LintConfig:
     """The ``lint:`` section of a config file (InputError naming the line when invalid)."""
     doc = read_mapping_file(path)
+    for key in doc.data:
+        if key != "lint":
+            raise problem_at(doc, str(key), "unknown section (expected lint)")
     section = doc.data.get("lint", {})
     if not isinstance(section, dict):
         raise problem_at(doc, "lint", "must be a mapping")

@@ -41,6 +41,10 @@ KNOWN_WORKLOADS: dict[str, str] = {
 NAME_LABELS = ("app.kubernetes.io/name", "app")
 DATA_ROLES = frozenset({"data"})
 SERVING_ROLES = frozenset({"inference", "vector-db", "data"})
+# Roles a --roles file may name (after normalise): the blueprint's, as lint reads them.
+KNOWN_ROLES = frozenset(
+    {"gateway", "inference", "agents", "vector-db", "data", "observability", "custom"}
+)
 
 
 def normalise(role: str) -> str:
@@ -79,6 +83,11 @@ def roles_from_file(path: str) -> dict[str, str]:
     for key, value in doc.data.items():
         if not isinstance(value, str) or not value.strip():
             raise problem_at(doc, str(key), "a role must be a non-empty string")
+        if str(key).count("/") > 1:
+            raise problem_at(doc, str(key), "expected a namespace or namespace/name")
+        if normalise(value) not in KNOWN_ROLES:
+            known = ", ".join(sorted(KNOWN_ROLES))
+            raise problem_at(doc, str(key), f"unknown role {value!r} (known: {known})")
         roles[str(key)] = normalise(value)
     return roles
 

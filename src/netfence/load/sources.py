@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from netfence.load.document import Document
+from netfence.load.removed import removed_message
 from netfence.load.yamlread import Limits, read_stream
 from netfence.problems import Problem, Source
 
@@ -81,6 +82,8 @@ def read_bytes(stream: BinaryIO, limit: int) -> bytes | None:
 
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     """Strict UTF-8 text, refusing NUL bytes; a leading BOM is dropped."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(Source(file, 0, 1), "UTF-16 text: save the file as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -153,8 +156,20 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
         )
         return
     kind = data.get("kind")
-    if not isinstance(kind, str) or not kind:
+    if kind is not None and not isinstance(kind, str):
+        result.problems.append(
+            Problem(doc.source_of(("kind",)), "Invalid type: expected string", field="kind")
+        )
+        return
+    if not kind:
         result.problems.append(Problem(doc.source, "Required value: kind is missing", field="kind"))
+        return
+    api_version = data.get("apiVersion")
+    removed = removed_message(kind, api_version) if isinstance(api_version, str) else None
+    if kind not in KNOWN_KINDS and removed is not None:
+        result.problems.append(
+            Problem(doc.source_of(("apiVersion",)), removed, obj=doc.ident(), field="apiVersion")
+        )
         return
     if kind not in KNOWN_KINDS:
         near = _near_kind(kind)
@@ -191,6 +206,15 @@ def load_paths(
     result = LoadResult(problems=problems)
     for file in files:
         result.extend(load_file(file, namespace=namespace, limits=limits, stdin=stdin))
+    if not (result.documents or result.problems):
+        # kubectl refuses empty input too ("no objects passed to apply").
+        message = (
+            f"no objects of the kinds netfence reads ({', '.join(sorted(KNOWN_KINDS))}); "
+            f"{len(result.notes)} of other kinds skipped"
+            if result.notes
+            else "no Kubernetes objects found (empty input)"
+        )
+        result.problems.extend(Problem(Source(path, 0, 0), message) for path in paths)
     return result
 
 

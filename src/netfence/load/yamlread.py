@@ -9,6 +9,7 @@ YAML library (go-yaml v2 behind sigs.k8s.io/yaml) resolves them: ``1:20`` is a s
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -147,7 +148,8 @@ class _Frame:
 class _Builder:
     """Turns the events of one stream into Documents."""
 
-    def __init__(self, file: str, limits: Limits) -> None:
+    def __init__(self, text: str, file: str, limits: Limits) -> None:
+        self.text = text
         self.file = file
         self.limits = limits
         self.docs: list[Document] = []
@@ -163,6 +165,7 @@ class _Builder:
         self.root: Any = None
         self.root_line = 1
         self.doc_refused = False
+        self.json_root_start: int | None = None
 
     def child_path(self) -> Path:
         top = self.stack[-1]
@@ -233,10 +236,14 @@ class _Builder:
             self.lines[path] = line
         if not self.stack:
             self.root_line = line
+            if isinstance(container, dict) and event.flow_style:
+                self.json_root_start = event.start_mark.index
         self.stack.append(_Frame(container, path, event.anchor, line))
 
-    def end(self) -> None:
+    def end(self, event: Any) -> None:
         frame = self.stack.pop()
+        if not self.stack and self.json_root_start is not None:
+            self.check_json(self.json_root_start, event.end_mark.index)
         if isinstance(frame.container, dict) and frame.merges:
             merged: dict[str, Any] = {}
             for source in frame.merges:
@@ -281,6 +288,19 @@ class _Builder:
             self.lines[self.child_path()] = line
         self.attach(value, nodes, line)
 
+    def check_json(self, start: int, end: int) -> None:
+        """A document written as ``{...}`` must be strict JSON: kubectl reads it as JSON.
+
+        (YAML also accepts comments, trailing commas and unquoted strings there.)
+        """
+        try:
+            json.loads(self.text[start:end])
+        except json.JSONDecodeError as err:
+            line = self.text.count("\n", 0, start) + err.lineno
+            message = f"JSON syntax error: {err.msg} (a document starting with '{{' is JSON)"
+            self.problems.append(Problem(Source(self.file, max(self.doc_index, 0), line), message))
+            self.doc_refused = True
+
     def end_document(self) -> None:
         source = Source(self.file, self.doc_index, self.root_line)
         if self.root is not None and not self.doc_refused:
@@ -290,7 +310,7 @@ class _Builder:
 
 def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], list[Problem]]:
     """All documents of one YAML/JSON stream; a syntax or limit error ends the stream."""
-    builder = _Builder(file, limits)
+    builder = _Builder(text, file, limits)
     try:
         events: Any = yaml.parse(text, Loader=_Loader)
         for event in events:
@@ -302,7 +322,7 @@ def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], l
             elif kind is yaml.SequenceStartEvent:
                 builder.start([], event)
             elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                builder.end()
+                builder.end(event)
             elif kind is yaml.AliasEvent:
                 builder.alias(event)
             elif kind is yaml.DocumentStartEvent:
@@ -319,9 +339,17 @@ def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], l
         mark = err.problem_mark or err.context_mark
         line = int(getattr(mark, "line", 0)) + 1
         what = err.problem or err.context or "invalid YAML"
+        if _tab_at(text, mark):
+            what += " (a tab: YAML indents with spaces only)"
+        # Newer libyaml builds stop deep input themselves, at a depth above ours.
+        message = (
+            f"nesting deeper than {limits.max_depth} levels"
+            if "nesting depth" in what
+            else f"YAML syntax error: {what}"
+        )
         return builder.docs, [
             *builder.problems,
-            Problem(Source(file, max(builder.doc_index, 0), line), f"YAML syntax error: {what}"),
+            Problem(Source(file, max(builder.doc_index, 0), line), message),
         ]
     except yaml.YAMLError as err:
         return builder.docs, [
@@ -329,6 +357,12 @@ def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], l
             Problem(Source(file, max(builder.doc_index, 0), 1), f"YAML error: {err}"),
         ]
     return builder.docs, builder.problems
+
+
+def _tab_at(text: str, mark: Any) -> bool:
+    """Whether the syntax error points at a tab character."""
+    index = getattr(mark, "index", None)
+    return isinstance(index, int) and 0 <= index < len(text) and text[index] == "\t"
 
 
 def _dotted(path: Path) -> str:

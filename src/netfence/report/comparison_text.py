@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -23,3 +24,12 @@ def comparison_table(comparisons: Sequence[Comparison], measured_by: str) -> Tab
             str(len(c.untested)),
         )
     return table
+
+
+def untested_reasons(comparisons: Sequence[Comparison]) -> list[str]:
+    """Why cells could not be tested: each distinct reason, with how many cells it covers."""
+    counts = Counter(note for c in comparisons for _, _, note in c.untested)
+    return [
+        f"{note} ({count} {'cell' if count == 1 else 'cells'})"
+        for note, count in sorted(counts.items())
+    ]

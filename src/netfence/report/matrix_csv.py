@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import csv
-import io
+from typing import IO
 
 from netfence.engine.analysis import Analysis
 
 HEADER = ("port", "protocol", "from", "to", "allowed", "ipblock_reading_decided")
 
 
-def render_matrix_csv(analysis: Analysis) -> str:
-    """Every (query, source, target) cell; external-to-external pairs are left out."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+def write_matrix_csv(analysis: Analysis, stream: IO[str]) -> None:
+    """Every (query, source, target) cell, streamed; external-to-external pairs are left out."""
+    writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(HEADER)
     rows, columns = analysis.row_ids, analysis.column_ids
     inside_rows, inside_columns = len(analysis.sources), len(analysis.targets)
@@ -32,4 +31,3 @@ def render_matrix_csv(analysis: Analysis) -> str:
                         str(bool(result.reading_decided[i, j])).lower(),
                     )
                 )
-    return buffer.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
@@ -31,43 +31,67 @@ def external_json(external: ExternalRange) -> dict[str, Any]:
     }
 
 
-def _cell(src: str, dst: str, result: QueryResult, i: int, j: int) -> dict[str, Any]:
-    cell: dict[str, Any] = {"from": src, "to": dst, "allowed": bool(result.allowed[i, j])}
-    if result.reading_decided[i, j]:
-        cell["ipblock_reading_decided"] = True
-    return cell
+def _indented(value: Any) -> str:
+    """``value`` as JSON indented to sit at the top level of the document."""
+    return json.dumps(value, indent=2).replace("\n", "\n  ")
 
 
-def query_json(analysis: Analysis, result: QueryResult) -> dict[str, Any]:
-    """One query: ``matrix`` holds in-cluster pairs only, ``external`` the rest."""
-    rows, columns = analysis.row_ids, analysis.column_ids
-    inside_rows, inside_columns = len(analysis.sources), len(analysis.targets)
-    matrix = [
-        _cell(rows[i], columns[j], result, i, j)
-        for i in range(inside_rows)
-        for j in range(inside_columns)
-    ]
-    external = [
-        _cell(rows[i], columns[j], result, i, j)
-        for i in range(len(rows))
-        for j in range(len(columns))
-        if (i >= inside_rows) != (j >= inside_columns)
-    ]
-    return {
-        "port": result.port,
-        "protocol": result.protocol,
-        "matrix": matrix,
-        "external": external,
-    }
+def _write_cells(
+    stream: IO[str],
+    result: QueryResult,
+    pairs: list[tuple[int, list[int]]],
+    row_ids: list[str],
+    column_ids: list[str],
+) -> None:
+    """Cells as compact one-line objects; ``pairs`` lists each row with its columns."""
+    separator = "\n      "
+    first = True
+    for i, columns in pairs:
+        prefix = f'{{"from": {row_ids[i]}, "to": '
+        allowed = result.allowed[i]
+        decided = result.reading_decided[i]
+        cells = [
+            prefix
+            + column_ids[j]
+            + (', "allowed": true' if allowed[j] else ', "allowed": false')
+            + (', "ipblock_reading_decided": true}' if decided[j] else "}")
+            for j in columns
+        ]
+        if cells:
+            stream.write(("" if first else ",") + separator + ("," + separator).join(cells))
+            first = False
+    if not first:
+        stream.write("\n    ")
 
 
-def render_matrix_json(analysis: Analysis) -> str:
-    """The whole analysis as indented JSON."""
-    document = {
+def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
+    """The whole analysis as JSON, streamed: ``matrix`` holds in-cluster pairs only,
+    ``external`` the pairs with one end outside. Millions of cells never sit in memory
+    as Python objects."""
+    head = {
         "ipblock_pods": analysis.reading,
         "ipblock_reading_decided": analysis.reading_mattered,
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],
         "externals": [external_json(x) for x in analysis.externals],
-        "queries": [query_json(analysis, q) for q in analysis.queries],
     }
-    return json.dumps(document, indent=2) + "\n"
+    stream.write("{\n")
+    for key, value in head.items():
+        stream.write(f"  {json.dumps(key)}: {_indented(value)},\n")
+    stream.write('  "queries": [')
+    rows = [json.dumps(r) for r in analysis.row_ids]
+    columns = [json.dumps(c) for c in analysis.column_ids]
+    inside_rows, inside_columns = len(analysis.sources), len(analysis.targets)
+    inside = list(range(inside_columns))
+    outside = list(range(inside_columns, len(columns)))
+    in_cluster = [(i, inside) for i in range(inside_rows)]
+    external = [(i, outside) for i in range(inside_rows)]
+    external += [(i, inside) for i in range(inside_rows, len(rows))]
+    for n, result in enumerate(analysis.queries):
+        stream.write(("," if n else "") + "\n    {")
+        stream.write(f'"port": {json.dumps(result.port)}, ')
+        stream.write(f'"protocol": {json.dumps(result.protocol)},\n    "matrix": [')
+        _write_cells(stream, result, in_cluster, rows, columns)
+        stream.write('],\n    "external": [')
+        _write_cells(stream, result, external, rows, columns)
+        stream.write("]}")
+    stream.write("\n  ]\n}\n")

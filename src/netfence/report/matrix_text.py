@@ -3,7 +3,7 @@ endpoints, and the external ranges."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -13,6 +13,7 @@ from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_tot
 ALLOWED = Text("●", style="green")
 BLOCKED = Text("·", style="red")
 DECIDED_STYLE = "bold yellow"
+MAX_TOTAL_ROWS = 60
 
 
 def _mark(result: QueryResult, i: int, j: int) -> Text:
@@ -67,19 +68,27 @@ def _legend(analysis: Analysis) -> Table:
     return table
 
 
-def _totals(analysis: Analysis, result: QueryResult) -> Table:
+def _totals(analysis: Analysis, result: QueryResult) -> Group:
+    """Namespace pairs with any allowed traffic (at most MAX_TOTAL_ROWS), then a count line."""
+    totals = namespace_totals(analysis, result)
+    open_pairs = [t for t in totals if t.allowed]
     table = Table(title=f"{result.label}: allowed pairs per namespace", title_justify="left")
     table.add_column("from")
     table.add_column("to")
     table.add_column("allowed", justify="right")
-    for total in namespace_totals(analysis, result):
-        style = (
-            "green" if total.allowed == total.total else "red" if not total.allowed else "yellow"
-        )
+    for total in open_pairs[:MAX_TOTAL_ROWS]:
+        style = "green" if total.allowed == total.total else "yellow"
         table.add_row(
             total.source, total.target, Text(f"{total.allowed}/{total.total}", style=style)
         )
-    return table
+    fully = sum(1 for t in open_pairs if t.allowed == t.total)
+    summary = (
+        f"{len(totals)} namespace pairs: {fully} fully open, {len(open_pairs) - fully} partly, "
+        f"{len(totals) - len(open_pairs)} fully blocked (not listed)"
+    )
+    if len(open_pairs) > MAX_TOTAL_ROWS:
+        summary += f"; {len(open_pairs) - MAX_TOTAL_ROWS} more open pairs: see --format csv|json"
+    return Group(table, Text(summary))
 
 
 def _externals(analysis: Analysis) -> Table:

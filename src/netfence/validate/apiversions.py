@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from netfence.load.removed import REMOVED, removed_message
 from netfence.validate.errors import FieldError, quote, required
+
+__all__ = ["REMOVED", "SERVED", "check_api_version"]
 
 SERVED: dict[str, str] = {
     "Namespace": "v1",
@@ -17,22 +20,6 @@ SERVED: dict[str, str] = {
     "CronJob": "batch/v1",
 }
 
-# (kind, apiVersion) -> the Kubernetes release that stopped serving it.
-REMOVED: dict[tuple[str, str], str] = {
-    ("NetworkPolicy", "extensions/v1beta1"): "v1.16",
-    ("Deployment", "extensions/v1beta1"): "v1.16",
-    ("Deployment", "apps/v1beta1"): "v1.16",
-    ("Deployment", "apps/v1beta2"): "v1.16",
-    ("DaemonSet", "extensions/v1beta1"): "v1.16",
-    ("DaemonSet", "apps/v1beta2"): "v1.16",
-    ("ReplicaSet", "extensions/v1beta1"): "v1.16",
-    ("ReplicaSet", "apps/v1beta2"): "v1.16",
-    ("StatefulSet", "apps/v1beta1"): "v1.16",
-    ("StatefulSet", "apps/v1beta2"): "v1.16",
-    ("CronJob", "batch/v1beta1"): "v1.25",
-    ("CronJob", "batch/v2alpha1"): "v1.21",
-}
-
 
 def check_api_version(kind: str, api_version: object) -> FieldError | None:
     """None when ``apiVersion`` serves ``kind``; otherwise one problem naming the fix."""
@@ -43,13 +30,9 @@ def check_api_version(kind: str, api_version: object) -> FieldError | None:
         return None
     if not isinstance(api_version, str):
         return FieldError(("apiVersion",), f"Invalid type: expected string, use {served}")
-    removed = REMOVED.get((kind, api_version))
+    removed = removed_message(kind, api_version, served)
     if removed is not None:
-        return FieldError(
-            ("apiVersion",),
-            f"{kind} in {api_version} is no longer served (removed in Kubernetes {removed}): "
-            f"use apiVersion {served}",
-        )
+        return FieldError(("apiVersion",), removed)
     return FieldError(
         ("apiVersion",),
         f"no matches for kind {quote(kind)} in version {quote(api_version)}: "

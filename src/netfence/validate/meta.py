@@ -55,6 +55,9 @@ def validate_object_meta(
     errors += validate_annotations(meta.get("annotations"), (*path, "annotations"))
     errors += validate_owner_references(meta.get("ownerReferences"), (*path, "ownerReferences"))
     errors += validate_finalizers(meta.get("finalizers"), (*path, "finalizers"))
+    # pkg/apis/core adds the standard-finalizer check, naming each entry.
+    for index, finalizer in enumerate(items(meta.get("finalizers"))):
+        errors += kube_finalizer_errors(text(finalizer), (*path, "finalizers", index))
     return errors
 
 
@@ -70,45 +73,65 @@ def validate_annotations(annotations: Any, path: Path) -> list[FieldError]:
     return errors
 
 
+def _owner_version(api_version: str) -> str:
+    """The version part of an owner's apiVersion (empty when it cannot be parsed)."""
+    parts = api_version.split("/")
+    return parts[-1] if len(parts) <= 2 else ""
+
+
 def validate_owner_references(references: Any, path: Path) -> list[FieldError]:
+    """``ValidateOwnerReferences``: errors name the list itself, not an entry of it."""
     errors: list[FieldError] = []
-    controllers = []
-    for index, reference in enumerate(items(references)):
+    first_controller = ""
+    for reference in items(references):
         reference = obj(reference)
-        where = (*path, index)
         api_version = text(reference.get("apiVersion"))
-        if not api_version.rsplit("/", 1)[-1]:
-            errors.append(invalid((*where, "apiVersion"), api_version, "version must not be empty"))
+        kind = text(reference.get("kind"))
+        if not _owner_version(api_version):
+            errors.append(invalid((*path, "apiVersion"), api_version, "version must not be empty"))
         for field in ("kind", "name", "uid"):
             if not text(reference.get(field)):
-                errors.append(invalid((*where, field), "", f"{field} must not be empty"))
-        if reference.get("controller") is True:
-            controllers.append(text(reference.get("name")))
-    if len(controllers) > 1:
-        errors.append(
-            invalid(
-                path,
-                controllers,
-                'Only one reference can have Controller set to true. Found "true" in '
-                f"references for {', '.join(controllers)}",
+                errors.append(invalid((*path, field), "", "must not be empty"))
+        if (api_version, kind) == ("v1", "Event"):
+            errors.append(
+                invalid(path, reference, "/v1, Kind=Event is disallowed from being an owner")
             )
-        )
+        if reference.get("controller") is True:
+            controller = f"{kind}/{text(reference.get('name'))}"
+            if first_controller:
+                errors.append(
+                    invalid(
+                        path,
+                        items(references),
+                        'Only one reference can have Controller set to true. Found "true" in '
+                        f"references for {first_controller} and {controller}",
+                    )
+                )
+            else:
+                first_controller = controller
     return errors
 
 
 def validate_finalizers(finalizers: Any, path: Path) -> list[FieldError]:
-    """Qualified names; names without a ``/`` prefix must be standard finalizers."""
+    """``ValidateFinalizers``: qualified names, not both orphan and foregroundDeletion.
+
+    Errors name the list itself (``metadata.finalizers``), as the apiserver does.
+    """
+    names = [text(finalizer) for finalizer in items(finalizers)]
     errors: list[FieldError] = []
-    for index, finalizer in enumerate(items(finalizers)):
-        name = text(finalizer)
-        found = is_qualified_name(name)
-        errors += invalid_each((*path, index), name, found)
-        if not found and "/" not in name and name not in STANDARD_FINALIZERS:
-            errors.append(
-                invalid(
-                    (*path, index),
-                    name,
-                    "name is neither a standard finalizer name nor is it fully qualified",
-                )
-            )
+    for name in names:
+        errors += invalid_each(path, name, is_qualified_name(name))
+    if "orphan" in names and "foregroundDeletion" in names:
+        errors.append(
+            invalid(path, names, "finalizer orphan and foregroundDeletion cannot be both set")
+        )
     return errors
+
+
+def kube_finalizer_errors(name: str, path: Path) -> list[FieldError]:
+    """``validateKubeFinalizerName``: a name without a ``/`` must be a standard finalizer."""
+    if "/" in name or name in STANDARD_FINALIZERS:
+        return []
+    return [
+        invalid(path, name, "name is neither a standard finalizer name nor is it fully qualified")
+    ]

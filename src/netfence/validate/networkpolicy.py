@@ -77,8 +77,11 @@ def validate_port(port: dict[str, Any], path: Path) -> list[FieldError]:
         errors += invalid_each((*path, "port"), number_value, is_valid_port_num(number_value))
         if has_end:
             if end < number_value:
+                # The apiserver shows the port here, not the endPort.
                 errors.append(
-                    invalid((*path, "endPort"), end, "must be greater than or equal to `port`")
+                    invalid(
+                        (*path, "endPort"), number_value, "must be greater than or equal to `port`"
+                    )
                 )
             errors += invalid_each((*path, "endPort"), end, is_valid_port_num(end))
     elif has_end:

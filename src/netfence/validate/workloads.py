@@ -155,11 +155,10 @@ def validate_job_spec(spec: dict[str, Any], path: Path) -> list[FieldError]:
     if mode and mode not in ("NonIndexed", "Indexed"):
         errors.append(not_supported((*path, "completionMode"), mode, ("NonIndexed", "Indexed")))
     errors += validate_pod_template(spec.get("template"), (*path, "template"))
-    restart = text(obj(obj(spec.get("template")).get("spec")).get("restartPolicy"))
-    restart_path = (*path, "template", "spec", "restartPolicy")
-    if not restart:
-        errors.append(required(restart_path, 'valid values: "OnFailure", "Never"'))
-    elif restart not in ("OnFailure", "Never"):
+    # An unset restartPolicy is defaulted to Always before validation.
+    restart = text(obj(obj(spec.get("template")).get("spec")).get("restartPolicy")) or "Always"
+    if restart not in ("OnFailure", "Never"):
+        restart_path = (*path, "template", "spec", "restartPolicy")
         errors.append(not_supported(restart_path, restart, ("OnFailure", "Never")))
     return errors
 

@@ -124,26 +124,32 @@ def _nodes(analysis: Analysis, endpoints: Sequence[Endpoint]) -> list[tuple[str,
     return nodes
 
 
+def _membership(nodes: list[tuple[str, list[int]]], size: int) -> np.ndarray:
+    """A 0/1 matrix: row n marks the members of node n."""
+    matrix = np.zeros((len(nodes), size), dtype=np.float32)
+    for n, (_, members) in enumerate(nodes):
+        matrix[n, members] = 1.0
+    return matrix
+
+
 def edges(analysis: Analysis) -> list[Edge]:
     """Workload-level edges: allowed when some member pair (never a pod to itself) is."""
     sources = _nodes(analysis, analysis.sources)
     targets = _nodes(analysis, analysis.targets)
     not_self = np.array(analysis.row_ids)[:, None] != np.array(analysis.column_ids)[None, :]
+    into = _membership(sources, len(analysis.row_ids))
+    out_of = _membership(targets, len(analysis.column_ids)).T
+    possible = into @ not_self.astype(np.float32) @ out_of
+    allowed = [
+        into @ (result.allowed & not_self).astype(np.float32) @ out_of
+        for result in analysis.queries
+    ]
     found: list[Edge] = []
-    for source, rows in sources:
-        for target, columns in targets:
-            pick = np.ix_(rows, columns)
-            mask = not_self[pick]
-            if not mask.any():
-                continue
-            ports: list[str] = []
-            partial = False
-            for result in analysis.queries:
-                cells = result.allowed[pick][mask]
-                if cells.any():
-                    ports.append(result.label)
-                    partial = partial or not cells.all()
-            if ports:
-                every = len(ports) == len(analysis.queries)
-                found.append(Edge(source, target, tuple(ports), partial, every))
+    for s, t in np.argwhere(possible > 0):
+        counts = [a[s, t] for a in allowed]
+        ports = [r.label for r, c in zip(analysis.queries, counts, strict=True) if c > 0]
+        if ports:
+            partial = any(0 < c < possible[s, t] for c in counts)
+            every = len(ports) == len(analysis.queries)
+            found.append(Edge(sources[s][0], targets[t][0], tuple(ports), partial, every))
     return found

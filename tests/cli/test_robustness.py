@@ -352,3 +352,11 @@ def test_garbage_blueprint_on_stdin(tmp_path: Path) -> None:
     result = invoke(["plan", "-", "-o", str(tmp_path / "out")], b"\x00garbage")
     assert_one_line(result, 1, "-:")
     assert not (tmp_path / "out").exists()
+
+
+def test_port_name_nothing_serves_is_said() -> None:
+    result = invoke(["analyze", GUIDE, "--port", "no-such-name"])
+    assert result.exit_code == 0, result.stderr
+    assert error_lines(result) == [
+        "note: no destination serves a port named 'no-such-name': only self traffic is allowed"
+    ]

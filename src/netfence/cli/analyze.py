@@ -27,6 +27,7 @@ from netfence.cli.common import (
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    err,
     fail,
     input_options,
     load_or_exit,
@@ -153,9 +154,14 @@ def analyze_command(
     inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
     _require_match(sources, source, "--from", inputs.cluster.endpoints)
     _require_match(targets, target, "--to", inputs.cluster.endpoints)
+    destinations = [e for e in inputs.cluster.endpoints if targets is None or targets(e)]
     if port is None:
-        destinations = [e for e in inputs.cluster.endpoints if targets is None or targets(e)]
         queries = served_queries(destinations, chosen)
+    elif not (port.isdigit() or any(p.name == port for e in destinations for p in e.ports)):
+        err.print(
+            f"note: no destination serves a port named {port!r}: only self traffic is allowed",
+            markup=False,
+        )
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     analysis = analyze(engine, queries, sources, targets)
     if output is MatrixFormat.text:

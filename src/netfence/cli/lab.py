@@ -60,7 +60,11 @@ TimeoutOpt = Annotated[
     float, typer.Option("--timeout", min=0.05, help="Seconds a probe waits for an answer.")
 ]
 ExternalsOpt = Annotated[
-    bool, typer.Option("--externals/--no-externals", help="Also probe external IP ranges.")
+    bool,
+    typer.Option(
+        "--externals/--no-externals",
+        help="Include external IP ranges (a namespace each; probed by probe/verify).",
+    ),
 ]
 
 

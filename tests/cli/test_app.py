@@ -71,3 +71,12 @@ def test_kubectl_plugin_name() -> None:
     )
     assert result.returncode == 0
     assert "kubectl netfence" in result.stdout
+
+
+def test_usage_error_is_one_line() -> None:
+    result = run_cli("analyze", "x", "--protocol", "icmp")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "netfence: Invalid value for '--protocol': 'icmp' is not one of 'TCP', 'UDP', 'SCTP'. "
+        "(see 'netfence analyze --help')"
+    ]

@@ -47,22 +47,45 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"netfence.cli.{_name}").register(app)
 
 
+def _usage_line(exc: Exception, prog: str) -> str | None:
+    """One line for a command-line usage error (click's UsageError, vendored or not);
+    empty when there is nothing to add (the help was already shown)."""
+    if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
+        return None
+    message = str(exc.format_message()).replace("Value error, ", "")
+    if not message:
+        return ""
+    context = getattr(exc, "ctx", None)
+    words = str(getattr(context, "command_path", "") or prog).split()
+    command = " ".join([prog, *words[1:]])
+    return f"{prog}: {message} (see '{command} --help')\n"
+
+
 def main() -> None:
-    """Run the CLI; an unexpected exception becomes one line (traceback with --debug)."""
+    """Run the CLI: usage errors and unexpected exceptions become one line (exit 2 and 1;
+    the traceback with --debug)."""
     debug = "--debug" in sys.argv[1:] or os.environ.get("NETFENCE_DEBUG") == "1"
     args = [a for a in sys.argv[1:] if a != "--debug"]
     prog = "kubectl netfence" if os.path.basename(sys.argv[0]) == "kubectl-netfence" else "netfence"
     try:
-        app(args=args, prog_name=prog, standalone_mode=True)
+        code = app(args=args, prog_name=prog, standalone_mode=False)
     except KeyboardInterrupt:
         sys.stderr.write("netfence: interrupted\n")
         sys.exit(130)
     except SystemExit:
         raise
     except Exception as exc:
+        usage = _usage_line(exc, prog)
+        if usage is not None:
+            sys.stderr.write(usage)
+            sys.exit(2)
+        if type(exc).__name__ == "Abort":
+            sys.stderr.write("netfence: interrupted\n")
+            sys.exit(130)
         if debug:
             raise
         sys.stderr.write(
             f"netfence: unexpected error: {type(exc).__name__}: {exc} (rerun with --debug)\n"
         )
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -41,6 +41,7 @@ def test_plan_without_arguments_as_a_new_user_runs_it(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Proof holds" in result.stdout
     assert "gateway-to-vllm" in result.stdout
+    assert "default/test-pod (the guide's step-8 test pod): denied to every" in result.stdout
     written = {p.name: p.read_text() for p in (tmp_path / "netfence-out").iterdir()}
     assert written == generate(builtin()).files()
     again = run("plan", cwd=tmp_path)

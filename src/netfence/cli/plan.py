@@ -19,6 +19,7 @@ from netfence.blueprint.output import OutputError, OutputExistsError, write_file
 from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan, unmatched
 from netfence.blueprint.schema import Blueprint
 from netfence.blueprint.summary import cell_rows, flow_rows, node_names, plan_json
+from netfence.blueprint.synthesize import OUTSIDER_POD, outsider_namespace
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
@@ -202,6 +203,14 @@ def _report(result: Plan, origin: str, console: Console) -> None:
     console.print(table)
     denied = proof.pairs - len({(c.source, c.target) for c in proof.cells})
     console.print(f"Every other pair ({denied}): denied, as intended.")
+    if result.synthesized:
+        outsider = f"{outsider_namespace(result.blueprint)}/{OUTSIDER_POD}"
+        if not any(c.source == outsider and not c.allowed.is_empty for c in proof.cells):
+            console.print(
+                f"{outsider} (the guide's step-8 test pod): denied to every workload of the "
+                "blueprint, on every port and protocol.",
+                markup=False,
+            )
     if proof.holds:
         console.print("Proof holds: the policies allow exactly the blueprint's flows plus DNS.")
     else:

@@ -114,3 +114,26 @@ def test_externals_cover_ipv4_and_ipv6(tmp_path: Path) -> None:
     assert all(
         x.representative not in {ipaddress.ip_address("10.244.1.20")} for x in engine.externals
     )
+
+
+def test_blocked_side_names_the_closest_rules(guide_dir: Path) -> None:
+    inputs = read_inputs([str(guide_dir)])
+    engine = Engine(inputs.cluster)
+    gateway = engine.verdict("gateway/gateway-0", "ai-inference/vllm-0", 8000).ingress
+    (miss,) = gateway.near_misses
+    assert (miss.rule.policy, miss.rule.rule, miss.missed) == (
+        "ai-inference/allow-from-gateway",
+        0,
+        "peer",
+    )
+    assert "namespaceSelector purpose=gateway does not match namespace gateway" in miss.why
+    dns = engine.verdict("ai-agents/ai-agent-0", "kube-system/coredns-0", 53, "UDP").egress
+    (miss,) = dns.near_misses
+    assert (miss.rule.policy, miss.missed) == ("ai-agents/allow-to-tools", "port")
+    assert "(443/TCP) do not include 53/UDP" in miss.why
+
+
+def test_admitted_side_keeps_no_near_misses(guide_dir: Path) -> None:
+    engine = Engine(read_inputs([str(guide_dir)]).cluster)
+    verdict = engine.verdict("ai-inference/vllm-0", "ai-data/minio-0", 443)
+    assert verdict.allowed and verdict.egress.near_misses == ()

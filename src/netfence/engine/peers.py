@@ -50,3 +50,39 @@ def matching_peer(
         if peer_matches(peer, policy_namespace, node, namespace_labels, reading):
             return index
     return False
+
+
+def _labels(labels: Mapping[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "none"
+
+
+def peer_miss(
+    peer: Peer,
+    policy_namespace: str,
+    node: Node,
+    namespace_labels: Mapping[str, str],
+    reading: IPBlockReading,
+) -> str:
+    """Why ``peer`` does not match ``node`` (call only when it does not)."""
+    if peer.ip_block is not None:
+        if isinstance(node, ExternalRange):
+            return f"ipBlock {peer.ip_block} does not contain {node.name}"
+        if not node.ips:
+            return f"ipBlock {peer.ip_block} cannot match {node.id}: it has no IP"
+        if reading == "ignore":
+            return f"ipBlock {peer.ip_block} is not applied to pod IPs (--ipblock-pods=ignore)"
+        ips = ", ".join(str(ip) for ip in node.ips)
+        return f"ipBlock {peer.ip_block} does not contain {node.id} ({ips})"
+    if isinstance(node, ExternalRange):
+        return "pod and namespace selectors match only in-cluster pods"
+    if peer.namespace_selector is None and node.namespace != policy_namespace:
+        return f"a podSelector alone selects pods of {policy_namespace} only"
+    if peer.namespace_selector is not None and not peer.namespace_selector.matches(
+        namespace_labels
+    ):
+        return (
+            f"namespaceSelector {peer.namespace_selector} does not match namespace "
+            f"{node.namespace} (labels: {_labels(namespace_labels)})"
+        )
+    labels = _labels(node.label_map)
+    return f"podSelector {peer.pod_selector} does not match {node.id} (labels: {labels})"

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field, replace
 
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import PortSet
-from netfence.engine.peers import IPBlockReading, Node, matching_peer
+from netfence.engine.peers import IPBlockReading, Node, matching_peer, peer_miss
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
-from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
 from netfence.model import PROTOCOLS, Cluster, Direction, Protocol
 
 
@@ -47,19 +47,28 @@ class Reference:
         if isinstance(subject, ExternalRange):
             return SideVerdict(direction, subject.id, False, (), (), True)
         policies = isolating(self.cluster.policies, subject, direction)
+        labels = self.namespace_labels(other)
         admitted: list[RuleRef] = []
+        near: list[NearMiss] = []
         for policy in policies:
             for index, rule in enumerate(policy.rules(direction)):
-                peer = matching_peer(
-                    rule, policy.namespace, other, self.namespace_labels(other), reading
-                )
-                if peer is False or port is None:
-                    continue
-                port_index = matching_port(rule, protocol, port, dst)
-                if port_index is not False:
+                peer = matching_peer(rule, policy.namespace, other, labels, reading)
+                port_index = False if port is None else matching_port(rule, protocol, port, dst)
+                if peer is not False and port_index is not False:
                     admitted.append(
                         RuleRef(policy.id, direction, index, peer, port_index, rule.source)
                     )
+                elif peer is not False and port is not None:
+                    ports = ", ".join(str(p) for p in rule.ports)
+                    why = f"its ports ({ports}) do not include {port}/{protocol}"
+                    ref = RuleRef(policy.id, direction, index, peer, None, rule.source)
+                    near.append(NearMiss(ref, "port", why))
+                elif port_index is not False:
+                    why = "; ".join(
+                        peer_miss(p, policy.namespace, other, labels, reading) for p in rule.peers
+                    )
+                    ref = RuleRef(policy.id, direction, index, None, port_index, rule.source)
+                    near.append(NearMiss(ref, "peer", why))
         allowed = not policies or bool(admitted)
         return SideVerdict(
             direction,
@@ -68,6 +77,7 @@ class Reference:
             tuple(p.id for p in policies),
             tuple(admitted),
             allowed,
+            () if admitted else tuple(near),
         )
 
     def allowed(

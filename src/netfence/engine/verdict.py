@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from netfence.model import Direction, Protocol
 from netfence.problems import Source
@@ -33,8 +34,24 @@ class RuleRef:
 
 
 @dataclass(frozen=True)
+class NearMiss:
+    """A rule of an isolating policy that matched the peer or the port, but not both.
+
+    ``rule`` carries the index of the part that did match; ``why`` says what the other
+    part failed on.
+    """
+
+    rule: RuleRef
+    missed: Literal["peer", "port"]
+    why: str
+
+
+@dataclass(frozen=True)
 class SideVerdict:
-    """The decision at one end of a connection: egress of the source or ingress of the target."""
+    """The decision at one end of a connection: egress of the source or ingress of the target.
+
+    ``near_misses`` are kept only when no rule admitted the connection.
+    """
 
     direction: Direction
     endpoint: str
@@ -42,6 +59,7 @@ class SideVerdict:
     policies: tuple[str, ...]
     admitted_by: tuple[RuleRef, ...]
     allowed: bool
+    near_misses: tuple[NearMiss, ...] = ()
 
 
 @dataclass(frozen=True)

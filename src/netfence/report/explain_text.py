@@ -27,7 +27,11 @@ def side_line(verdict: Verdict, side: SideVerdict) -> str:
         rules = "; ".join(_rule(ref) for ref in side.admitted_by)
         return f"{what}: {isolated}; admitted by {rules}"
     service = f"{verdict.port}/{verdict.protocol}"
-    return f"blocked at {what}: {isolated}; no {side.direction} rule admits {other} on {service}"
+    line = f"blocked at {what}: {isolated}; no {side.direction} rule admits {other} on {service}"
+    for miss in side.near_misses:
+        matched = "the port" if miss.missed == "peer" else f"{other}"
+        line += f"\n    closest: {_rule(miss.rule)} admits {matched}, but {miss.why}"
+    return line
 
 
 def render_explain_text(verdict: Verdict, fixes: list[dict[str, Any]], reading: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from types import UnionType
 from typing import Annotated, Any, BinaryIO, Union, get_args, get_origin
 
@@ -14,7 +13,7 @@ from pydantic_core import ErrorDetails
 from netfence.blueprint.checks import Issue, check_blueprint
 from netfence.blueprint.schema import Blueprint
 from netfence.load.document import Document, Path, render_path
-from netfence.load.sources import decode, read_bytes
+from netfence.load.sources import read_text
 from netfence.load.yamlread import Limits, read_stream
 from netfence.problems import InputError, Problem, Source
 
@@ -25,19 +24,7 @@ def load_blueprint(
     """Read and check the blueprint in ``path`` (``-`` is stdin); raises InputError naming
     file, line, field."""
     limits = limits or Limits()
-    try:
-        if path == "-":
-            data = read_bytes(stdin or sys.stdin.buffer, limits.max_bytes)
-        else:
-            with open(path, "rb") as handle:
-                data = read_bytes(handle, limits.max_bytes)
-    except OSError as err:
-        raise InputError([Problem(Source(path, 0, 0), f"cannot read: {err.strerror}")]) from None
-    if data is None:
-        raise InputError(
-            [Problem(Source(path, 0, 0), f"larger than the limit of {limits.max_bytes} bytes")]
-        )
-    text, problem = decode(data, path)
+    text, problem = read_text(path, limits, stdin, size_option=None)
     if problem is not None or text is None:
         raise InputError([problem] if problem else [])
     return parse_blueprint(text, path, limits)

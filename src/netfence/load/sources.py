@@ -218,10 +218,14 @@ def load_paths(
     return result
 
 
-def load_file(
-    file: str, *, namespace: str, limits: Limits, stdin: BinaryIO | None = None
-) -> LoadResult:
-    """Load one file (or stdin for ``-``) within the limits."""
+def read_text(
+    file: str,
+    limits: Limits,
+    stdin: BinaryIO | None = None,
+    size_option: str | None = "--max-bytes",
+) -> tuple[str | None, Problem | None]:
+    """The UTF-8 text of ``file`` (``-`` is stdin), refused past the size limit (the message
+    names ``size_option`` when the command has one)."""
     try:
         if file == "-":
             data = read_bytes(stdin or sys.stdin.buffer, limits.max_bytes)
@@ -229,17 +233,20 @@ def load_file(
             with open(file, "rb") as handle:
                 data = read_bytes(handle, limits.max_bytes)
     except OSError as err:
-        return LoadResult(problems=[Problem(Source(file, 0, 0), f"cannot read: {err.strerror}")])
+        return None, Problem(Source(file, 0, 0), f"cannot read: {err.strerror}")
     if data is None:
-        return LoadResult(
-            problems=[
-                Problem(
-                    Source(file, 0, 0),
-                    f"larger than the limit of {limits.max_bytes} bytes (see --max-bytes)",
-                )
-            ]
-        )
-    text, problem = decode(data, file)
+        message = f"larger than the limit of {limits.max_bytes} bytes"
+        if size_option:
+            message += f" (see {size_option})"
+        return None, Problem(Source(file, 0, 0), message)
+    return decode(data, file)
+
+
+def load_file(
+    file: str, *, namespace: str, limits: Limits, stdin: BinaryIO | None = None
+) -> LoadResult:
+    """Load one file (or stdin for ``-``) within the limits."""
+    text, problem = read_text(file, limits, stdin)
     if problem is not None or text is None:
         return LoadResult(problems=[problem] if problem else [])
     return load_text(text, file, namespace, limits)

@@ -14,14 +14,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 
-from netfence.model import IPAddress, IPNetwork, Protocol
+from netfence.model import CLOUD_METADATA_IPS, IPAddress, IPNetwork, Protocol
 
 Role = Literal[
     "gateway", "inference", "agents", "vector-db", "model-storage", "observability", "custom"
 ]
-METADATA_ADDRESSES: tuple[IPNetwork, ...] = (
-    ipaddress.ip_network("169.254.169.254/32"),
-    ipaddress.ip_network("fd00:ec2::254/128"),
+METADATA_ADDRESSES: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(ip) for ip in CLOUD_METADATA_IPS
 )
 _IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 # Policy names are "<workload>-ingress" / "<workload>-egress": keep them within 63 characters.

@@ -7,11 +7,6 @@ import ipaddress
 from netfence.engine import ExternalRange, IPSet
 from netfence.model import IPAddress, IPNetwork
 
-METADATA_IPS: tuple[IPAddress, ...] = (
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("fd00:ec2::254"),
-)
-
 # IANA special-purpose space that is not the public internet. The documentation ranges
 # (192.0.2.0/24, ...) are deliberately absent: manifests use them to stand for public hosts.
 NON_PUBLIC: tuple[IPNetwork, ...] = tuple(

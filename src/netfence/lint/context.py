@@ -16,11 +16,12 @@ from netfence.engine import (
     SideVerdict,
 )
 from netfence.engine.peers import peer_matches
-from netfence.lint.addresses import METADATA_IPS, NON_PUBLIC, host_network, is_public
+from netfence.lint.addresses import NON_PUBLIC, host_network, is_public
 from netfence.lint.options import LintOptions
 from netfence.lint.roles import role_of
 from netfence.load import Document, Path
 from netfence.model import (
+    CLOUD_METADATA_IPS,
     NAMESPACE_NAME_LABEL,
     PROTOCOLS,
     Cluster,
@@ -84,7 +85,7 @@ def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...
         *NON_PUBLIC,
         *options.effective_pod_cidrs,
         *options.effective_service_cidrs,
-        *(host_network(ip) for ip in (*METADATA_IPS, *options.dns_ips)),
+        *(host_network(ip) for ip in (*CLOUD_METADATA_IPS, *options.dns_ips)),
         *blocks,
     )
 

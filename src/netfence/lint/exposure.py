@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from netfence.engine import Engine, ExternalRange, IPSet, Node
-from netfence.lint.addresses import METADATA_IPS, NODE_LOCAL, describe_externals, host_network
+from netfence.lint.addresses import NODE_LOCAL, describe_externals, host_network
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import (
     Connections,
@@ -18,7 +18,14 @@ from netfence.lint.context import (
 )
 from netfence.lint.finding import Finding, Severity
 from netfence.lint.roles import DATA_ROLES, SERVING_ROLES
-from netfence.model import NAMESPACE_NAME_LABEL, Cluster, Direction, Endpoint, Namespace
+from netfence.model import (
+    CLOUD_METADATA_IPS,
+    NAMESPACE_NAME_LABEL,
+    Cluster,
+    Direction,
+    Endpoint,
+    Namespace,
+)
 from netfence.model.types import freeze_labels
 from netfence.problems import Source
 
@@ -98,7 +105,9 @@ class Exposure:
     def metadata_targets(self) -> tuple[ExternalRange, ...]:
         """The external ranges holding the metadata addresses of the families in use."""
         versions = {ip.version for e in self.ctx.cluster.endpoints for ip in e.ips} or {4}
-        found = (self.ctx.engine.find(str(ip)) for ip in METADATA_IPS if ip.version in versions)
+        found = (
+            self.ctx.engine.find(str(ip)) for ip in CLOUD_METADATA_IPS if ip.version in versions
+        )
         return tuple(node for node in found if isinstance(node, ExternalRange))
 
     @cached_property
@@ -153,7 +162,7 @@ def check_metadata(ctx: LintContext, exposure: Exposure) -> Iterator[Finding]:
             continue
         first, connections = next(iter(reached.items()))
         isolated = ctx.isolated(endpoint, "egress")
-        addresses = ", ".join(str(ip) for ip in METADATA_IPS if any(ip in e for e in reached))
+        addresses = ", ".join(str(ip) for ip in CLOUD_METADATA_IPS if any(ip in e for e in reached))
         yield finding(
             "metadata-endpoint-reachable",
             endpoint,

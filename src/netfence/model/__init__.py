@@ -2,6 +2,7 @@
 
 from netfence.model.build import build_cluster
 from netfence.model.types import (
+    CLOUD_METADATA_IPS,
     NAMESPACE_NAME_LABEL,
     PROTOCOLS,
     Cluster,
@@ -24,6 +25,7 @@ from netfence.model.types import (
 )
 
 __all__ = [
+    "CLOUD_METADATA_IPS",
     "NAMESPACE_NAME_LABEL",
     "PROTOCOLS",
     "Cluster",

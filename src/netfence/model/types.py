@@ -16,6 +16,11 @@ Direction = Literal["ingress", "egress"]
 Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+# The cloud metadata service (AWS IMDS, GCP, Azure: IPv4; AWS Nitro: IPv6).
+CLOUD_METADATA_IPS: tuple[IPAddress, ...] = (
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("fd00:ec2::254"),
+)
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 
 Labels = Mapping[str, str]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from netfence.load.document import Document
+from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.types import (
     NAMESPACE_NAME_LABEL,
     Cluster,
@@ -29,7 +30,6 @@ from netfence.model.types import (
     ServicePort,
     freeze_labels,
 )
-from netfence.validate.ip import canonical_cidr, canonical_ip
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from netfence.load.document import Path
+from netfence.model.goip import parse_ip
 from netfence.validate.access import items, number, obj, present, text
 from netfence.validate.errors import (
     FieldError,
@@ -15,7 +16,6 @@ from netfence.validate.errors import (
     not_supported,
     required,
 )
-from netfence.validate.ip import parse_ip
 from netfence.validate.meta import validate_object_meta
 from netfence.validate.names import (
     is_dns1123_label,

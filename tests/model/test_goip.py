@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from netfence.validate.ip import canonical_cidr, canonical_ip, parse_cidr, parse_ip
+from netfence.model.goip import canonical_cidr, canonical_ip, parse_cidr, parse_ip
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DIRECTIONS, LintContext, policy_obj
+from netfence.lint.context import LintContext, policy_obj, policy_rules
 from netfence.lint.finding import Finding
 from netfence.model import Direction, Endpoint, NetworkPolicy, Rule
 from netfence.problems import Problem
@@ -50,28 +50,22 @@ def _destinations(
 def check_named_ports(ctx: LintContext) -> Iterator[Finding]:
     """Named ports that none of a rule's destinations declares."""
     info = rule_info("named-port-unresolved")
-    for policy in ctx.cluster.policies:
-        for direction in DIRECTIONS:
-            for r, rule in enumerate(policy.rules(direction)):
-                named = [(i, p) for i, p in enumerate(rule.ports) if isinstance(p.port, str)]
-                destinations = _destinations(ctx, policy, direction, rule) if named else []
-                for i, port in named:
-                    name = str(port.port)
-                    if not destinations or any(
-                        e.named_ports(name, port.protocol) for e in destinations
-                    ):
-                        continue
-                    shown = ", ".join(e.id for e in destinations[:3])
-                    more = f" and {len(destinations) - 3} more" if len(destinations) > 3 else ""
-                    yield Finding(
-                        rule=info.id,
-                        severity=info.severity,
-                        message=f"{direction}[{r}] ports[{i}]: no destination declares a "
-                        f"{port.protocol} port named {name!r} ({shown}{more}), "
-                        "so it admits nothing",
-                        obj=policy_obj(policy),
-                        source=ctx.field_source(
-                            policy.source, ("spec", direction, r, "ports", i, "port")
-                        ),
-                        hint=info.fix,
-                    )
+    for policy, direction, r, rule in policy_rules(ctx.cluster):
+        named = [(i, p) for i, p in enumerate(rule.ports) if isinstance(p.port, str)]
+        destinations = _destinations(ctx, policy, direction, rule) if named else []
+        for i, port in named:
+            name = str(port.port)
+            if not destinations or any(e.named_ports(name, port.protocol) for e in destinations):
+                continue
+            shown = ", ".join(e.id for e in destinations[:3])
+            more = f" and {len(destinations) - 3} more" if len(destinations) > 3 else ""
+            yield Finding(
+                rule=info.id,
+                severity=info.severity,
+                message=f"{direction}[{r}] ports[{i}]: no destination declares a "
+                f"{port.protocol} port named {name!r} ({shown}{more}), "
+                "so it admits nothing",
+                obj=policy_obj(policy),
+                source=ctx.field_source(policy.source, ("spec", direction, r, "ports", i, "port")),
+                hint=info.fix,
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -34,6 +34,7 @@ from netfence.model import (
     NetworkPolicy,
     Peer,
     Protocol,
+    Rule,
 )
 from netfence.model.types import freeze_labels
 from netfence.problems import Source
@@ -44,6 +45,16 @@ ASSUMED_DNS_NAME = "kube-dns-assumed"
 DNS_PORT = 53
 Connections = dict[Protocol, PortSet]
 DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
+
+
+def policy_rules(cluster: Cluster) -> Iterator[tuple[NetworkPolicy, Direction, int, Rule]]:
+    """Every rule of every policy, with its direction and index."""
+    for policy in cluster.policies:
+        for direction in DIRECTIONS:
+            for index, rule in enumerate(policy.rules(direction)):
+                yield policy, direction, index, rule
+
+
 PEERS_KEY: dict[Direction, str] = {"ingress": "from", "egress": "to"}
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netfence.engine import IPSet
 from netfence.engine.external import block_set
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DIRECTIONS, PEERS_KEY, LintContext, policy_obj
+from netfence.lint.context import PEERS_KEY, LintContext, policy_obj, policy_rules
 from netfence.lint.finding import Finding
 from netfence.model import IPBlock, IPNetwork
 
@@ -43,23 +43,21 @@ def overlaps(ctx: LintContext, block: IPBlock) -> list[str]:
 def check_overlap(ctx: LintContext) -> Iterator[Finding]:
     """Every ipBlock peer that overlaps the cluster's own addresses."""
     info = rule_info("ipblock-overlaps-cluster")
-    for policy in ctx.cluster.policies:
-        for direction in DIRECTIONS:
-            for r, rule in enumerate(policy.rules(direction)):
-                for p, peer in enumerate(rule.peers):
-                    if peer.ip_block is None:
-                        continue
-                    found = overlaps(ctx, peer.ip_block)
-                    if not found:
-                        continue
-                    path = ("spec", direction, r, PEERS_KEY[direction], p, "ipBlock")
-                    yield Finding(
-                        rule=info.id,
-                        severity=info.severity,
-                        message=f"{direction}[{r}] peer[{p}]: ipBlock {peer.ip_block} overlaps "
-                        f"{'; '.join(found)}; whether ipBlock applies to pod traffic depends on "
-                        f"the CNI ({READING[ctx.options.ipblock_pods]})",
-                        obj=policy_obj(policy),
-                        source=ctx.field_source(policy.source, path),
-                        hint=info.fix,
-                    )
+    for policy, direction, r, rule in policy_rules(ctx.cluster):
+        for p, peer in enumerate(rule.peers):
+            if peer.ip_block is None:
+                continue
+            found = overlaps(ctx, peer.ip_block)
+            if not found:
+                continue
+            path = ("spec", direction, r, PEERS_KEY[direction], p, "ipBlock")
+            yield Finding(
+                rule=info.id,
+                severity=info.severity,
+                message=f"{direction}[{r}] peer[{p}]: ipBlock {peer.ip_block} overlaps "
+                f"{'; '.join(found)}; whether ipBlock applies to pod traffic depends on "
+                f"the CNI ({READING[ctx.options.ipblock_pods]})",
+                obj=policy_obj(policy),
+                source=ctx.field_source(policy.source, path),
+                hint=info.fix,
+            )

@@ -7,7 +7,14 @@ from dataclasses import replace
 
 from netfence.engine import Node
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DIRECTIONS, Connections, LintContext, make_engine, policy_obj
+from netfence.lint.context import (
+    DIRECTIONS,
+    Connections,
+    LintContext,
+    make_engine,
+    policy_obj,
+    policy_rules,
+)
 from netfence.lint.finding import Finding
 from netfence.lint.snippets import PortKey
 from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Rule
@@ -166,19 +173,17 @@ def _reply_mirrors(
 def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
-    for policy in ctx.cluster.policies:
-        for direction in DIRECTIONS:
-            for index, rule in enumerate(policy.rules(direction)):
-                mirrors = _reply_mirrors(ctx, policy, direction, index)
-                if not mirrors:
-                    continue
-                yield Finding(
-                    rule=info.id,
-                    severity=info.severity,
-                    message=f"{direction}[{index}] only admits the reverse of connections that are "
-                    f"already allowed ({'; '.join(mirrors)}): NetworkPolicy is stateful, so "
-                    "replies of an allowed connection always pass and this rule only widens access",
-                    obj=policy_obj(policy),
-                    source=rule.source or policy.source,
-                    hint=info.fix,
-                )
+    for policy, direction, index, rule in policy_rules(ctx.cluster):
+        mirrors = _reply_mirrors(ctx, policy, direction, index)
+        if not mirrors:
+            continue
+        yield Finding(
+            rule=info.id,
+            severity=info.severity,
+            message=f"{direction}[{index}] only admits the reverse of connections that are "
+            f"already allowed ({'; '.join(mirrors)}): NetworkPolicy is stateful, so "
+            "replies of an allowed connection always pass and this rule only widens access",
+            obj=policy_obj(policy),
+            source=rule.source or policy.source,
+            hint=info.fix,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DIRECTIONS, PEERS_KEY, LintContext, policy_obj
+from netfence.lint.context import PEERS_KEY, LintContext, policy_obj, policy_rules
 from netfence.lint.finding import Finding
 from netfence.model import LabelSelector, NetworkPolicy, Peer
 
@@ -54,23 +54,21 @@ def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[
 def check_selectors(ctx: LintContext) -> Iterator[Finding]:
     """Rule peers whose selectors match nothing in the input."""
     info = rule_info("selector-matches-nothing")
-    for policy in ctx.cluster.policies:
-        for direction in DIRECTIONS:
-            for r, rule in enumerate(policy.rules(direction)):
-                for p, peer in enumerate(rule.peers):
-                    problem = _peer_problem(ctx, peer, policy)
-                    if problem is None:
-                        continue
-                    field, text = problem
-                    path = ("spec", direction, r, PEERS_KEY[direction], p, field)
-                    yield Finding(
-                        rule=info.id,
-                        severity=info.severity,
-                        message=f"{direction}[{r}] peer[{p}]: {text}, so this peer admits nothing",
-                        obj=policy_obj(policy),
-                        source=ctx.field_source(policy.source, path),
-                        hint=info.fix,
-                    )
+    for policy, direction, r, rule in policy_rules(ctx.cluster):
+        for p, peer in enumerate(rule.peers):
+            problem = _peer_problem(ctx, peer, policy)
+            if problem is None:
+                continue
+            field, text = problem
+            path = ("spec", direction, r, PEERS_KEY[direction], p, field)
+            yield Finding(
+                rule=info.id,
+                severity=info.severity,
+                message=f"{direction}[{r}] peer[{p}]: {text}, so this peer admits nothing",
+                obj=policy_obj(policy),
+                source=ctx.field_source(policy.source, path),
+                hint=info.fix,
+            )
 
 
 def check_policy_selection(ctx: LintContext) -> Iterator[Finding]:

@@ -112,14 +112,14 @@ def test_node_local_dns_is_allowed_by_address() -> None:
 def test_files_are_one_per_namespace_plus_kustomization() -> None:
     files = generate(builtin()).files()
     assert list(files) == [
-        "ai-agents.yaml",
-        "ai-data.yaml",
-        "ai-inference.yaml",
-        "gateway.yaml",
         "kustomization.yaml",
+        "ns-ai-agents.yaml",
+        "ns-ai-data.yaml",
+        "ns-ai-inference.yaml",
+        "ns-gateway.yaml",
     ]
-    assert "- ai-agents.yaml" in files["kustomization.yaml"]
-    assert "# agent (AI agents) may connect to:" in files["ai-agents.yaml"]
+    assert "- ns-ai-agents.yaml" in files["kustomization.yaml"]
+    assert "# agent (AI agents) may connect to:" in files["ns-ai-agents.yaml"]
 
 
 def test_examples_are_current(update_golden: bool) -> None:

@@ -36,4 +36,3 @@ def clean(text: object) -> str:
     if value.isprintable():
         return value
     return "".join(_escape(char) for char in value)
-

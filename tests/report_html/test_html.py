@@ -8,13 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
 from netfence.cli.app import app
 from netfence.engine import Engine
 from netfence.inputs import read_inputs
-from netfence.report.html import ASSETS, embed_json, render_html, script_hash, write_report
+from netfence.report.html import ASSETS, embed_json, render_html, script_hash
 from netfence.report.html_data import report_data
 
 VENDOR = Path(str(ASSETS)) / "vendor"
@@ -75,16 +74,6 @@ def test_report_data_counts_isolation_and_flows(guide_dir: Path) -> None:
     ) not in edges  # the guide's unlabelled gateway
     assert summary["flows"] == len(data["edges"])
     assert data["policies"][0]["id"] == "ai-inference/deny-all"
-
-
-def test_write_report_replaces_whole_files_only(tmp_path: Path) -> None:
-    target = tmp_path / "report.html"
-    write_report("first", str(target))
-    write_report("second", str(target))
-    assert target.read_text() == "second"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
-    with pytest.raises(OSError):
-        write_report("third", str(tmp_path / "missing" / "report.html"))
 
 
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from netfence.load import Document
 from netfence.problems import InputError
 from netfence.report.comparison_text import comparison_table
 from netfence.report.diff_text import render_diff_text
+from netfence.writes import write_text
 
 if TYPE_CHECKING:
     from netfence.cluster.connect import Connection
@@ -179,7 +180,7 @@ def snapshot(
         out.file.write(text)
     else:
         try:
-            output_file.write_text(text)
+            write_text(str(output_file), text)
         except OSError as exc:
             fail(f"cannot write {output_file}: {exc.strerror}", EXIT_ENVIRONMENT)
         err.print(f"wrote {len(manifests)} objects to {output_file}", markup=False)

@@ -40,8 +40,9 @@ from netfence.problems import InputError
 from netfence.report.diff_json import render_diff_json
 from netfence.report.diff_md import render_diff_md
 from netfence.report.diff_text import render_diff_text
-from netfence.report.html import render_html, write_report
+from netfence.report.html import render_html
 from netfence.report.html_data import report_data
+from netfence.writes import write_text
 
 REPORT_HELP = """Write one self-contained HTML report: summary, graph, matrix, findings, policies.
 
@@ -173,7 +174,7 @@ def report_command(
         data = report_data(engine, findings, side.documents, side.label, progress)
     page = render_html(data)
     try:
-        write_report(page, output)
+        write_text(output, page)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", EXIT_ENVIRONMENT)
     err.print(f"wrote {output} ({len(page) // 1024} KiB)", markup=False)

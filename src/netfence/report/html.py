@@ -10,12 +10,9 @@ import base64
 import hashlib
 import html
 import json
-import os
 import re
-import tempfile
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from typing import Any
 
 ASSETS: Traversable = files("netfence.report") / "assets"
@@ -63,17 +60,3 @@ def render_html(data: dict[str, Any]) -> str:
         "scripts": "\n".join(f"<script>{s}</script>" for s in scripts),
     }
     return MARKER.sub(lambda m: parts[m.group(1)], _asset("report.html"))
-
-
-def write_report(text: str, path: str) -> None:
-    """Write ``text`` to ``path`` all at once: a temporary file beside it, then a rename."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise

@@ -200,12 +200,20 @@ def test_duplicate_key_refuses_only_its_own_document() -> None:
     assert problems == ["duplicate key 'spec' in mapping (document root)"]
 
 
-def test_named_pipes_are_read_like_files() -> None:
-    read, write = os.pipe()
-    os.write(write, NP.encode())
-    os.close(write)
-    try:
-        result = load_paths([f"/dev/fd/{read}"])
-    finally:
-        os.close(read)
-    assert [d.kind for d in result.documents] == ["NetworkPolicy"]
+def test_fifos_and_devices_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "in.yaml"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        result = load_paths([path])
+        assert [p.message for p in result.problems] == [
+            "not a regular file (a FIFO, device or socket): pipe it to '-' (stdin)"
+        ]
+
+
+def test_an_integer_too_long_for_python_names_its_field() -> None:
+    big = "9" * 4301
+    for text in (NP.replace("spec: {}", f"spec: {{port: {big}}}"), f'{{"kind": {big}}}'):
+        _, problems = _load(text)
+        assert len(problems) == 1 and "integer of 4301 digits is too long" in problems[0]
+    _, problems = _load(NP.replace("spec: {}", f"spec: {{port: 0x{'f' * 4000}}}"))
+    assert problems == ["spec.port: integer of 4000 digits is too long"]

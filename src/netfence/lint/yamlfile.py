@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from netfence.load import Document, Limits
+from netfence.load.sources import read_text
 from netfence.load.yamlread import read_stream
 from netfence.problems import InputError, Problem, Source
 
@@ -13,16 +12,9 @@ SETTINGS_LIMITS = Limits(max_bytes=1024 * 1024, max_depth=20, max_alias_nodes=10
 
 def read_mapping_file(path: str) -> Document:
     """The single YAML mapping in ``path``; InputError naming file and line otherwise."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(Source(path, 0, 0), f"cannot read: {exc.strerror}")]) from exc
-    if len(raw) > SETTINGS_LIMITS.max_bytes:
-        raise InputError([Problem(Source(path, 0, 0), "file too large for a settings file")])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(Source(path, 0, 0), "not UTF-8 text")]) from exc
+    text, problem = read_text(path, SETTINGS_LIMITS, size_option=None)
+    if problem is not None or text is None:
+        raise InputError([problem] if problem else [])
     docs, problems = read_stream(text, path, SETTINGS_LIMITS)
     if problems:
         raise InputError(problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
                     Problem(Source(path, 0, 0), "no *.yaml, *.yml or *.json files in this folder")
                 )
             files.extend(found)
-        elif os.path.exists(path):  # regular files, and pipes such as /dev/stdin or <(...)
+        elif os.path.exists(path):  # files; FIFOs and devices are refused when read
             files.append(path)
         else:
             problems.append(Problem(Source(path, 0, 0), "no such file or folder"))
@@ -218,6 +219,23 @@ def load_paths(
     return result
 
 
+class NotRegularFileError(Exception):
+    """An input path that is a FIFO, device or socket: it could block or never end."""
+
+
+def _open_regular(file: str) -> BinaryIO:
+    """``file`` opened for reading, refused unless it is a regular file (checked on the
+    opened descriptor, without blocking on a FIFO)."""
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = "a directory" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+        raise NotRegularFileError(f"not a regular file ({what}): pipe it to '-' (stdin)")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def read_text(
     file: str,
     limits: Limits,
@@ -230,8 +248,10 @@ def read_text(
         if file == "-":
             data = read_bytes(stdin or sys.stdin.buffer, limits.max_bytes)
         else:
-            with open(file, "rb") as handle:
+            with _open_regular(file) as handle:
                 data = read_bytes(handle, limits.max_bytes)
+    except NotRegularFileError as err:
+        return None, Problem(Source(file, 0, 0), str(err))
     except OSError as err:
         return None, Problem(Source(file, 0, 0), f"cannot read: {err.strerror}")
     if data is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_depth: int = 100
     max_alias_nodes: int = 100_000
+    max_documents: int = 100_000
 
 
 class ReadError(Exception):
@@ -79,20 +81,38 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+class NumberTooLongError(ValueError):
+    """An integer literal past what Python converts (``sys.get_int_max_str_digits``)."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(f"integer of {digits} digits is too long")
+        self.digits = digits
+
+
 def _go_int(plain: str) -> int:
     sign = -1 if plain.startswith("-") else 1
     digits = plain.lstrip("+-")
+    limit = sys.get_int_max_str_digits() or 4300
+    if len(digits) > limit:
+        raise NumberTooLongError(len(digits))
+    value = sign * _unsigned(digits)
+    if value.bit_length() * 3 > limit * 9:  # more decimal digits than str() converts
+        prefixed = digits[:2].lower() in ("0x", "0o", "0b")
+        raise NumberTooLongError(len(digits) - 2 * prefixed)
+    return value
+
+
+def _unsigned(digits: str) -> int:
     lowered = digits.lower()
     if lowered.startswith("0x"):
-        return sign * int(digits[2:], 16)
+        return int(digits[2:], 16)
     if lowered.startswith("0o"):
-        return sign * int(digits[2:], 8)
+        return int(digits[2:], 8)
     if lowered.startswith("0b"):
-        return sign * int(digits[2:], 2)
+        return int(digits[2:], 2)
     if len(digits) > 1 and digits.startswith("0"):
-        return sign * int(digits, 8)
-    return sign * int(digits)
-
+        return int(digits, 8)
+    return int(digits)
 
 def _scalar(event: Any) -> Any:
     tag = event.tag
@@ -213,7 +233,7 @@ class _Builder:
             top.has_key = True
             top.key = "<<"
             return True
-        key = _key_text(_scalar(event), line)
+        key = _key_text(self.value(event), line)
         if key in top.explicit:
             # Only this document is refused: its neighbours are read as usual.
             message = f"duplicate key {key!r} in mapping {_dotted(top.path)}"
@@ -256,6 +276,14 @@ class _Builder:
             self.anchors[frame.anchor] = (frame.container, frame.nodes)
         self.attach(frame.container, frame.nodes, frame.line)
 
+    def value(self, event: Any) -> Any:
+        """The scalar's value; a number too long to convert ends the stream at its field."""
+        try:
+            return _scalar(event)
+        except NumberTooLongError as err:
+            field = _dotted(self.child_path()) if self.stack else "(document root)"
+            raise ReadError(event.start_mark.line + 1, f"{field}: {err}") from None
+
     def scalar(self, event: Any) -> None:
         if self.on_key_scalar(event):
             return
@@ -264,7 +292,7 @@ class _Builder:
             self.lines[self.child_path()] = line
         if not self.stack:
             self.root_line = line
-        value = _scalar(event)
+        value = self.value(event)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self.attach(value, 1, line)
@@ -294,7 +322,7 @@ class _Builder:
         (YAML also accepts comments, trailing commas and unquoted strings there.)
         """
         try:
-            json.loads(self.text[start:end])
+            json.loads(self.text[start:end], parse_int=str)
         except json.JSONDecodeError as err:
             line = self.text.count("\n", 0, start) + err.lineno
             message = f"JSON syntax error: {err.msg} (a document starting with '{{' is JSON)"
@@ -327,6 +355,11 @@ def read_stream(text: str, file: str, limits: Limits) -> tuple[list[Document], l
                 builder.alias(event)
             elif kind is yaml.DocumentStartEvent:
                 builder.doc_index += 1
+                if builder.doc_index >= limits.max_documents:
+                    raise ReadError(
+                        event.start_mark.line + 1,
+                        f"more than {limits.max_documents} documents in one stream",
+                    )
                 builder.root_line = event.start_mark.line + 1
             elif kind is yaml.DocumentEndEvent:
                 builder.end_document()

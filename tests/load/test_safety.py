@@ -217,3 +217,23 @@ def test_an_integer_too_long_for_python_names_its_field() -> None:
         assert len(problems) == 1 and "integer of 4301 digits is too long" in problems[0]
     _, problems = _load(NP.replace("spec: {}", f"spec: {{port: 0x{'f' * 4000}}}"))
     assert problems == ["spec.port: integer of 4000 digits is too long"]
+
+
+def test_an_unreadable_subfolder_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ok.yaml").write_text(NP)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = load_paths([str(tmp_path)])
+    assert [(p.source.file, p.message) for p in result.problems] == [
+        (str(locked), "cannot read: Permission denied")
+    ]

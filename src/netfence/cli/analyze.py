@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import os
 import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from pathlib import Path
 from typing import IO, Annotated
 
 import typer
@@ -212,7 +212,7 @@ def _split_explain_arguments(arguments: list[str]) -> tuple[list[str], str, str,
     if len(arguments) < 4:
         fail("expected PATH... SRC DST PORT[/PROTO]", EXIT_USAGE)
     first, last = arguments[:3], arguments[3:]
-    trailing_paths = all(p == "-" or Path(p).exists() for p in last)
+    trailing_paths = all(p == "-" or os.path.exists(p) for p in last)
     if trailing_paths and PORT_ARGUMENT.match(first[2]):
         return last, first[0], first[1], first[2]
     *paths, src, dst, port = arguments

@@ -6,7 +6,7 @@ import difflib
 import os
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -54,8 +54,13 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
         if path == "-":
             files.append(path)
         elif os.path.isdir(path):
-            found = sorted(_walk(path))
-            if not found:
+            unreadable: list[OSError] = []
+            found = sorted(_walk(path, unreadable.append))
+            problems.extend(
+                Problem(Source(error.filename or path, 0, 0), f"cannot read: {error.strerror}")
+                for error in unreadable
+            )
+            if not found and not unreadable:
                 problems.append(
                     Problem(Source(path, 0, 0), "no *.yaml, *.yml or *.json files in this folder")
                 )
@@ -67,8 +72,10 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
     return files, problems
 
 
-def _walk(folder: str) -> Iterable[str]:
-    for root, dirs, names in os.walk(folder):
+def _walk(folder: str, unreadable: Callable[[OSError], None]) -> Iterable[str]:
+    """Manifest files under ``folder``; a subfolder that cannot be listed goes to
+    ``unreadable``, like a file that cannot be read."""
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
         dirs.sort()
         for name in names:
             if name.endswith(MANIFEST_SUFFIXES):

@@ -55,13 +55,18 @@ SERVER_OWNED_METADATA = {"uid", "resourceVersion", "managedFields", "creationTim
 
 @dataclass
 class Fault:
-    """Misbehaviour for matching requests: a status, a delay, or a dropped connection."""
+    """Misbehaviour for matching requests: a status, a delay, a dropped connection, or a
+    hostile answer (``raw`` bytes sent as the body with ``content_type``, extra headers such
+    as ``Retry-After``)."""
 
     method: str = ""
     path_contains: str = ""
     status: int | None = None
     delay: float = 0.0
     drop: bool = False
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
     times: int = 1_000_000
     skip: int = 0
 
@@ -82,6 +87,9 @@ class Reply:
     status: int
     body: dict[str, Any] | None = None
     drop: bool = False
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -245,9 +253,18 @@ class FakeCluster:
                     delay += fault.delay
                     if fault.drop:
                         return Reply(0, drop=True), delay
+                    if fault.raw is not None:
+                        return Reply(
+                            fault.status or 200,
+                            raw=fault.raw,
+                            content_type=fault.content_type,
+                            headers=fault.headers,
+                        ), delay
                     if fault.status is not None:
                         return Reply(
-                            fault.status, status_body(fault.status, "Injected", "injected fault")
+                            fault.status,
+                            status_body(fault.status, "Injected", "injected fault"),
+                            headers=fault.headers,
                         ), delay
             if self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
                 return Reply(401, status_body(401, "Unauthorized", "Unauthorized")), delay
@@ -598,10 +615,12 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.status == 101 and reply.body is not None:
             self._stream_exec(int(reply.body["exitCode"]), str(reply.body["output"]))
             return
-        data = json.dumps(reply.body or {}).encode()
+        data = reply.raw if reply.raw is not None else json.dumps(reply.body or {}).encode()
         self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,14 @@ from kubernetes.client.exceptions import ApiException
 from kubernetes.config.config_exception import ConfigException
 
 from netfence.cluster.errors import ApiStatusError, ClusterError
+from netfence.cluster.kubeconfig import bounded_plugins, check_kubeconfig
+from netfence.sanitize import clean
 
 IN_CLUSTER_HOST = "KUBERNETES_SERVICE_HOST"
 DEFAULT_KUBECONFIG = "~/.kube/config"
+ATTEMPTS = 3  # per call: transport failures and 429/503 with Retry-After are retried
+BACKOFF = 0.2
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -43,19 +49,47 @@ class Connection:
         return f"{self.server} (context {self.context})" if self.context else self.server
 
     def call(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Run one client operation and return the response JSON; failures raise ClusterError."""
+        """Run one client operation and return the response JSON object; failures raise
+        ClusterError. Everything, retries and their waits included, ends within ``timeout``."""
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(ATTEMPTS):
+            remaining = max(deadline - time.monotonic(), 0.1)
+            try:
+                with bounded_plugins(remaining) as killed:
+                    response = operation(
+                        *args, _preload_content=False, _request_timeout=remaining, **kwargs
+                    )
+                if killed:
+                    raise ClusterError(killed[0])
+                return self.answer(response.read(MAX_ANSWER_BYTES + 1))
+            except ApiException as exc:
+                wait = _retry_after(exc)
+                if wait is None or attempt + 1 == ATTEMPTS or time.monotonic() + wait >= deadline:
+                    raise self.status_error(exc) from None
+                time.sleep(wait)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                wait = BACKOFF * 2**attempt
+                if attempt + 1 == ATTEMPTS or time.monotonic() + wait >= deadline:
+                    raise ClusterError(
+                        f"cannot reach the Kubernetes API server at {self.describe()}: "
+                        f"{_reason(exc)}"
+                    ) from None
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def answer(self, body: bytes) -> dict[str, Any]:
+        """The JSON object the server answered; anything else is one clear ClusterError."""
+        where = f"the API server at {self.server}"
+        if len(body) > MAX_ANSWER_BYTES:
+            raise ClusterError(f"{where} answered more than {MAX_ANSWER_BYTES} bytes")
         try:
-            response = operation(
-                *args, _preload_content=False, _request_timeout=self.timeout, **kwargs
-            )
-            data: dict[str, Any] = json.loads(response.data or b"{}")
-            return data
-        except ApiException as exc:
-            raise self.status_error(exc) from None
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ClusterError(
-                f"cannot reach the Kubernetes API server at {self.describe()}: {_reason(exc)}"
-            ) from None
+            data = json.loads(body or b"{}")
+        except ValueError:
+            start = clean(body[:40].decode("utf-8", "replace"))
+            raise ClusterError(f'{where} answered something that is not JSON: "{start}"') from None
+        if not isinstance(data, dict):
+            raise ClusterError(f"{where} answered a JSON {type(data).__name__}, not an object")
+        return data
 
     def status_error(self, exc: ApiException) -> ApiStatusError:
         try:
@@ -73,6 +107,17 @@ class Connection:
         else:
             text = f"the API server at {self.server} answered {status} {reason}: {message}"
         return ApiStatusError(text, status, reason, body)
+
+
+def _retry_after(exc: ApiException) -> float | None:
+    """The seconds a 429 or 503 asks to wait before a retry, when it says."""
+    if exc.status not in (429, 503):
+        return None
+    value = (exc.headers or {}).get("Retry-After", "")
+    try:
+        return max(float(value), 0.0) if value.isascii() and len(value) < 10 else None
+    except ValueError:
+        return None
 
 
 def _reason(exc: BaseException) -> str:
@@ -117,19 +162,31 @@ def connect(options: ConnectOptions) -> Connection:
         else:
             if options.kubeconfig and not os.path.exists(options.kubeconfig):
                 raise ClusterError(f"kubeconfig {options.kubeconfig} does not exist")
-            config.load_kube_config(  # type: ignore[no-untyped-call]
-                config_file=source,
-                context=options.context,
-                client_configuration=configuration,
-                persist_config=False,
-            )
+            check_kubeconfig(source)
+            with bounded_plugins(options.timeout) as killed:
+                config.load_kube_config(  # type: ignore[no-untyped-call]
+                    config_file=source,
+                    context=options.context,
+                    client_configuration=configuration,
+                    persist_config=False,
+                )
+            if killed:
+                raise ClusterError(f"cannot use kubeconfig {source}: {killed[0]}")
             context = options.context or _current_context(source)
     except ConfigException as exc:
         where = "in-cluster config" if source is None else f"kubeconfig {source}"
         raise ClusterError(f"cannot use {where}: {_one_line(exc)}") from None
-    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        RecursionError,
+        yaml.YAMLError,
+    ) as exc:
         raise ClusterError(f"cannot read kubeconfig {source}: {_one_line(exc)}") from None
-    configuration.retries = urllib3.Retry(total=2, backoff_factor=0.2)
+    configuration.retries = urllib3.Retry(total=0, respect_retry_after_header=False)
     return Connection(client.ApiClient(configuration), configuration.host, context, options.timeout)
 
 

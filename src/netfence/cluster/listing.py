@@ -9,6 +9,7 @@ from kubernetes import client
 
 from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection
+from netfence.cluster.errors import ClusterError
 
 Progress = Callable[[str, int, int | None], None]
 """Called after each page of a list that spans several pages: kind, objects listed so far,
@@ -56,6 +57,24 @@ LISTERS: dict[str, tuple[type, str, str | None]] = {
 }
 
 
+def _page(page: dict[str, Any], kind: str) -> tuple[list[dict[str, Any]], str | None, int | None]:
+    """A list answer's items, continue token and remaining count; ClusterError when the
+    answer does not have the shape of a Kubernetes list."""
+    items = page.get("items") or []
+    meta = page.get("metadata") or {}
+    token = meta.get("continue") if isinstance(meta, dict) else None
+    remaining = meta.get("remainingItemCount") if isinstance(meta, dict) else None
+    if not (
+        isinstance(items, list)
+        and all(isinstance(item, dict) for item in items)
+        and isinstance(meta, dict)
+        and isinstance(token, str | None)
+        and (remaining is None or (isinstance(remaining, int) and not isinstance(remaining, bool)))
+    ):
+        raise ClusterError(f"the API server answered a malformed list of {kind} objects")
+    return items, token or None, remaining
+
+
 def list_all(
     connection: Connection,
     kind: str,
@@ -81,13 +100,10 @@ def list_all(
             options["_continue"] = token
         if label_selector:
             options["label_selector"] = label_selector
-        page = connection.call(method, *args, **options)
-        items.extend(page.get("items") or [])
-        meta = page.get("metadata") or {}
-        token = meta.get("continue") or None
-        remaining = meta.get("remainingItemCount")
-        if progress is not None and (token or len(items) > len(page.get("items") or [])):
-            total = len(items) + int(remaining) if remaining is not None else None
+        page_items, token, remaining = _page(connection.call(method, *args, **options), kind)
+        items.extend(page_items)
+        if progress is not None and (token or len(items) > len(page_items)):
+            total = len(items) + remaining if remaining is not None else None
             progress(kind, len(items), total if token else len(items))
         if not token:
             return items

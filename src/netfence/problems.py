@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from netfence.sanitize import clean
+
 Severity = Literal["error", "warning"]
 
 
@@ -41,7 +43,7 @@ class Problem:
             parts.append(self.field)
         parts.append(self.message)
         prefix = "warning: " if self.severity == "warning" else ""
-        return prefix + ": ".join(parts)
+        return clean(prefix + ": ".join(parts))
 
     def as_dict(self) -> dict[str, object]:
         """JSON-friendly form."""

@@ -14,6 +14,7 @@ from rich.console import Console
 from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
 from netfence.load import Limits
 from netfence.problems import Problem
+from netfence.sanitize import clean
 from netfence.validate.names import is_valid_port_name
 
 EXIT_OK = 0
@@ -130,7 +131,7 @@ def input_options(namespace: str, max_bytes: int, validate: ValidateMode) -> Inp
 
 def fail(message: str, code: int = EXIT_FINDINGS) -> NoReturn:
     """Print one line to stderr and exit."""
-    err.print(f"netfence: {message}", markup=False)
+    err.print(f"netfence: {clean(message)}", markup=False)
     raise typer.Exit(code)
 
 
@@ -143,7 +144,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
 def print_notes(notes: Sequence[str], verbose: bool) -> None:
     if verbose:
         for note in notes:
-            err.print(note, markup=False)
+            err.print(clean(note), markup=False)
 
 
 def read_paths_or_cluster(

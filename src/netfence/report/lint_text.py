@@ -10,6 +10,7 @@ from rich.text import Text
 from netfence.lint.finding import Finding
 from netfence.lint.run import LintReport
 from netfence.report.lint_json import summary
+from netfence.sanitize import clean
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 INDENT = " " * 8
@@ -26,8 +27,8 @@ def finding_text(finding: Finding, hints: bool) -> Text:
     text.append(f"{finding.severity:<7}", style=STYLES[finding.severity])
     text.append(f" {finding.rule}", style="bold")
     if finding.source is not None:
-        text.append(f"  {finding.source.file}:{finding.source.line}")
-    text.append(f"  {finding.obj}\n", style="dim")
+        text.append(f"  {clean(finding.source.file)}:{finding.source.line}")
+    text.append(f"  {clean(finding.obj)}\n", style="dim")
     text.append_text(_indented(finding.message))
     if hints and finding.hint:
         text.append("\n")

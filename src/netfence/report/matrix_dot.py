@@ -6,10 +6,11 @@ import json
 
 from netfence.engine.analysis import Analysis
 from netfence.report.matrix_layout import edges, workloads
+from netfence.sanitize import clean
 
 
 def _quote(text: str) -> str:
-    return json.dumps(text)
+    return json.dumps(clean(text))
 
 
 def render_matrix_dot(analysis: Analysis) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_totals
+from netfence.sanitize import clean
 
 MARK = {True: "✅", False: "❌"}
 
 
 def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    return "| " + " | ".join(clean(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def _grid(analysis: Analysis, result: QueryResult) -> list[str]:

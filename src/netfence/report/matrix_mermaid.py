@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from netfence.engine.analysis import Analysis
 from netfence.report.matrix_layout import edges, workloads
+from netfence.sanitize import clean
 
 
 def _text(label: str) -> str:
-    return label.replace('"', "#quot;")
+    return clean(label).replace('"', "#quot;")
 
 
 def render_matrix_mermaid(analysis: Analysis) -> str:

@@ -12,6 +12,7 @@ from netfence import __version__
 from netfence.lint.catalogue import RULES, RuleInfo
 from netfence.lint.finding import Finding
 from netfence.lint.run import LintReport
+from netfence.sanitize import clean
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -47,7 +48,7 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
 def result(finding: Finding, index: dict[str, int], root: str) -> dict[str, Any]:
     """``runs[0].results[]``: rule, level, message and where the offending object is."""
     location: dict[str, Any] = {
-        "logicalLocations": [{"fullyQualifiedName": finding.obj, "kind": "resource"}]
+        "logicalLocations": [{"fullyQualifiedName": clean(finding.obj), "kind": "resource"}]
     }
     if finding.source is not None and finding.source.file != STDIN:
         location["physicalLocation"] = {
@@ -58,7 +59,7 @@ def result(finding: Finding, index: dict[str, int], root: str) -> dict[str, Any]
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": LEVELS[finding.severity],
-        "message": {"text": f"{finding.obj}: {finding.message}"},
+        "message": {"text": clean(f"{finding.obj}: {finding.message}")},
         "locations": [location],
     }
 

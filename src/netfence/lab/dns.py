@@ -12,7 +12,7 @@ import socket
 import subprocess
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from netfence.lab import netns
@@ -98,8 +98,9 @@ class Dns:
     def address(self) -> IPAddress:
         return self.node.addresses[0]
 
-    def start(self) -> None:
-        """Write hosts and resolv.conf files, start dnsmasq, wait until it answers on TCP 53."""
+    def start(self, spawned: Callable[[int], None] = lambda pid: None) -> None:
+        """Write hosts and resolv.conf files, start dnsmasq (its pid goes to ``spawned`` at
+        once), wait until it answers on TCP 53."""
         folder = files_dir(self._topology.lab_id)
         folder.mkdir(parents=True, exist_ok=True)
         hosts = folder / "hosts"
@@ -110,6 +111,7 @@ class Dns:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(resolv_conf(node.endpoint.namespace, self.address))
         self.process = netns.spawn_in(self.node.namespace, self._command(hosts))
+        spawned(self.process.pid)
         self._wait_ready()
 
     def _command(self, hosts: Path) -> Sequence[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from netfence.blueprint import builtin, roles
+from netfence.lab import state
 from netfence.lab.addresses import assigned_addresses, with_lab_addresses
 from netfence.lab.dns import Dns, dns_endpoint, with_dns_endpoint
 from netfence.lab.probe import declared_listeners
@@ -207,7 +208,7 @@ async def _run_scenario(lab: Lab, steps: Sequence[Step]) -> list[StepResult]:
             for listener in declared_listeners(lab.topology.nodes)
             if not (listener.namespace == dns_namespace and listener.port == 53)
         )
-        dns.start()
+        dns.start(lambda pid: state.record_pid(lab.state, pid))
         return [await _run_step(lab, step) for step in steps]
     finally:
         dns.stop()

@@ -39,10 +39,7 @@ def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
             if _served_by_daemon(item, dns.node.namespace)
         ]
         state.save(lab.state)
-        dns.start()
-        if dns.process is not None:
-            lab.state.pids.append(dns.process.pid)
-            state.save(lab.state)
+        dns.start(lambda pid: state.record_pid(lab.state, pid))
         daemon = subprocess.Popen(
             [sys.executable, "-m", "netfence.lab.daemon", lab.lab_id],
             stdin=subprocess.DEVNULL,
@@ -50,6 +47,6 @@ def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        lab.state.pids.append(daemon.pid)
+        state.record_pid(lab.state, daemon.pid)
         lab.keep()
     return lab

@@ -120,8 +120,10 @@ def test_a_hanging_exec_plugin_is_killed_at_the_deadline(
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
     started = time.monotonic()
-    line = _one_line_exit_3("snapshot", "--kubeconfig", str(path), "--request-timeout", "2")
-    assert time.monotonic() - started < 20
+    line = _one_line_exit_3(
+        "snapshot", "--kubeconfig", str(path), "--request-timeout", "2", timeout=300
+    )
+    assert time.monotonic() - started < 120  # the plugin alone would take 600 s
     assert "did not answer within 2s" in line
     pid = int((tmp_path / "pid").read_text())
     with pytest.raises(ProcessLookupError):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import cache
 
-from netfence.engine import Node
+from netfence.engine import Node, Verdict
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import (
     DIRECTIONS,
@@ -17,7 +19,7 @@ from netfence.lint.context import (
 )
 from netfence.lint.finding import Finding
 from netfence.lint.snippets import PortKey
-from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Rule
+from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol, Rule
 
 Pair = tuple[Node, Node]
 
@@ -79,12 +81,30 @@ def _is_baseline(policy: NetworkPolicy) -> bool:
     return policy.pod_selector.is_empty and not policy.ingress and not policy.egress
 
 
+def _behaviour(policy: NetworkPolicy) -> tuple[object, ...]:
+    """What a policy does, without its name: identical policies are each redundant."""
+    return (
+        policy.namespace,
+        policy.pod_selector,
+        policy.policy_types,
+        policy.ingress,
+        policy.egress,
+    )
+
+
 def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
-    """Policies, then rules, whose removal leaves every connection exactly as it is."""
+    """Policies, then rules, whose removal leaves every connection exactly as it is.
+
+    A policy with an identical twin is redundant without asking the engine (so many copies
+    of one policy cost linear time)."""
     info = rule_info("redundant-rule")
+    copies = Counter(_behaviour(p) for p in ctx.cluster.policies)
+    twins = {p.id for p in ctx.cluster.policies if copies[_behaviour(p)] > 1}
     work: dict[tuple[str, Direction], list[Pair]] = {}
     cost = 0
     for policy in ctx.cluster.policies:
+        if policy.id in twins:
+            continue
         selected = _selected(ctx, policy)
         for direction in DIRECTIONS:
             matters = direction in policy.policy_types or policy.rules(direction)
@@ -100,6 +120,18 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
         return
     compare = _Comparison(ctx)
     for policy in ctx.cluster.policies:
+        if policy.id in twins:
+            if not _is_baseline(policy):
+                yield Finding(
+                    rule=info.id,
+                    severity=info.severity,
+                    message=f"removing policy {policy.id} changes no allowed connection "
+                    "(an identical policy remains)",
+                    obj=policy_obj(policy),
+                    source=policy.source,
+                    hint=info.fix,
+                )
+            continue
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
         if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
             yield Finding(
@@ -142,8 +174,11 @@ def _serves(endpoint: Endpoint, key: PortKey) -> bool:
     return any((p.port, p.protocol) == key for p in endpoint.ports)
 
 
+Verdicts = Callable[[Endpoint, Endpoint, int, Protocol], Verdict]
+
+
 def _reply_mirrors(
-    ctx: LintContext, policy: NetworkPolicy, direction: Direction, index: int
+    ctx: LintContext, policy: NetworkPolicy, direction: Direction, index: int, verdict_of: Verdicts
 ) -> list[str]:
     """The connections the rule admits, when every one of them is only a reply's mirror image."""
     rule = policy.rules(direction)[index]
@@ -154,7 +189,7 @@ def _reply_mirrors(
     for own, other in ((a, b) for a in owners for b in peers if a != b):
         client, server = (own, other) if direction == "egress" else (other, own)
         for port, protocol in keys:
-            verdict = ctx.engine.verdict(client, server, port, protocol)
+            verdict = verdict_of(client, server, port, protocol)
             admitting = verdict.egress if direction == "egress" else verdict.ingress
             if not any(r.policy == policy.id and r.rule == index for r in admitting.admitted_by):
                 continue
@@ -162,7 +197,7 @@ def _reply_mirrors(
                 server.ports
                 and not _serves(server, (port, protocol))
                 and _serves(client, (port, protocol))
-                and ctx.engine.verdict(server, client, port, protocol).allowed
+                and verdict_of(server, client, port, protocol).allowed
             )
             if not reply_shaped:
                 return []
@@ -173,8 +208,9 @@ def _reply_mirrors(
 def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
+    verdict_of = cache(ctx.engine.verdict)  # copies of one rule ask the same questions
     for policy, direction, index, rule in policy_rules(ctx.cluster):
-        mirrors = _reply_mirrors(ctx, policy, direction, index)
+        mirrors = _reply_mirrors(ctx, policy, direction, index, verdict_of)
         if not mirrors:
             continue
         yield Finding(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.table import Table
 from typer.testing import CliRunner
 
 from netfence.cli.app import app
 from netfence.problems import Problem, Source
-from netfence.sanitize import clean
+from netfence.sanitize import SafeConsole, clean
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J"
 
@@ -65,3 +66,14 @@ def test_markup_in_a_policy_stays_text_in_the_html_report(tmp_path: Path) -> Non
     assert "<img" not in page
     assert page.count("</script>") == page.count("<script")
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_the_console_shows_escapes_in_any_renderable() -> None:
+    console = SafeConsole(width=80, record=True, force_terminal=False, color_system=None)
+    table = Table("name")
+    table.add_row(HOSTILE)
+    console.print(table)
+    console.print(HOSTILE, markup=False)
+    text = console.export_text()
+    assert "\x1b" not in text
+    assert text.count("\\x1b") >= 3

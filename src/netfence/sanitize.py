@@ -12,7 +12,11 @@ entities, DOT quotes) still happens in each renderer, after this.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Categories shown as escapes: controls (C0, DEL, C1), formatting (bidi, zero-width),
@@ -36,3 +40,18 @@ def clean(text: object) -> str:
     if value.isprintable():
         return value
     return "".join(_escape(char) for char in value)
+
+
+class SafeConsole(Console):
+    """A rich Console whose text segments go through the sanitiser (its own line breaks and
+    styling stay): input in a table cell or a message cannot act on the terminal."""
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or segment.text.isprintable() or segment.text == "\n":
+                yield segment
+            else:
+                text = "\n".join(clean(part) for part in segment.text.split("\n"))
+                yield Segment(text, segment.style, segment.control)

@@ -9,12 +9,11 @@ from enum import StrEnum
 from typing import Annotated, NoReturn, TextIO
 
 import typer
-from rich.console import Console
 
 from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
 from netfence.load import Limits
 from netfence.problems import Problem
-from netfence.sanitize import clean
+from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
 
 EXIT_OK = 0
@@ -31,8 +30,10 @@ def _width(stream: TextIO) -> int | None:
     return None if "COLUMNS" in os.environ or stream.isatty() else PIPE_WIDTH
 
 
-out = Console(highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stdout))
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stderr))
+out = SafeConsole(highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stdout))
+err = SafeConsole(
+    stderr=True, highlight=False, soft_wrap=True, emoji=False, width=_width(sys.stderr)
+)
 
 
 class ValidateMode(StrEnum):

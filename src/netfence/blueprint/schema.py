@@ -29,7 +29,9 @@ MAX_NAME = 55
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
-_PORT_TEXT = re.compile(r"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
+_PORT_TEXT = re.compile(
+    r"^(\d{1,9})(?:-(\d{1,9}))?(?:/([A-Za-z]+))?$"
+)  # 9 digits: out of range, still read
 
 
 def _dns_label(limit: int) -> Any:

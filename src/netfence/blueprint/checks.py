@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -74,10 +75,36 @@ def _can_share_pods(a: Workload, b: Workload) -> bool:
     )
 
 
+def _sharing_candidates(bp: Blueprint) -> dict[str, set[str]]:
+    """For each workload, the workloads of its namespace whose selectors do not contradict
+    it on any of its keys (found through label indexes: no comparison of every pair)."""
+    in_namespace: dict[str, set[str]] = defaultdict(set)
+    keyed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    valued: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for name, workload in bp.workloads.items():
+        in_namespace[workload.namespace].add(name)
+        for key, value in workload.selector.items():
+            keyed[(workload.namespace, key)].add(name)
+            valued[(workload.namespace, key, value)].add(name)
+    lacking = {(ns, key): in_namespace[ns] - names for (ns, key), names in keyed.items()}
+    candidates: dict[str, set[str]] = {}
+    for name, workload in bp.workloads.items():
+        found = in_namespace[workload.namespace]
+        for key, value in workload.selector.items():
+            ns = workload.namespace
+            found = found & (valued[(ns, key, value)] | lacking[(ns, key)])
+        candidates[name] = found - {name}
+    return candidates
+
+
 def _overlapping_workloads(bp: Blueprint) -> Iterator[Issue]:
-    names = list(bp.workloads)
-    for index, name in enumerate(names):
-        for other in names[:index]:
+    order = {name: index for index, name in enumerate(bp.workloads)}
+    candidates = _sharing_candidates(bp)
+    for name in bp.workloads:
+        earlier = sorted(
+            (o for o in candidates[name] if order[o] < order[name]), key=lambda o: order[o]
+        )
+        for other in earlier:
             if _can_share_pods(bp.workloads[other], bp.workloads[name]):
                 yield Issue(
                     ("workloads", name, "selector"),

@@ -60,6 +60,7 @@ class Generated:
 def generate(bp: Blueprint) -> Generated:
     """Namespace labels, deny-all, allow-dns and one policy per workload and direction."""
     intents = expected_flows(bp)
+    by_end = _by_selected_workload(intents)
     items: list[Item] = []
     for namespace in sorted(bp.namespaces):
         items.append(_namespace(bp, namespace))
@@ -67,7 +68,7 @@ def generate(bp: Blueprint) -> Generated:
             items.append(_deny_all(bp, namespace))
         items.append(_allow_dns(bp, namespace, [i for i in intents if i.kind == "dns"]))
         for name in sorted(w for w, spec in bp.workloads.items() if spec.namespace == namespace):
-            items.extend(_workload_policies(bp, name, intents))
+            items.extend(_workload_policies(bp, name, by_end))
     return Generated(bp.metadata.name, tuple(items))
 
 
@@ -142,11 +143,22 @@ def _ends(intent: Intent, direction: str) -> tuple[End, End]:
     return intent.source, intent.target
 
 
-def _selects(end: End, workload: str) -> bool:
-    return isinstance(end, Pods) and end.name == workload
+def _by_selected_workload(intents: Sequence[Intent]) -> dict[tuple[str, str], list[Intent]]:
+    """(workload, direction) -> the non-DNS intents a policy of that workload implements."""
+    index: dict[tuple[str, str], list[Intent]] = {}
+    for intent in intents:
+        if intent.kind == "dns":
+            continue
+        for direction in ("ingress", "egress"):
+            end = _ends(intent, direction)[0]
+            if isinstance(end, Pods):
+                index.setdefault((end.name, direction), []).append(intent)
+    return index
 
 
-def _workload_policies(bp: Blueprint, name: str, intents: Sequence[Intent]) -> list[Item]:
+def _workload_policies(
+    bp: Blueprint, name: str, by_end: dict[tuple[str, str], list[Intent]]
+) -> list[Item]:
     """``<name>-ingress`` and ``<name>-egress``, when the workload has flows that way."""
     workload = bp.workloads[name]
     items: list[Item] = []
@@ -154,7 +166,7 @@ def _workload_policies(bp: Blueprint, name: str, intents: Sequence[Intent]) -> l
         ("ingress", "Ingress", "from", "accepts"),
         ("egress", "Egress", "to", "may connect to"),
     ):
-        found = [i for i in intents if i.kind != "dns" and _selects(_ends(i, direction)[0], name)]
+        found = by_end.get((name, direction), [])
         if not found:
             continue
         peers = [(_ends(i, direction)[1], i.ports) for i in found]

@@ -114,6 +114,7 @@ def _unsigned(digits: str) -> int:
         return int(digits, 8)
     return int(digits)
 
+
 def _scalar(event: Any) -> Any:
     tag = event.tag
     value: str = event.value

@@ -77,3 +77,18 @@ def test_the_console_shows_escapes_in_any_renderable() -> None:
     text = console.export_text()
     assert "\x1b" not in text
     assert text.count("\\x1b") >= 3
+
+
+def test_a_hostile_file_name_stays_visible_in_explain_and_lint(tmp_path: Path) -> None:
+    guide = Path(__file__).resolve().parents[1] / "examples" / "guide-literal"
+    for source in guide.glob("*.yaml"):
+        name = source.name.replace("allow-from-gateway", "\x1b[2J\nforged")
+        (tmp_path / name).write_text(source.read_text())
+    explain = CliRunner().invoke(
+        app, ["explain", str(tmp_path), "gateway/gateway-0", "ai-inference/vllm-0", "8000/TCP"]
+    )
+    lint = CliRunner().invoke(app, ["lint", str(tmp_path), "--fail-on", "never"])
+    for result in (explain, lint):
+        assert "\\x1b[2J\\nforged" in result.output
+        assert "\x1b" not in result.output
+        assert not [line for line in result.output.splitlines() if line.startswith("forged")]

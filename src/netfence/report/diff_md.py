@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from netfence.diff.result import DiffResult
 from netfence.report.diff_lines import DiffLine, diff_lines
+from netfence.sanitize import clean
 
 MAX_ROWS = 200  # keeps a comment well under GitHub's 65,536-character limit
 
 
 def _cell(text: str) -> str:
-    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+    return "`" + clean(text).replace("|", "\\|").replace("`", "'") + "`"
 
 
 def change_table(title: str, changes: list[DiffLine]) -> list[str]:

@@ -7,10 +7,11 @@ from typing import Any
 import yaml
 
 from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+from netfence.sanitize import clean
 
 
 def _rule(ref: RuleRef) -> str:
-    where = f" ({ref.source.file}:{ref.source.line})" if ref.source else ""
+    where = f" ({clean(ref.source.file)}:{ref.source.line})" if ref.source else ""
     return f"{ref}{where}"
 
 

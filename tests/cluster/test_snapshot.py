@@ -68,3 +68,18 @@ def test_read_cluster_gives_documents_with_positions(kubeconfig: Path, fake: Fak
     assert [d.ident() for d in docs] == ["Namespace/a", "Pod/a/p", "NetworkPolicy/a/deny-all"]
     assert docs[1].source.file == "cluster:stand-in" and docs[1].source.line > 1
     assert docs[1].data["spec"]["containers"][0]["ports"] == [{"name": "http", "containerPort": 80}]
+
+
+def test_odd_shapes_reach_the_loader_instead_of_a_traceback(
+    kubeconfig: Path, fake: FakeCluster
+) -> None:
+    odd = pod("app", "odd", "10.0.0.7")
+    odd["metadata"]["labels"] = ["not", "a", "map"]
+    odd["metadata"]["ownerReferences"] = "nobody"
+    odd["spec"]["containers"] = [7, {"name": "main", "ports": "http"}]
+    odd["spec"]["initContainers"] = {"a": 1}
+    fake.add(namespace("app"))
+    fake.add(odd)
+    result = run_cli("snapshot", "--kubeconfig", str(kubeconfig))
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 2), result.stderr

@@ -33,6 +33,16 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _copy(value: Any) -> Any:
+    """A copy of a mapping; any other value unchanged (the loader reports a wrong type)."""
+    return dict(value) if isinstance(value, dict) else value
+
+
+def _uid(obj: Any) -> str | None:
+    uid = _dict(_dict(obj).get("metadata")).get("uid")
+    return uid if isinstance(uid, str) else None
+
+
 def take(
     connection: Connection, options: SnapshotOptions, progress: Progress | None = None
 ) -> list[dict[str, Any]]:
@@ -71,7 +81,7 @@ def workloads_without_pods(
     when another workload owns it (a Deployment's ReplicaSets, a CronJob's Jobs).
     """
     workloads = list(workloads)
-    owners_of = {_dict(w.get("metadata")).get("uid"): _owner_uids(w) for w in workloads}
+    owners_of = {_uid(w): _owner_uids(w) for w in workloads}
     known = set(owners_of)
     covered: set[Any] = set()
     pending = [uid for pod in pods for uid in _owner_uids(pod)]
@@ -83,14 +93,15 @@ def workloads_without_pods(
     return [
         w
         for w in workloads
-        if _dict(w.get("metadata")).get("uid") not in covered
-        and not any(owner in known for owner in _owner_uids(w))
+        if _uid(w) not in covered and not any(owner in known for owner in _owner_uids(w))
     ]
 
 
-def _owner_uids(obj: Mapping[str, Any]) -> list[Any]:
+def _owner_uids(obj: Mapping[str, Any]) -> list[str]:
     refs = _dict(obj.get("metadata")).get("ownerReferences") or []
-    return [_dict(ref).get("uid") for ref in refs]
+    return (
+        [uid for ref in refs if (uid := _uid({"metadata": ref}))] if isinstance(refs, list) else []
+    )
 
 
 def _metadata(obj: Mapping[str, Any], *, annotations: bool = False) -> dict[str, Any]:
@@ -99,30 +110,42 @@ def _metadata(obj: Mapping[str, Any], *, annotations: bool = False) -> dict[str,
     if meta.get("namespace"):
         kept["namespace"] = meta["namespace"]
     if meta.get("labels"):
-        kept["labels"] = dict(meta["labels"])
+        kept["labels"] = _copy(meta["labels"])
     notes = {k: v for k, v in _dict(meta.get("annotations")).items() if k != LAST_APPLIED}
     if annotations and notes:
         kept["annotations"] = notes
     return kept
 
 
-def _container(container: Mapping[str, Any]) -> dict[str, Any]:
+def _container(container: Any) -> Any:
+    if not isinstance(container, dict):
+        return container
     kept = {k: container[k] for k in ("name", "image", "restartPolicy") if k in container}
-    ports = [
-        {k: p[k] for k in ("name", "containerPort", "protocol") if k in p}
-        for p in container.get("ports") or []
-    ]
-    if ports:
+    ports = container.get("ports") or []
+    if isinstance(ports, list) and ports:
+        kept["ports"] = [
+            {k: p[k] for k in ("name", "containerPort", "protocol") if k in p}
+            if isinstance(p, dict)
+            else p
+            for p in ports
+        ]
+    elif ports:
         kept["ports"] = ports
     return kept
 
 
 def _pod_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
-    kept: dict[str, Any] = {"containers": [_container(c) for c in spec.get("containers") or []]}
+    containers = spec.get("containers") or []
+    kept: dict[str, Any] = {
+        "containers": [_container(c) for c in containers]
+        if isinstance(containers, list)
+        else containers
+    }
+    init = spec.get("initContainers") or []
     sidecars = [
         _container(c)
-        for c in spec.get("initContainers") or []
-        if c.get("restartPolicy") == "Always"
+        for c in (init if isinstance(init, list) else [])
+        if isinstance(c, dict) and c.get("restartPolicy") == "Always"
     ]
     if sidecars:
         kept["initContainers"] = sidecars
@@ -152,7 +175,7 @@ def clean_pod(obj: Mapping[str, Any]) -> dict[str, Any]:
 def _template(template: Mapping[str, Any]) -> dict[str, Any]:
     labels = _dict(template.get("metadata")).get("labels")
     return {
-        "metadata": {"labels": dict(labels)} if labels else {},
+        "metadata": {"labels": _copy(labels)} if labels else {},
         "spec": _pod_spec(_dict(template.get("spec"))),
     }
 

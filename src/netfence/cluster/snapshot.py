@@ -14,6 +14,7 @@ from netfence.cluster.connect import Connection, ConnectOptions, connect
 from netfence.cluster.errors import ClusterError
 from netfence.cluster.listing import Progress, list_all
 from netfence.load import Document, Limits, load_text
+from netfence.sanitize import clean
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 NAMESPACED_KINDS = ("Pod", *WORKLOAD_KINDS, "Service", "NetworkPolicy")
@@ -229,7 +230,7 @@ def clean_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
 def to_yaml(manifests: Sequence[Mapping[str, Any]], connection: Connection) -> str:
     """One multi-document YAML file with a header naming the cluster and the time."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    header = f"# netfence snapshot of {connection.describe()} at {when}\n"
+    header = f"# netfence snapshot of {clean(connection.describe())} at {when}\n"
     body = yaml.dump_all(
         manifests, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False
     )

@@ -47,6 +47,8 @@ PR_SET_PDEATHSIG = 1
 def missing_binaries(folder: str | None) -> str | None:
     """Why the control plane cannot start from ``folder`` (None when it can)."""
     if not folder:
+        if shutil.which("go") is None:
+            return "go is not installed, so scripts/k8s-parts.sh cannot build the real parts"
         return "NETFENCE_K8S_BIN is not set (scripts/test.sh sets it from scripts/k8s-parts.sh)"
     lacking = [name for name in BINARIES if not os.access(Path(folder, name), os.X_OK)]
     if lacking:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from netfence.cluster.connect import Connection, ConnectOptions, connect
-from tests.controlplane.plane import READER, ControlPlane, missing_binaries
+from tests.controlplane.plane import READER, REQUIRE, ControlPlane, missing_binaries, parts_or_skip
 
-REQUIRE = "NETFENCE_REQUIRE_CONTROLPLANE"
 _left_out: list[str] = []
 _started: list[float] = []
 
@@ -41,28 +40,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
-def _parts() -> Path:
-    """The folder of built binaries, or skip (fail when required) saying why not."""
-    folder = os.environ.get("NETFENCE_K8S_BIN")
-    reason = missing_binaries(folder)
-    if reason is None and folder:
-        return Path(folder)
-    message = f"control-plane tests need the real parts: {reason}"
-    if os.environ.get(REQUIRE) == "1":
-        pytest.fail(f"{REQUIRE}=1 but {message}", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def k8s_bin() -> Path:
-    return _parts()
-
-
-@pytest.fixture
-def tools_on_path(k8s_bin: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """helm, kustomize and kubectl first on PATH (for netfence and its subprocesses)."""
-    monkeypatch.setenv("PATH", f"{k8s_bin}{os.pathsep}{os.environ.get('PATH', '')}")
-    return k8s_bin
+    return parts_or_skip()
 
 
 @pytest.fixture(scope="session")

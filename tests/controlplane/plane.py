@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
 import urllib3
 import yaml
 
 from tests.controlplane.certs import Authority, KeyPair, service_account_keys
 
+REQUIRE = "NETFENCE_REQUIRE_CONTROLPLANE"
 BINARIES = ("kube-apiserver", "etcd", "kubectl", "helm", "kustomize")
 FOLDER_PREFIX = "netfence-controlplane-"
 OWNER_FILE = "owner.pid"
@@ -54,6 +56,18 @@ def missing_binaries(folder: str | None) -> str | None:
     if lacking:
         return f"NETFENCE_K8S_BIN={folder} lacks {', '.join(lacking)}"
     return None
+
+
+def parts_or_skip() -> Path:
+    """The folder of built parts, or skip the test (fail when required) saying why not."""
+    folder = os.environ.get("NETFENCE_K8S_BIN")
+    reason = missing_binaries(folder)
+    if reason is None and folder:
+        return Path(folder)
+    message = f"control-plane tests need the real parts: {reason}"
+    if os.environ.get(REQUIRE) == "1":
+        pytest.fail(f"{REQUIRE}=1 but {message}", pytrace=False)
+    pytest.skip(message)
 
 
 def free_port() -> int:

@@ -36,7 +36,7 @@ def allowed(report: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("allow_from", ["frontend", "batch"])
-def test_helm_template_output_is_analysed(tools_on_path: Path, allow_from: str) -> None:
+def test_helm_template_output_is_analysed(k8s_tools_on_path: Path, allow_from: str) -> None:
     rendered = render(
         "helm",
         "template",
@@ -56,7 +56,9 @@ def test_helm_template_output_is_analysed(tools_on_path: Path, allow_from: str) 
 
 
 @pytest.mark.parametrize("tool", [("kustomize", "build"), ("kubectl", "kustomize")])
-def test_kustomize_output_reads_like_the_folder(tools_on_path: Path, tool: tuple[str, str]) -> None:
+def test_kustomize_output_reads_like_the_folder(
+    k8s_tools_on_path: Path, tool: tuple[str, str]
+) -> None:
     folder = EXAMPLES / "ai-mesh"
     rendered = render(*tool, str(folder))
     assert rendered.count(b"kind: NetworkPolicy") >= 4

@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+from tests.cluster.objects import mesh_manifests
 from tests.conftest import run_cli
-from tests.controlplane.mesh import add_mesh, policy_spec, remove_policies
+from tests.controlplane.mesh import add_mesh, policy_spec, remove_policies, renamed
 from tests.controlplane.plane import ControlPlane, events_since, list_version
 
 pytestmark = pytest.mark.controlplane
@@ -137,3 +139,31 @@ def test_verify_reports_drift_after_another_manager_edits(
     code, _, stderr = apply(control_plane, folder, "--yes")
     assert code == 1
     assert 'conflict with "kubectl-edit" using networking.k8s.io/v1: .spec.ingress' in stderr
+
+
+def test_apply_creates_namespaces_that_do_not_exist_yet(
+    control_plane: ControlPlane, tmp_path: Path
+) -> None:
+    """A dry run creates no namespace, so policies in new ones cannot be dry-run (the server
+    would answer 404): they are sent after their namespace is created."""
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    (folder / "mesh.yaml").write_text(yaml.safe_dump_all(renamed(mesh_manifests(), "fresh")))
+    code, stdout, stderr = apply(control_plane, folder, "--dry-run")
+    assert code == 0, stdout + stderr
+    assert "server-side dry run accepted 3 changes (9 in namespaces not created yet)" in stdout
+    status, _ = control_plane.request("GET", "/api/v1/namespaces/ai-data-fresh", expect=None)
+    assert status == 404
+    code, stdout, stderr = apply(control_plane, folder, "--yes")
+    assert code == 0, stdout + stderr
+    _, namespace = control_plane.request("GET", "/api/v1/namespaces/ai-data-fresh")
+    assert namespace["metadata"]["labels"]["purpose"] == "data"
+    _, policies = control_plane.request(
+        "GET", "/apis/networking.k8s.io/v1/namespaces/ai-data-fresh/networkpolicies"
+    )
+    assert sorted(p["metadata"]["name"] for p in policies["items"]) == [
+        "allow-dns",
+        "allow-from-inference",
+        "deny-all",
+    ]
+    remove_policies(control_plane, "fresh")

@@ -44,6 +44,23 @@ START_TIMEOUT = 120.0
 # aggregation controller, which does not run here.
 VIEW_ROLE = "system:aggregate-to-view"
 PR_SET_PDEATHSIG = 1
+# Writes to namespaces and NetworkPolicies, one event each when the response is complete.
+AUDIT_POLICY = {
+    "apiVersion": "audit.k8s.io/v1",
+    "kind": "Policy",
+    "omitStages": ["RequestReceived", "ResponseStarted"],
+    "rules": [
+        {
+            "level": "Metadata",
+            "verbs": ["create", "patch", "update", "delete"],
+            "resources": [
+                {"group": "", "resources": ["namespaces"]},
+                {"group": "networking.k8s.io", "resources": ["networkpolicies"]},
+            ],
+        },
+        {"level": "None"},
+    ],
+}
 
 
 def missing_binaries(folder: str | None) -> str | None:
@@ -156,6 +173,15 @@ class ControlPlane:
     def kubeconfig(self) -> Path:
         return self.folder / "kubeconfig"
 
+    @property
+    def audit_log(self) -> Path:
+        return self.folder / "audit.log"
+
+    def audit(self, since: int = 0) -> list[dict[str, Any]]:
+        """Audit events of writes to namespaces and policies, from line ``since`` on."""
+        lines = self.audit_log.read_text().splitlines()[since:]
+        return [json.loads(line) for line in lines if line.strip()]
+
     def start(self) -> None:
         """Certificates, etcd, kube-apiserver, /readyz, the read-only binding, kubeconfig."""
         began = time.monotonic()
@@ -174,6 +200,8 @@ class ControlPlane:
         )
         self.users[READER] = authority.issue("reader", READER_NAME)
         accounts = service_account_keys(pki)
+        audit_policy = self.folder / "audit-policy.yaml"
+        audit_policy.write_text(yaml.safe_dump(AUDIT_POLICY))
         etcd_url = self._start_etcd()
         self.port = free_port()
         self._spawn(
@@ -193,6 +221,8 @@ class ControlPlane:
                 f"--service-account-signing-key-file={accounts.key}",
                 "--service-cluster-ip-range=10.96.0.0/16",
                 "--authorization-mode=RBAC",
+                f"--audit-policy-file={audit_policy}",
+                f"--audit-log-path={self.audit_log}",
                 "--profiling=false",
                 "--v=0",
             ],

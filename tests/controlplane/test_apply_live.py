@@ -5,6 +5,7 @@ through a watch, and drift after another manager edits a policy."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -37,6 +38,18 @@ def mesh(control_plane: ControlPlane, tmp_path: Path) -> Iterator[Callable[[str]
         remove_policies(control_plane, suffix)
 
 
+def audited_patches(plane: ControlPlane, since: int, expected: int) -> list[str]:
+    """The request URIs of PATCHes audited since line ``since`` (the last event of a request
+    can be written just after its response: wait for it a little)."""
+    deadline = time.monotonic() + 10
+    while True:
+        patches = [e["requestURI"] for e in plane.audit(since) if e["verb"] == "patch"]
+        if len(patches) >= expected or time.monotonic() > deadline:
+            assert len(patches) == expected, patches
+            return patches
+        time.sleep(0.1)
+
+
 def apply(plane: ControlPlane, folder: Path, *extra: str) -> tuple[int, str, str]:
     result = run_cli("apply", str(folder), "--kubeconfig", str(plane.kubeconfig), *extra)
     return result.returncode, result.stdout, result.stderr
@@ -47,9 +60,14 @@ def test_apply_writes_labels_then_dns_then_allows_then_denies(
 ) -> None:
     folder = mesh("order")
     since = {path: list_version(control_plane, path) for path in (POLICIES, NAMESPACES)}
+    audited = len(control_plane.audit())
     code, stdout, stderr = apply(control_plane, folder, "--yes")
     assert code == 0, stdout + stderr
     assert "3 to change" in stdout and "9 to create" in stdout
+    # The audit log: every change dry-run first, then sent, all as field manager netfence.
+    patches = audited_patches(control_plane, audited, 24)
+    assert all("fieldManager=netfence" in uri for uri in patches)
+    assert ["dryRun=All" in uri for uri in patches] == [True] * 12 + [False] * 12
     events = sorted(
         (e for path, rv in since.items() for e in events_since(control_plane, path, rv)),
         key=lambda e: e.resource_version,

@@ -75,3 +75,15 @@ def nca() -> str:
             "network-config-analyzer not installed ($NETFENCE_NCA; scripts/test.sh adds it)"
         )
     return path
+
+
+@pytest.fixture
+def k8s_tools_on_path(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The real helm, kustomize and kubectl (NETFENCE_K8S_BIN, built by scripts/k8s-parts.sh)
+    first on PATH, for netfence and its subprocesses; skips without them. Mark such tests
+    ``controlplane``."""
+    from tests.controlplane.plane import parts_or_skip
+
+    folder = parts_or_skip()
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    return folder

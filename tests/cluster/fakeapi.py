@@ -522,7 +522,7 @@ class FakeCluster:
         ]
         force = query.get("force") == "true"
         if conflicts and not force:
-            return self._conflict(conflicts)
+            return self._conflict(conflicts, str(applied.get("apiVersion")))
         result = (
             copy.deepcopy(current)
             if current
@@ -547,17 +547,18 @@ class FakeCluster:
         return self._store(key, result, query, 200 if current else 201)
 
     @staticmethod
-    def _conflict(conflicts: list[tuple[str, FieldPath]]) -> Reply:
+    def _conflict(conflicts: list[tuple[str, FieldPath]], api_version: str) -> Reply:
         causes = [
             {
-                "type": "FieldManagerConflict",
-                "message": f'conflict with "{other}"',
+                "reason": "FieldManagerConflict",
+                "message": f'conflict with "{other}" using {api_version}',
                 "field": "." + ".".join(path),
             }
             for other, path in conflicts
         ]
         lines = "\n".join(f"- {c['message']}: {c['field']}" for c in causes)
-        message = f"Apply failed with {len(causes)} conflict(s): {lines}"
+        noun = "conflict" if len(causes) == 1 else "conflicts"
+        message = f"Apply failed with {len(causes)} {noun}: {lines}"
         return Reply(409, status_body(409, "Conflict", message, details={"causes": causes}))
 
     def _merge_patch(

@@ -11,7 +11,7 @@ from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import model_of, plan_apply, projected
 from netfence.cluster.connect import Connection
 from netfence.cluster.desired import MANAGED_BY, DesiredState, from_folder
-from netfence.cluster.errors import ClusterError
+from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.engine import Engine
 from tests.cluster.fakeapi import FakeCluster, Fault
@@ -78,8 +78,8 @@ def test_conflict_is_reported_and_nothing_changes(
     result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 1
     assert (
-        'conflict: NetworkPolicy/ai-data/allow-dns: conflict with "kubectl-client-side-apply": '
-        ".spec.egress" in result.stderr
+        'conflict: NetworkPolicy/ai-data/allow-dns: conflict with "kubectl-client-side-apply" '
+        "using networking.k8s.io/v1: .spec.egress" in result.stderr
     )
     assert "nothing was changed; rerun with --force" in result.stderr
     assert state(live) == before
@@ -163,3 +163,28 @@ def test_projection_matches_what_apply_produces(
 def test_empty_desired_state_plans_nothing(live: FakeCluster, connection: Connection) -> None:
     plan = plan_apply(DesiredState((), (), "empty"), take(connection, SnapshotOptions()), True)
     assert plan.steps == ()
+
+
+def test_conflicts_are_read_from_a_status_cause_reason() -> None:
+    """kube-apiserver v1.37's 409 body: a cause's type is serialised under ``reason``."""
+    body = {
+        "kind": "Status",
+        "status": "Failure",
+        "message": 'Apply failed with 1 conflict: conflict with "platform-team" using '
+        "networking.k8s.io/v1: .spec.egress",
+        "reason": "Conflict",
+        "details": {
+            "causes": [
+                {
+                    "reason": "FieldManagerConflict",
+                    "message": 'conflict with "platform-team" using networking.k8s.io/v1',
+                    "field": ".spec.egress",
+                }
+            ]
+        },
+        "code": 409,
+    }
+    error = ApiStatusError("409", 409, "Conflict", body)
+    assert error.conflicts == [
+        'conflict with "platform-team" using networking.k8s.io/v1: .spec.egress'
+    ]

@@ -250,7 +250,7 @@ def apply(
     context: ContextOpt = None,
     timeout: TimeoutOpt = 15.0,
 ) -> None:
-    from netfence.cluster.apply import apply_plan
+    from netfence.cluster.apply import apply_plan, in_new_namespace
     from netfence.cluster.snapshot import SnapshotOptions, take
 
     desired = desired_or_exit(source)
@@ -288,7 +288,10 @@ def apply(
                 err.print(f"conflict: {conflict.step.ident}: {line}", markup=False)
         fail("nothing was changed; rerun with --force to take over these fields", EXIT_FINDINGS)
     if dry_run:
-        out.print(f"server-side dry run accepted {len(plan.changes)} changes; nothing changed")
+        unchecked = len(in_new_namespace(plan))
+        checked = len(plan.changes) - unchecked
+        note = f" ({unchecked} in namespaces not created yet)" if unchecked else ""
+        out.print(f"server-side dry run accepted {checked} changes{note}; nothing changed")
 
 
 def confirm(question: str) -> bool:

@@ -62,10 +62,21 @@ def send(connection: Connection, step: Step, *, dry_run: bool, force: bool) -> d
     )
 
 
+def in_new_namespace(plan: ApplyPlan) -> list[Step]:
+    """Policy steps in namespaces the plan creates: a dry run creates no namespace, so the
+    server would answer that it does not exist; nothing can conflict there either."""
+    new = {s.name for s in plan.changes if s.kind == "Namespace" and s.action == "create"}
+    return [s for s in plan.changes if s.kind == "NetworkPolicy" and s.namespace in new]
+
+
 def check_conflicts(connection: Connection, plan: ApplyPlan, force: bool) -> list[Conflict]:
-    """Dry-run every change on the server; the steps that conflict with another manager."""
+    """Dry-run every change on the server (but ``in_new_namespace`` ones); the steps that
+    conflict with another manager."""
+    skipped = in_new_namespace(plan)
     conflicts: list[Conflict] = []
     for step in plan.changes:
+        if step in skipped:
+            continue
         try:
             send(connection, step, dry_run=True, force=force)
         except ApiStatusError as exc:

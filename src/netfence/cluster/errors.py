@@ -21,10 +21,13 @@ class ApiStatusError(ClusterError):
 
     @property
     def conflicts(self) -> list[str]:
-        """``manager: .field`` for each field-manager conflict of a 409 apply."""
+        """``conflict with "manager" using v1: .field`` for each conflict of a 409 apply.
+
+        A Status cause's type is serialised under ``reason`` (``metav1.StatusCause``).
+        """
         causes = self.body.get("details", {}).get("causes") or []
         return [
             f"{c.get('message', '')}: {c.get('field', '')}"
             for c in causes
-            if c.get("type") == "FieldManagerConflict"
+            if isinstance(c, dict) and c.get("reason") == "FieldManagerConflict"
         ]

@@ -1,4 +1,4 @@
-"""NetworkPolicy checks: networking.k8s.io/v1 ``ValidateNetworkPolicy`` of kube-apiserver v1.33."""
+"""NetworkPolicy checks: networking.k8s.io/v1 ``ValidateNetworkPolicy`` of kube-apiserver v1.37."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from netfence.validate.errors import (
 from netfence.validate.meta import validate_object_meta
 from netfence.validate.names import is_valid_port_name, is_valid_port_num, name_is_dns_subdomain
 from netfence.validate.selectors import validate_label_selector
+from netfence.validate.strictcidr import strict_cidr_problem
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 POLICY_TYPES = ("Ingress", "Egress")
@@ -113,21 +114,32 @@ def validate_peer(peer: dict[str, Any], path: Path) -> list[FieldError]:
 _CIDR_EXAMPLE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
+def _strict(value: str, path: Path) -> list[FieldError]:
+    problem = strict_cidr_problem(value)
+    return [invalid(path, value, problem)] if problem else []
+
+
 def validate_ip_block(block: dict[str, Any], path: Path) -> list[FieldError]:
-    """``cidr`` is required and valid; each ``except`` a valid strict subset of it."""
+    """``cidr`` is required and valid; each ``except`` a valid strict subset of it.
+
+    As kube-apiserver v1.37: each value also passes the strict CIDR checks, and an
+    ``except`` can fail both those and the subset check.
+    """
     cidr_text = text(block.get("cidr"))
     if not cidr_text:
         return [required((*path, "cidr"))]
     cidr = parse_cidr(cidr_text)
     if cidr is None:
         return [invalid((*path, "cidr"), cidr_text, _CIDR_EXAMPLE)]
-    errors: list[FieldError] = []
+    errors = _strict(cidr_text, (*path, "cidr"))
     for index, except_value in enumerate(items(block.get("except"))):
         except_text = text(except_value)
         except_path = (*path, "except", index)
         excluded = parse_cidr(except_text)
         if excluded is None:
             errors.append(invalid(except_path, except_text, _CIDR_EXAMPLE))
-        elif not cidr.contains(excluded.network) or cidr.prefix_len >= excluded.prefix_len:
+            continue
+        errors += _strict(except_text, except_path)
+        if not cidr.contains(excluded.network) or cidr.prefix_len >= excluded.prefix_len:
             errors.append(invalid(except_path, except_text, "must be a strict subset of `cidr`"))
     return errors

@@ -237,13 +237,22 @@ def namespace(doc: Document) -> Namespace:
 
 def build_cluster(documents: Iterable[Document]) -> Cluster:
     """The model of a set of valid documents; undeclared namespaces get only their name label."""
+    from netfence.model.tiers import ClusterNode, TierPolicy
+    from netfence.model.tiers_build import TIER_KINDS, cluster_node, tier_policy
+
     namespaces: dict[str, Namespace] = {}
     endpoints: list[Endpoint] = []
     policies: list[NetworkPolicy] = []
     services: list[Service] = []
+    tier_policies: list[TierPolicy] = []
+    nodes: list[ClusterNode] = []
     for doc in documents:
         kind = doc.kind
-        if kind == "Namespace":
+        if kind in TIER_KINDS:
+            tier_policies.append(tier_policy(doc))
+        elif kind == "Node":
+            nodes.append(cluster_node(doc))
+        elif kind == "Namespace":
             namespaces[doc.name] = namespace(doc)
         elif kind == "NetworkPolicy":
             policies.append(network_policy(doc))
@@ -270,4 +279,6 @@ def build_cluster(documents: Iterable[Document]) -> Cluster:
         endpoints=tuple(endpoints),
         policies=tuple(policies),
         services=tuple(services),
+        tier_policies=tuple(tier_policies),
+        nodes=tuple(nodes),
     )

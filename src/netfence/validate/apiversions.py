@@ -18,6 +18,10 @@ SERVED: dict[str, str] = {
     "ReplicaSet": "apps/v1",
     "Job": "batch/v1",
     "CronJob": "batch/v1",
+    "Node": "v1",
+    "AdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
+    "BaselineAdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
+    "ClusterNetworkPolicy": "policy.networking.k8s.io/v1alpha2",
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,8 @@ class QueryResult:
     protocol: Protocol
     allowed: np.ndarray
     reading_decided: np.ndarray
+    tiers: np.ndarray | None = None
+    """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
 
     @property
     def label(self) -> str:
@@ -81,6 +84,17 @@ def served_queries(
     return tuple(sorted(served, key=lambda q: (order[q[1]], q[0])))
 
 
+def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> QueryResult:
+    matrix = engine.matrix(port, protocol)
+    return QueryResult(
+        port,
+        protocol,
+        matrix.allowed[pick],
+        engine.reading_decided(port, protocol)[pick],
+        None if matrix.tiers is None else matrix.tiers[pick],
+    )
+
+
 def analyze(
     engine: Engine,
     queries: Sequence[Query],
@@ -93,15 +107,7 @@ def analyze(
     columns = [i for i, e in enumerate(engine.endpoints) if targets is None or targets(e)]
     externals = list(range(count, count + len(engine.externals)))
     pick = np.ix_(rows + externals, columns + externals)
-    results = tuple(
-        QueryResult(
-            port,
-            protocol,
-            engine.matrix(port, protocol).allowed[pick],
-            engine.reading_decided(port, protocol)[pick],
-        )
-        for port, protocol in queries
-    )
+    results = tuple(_result(engine, port, protocol, pick) for port, protocol in queries)
     return Analysis(
         sources=tuple(engine.endpoints[i] for i in rows),
         targets=tuple(engine.endpoints[i] for i in columns),

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
+from netfence.engine.tier_matrix import TIER_NAMES
 from netfence.model import Endpoint
 
 
@@ -23,6 +24,8 @@ def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
 
 
 def external_json(external: ExternalRange) -> dict[str, Any]:
+    if external.domain:
+        return {"id": external.id, "name": external.name, "cidrs": [], "domain": external.domain}
     return {
         "id": external.id,
         "name": external.name,
@@ -50,10 +53,12 @@ def _write_cells(
         prefix = f'{{"from": {row_ids[i]}, "to": '
         allowed = result.allowed[i]
         decided = result.reading_decided[i]
+        tiers = result.tiers[i] if result.tiers is not None else None
         cells = [
             prefix
             + column_ids[j]
             + (', "allowed": true' if allowed[j] else ', "allowed": false')
+            + (f', "tier": "{TIER_NAMES[tiers[j]]}"' if tiers is not None and tiers[j] else "")
             + (', "ipblock_reading_decided": true}' if decided[j] else "}")
             for j in columns
         ]

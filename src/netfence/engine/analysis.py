@@ -15,6 +15,7 @@ from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
 from netfence.engine.peers import IPBlockReading
+from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol
 
 Query = tuple[int | str, Protocol]
@@ -49,6 +50,8 @@ class Analysis:
     externals: tuple[ExternalRange, ...]
     queries: tuple[QueryResult, ...]
     reading: IPBlockReading
+    notes: tuple[str, ...] = ()
+    tiers: bool = False
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -114,4 +117,6 @@ def analyze(
         externals=engine.externals,
         queries=results,
         reading=engine.options.ipblock_pods,
+        notes=tier_notes(engine.cluster),
+        tiers=bool(engine.cluster.tier_policies),
     )

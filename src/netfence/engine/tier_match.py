@@ -28,9 +28,7 @@ def selection_matches(
     return selection.pods is None or selection.pods.matches(node.label_map)
 
 
-def subject_selects(
-    policy: TierPolicy, node: Node, namespace_labels: Mapping[str, str]
-) -> bool:
+def subject_selects(policy: TierPolicy, node: Node, namespace_labels: Mapping[str, str]) -> bool:
     return selection_matches(policy.subject, node, namespace_labels)
 
 
@@ -46,9 +44,7 @@ def node_addresses(cluster: Cluster, peer: TierPeer) -> frozenset[IPAddress]:
     """Addresses of the Nodes a ``nodes`` peer selects."""
     if peer.nodes is None:
         return frozenset()
-    return frozenset(
-        ip for n in cluster.nodes if peer.nodes.matches(n.label_map) for ip in n.ips
-    )
+    return frozenset(ip for n in cluster.nodes if peer.nodes.matches(n.label_map) for ip in n.ips)
 
 
 def peer_matches(

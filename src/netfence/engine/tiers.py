@@ -20,9 +20,12 @@ from netfence.engine.verdict import SideVerdict, TierDecision
 from netfence.model import Cluster, Direction, Endpoint, Protocol
 from netfence.model.tiers import Tier, TierPolicy, TierRule
 
+
 def ordered(cluster: Cluster, tier: Tier) -> tuple[TierPolicy, ...]:
     """The policies of ``tier`` in evaluation order."""
-    return tuple(sorted((p for p in cluster.tier_policies if p.tier == tier), key=lambda p: p.order))
+    return tuple(
+        sorted((p for p in cluster.tier_policies if p.tier == tier), key=lambda p: p.order)
+    )
 
 
 def decision(policy: TierPolicy, direction: Direction, rule: TierRule) -> TierDecision:
@@ -91,7 +94,9 @@ class TierReference:
             {
                 p.id
                 for p, r in matching
-                if p.id != policy.id and p.priority == policy.priority and r.action != rule.action
+                if p.id != policy.id
+                and p.priority == policy.priority
+                and r.action != rule.action
                 and _first_of(matching, p) is r
             }
         )
@@ -156,7 +161,9 @@ class TierReference:
         edges = sorted(bounds)
         allowed: list[tuple[int, int]] = []
         for lo, next_lo in zip(edges, edges[1:], strict=False):
-            if self._port_allowed(admin, baseline, lo, protocol, dst, lo in networkpolicy, isolated):
+            if self._port_allowed(
+                admin, baseline, lo, protocol, dst, lo in networkpolicy, isolated
+            ):
                 allowed.append((lo, next_lo - 1))
         return PortSet.of(allowed)
 
@@ -183,9 +190,7 @@ class TierReference:
         return True
 
 
-def _first_of(
-    matching: list[tuple[TierPolicy, TierRule]], policy: TierPolicy
-) -> TierRule | None:
+def _first_of(matching: list[tuple[TierPolicy, TierRule]], policy: TierPolicy) -> TierRule | None:
     return next((r for p, r in matching if p is policy), None)
 
 

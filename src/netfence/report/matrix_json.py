@@ -79,6 +79,8 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],
         "externals": [external_json(x) for x in analysis.externals],
     }
+    if analysis.tiers:
+        head["tier_notes"] = list(analysis.notes)
     stream.write("{\n")
     for key, value in head.items():
         stream.write(f"  {json.dumps(key)}: {_indented(value)},\n")

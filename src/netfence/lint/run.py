@@ -20,6 +20,7 @@ from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
 from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
+from netfence.lint.tiers import check_tiers
 from netfence.load import Document
 from netfence.model import Cluster, build_cluster
 
@@ -48,6 +49,17 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
     (frozenset({"redundant-rule"}), check_redundancy),
     (frozenset({"return-traffic-rule"}), check_return_traffic),
     (frozenset({"named-port-unresolved"}), check_named_ports),
+    (
+        frozenset(
+            {
+                "tier-rule-shadowed",
+                "tier-same-priority-conflict",
+                "tier-pass-to-nothing",
+                "baseline-allow-opens-namespaces",
+            }
+        ),
+        check_tiers,
+    ),
 )
 
 

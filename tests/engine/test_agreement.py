@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from netfence.engine import Engine, EngineOptions
 from netfence.engine.reference import Reference
-from netfence.model import Cluster, Protocol
 from netfence.engine.tier_matrix import TIER_NAMES
+from netfence.model import Cluster, Protocol
 from tests.engine.strategies import QUERIES, clusters, tiered_clusters
 
 READINGS = st.sampled_from(("match", "ignore"))

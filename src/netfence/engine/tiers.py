@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import MAX_PORT, PortSet
@@ -160,7 +161,7 @@ class TierReference:
             bounds |= {lo, hi + 1}
         edges = sorted(bounds)
         allowed: list[tuple[int, int]] = []
-        for lo, next_lo in zip(edges, edges[1:], strict=False):
+        for lo, next_lo in pairwise(edges):
             if self._port_allowed(
                 admin, baseline, lo, protocol, dst, lo in networkpolicy, isolated
             ):

@@ -34,7 +34,7 @@ def _labels(ctx: LintContext, node: Node) -> dict[str, str]:
 
 
 def _peers(ctx: LintContext, rule: TierRule) -> frozenset[str]:
-    nodes = (*ctx.engine.endpoints, *ctx.engine.externals)
+    nodes: tuple[Node, ...] = (*ctx.engine.endpoints, *ctx.engine.externals)
     return frozenset(
         n.id
         for n in nodes

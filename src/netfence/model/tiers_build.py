@@ -49,7 +49,7 @@ def domain(name: str) -> str:
 
 
 def tier_peer(data: dict[str, Any]) -> TierPeer:
-    kind = next((k for k in _PEER_KINDS if data.get(k) is not None), "namespaces")
+    kind: PeerKind = next((k for k in _PEER_KINDS if data.get(k) is not None), "namespaces")
     if kind in ("namespaces", "pods"):
         return TierPeer(kind, selector=tier_selector(data))
     if kind == "nodes":

@@ -73,7 +73,7 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     """The whole analysis as JSON, streamed: ``matrix`` holds in-cluster pairs only,
     ``external`` the pairs with one end outside. Millions of cells never sit in memory
     as Python objects."""
-    head = {
+    head: dict[str, Any] = {
         "ipblock_pods": analysis.reading,
         "ipblock_reading_decided": analysis.reading_mattered,
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],

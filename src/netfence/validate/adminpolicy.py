@@ -23,7 +23,8 @@ from netfence.validate.selectors import validate_label_selector
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 RULE_NAME_MAX = 100
 CIDR_MAX = 43
-DOMAIN_PATTERN = r"^(\*\.)?([a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.?$"
+_LABEL = r"[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?"
+DOMAIN_PATTERN = rf"^(\*\.)?({_LABEL}\.)+{_LABEL}\.?$"
 _DOMAIN = re.compile(DOMAIN_PATTERN)
 BANP_NAME_MESSAGE = (
     'Only one baseline admin network policy with metadata.name="default" can be created '
@@ -45,7 +46,10 @@ class Dialect:
     named_port_message: str
 
 
-_NAMED = "networks/nodes{} peer cannot be set with namedPorts since there are no namedPorts for networks/nodes{}"
+_NAMED = (
+    "networks/nodes{} peer cannot be set with namedPorts since there are no namedPorts for "
+    "networks/nodes{}"
+)
 ANP = Dialect(
     ("Allow", "Deny", "Pass"),
     100,

@@ -12,6 +12,7 @@ from netfence.cluster.cni import CniFound, DaemonSetInfo, detect
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
 from netfence.cluster.listing import list_all
+from netfence.cluster.tiers import GROUP, served_kinds
 
 Status = Literal["pass", "warn", "fail"]
 NODE_LOCAL_DNS_MARKERS = ("node-local-dns", "k8s-dns-node-cache", "nodelocaldns")
@@ -36,6 +37,7 @@ class ClusterFacts:
     daemonsets: list[DaemonSetInfo] = field(default_factory=list)
     cidrs: cidrs.CidrFacts = field(default_factory=cidrs.CidrFacts)
     missing: list[access.Permission] = field(default_factory=list)
+    tier_kinds: dict[str, str] = field(default_factory=dict)
 
 
 def gather(connection: Connection) -> ClusterFacts:
@@ -46,6 +48,7 @@ def gather(connection: Connection) -> ClusterFacts:
     cidrs.from_config_maps(facts.cidrs, _optional(connection, "ConfigMap", "kube-system"))
     cidrs.from_control_plane_pods(facts.cidrs, _optional(connection, "Pod", "kube-system"))
     facts.missing = access.missing(connection)
+    facts.tier_kinds = served_kinds(connection)
     return facts
 
 
@@ -89,7 +92,23 @@ def evaluate(facts: ClusterFacts) -> list[Check]:
         _node_local_dns_check(facts.daemonsets),
         _cidr_check(facts.cidrs),
         *_access_checks(facts.missing),
+        _tiers_check(facts.tier_kinds),
     ]
+
+
+def _tiers_check(served: dict[str, str]) -> Check:
+    """Whether AdminNetworkPolicy / BaselineAdminNetworkPolicy / ClusterNetworkPolicy exist."""
+    if served:
+        listed = ", ".join(f"{kind} ({GROUP}/{v})" for kind, v in sorted(served.items()))
+        return Check("Policy tiers API", "pass", f"served: {listed}")
+    return Check(
+        "Policy tiers API",
+        "warn",
+        f"{GROUP} is not served: AdminNetworkPolicy, BaselineAdminNetworkPolicy and "
+        "ClusterNetworkPolicy objects cannot be applied",
+        "only needed for cluster-wide guardrails: install the CRDs of "
+        "sigs.k8s.io/network-policy-api and a CNI that implements them",
+    )
 
 
 def _api_check(facts: ClusterFacts) -> Check:

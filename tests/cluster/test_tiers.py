@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 from netfence.cluster import preflight
+from netfence.cluster.apply import apply_plan
+from netfence.cluster.applyplan import plan_apply
 from netfence.cluster.connect import Connection
+from netfence.cluster.desired import MANAGED_BY, from_folder
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.cluster.tiers import served_kinds
 from netfence.inputs import inputs_from_documents
@@ -75,3 +80,59 @@ def test_without_the_crds_the_snapshot_has_no_nodes_or_tiers(
     fake.add(NODE)
     kinds = {m["kind"] for m in take(connection, SnapshotOptions())}
     assert not kinds & {"Node", "AdminNetworkPolicy"}
+
+
+BANP = {
+    "apiVersion": "policy.networking.k8s.io/v1alpha1",
+    "kind": "BaselineAdminNetworkPolicy",
+    "metadata": {"name": "default"},
+    "spec": {
+        "subject": {"namespaces": {}},
+        "ingress": [{"name": "deny-all", "action": "Deny", "from": [{"namespaces": {}}]}],
+    },
+}
+CNP_ALLOW = {
+    "apiVersion": "policy.networking.k8s.io/v1alpha2",
+    "kind": "ClusterNetworkPolicy",
+    "metadata": {"name": "always-dns"},
+    "spec": {
+        "tier": "Admin",
+        "priority": 1,
+        "subject": {"namespaces": {}},
+        "egress": [
+            {
+                "name": "dns",
+                "action": "Accept",
+                "to": [{"namespaces": {}}],
+                "protocols": [{"udp": {"destinationPort": {"number": 53}}}],
+            }
+        ],
+    },
+}
+
+
+def test_apply_writes_tier_policies_allows_first_and_prunes_them(
+    live: FakeCluster, connection: Connection, source: Path
+) -> None:
+    live.tiers_served = True
+    (source / "tiers.yaml").write_text(yaml.safe_dump_all([BANP, CNP_ALLOW]))
+    plan = plan_apply(from_folder(str(source)), take(connection, SnapshotOptions()), False)
+    tier_steps = [s.ident for s in plan.changes if s.kind != "NetworkPolicy" and s.namespace == ""]
+    assert tier_steps[-2:] == [
+        "ClusterNetworkPolicy/always-dns",
+        "BaselineAdminNetworkPolicy/default",
+    ]
+    apply_plan(connection, plan)
+    written = live.get("BaselineAdminNetworkPolicy", "", "default")
+    assert written is not None and written["metadata"]["labels"][MANAGED_BY] == "netfence"
+    again = plan_apply(from_folder(str(source)), take(connection, SnapshotOptions()), False)
+    assert not [
+        s for s in again.changes if s.kind in ("ClusterNetworkPolicy", "BaselineAdminNetworkPolicy")
+    ]
+    (source / "tiers.yaml").write_text(yaml.safe_dump_all([CNP_ALLOW]))
+    pruned = plan_apply(from_folder(str(source)), take(connection, SnapshotOptions()), True)
+    assert [s.ident for s in pruned.changes if s.action == "prune"] == [
+        "BaselineAdminNetworkPolicy/default"
+    ]
+    apply_plan(connection, pruned)
+    assert live.get("BaselineAdminNetworkPolicy", "", "default") is None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import netfence.blueprint
 from netfence.inputs import read_inputs
 from netfence.lint.run import lint_inputs
+from tests.conftest import run_cli
 from tests.tiers.houses import anp, cnp, dump, houses, network_policy, rule, world
 
 G, S = "gryffindor", "slytherin"
@@ -79,3 +82,27 @@ def test_baseline_allow_across_namespaces(tmp_path: Path) -> None:
         "default", None, {"namespaces": {}}, ingress=[rule("open", "Allow", [{"namespaces": {}}])]
     )
     assert _rules(tmp_path, [banp])["baseline-allow-opens-namespaces"]
+
+
+def test_plan_guardrails_satisfy_the_blueprint_and_their_absence_is_found(tmp_path: Path) -> None:
+    template = Path(netfence.blueprint.__file__).parent / "templates" / "ai-mesh.yaml"
+    blueprint = tmp_path / "bp.yaml"
+    guardrails = (
+        "\nguardrails: {alwaysAllowDNS: true, denyInternet: true, baselineDefaultDeny: true,"
+    )
+    blueprint.write_text(template.read_text() + guardrails + " protectModelStorage: true}\n")
+    out = tmp_path / "out"
+    planned = run_cli("plan", str(blueprint), "--tiers", "v1alpha2", "-o", str(out))
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+
+    def guardrail_findings() -> list[str]:
+        result = run_cli("lint", str(out), "--blueprint", str(blueprint), "--format", "json")
+        findings = json.loads(result.stdout)["findings"]
+        return [f["message"] for f in findings if f["rule"] == "guardrail-not-enforced"]
+
+    assert guardrail_findings() == []
+    (out / "guardrails.yaml").unlink()
+    (out / "kustomization.yaml").unlink()
+    missing = guardrail_findings()
+    assert any(m.startswith("alwaysAllowDNS") for m in missing)
+    assert any(m.startswith("protectModelStorage") for m in missing)

@@ -254,6 +254,18 @@ RULES: tuple[RuleInfo, ...] = (
         snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
     ),
     RuleInfo(
+        id="guardrail-not-enforced",
+        severity="error",
+        description="A guardrail the blueprint asks for (DNS always allowed, no internet or "
+        "metadata service, a Baseline default deny, model storage closed) is not enforced by "
+        "the input's tier policies.",
+        hint="Run `netfence plan --tiers v1alpha2` (or v1alpha1) and apply its guardrails.yaml.",
+        explanation="Guardrails live in the Admin and Baseline tiers (AdminNetworkPolicy, "
+        "BaselineAdminNetworkPolicy, ClusterNetworkPolicy) so that namespace owners cannot undo "
+        "them. NetworkPolicies that happen to implement the same isolation today are not a "
+        "guardrail: one deleted policy undoes them.",
+    ),
+    RuleInfo(
         id="tier-rule-shadowed",
         severity="warning",
         description="An AdminNetworkPolicy/ClusterNetworkPolicy rule that an earlier rule of "

@@ -14,6 +14,7 @@ from netfence.lint.dns import check_dns
 from netfence.lint.exposure import check_exposure
 from netfence.lint.finding import Finding
 from netfence.lint.flows import check_flows
+from netfence.lint.guardrails import check_guardrails
 from netfence.lint.isolation import check_default_deny, check_unprotected
 from netfence.lint.options import LintOptions
 from netfence.lint.overlap import check_overlap
@@ -60,6 +61,7 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
         ),
         check_tiers,
     ),
+    (frozenset({"guardrail-not-enforced"}), check_guardrails),
 )
 
 

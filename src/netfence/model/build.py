@@ -8,6 +8,9 @@ from typing import Any, cast
 
 from netfence.load.document import Document
 from netfence.model.goip import canonical_cidr, canonical_ip
+from netfence.model.selectors import selector
+from netfence.model.tiers import ClusterNode, TierPolicy
+from netfence.model.tiers_build import TIER_KINDS, cluster_node, tier_policy
 from netfence.model.types import (
     NAMESPACE_NAME_LABEL,
     Cluster,
@@ -17,14 +20,11 @@ from netfence.model.types import (
     EndpointKind,
     IPAddress,
     IPBlock,
-    LabelSelector,
     Namespace,
     NetworkPolicy,
-    Operator,
     Peer,
     PolicyPort,
     Protocol,
-    Requirement,
     Rule,
     Service,
     ServicePort,
@@ -42,23 +42,6 @@ def _list(value: Any) -> list[Any]:
 
 def _int(value: Any) -> int:
     return int(value)
-
-
-def selector(data: Any) -> LabelSelector:
-    """A LabelSelector from its manifest form (``None`` or ``{}`` match everything)."""
-    data = _dict(data)
-    labels = {
-        str(k): "" if v is None else str(v) for k, v in _dict(data.get("matchLabels")).items()
-    }
-    requirements = tuple(
-        Requirement(
-            key=str(expr.get("key", "")),
-            operator=cast(Operator, expr.get("operator")),
-            values=frozenset("" if v is None else str(v) for v in _list(expr.get("values"))),
-        )
-        for expr in _list(data.get("matchExpressions"))
-    )
-    return LabelSelector(freeze_labels(labels), requirements)
 
 
 def ip_block(data: Mapping[str, Any]) -> IPBlock:
@@ -237,9 +220,6 @@ def namespace(doc: Document) -> Namespace:
 
 def build_cluster(documents: Iterable[Document]) -> Cluster:
     """The model of a set of valid documents; undeclared namespaces get only their name label."""
-    from netfence.model.tiers import ClusterNode, TierPolicy
-    from netfence.model.tiers_build import TIER_KINDS, cluster_node, tier_policy
-
     namespaces: dict[str, Namespace] = {}
     endpoints: list[Endpoint] = []
     policies: list[NetworkPolicy] = []

@@ -6,8 +6,8 @@ import ipaddress
 from typing import Any, cast
 
 from netfence.load.document import Document
-from netfence.model.build import selector
 from netfence.model.goip import canonical_cidr
+from netfence.model.selectors import selector
 from netfence.model.tiers import (
     Action,
     ClusterNode,

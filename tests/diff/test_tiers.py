@@ -30,3 +30,6 @@ def test_an_admin_deny_turned_pass_adds_connections(tmp_path: Path) -> None:
     assert (pod("gryffindor", 0), pod("slytherin", 1)) in added
     assert (pod("gryffindor", 1), "fqdn:*.example.com") in added
     assert not [c for c in result.changes if c.kind == "removed"]
+    assert all(c.tier is None for c in result.changes)  # passed on: no tier decides now
+    back = compare(cluster("Pass"), cluster("Deny"))
+    assert {c.tier for c in back.changes} == {"Admin"}

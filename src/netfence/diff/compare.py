@@ -104,6 +104,14 @@ def pair_changes(src: Slot, dst: Slot, before: Connections, after: Connections) 
             yield Change("removed", src.id, dst.id, protocol, removed, src.cidrs, dst.cidrs)
 
 
+def with_tier(engine: Engine, src: Slot, dst: Slot, change: Change) -> Change:
+    """``change`` with the tier deciding the new state at its lowest port, if a tier does."""
+    if src.new is None or dst.new is None:
+        return change
+    low = next(iter(change.ports))[0]
+    return replace(change, tier=engine.verdict(src.new, dst.new, low, change.protocol).tier)
+
+
 def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -> EngineOptions:
     """Engine options whose external partition is refined by both sides' ipBlocks."""
     base = options or EngineOptions()
@@ -139,9 +147,11 @@ def compare(
     pairs += [(s, d) for s in endpoints for d in externals]
     pairs += [(s, d) for s in externals for d in endpoints]
     changes: list[Change] = []
+    tiered = bool(old.tier_policies or new.tier_policies)
     for done, (src, dst) in enumerate(pairs, 1):
         before_pair = _connections(before, src.old, dst.old)
-        changes.extend(pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new)))
+        found = pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new))
+        changes.extend(with_tier(after, src, dst, c) if tiered else c for c in found)
         if progress is not None:
             progress(done, len(pairs))
     return DiffResult(

@@ -12,10 +12,10 @@ from netfence.engine.tiers import ordered
 from netfence.lint.catalogue import rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
-from netfence.model import Endpoint
+from netfence.model import Direction, Endpoint
 from netfence.model.tiers import TierPolicy, TierPort, TierRule
 
-DIRECTIONS = ("ingress", "egress")
+DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
 
 
 def _subjects(ctx: LintContext, policy: TierPolicy) -> frozenset[str]:
@@ -108,9 +108,9 @@ def check_conflicts(ctx: LintContext) -> Iterator[Finding]:
             yield _finding("tier-same-priority-conflict", by_id[first], None, note)
 
 
-def _isolated(ctx: LintContext, subjects: frozenset[str], direction: str) -> bool:
+def _isolated(ctx: LintContext, subjects: frozenset[str], direction: Direction) -> bool:
     return any(
-        ctx.engine.selecting(e, direction)  # type: ignore[arg-type]
+        ctx.engine.selecting(e, direction)
         for e in ctx.cluster.endpoints
         if e.id in subjects
     )

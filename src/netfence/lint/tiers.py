@@ -110,9 +110,7 @@ def check_conflicts(ctx: LintContext) -> Iterator[Finding]:
 
 def _isolated(ctx: LintContext, subjects: frozenset[str], direction: Direction) -> bool:
     return any(
-        ctx.engine.selecting(e, direction)
-        for e in ctx.cluster.endpoints
-        if e.id in subjects
+        ctx.engine.selecting(e, direction) for e in ctx.cluster.endpoints if e.id in subjects
     )
 
 

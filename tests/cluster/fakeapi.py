@@ -47,7 +47,20 @@ RESOURCES: dict[tuple[str, str], tuple[str, str, bool]] = {
     ("batch", "jobs"): ("v1", "Job", True),
     ("batch", "cronjobs"): ("v1", "CronJob", True),
     ("networking.k8s.io", "networkpolicies"): ("v1", "NetworkPolicy", True),
+    # Served only when a test installs the policy-API CRDs (``tiers_served``).
+    ("policy.networking.k8s.io", "adminnetworkpolicies"): ("v1alpha1", "AdminNetworkPolicy", False),
+    ("policy.networking.k8s.io", "baselineadminnetworkpolicies"): (
+        "v1alpha1",
+        "BaselineAdminNetworkPolicy",
+        False,
+    ),
+    ("policy.networking.k8s.io", "clusternetworkpolicies"): (
+        "v1alpha2",
+        "ClusterNetworkPolicy",
+        False,
+    ),
 }
+TIER_GROUP = "policy.networking.k8s.io"
 KIND_TO_RESOURCE = {kind: (group, plural) for (group, plural), (_, kind, _) in RESOURCES.items()}
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 SERVER_OWNED_METADATA = {"uid", "resourceVersion", "managedFields", "creationTimestamp"}
@@ -202,6 +215,7 @@ class FakeCluster:
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
         self.networking_served = True
+        self.tiers_served = False
         self.user = "fake-user"
         self.exec_handler: ExecHandler = lambda namespace, pod, container, argv: (
             126,
@@ -296,6 +310,8 @@ class FakeCluster:
         if which == "api":
             return {"kind": "APIVersions", "versions": ["v1"]}
         groups = sorted({g for g, _ in RESOURCES if g} | {"authorization.k8s.io"})
+        if not self.tiers_served:
+            groups.remove(TIER_GROUP)
         if not self.networking_served:
             groups.remove("networking.k8s.io")
         return {
@@ -312,6 +328,8 @@ class FakeCluster:
         }
 
     def _resource_list(self, group: str, version: str) -> Reply:
+        if group == TIER_GROUP and not self.tiers_served:
+            return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         if group == "networking.k8s.io" and not self.networking_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         resources = [
@@ -353,8 +371,10 @@ class FakeCluster:
             namespace, rest = rest[1], rest[2:]
         plural, name = rest[0], rest[1] if len(rest) > 1 else ""
         sub = rest[2] if len(rest) > 2 else ""
-        if (group, plural) not in RESOURCES or (
-            group == "networking.k8s.io" and not self.networking_served
+        if (
+            (group, plural) not in RESOURCES
+            or (group == "networking.k8s.io" and not self.networking_served)
+            or (group == TIER_GROUP and not self.tiers_served)
         ):
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         verb = {"GET": "get" if name else "list", "POST": "create", "PATCH": "patch"}.get(

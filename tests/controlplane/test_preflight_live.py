@@ -10,6 +10,7 @@ import yaml
 
 from netfence.cluster import access, preflight
 from netfence.cluster.connect import Connection, check_reachable
+from netfence.cluster.tiers import served_kinds
 from tests.conftest import run_cli
 from tests.controlplane.plane import READER, ControlPlane
 
@@ -69,18 +70,18 @@ def _install_crds(control_plane: ControlPlane, folder: Path) -> list[str]:
 def test_policy_tier_crds_absent_then_present(
     control_plane: ControlPlane, admin: Connection, k8s_bin: Path
 ) -> None:
-    assert preflight.tier_resources(admin) == {}
+    assert served_kinds(admin) == {}
     names = _install_crds(control_plane, k8s_bin.parent / "crds")
     assert "adminnetworkpolicies.policy.networking.k8s.io" in names
     for name in names:
         control_plane.wait_for_crd(name)
-    tiers = preflight.tier_resources(admin)
-    assert tiers == {
-        "adminnetworkpolicies": "policy.networking.k8s.io/v1alpha1",
-        "baselineadminnetworkpolicies": "policy.networking.k8s.io/v1alpha1",
-        "clusternetworkpolicies": "policy.networking.k8s.io/v1beta1",
+    assert served_kinds(admin) == {
+        "AdminNetworkPolicy": "v1alpha1",
+        "BaselineAdminNetworkPolicy": "v1alpha1",
+        "ClusterNetworkPolicy": "v1beta1",
     }
     checks = {c.name: c for c in preflight.evaluate(preflight.gather(admin))}
-    assert "adminnetworkpolicies (policy.networking.k8s.io/v1alpha1)" in (
-        checks["Policy tier CRDs"].detail
+    assert checks["Policy tiers API"].status == "pass"
+    assert "AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)" in (
+        checks["Policy tiers API"].detail
     )

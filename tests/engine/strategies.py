@@ -4,6 +4,7 @@ ipBlock form."""
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from netfence.model import (
     Requirement,
     Rule,
 )
+from netfence.model.tiers import ClusterNode, TierPeer, TierPolicy, TierPort, TierRule, TierSelector
 
 NAMESPACES = ("x", "y", "z")
 LABEL_KEYS = ("app", "tier")
@@ -190,4 +192,108 @@ def clusters(draw: st.DrawFn, peer_safe: bool = False) -> Cluster:
         namespaces=namespaces,
         endpoints=endpoints,
         policies=tuple(draw(policies(i, operators)) for i in range(policy_count)),
+    )
+
+
+# Tier policies (AdminNetworkPolicy / BaselineAdminNetworkPolicy / ClusterNetworkPolicy).
+TIER_NETWORKS = ("10.0.0.0/24", "10.0.1.0/25", "0.0.0.0/0", "192.0.2.0/24", "fd00::/16")
+
+
+def tier_selections() -> st.SearchStrategy[TierSelector]:
+    return st.one_of(
+        st.builds(TierSelector, namespaces=selectors()),
+        st.builds(TierSelector, namespaces=selectors(), pods=selectors()),
+    )
+
+
+def tier_peers(direction: str) -> st.SearchStrategy[TierPeer]:
+    selection = st.builds(
+        lambda s: TierPeer("pods" if s.pods else "namespaces", s), tier_selections()
+    )
+    if direction == "ingress":
+        return selection
+    networks = st.lists(st.sampled_from(TIER_NETWORKS), min_size=1, max_size=2, unique=True).map(
+        lambda cidrs: TierPeer("networks", networks=tuple(ipaddress.ip_network(c) for c in cidrs))
+    )
+    domains = st.lists(
+        st.sampled_from(("*.example.com", "api.example.com", "models.example.org")),
+        min_size=1,
+        max_size=2,
+        unique=True,
+    ).map(lambda names: TierPeer("domainNames", domains=tuple(names)))
+    nodes = st.builds(lambda s: TierPeer("nodes", nodes=s), selectors())
+    return st.one_of(selection, networks, domains, nodes)
+
+
+@st.composite
+def tier_ports(draw: st.DrawFn) -> TierPort:
+    form = draw(st.sampled_from(("number", "range", "name")))
+    if form == "name":
+        return TierPort(name=draw(st.sampled_from(("http", "web", "dns", "none"))))
+    protocol = draw(st.sampled_from(("TCP", "UDP", "SCTP")))
+    low = draw(st.sampled_from((53, 80, 81, 8080, 9000)))
+    return TierPort(
+        protocol, low, low + (0 if form == "number" else draw(st.sampled_from((1, 8000))))
+    )
+
+
+@st.composite
+def tier_rules(draw: st.DrawFn, direction: str, actions: tuple[str, ...], index: int) -> TierRule:
+    ports = draw(st.none() | st.lists(tier_ports(), min_size=1, max_size=2).map(tuple))
+    return TierRule(
+        index=index,
+        action=draw(st.sampled_from(actions)),
+        peers=tuple(draw(st.lists(tier_peers(direction), min_size=1, max_size=2))),
+        ports=ports,
+        name=f"r{index}",
+    )
+
+
+@st.composite
+def tier_policies(draw: st.DrawFn, index: int) -> TierPolicy:
+    kind = draw(
+        st.sampled_from(
+            ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
+        )
+    )
+    tier = "Baseline" if kind == "BaselineAdminNetworkPolicy" else "Admin"
+    if kind == "ClusterNetworkPolicy":
+        tier = draw(st.sampled_from(("Admin", "Baseline")))
+    actions = (
+        ("Allow", "Deny") if kind == "BaselineAdminNetworkPolicy" else ("Allow", "Deny", "Pass")
+    )
+    rules = {
+        direction: tuple(
+            draw(tier_rules(direction, actions, i)) for i in range(draw(st.integers(0, 2)))
+        )
+        for direction in ("ingress", "egress")
+    }
+    return TierPolicy(
+        kind=kind,
+        name=f"t{index}",
+        tier=tier,  # type: ignore[arg-type]
+        priority=None if kind == "BaselineAdminNetworkPolicy" else draw(st.sampled_from((1, 2, 5))),
+        subject=draw(tier_selections()),
+        ingress=rules["ingress"],
+        egress=rules["egress"],
+    )
+
+
+@st.composite
+def tiered_clusters(draw: st.DrawFn) -> Cluster:
+    """A random cluster with tier policies, host-networked pods and a Node."""
+    base = draw(clusters())
+    endpoints = tuple(
+        replace(e, host_network=draw(st.booleans()) and bool(e.ips) and i == 0)
+        for i, e in enumerate(base.endpoints)
+    )
+    node_ips = tuple(e.ips[0] for e in endpoints if e.host_network)
+    node_labels = tuple(sorted(draw(labels_st).items()))
+    nodes = (ClusterNode("node-1", node_labels, node_ips or (ipaddress.ip_address("192.0.2.7"),)),)
+    count = draw(st.integers(1, 4))
+    return replace(
+        base,
+        endpoints=endpoints,
+        tier_policies=tuple(draw(tier_policies(i)) for i in range(count)),
+        nodes=nodes,
     )

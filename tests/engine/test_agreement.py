@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from netfence.engine import Engine, EngineOptions
 from netfence.engine.reference import Reference
+from netfence.engine.tier_matrix import TIER_NAMES
 from netfence.model import Cluster, Protocol
-from tests.engine.strategies import QUERIES, clusters
+from tests.engine.strategies import QUERIES, clusters, tiered_clusters
 
 READINGS = st.sampled_from(("match", "ignore"))
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -60,3 +61,41 @@ def test_reading_decided_cells_flip_under_the_other_reading(cluster: Cluster, re
         for j, dst in enumerate(matrix.nodes):
             verdict = engine.verdict(src, dst, 80, "TCP")
             assert verdict.ipblock_reading_decided == decided[i, j]
+
+
+@SETTINGS
+@given(tiered_clusters(), READINGS)
+def test_tiered_matrix_agrees_with_reference_on_every_cell(cluster: Cluster, reading: str) -> None:
+    engine = Engine(cluster, EngineOptions(ipblock_pods=reading))  # type: ignore[arg-type]
+    for port, protocol in QUERIES:
+        matrix = engine.matrix(port, protocol)  # type: ignore[arg-type]
+        assert matrix.tiers is not None
+        for i, src in enumerate(matrix.nodes):
+            for j, dst in enumerate(matrix.nodes):
+                verdict = engine.verdict(src, dst, port, protocol)  # type: ignore[arg-type]
+                where = (src.id, dst.id, port, protocol)
+                assert matrix.allowed[i, j] == verdict.allowed, where
+                assert TIER_NAMES.get(int(matrix.tiers[i, j])) == verdict.tier, where
+
+
+@SETTINGS
+@given(tiered_clusters(), st.lists(st.integers(1, 65535), max_size=3))
+def test_tiered_connections_agree_with_port_verdicts(
+    cluster: Cluster, extra_ports: list[int]
+) -> None:
+    engine = Engine(cluster)
+    nodes = (*engine.endpoints, *engine.externals)
+    ports = [53, 80, 81, 82, 8080, 8081, 9000, 16080, *extra_ports]
+    for src in nodes:
+        for dst in nodes:
+            connections = engine.connections(src, dst)
+            protocol: Protocol
+            for protocol in ("TCP", "UDP", "SCTP"):
+                for port in ports:
+                    verdict = engine.verdict(src, dst, port, protocol)
+                    assert verdict.allowed == (port in connections[protocol]), (
+                        src.id,
+                        dst.id,
+                        port,
+                        protocol,
+                    )

@@ -47,6 +47,7 @@ class Scenario:
         return LintOptions(
             rules=frozenset({self.rule}),
             dns_ips=tuple(ipaddress.ip_address(ip) for ip in self.options.get("dns_ips", ())),
+            guardrails=tuple(self.options.get("guardrails", ())),
         )
 
     def run(self) -> LintReport:

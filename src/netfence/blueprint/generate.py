@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
 from netfence.blueprint.render import render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
@@ -15,6 +16,7 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": "netfence"}
 ROLE_LABEL = "netfence.dev/role"
 BLUEPRINT_ANNOTATION = "netfence.dev/blueprint"
 FLOWS_ANNOTATION = "netfence.dev/flows"
+GUARDRAILS_FILE = "guardrails"
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,13 @@ class Generated:
     def policies(self) -> tuple[dict[str, Any], ...]:
         return tuple(i.manifest for i in self.items if i.kind == "NetworkPolicy")
 
+    @property
+    def tier_policies(self) -> tuple[dict[str, Any], ...]:
+        """The guardrails (ANP/BANP or ClusterNetworkPolicy), when ``--tiers`` asked for them."""
+        return tuple(i.manifest for i in self.items if i.file == GUARDRAILS_FILE)
+
     def manifests(self) -> list[dict[str, Any]]:
-        return [*self.namespaces, *self.policies]
+        return [*self.namespaces, *self.policies, *self.tier_policies]
 
     def files(self) -> dict[str, str]:
         """File name -> YAML text: one file per namespace plus kustomization.yaml."""
@@ -57,8 +64,9 @@ class Generated:
         return render_stream(self.blueprint, self.items)
 
 
-def generate(bp: Blueprint) -> Generated:
-    """Namespace labels, deny-all, allow-dns and one policy per workload and direction."""
+def generate(bp: Blueprint, tiers: TierDialect = "none") -> Generated:
+    """Namespace labels, deny-all, allow-dns and one policy per workload and direction; the
+    blueprint's guardrails as tier policies of dialect ``tiers`` (none: no guardrails)."""
     intents = expected_flows(bp)
     by_end = _by_selected_workload(intents)
     items: list[Item] = []
@@ -69,6 +77,11 @@ def generate(bp: Blueprint) -> Generated:
         items.append(_allow_dns(bp, namespace, [i for i in intents if i.kind == "dns"]))
         for name in sorted(w for w, spec in bp.workloads.items() if spec.namespace == namespace):
             items.extend(_workload_policies(bp, name, by_end))
+    if tiers != "none":
+        items += [
+            Item(GUARDRAILS_FILE, manifest(g, tiers, bp.metadata.name), g.why)
+            for g in guardrails(bp)
+        ]
     return Generated(bp.metadata.name, tuple(items))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import yaml
 
 from netfence.blueprint.generate import Generated, generate
+from netfence.blueprint.guardrails import TierDialect
 from netfence.blueprint.intents import Pods, workload_end
 from netfence.blueprint.prove import Proof, prove
 from netfence.blueprint.render import KUSTOMIZATION
@@ -75,11 +76,17 @@ def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
         if (p.namespace, p.name) in ours
     ]
     namespaces = tuple(Namespace(name, freeze_labels(labels[name])) for name in sorted(labels))
+    ours_tiers = {p.id for p in generated.tier_policies}
     cluster = Cluster(
         namespaces=namespaces,
         endpoints=world.endpoints,
         policies=(*kept, *generated.policies),
         services=world.services,
+        tier_policies=(
+            *(p for p in world.tier_policies if p.id not in ours_tiers),
+            *generated.tier_policies,
+        ),
+        nodes=world.nodes,
     )
     return cluster, notes
 
@@ -94,9 +101,15 @@ def unmatched(bp: Blueprint, cluster: Cluster) -> list[str]:
     ]
 
 
-def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFAULT_OUTPUT) -> Plan:
-    """Generate and prove ``bp`` on ``existing`` (stand-in pods when None)."""
-    generated = generate(bp)
+def make_plan(
+    bp: Blueprint,
+    existing: Cluster | None = None,
+    folder: str = DEFAULT_OUTPUT,
+    tiers: TierDialect = "none",
+) -> Plan:
+    """Generate and prove ``bp`` on ``existing`` (stand-in pods when None); ``tiers``: the
+    dialect of the blueprint's guardrails (none: not generated)."""
+    generated = generate(bp, tiers)
     docs, problems = generated_documents(generated, folder)
     world = existing if existing is not None else synthesized_cluster(bp)
     cluster, notes = apply(world, build_cluster(docs))
@@ -105,5 +118,9 @@ def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFA
             f"workload {name} matches no pod in the given manifests: not checked"
             for name in unmatched(bp, existing)
         ]
+    if bp.guardrails is not None and tiers == "none":
+        notes.append(
+            "the blueprint's guardrails are not written: pass --tiers v1alpha1 or v1alpha2"
+        )
     proof = None if problems else prove(cluster, bp)
     return Plan(bp, generated, tuple(problems), tuple(notes), cluster, proof, existing is None)

@@ -226,6 +226,17 @@ class Options(Strict):
     api_server: APIServer | None = Field(default=None, alias="apiServer")
 
 
+class Guardrails(Strict):
+    """Cluster-scoped tier policies to generate with ``--tiers`` (namespace owners cannot undo
+    them): a Baseline default deny, DNS always allowed, no internet or metadata service for
+    model storage and inference, model storage reachable by its readers only."""
+
+    baseline_default_deny: bool = Field(default=False, alias="baselineDefaultDeny")
+    always_allow_dns: bool = Field(default=False, alias="alwaysAllowDNS")
+    deny_internet: bool = Field(default=False, alias="denyInternet")
+    protect_model_storage: bool = Field(default=False, alias="protectModelStorage")
+
+
 class Blueprint(Strict):
     """An AI stack's intended connectivity, from which netfence writes and proves policies."""
 
@@ -239,3 +250,4 @@ class Blueprint(Strict):
     flows: list[Flow] = Field(default_factory=list)
     dns: DNS = Field(default_factory=DNS)
     options: Options = Field(default_factory=Options)
+    guardrails: Guardrails | None = None

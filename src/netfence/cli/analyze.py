@@ -164,6 +164,8 @@ def analyze_command(
         )
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     analysis = analyze(engine, queries, sources, targets)
+    for note in analysis.notes:
+        err.print(f"note: {note}", markup=False)
     if output is MatrixFormat.text:
         render_matrix_text(analysis, out)
     elif output in WRITERS:

@@ -153,6 +153,7 @@ def _options(
         or (facts.service_cidrs if facts else ()),
         ipblock_pods="ignore" if reading == "ignore" else "match",
         dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
+        guardrails=facts.guardrails if facts else (),
     )
 
 

@@ -63,6 +63,22 @@ OutputDirOpt = Annotated[
     ),
 ]
 
+
+class Tiers(StrEnum):
+    v1alpha1 = "v1alpha1"
+    v1alpha2 = "v1alpha2"
+    none = "none"
+
+
+TiersOpt = Annotated[
+    Tiers,
+    typer.Option(
+        "--tiers",
+        help="Write the blueprint's guardrails as AdminNetworkPolicy/BaselineAdminNetworkPolicy "
+        "(v1alpha1) or ClusterNetworkPolicy (v1alpha2); none: no guardrails.",
+    ),
+]
+
 PLAN_HELP = f"""Write zero-trust NetworkPolicies for an AI stack and prove them.
 
 Generates namespace labels and policies from the blueprint, validates them as the API server
@@ -140,6 +156,7 @@ def plan(
     ] = False,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
+    tiers: TiersOpt = Tiers.none,
 ) -> None:
     if output == STREAM and output_format is OutputFormat.json:
         fail("--format json and -o - both write to stdout: choose one", EXIT_USAGE)
@@ -155,7 +172,7 @@ def plan(
         if bp.workloads and len(unmatched(bp, existing)) == len(bp.workloads):
             where = "the live cluster" if cluster else ", ".join(cluster_manifests or [])
             fail(f"no pod in {where} is a workload of the blueprint: nothing to prove")
-    result = make_plan(bp, existing, output if output != STREAM else "<stream>")
+    result = make_plan(bp, existing, output if output != STREAM else "<stream>", tiers.value)
     if result.holds:
         _write(result.generated.files(), result.generated.stream(), output)
     if output_format is OutputFormat.json:
@@ -225,9 +242,10 @@ def generate_command(
     blueprint: BlueprintArg = None,
     template: TemplateOpt = None,
     output: OutputDirOpt = DEFAULT_OUTPUT,
+    tiers: TiersOpt = Tiers.none,
 ) -> None:
     bp, _ = _blueprint(blueprint, template)
-    generated = generate(bp)
+    generated = generate(bp, tiers.value)
     _write(generated.files(), generated.stream(), output)
     if output != STREAM:
         out.print(f"Wrote {len(generated.files())} files to {os.path.normpath(output)}/")

@@ -16,6 +16,7 @@ from kubernetes import client
 from netfence.cluster.applyplan import ApplyPlan, Step
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError, ClusterError
+from netfence.cluster.tiers import GROUP, RESOURCES
 
 FIELD_MANAGER = "netfence"
 APPLY_PATCH = "application/apply-patch+yaml"
@@ -41,6 +42,8 @@ class ApplyOutcome:
 def send(connection: Connection, step: Step, *, dry_run: bool, force: bool) -> dict[str, Any]:
     """One step: server-side apply of its body, or delete for a prune."""
     options: dict[str, Any] = {"dry_run": "All"} if dry_run else {}
+    if step.kind in RESOURCES:
+        return send_tier_policy(connection, step, options, force)
     if step.action == "prune":
         networking = client.NetworkingV1Api(connection.api)
         return connection.call(
@@ -67,6 +70,31 @@ def in_new_namespace(plan: ApplyPlan) -> list[Step]:
     server would answer that it does not exist; nothing can conflict there either."""
     new = {s.name for s in plan.changes if s.kind == "Namespace" and s.action == "create"}
     return [s for s in plan.changes if s.kind == "NetworkPolicy" and s.namespace in new]
+
+
+def send_tier_policy(
+    connection: Connection, step: Step, options: dict[str, Any], force: bool
+) -> dict[str, Any]:
+    """Server-side apply (or delete) of a cluster-scoped policy-API object."""
+    custom = client.CustomObjectsApi(connection.api)
+    version = str(step.body.get("apiVersion", "")).rpartition("/")[2]
+    plural = RESOURCES[step.kind][0]
+    if step.action == "prune":
+        return connection.call(
+            custom.delete_cluster_custom_object, GROUP, version, plural, step.name, **options
+        )
+    options.update(field_manager=FIELD_MANAGER, _content_type=APPLY_PATCH)
+    if force:
+        options["force"] = True
+    return connection.call(
+        custom.patch_cluster_custom_object,
+        GROUP,
+        version,
+        plural,
+        step.name,
+        dict(step.body),
+        **options,
+    )
 
 
 def check_conflicts(connection: Connection, plan: ApplyPlan, force: bool) -> list[Conflict]:

@@ -1,7 +1,8 @@
 """Pure apply planning: what to create, change and prune, and in which safe order.
 
 Order: namespace labels first, then every policy that admits traffic (those admitting DNS
-first), then policies that only isolate (deny-all), then prunes (isolating ones first). So
+first), then policies that only isolate (deny-all), then tier policies (Allow-only ones
+first), then prunes (isolating ones first). So
 a run stopped at any step never leaves a namespace isolated for egress without its DNS
 allows, and never labels too late for a namespaceSelector.
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from netfence.cluster.desired import MANAGED_BY, MANAGER, DesiredState
 from netfence.load import Document
 from netfence.model import NAMESPACE_NAME_LABEL, Cluster, NetworkPolicy, build_cluster
 from netfence.model.build import network_policy
+from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 
 Action = Literal["create", "change", "unchanged", "prune"]
@@ -28,7 +30,13 @@ class Step:
     """One object netfence sends (``body``) or deletes, with what it changes."""
 
     action: Action
-    kind: Literal["Namespace", "NetworkPolicy"]
+    kind: Literal[
+        "Namespace",
+        "NetworkPolicy",
+        "AdminNetworkPolicy",
+        "BaselineAdminNetworkPolicy",
+        "ClusterNetworkPolicy",
+    ]
     namespace: str
     name: str
     body: Mapping[str, Any]
@@ -36,8 +44,8 @@ class Step:
 
     @property
     def ident(self) -> str:
-        if self.kind == "Namespace":
-            return f"Namespace/{self.name}"
+        if not self.namespace:
+            return f"{self.kind}/{self.name}"
         return f"{self.kind}/{self.namespace}/{self.name}"
 
 
@@ -163,6 +171,7 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
     ]
     ranked = sorted(desired.policies, key=lambda p: (policy_rank(p), _key(p)))
     policy_steps = [_policy_step(p, live_policies.get(_policy_key(p))) for p in ranked]
+    policy_steps += tier_steps(desired.tier_policies, live)
     prune_steps: list[Step] = []
     if prune:
         wanted = {_policy_key(p) for p in desired.policies}
@@ -170,7 +179,60 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
         for obj in sorted(stale, key=lambda o: (-policy_rank(o), _key(o))):
             namespace, name = _key(obj)
             prune_steps.append(Step("prune", "NetworkPolicy", namespace, name, obj))
+        prune_steps += tier_prunes(desired.tier_policies, live)
     return ApplyPlan(tuple(namespace_steps + policy_steps + prune_steps))
+
+
+def _tier_key(obj: Mapping[str, Any]) -> tuple[str, str]:
+    return str(obj.get("kind")), str(_meta(obj).get("name"))
+
+
+def _tier_rank(manifest: Mapping[str, Any]) -> int:
+    """Allow-only policies first, so that no deny lands before the allows beside it."""
+    raw = manifest.get("spec")
+    spec: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    rules = [r for d in ("ingress", "egress") for r in (spec.get(d) or []) if isinstance(r, dict)]
+    return int(any(r.get("action") not in ("Allow", "Accept") for r in rules))
+
+
+def tier_steps(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Create or change steps for tier policies (cluster-scoped: no namespace)."""
+    have = {_tier_key(o): o for o in live if o.get("kind") in TIER_KINDS}
+    steps = []
+    for manifest in sorted(desired, key=lambda m: (_tier_rank(m), _tier_key(m))):
+        kind, name = _tier_key(manifest)
+        body = copy.deepcopy(dict(manifest))
+        body.get("metadata", {}).pop("namespace", None)
+        current = have.get((kind, name))
+        step_kind = cast(Any, kind)
+        if current is None:
+            steps.append(Step("create", step_kind, "", name, body))
+        elif current.get("spec") == body.get("spec") and set(
+            (_meta(body).get("labels") or {}).items()
+        ) <= set((_meta(current).get("labels") or {}).items()):
+            steps.append(Step("unchanged", step_kind, "", name, body))
+        else:
+            steps.append(Step("change", step_kind, "", name, body, "spec or labels differ"))
+    return steps
+
+
+def tier_prunes(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Managed tier policies the desired state no longer has."""
+    wanted = {_tier_key(m) for m in desired}
+    stale = [
+        o
+        for o in live
+        if o.get("kind") in TIER_KINDS and _tier_key(o) not in wanted and is_managed(o)
+    ]
+    return [
+        Step("prune", cast(Any, kind), "", name, o)
+        for o in sorted(stale, key=lambda o: (-_tier_rank(o), _tier_key(o)))
+        for kind, name in (_tier_key(o),)
+    ]
 
 
 def _policy_key(policy: Mapping[str, Any]) -> tuple[str, str]:
@@ -181,11 +243,14 @@ def _policy_key(policy: Mapping[str, Any]) -> tuple[str, str]:
 def projected(live: Iterable[Mapping[str, Any]], plan: ApplyPlan) -> list[dict[str, Any]]:
     """The live manifests as they will be once every step of ``plan`` is applied."""
     replaced = {(s.namespace, s.name) for s in plan.steps if s.kind == "NetworkPolicy"}
+    tiers = {(s.kind, s.name) for s in plan.steps if s.kind in TIER_KINDS}
     labels = {s.name: s.body["metadata"]["labels"] for s in plan.steps if s.kind == "Namespace"}
     result: list[dict[str, Any]] = []
     for obj in live:
         item = copy.deepcopy(dict(obj))
         if item.get("kind") == "NetworkPolicy" and _key(item) in replaced:
+            continue
+        if item.get("kind") in TIER_KINDS and _tier_key(item) in tiers:
             continue
         if item.get("kind") == "Namespace" and _key(item)[1] in labels:
             meta = item.setdefault("metadata", {})
@@ -198,7 +263,7 @@ def projected(live: Iterable[Mapping[str, Any]], plan: ApplyPlan) -> list[dict[s
     result += [
         copy.deepcopy(dict(s.body))
         for s in plan.steps
-        if s.kind == "NetworkPolicy" and s.action != "prune"
+        if s.kind in ("NetworkPolicy", *TIER_KINDS) and s.action != "prune"
     ]
     return result
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.inputs import InputOptions, read_inputs
+from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
 
 MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -23,6 +24,8 @@ class DesiredState:
     namespaces: tuple[dict[str, Any], ...]
     policies: tuple[dict[str, Any], ...]
     origin: str
+    tier_policies: tuple[dict[str, Any], ...] = ()
+    """AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy manifests."""
 
 
 def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,7 +48,8 @@ def from_blueprint(path: str | None) -> DesiredState:
 
 
 def from_folder(folder: str) -> DesiredState:
-    """Namespaces and NetworkPolicies from a folder of manifests (e.g. ``netfence plan`` output).
+    """Namespaces, NetworkPolicies and tier policies from a folder of manifests (e.g.
+    ``netfence plan`` output).
 
     Raises InputError when a manifest is invalid.
     """
@@ -56,6 +60,7 @@ def from_folder(folder: str) -> DesiredState:
         tuple(copy.deepcopy(d.data) for d in inputs.documents if d.kind == "Namespace"),
         tuple(managed(d.data) for d in inputs.documents if d.kind == "NetworkPolicy"),
         folder,
+        tuple(managed(d.data) for d in inputs.documents if d.kind in TIER_KINDS),
     )
 
 

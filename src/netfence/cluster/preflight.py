@@ -12,12 +12,11 @@ from netfence.cluster.cni import CniFound, DaemonSetInfo, detect
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
 from netfence.cluster.listing import list_all
+from netfence.cluster.tiers import GROUP, served_kinds
 
 Status = Literal["pass", "warn", "fail"]
 NODE_LOCAL_DNS_MARKERS = ("node-local-dns", "k8s-dns-node-cache", "nodelocaldns")
 ENFORCING = "Calico, Cilium, Antrea, kube-router, Weave Net, OVN-Kubernetes, kube-network-policies"
-POLICY_GROUP = "policy.networking.k8s.io"
-TIER_RESOURCES = ("adminnetworkpolicies", "baselineadminnetworkpolicies", "clusternetworkpolicies")
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,8 @@ class ClusterFacts:
     daemonsets: list[DaemonSetInfo] = field(default_factory=list)
     cidrs: cidrs.CidrFacts = field(default_factory=cidrs.CidrFacts)
     missing: list[access.Permission] = field(default_factory=list)
-    tiers: dict[str, str] = field(default_factory=dict)
-    """Policy-tier resource (network-policy-api CRD) -> the groupVersion serving it."""
+    tier_kinds: dict[str, str] = field(default_factory=dict)
+    """Policy-tier kind (network-policy-api CRD) -> the version serving it."""
 
 
 def gather(connection: Connection) -> ClusterFacts:
@@ -50,31 +49,8 @@ def gather(connection: Connection) -> ClusterFacts:
     cidrs.from_config_maps(facts.cidrs, _optional(connection, "ConfigMap", "kube-system"))
     cidrs.from_control_plane_pods(facts.cidrs, _optional(connection, "Pod", "kube-system"))
     facts.missing = access.missing(connection)
-    facts.tiers = tier_resources(connection)
+    facts.tier_kinds = served_kinds(connection)
     return facts
-
-
-def tier_resources(connection: Connection) -> dict[str, str]:
-    """The network-policy-api resources discovery lists, each with its preferred groupVersion."""
-    try:
-        groups = connection.call(client.ApisApi(connection.api).get_api_versions)
-    except ApiStatusError as exc:
-        if exc.status in (403, 404):
-            return {}
-        raise
-    found: dict[str, str] = {}
-    custom = client.CustomObjectsApi(connection.api)
-    for group in groups.get("groups") or []:
-        if group.get("name") != POLICY_GROUP:
-            continue
-        preferred = (group.get("preferredVersion") or {}).get("version")
-        versions = [str(v.get("version")) for v in group.get("versions") or []]
-        for version in sorted(versions, key=lambda v: v != preferred):
-            listed = connection.call(custom.get_api_resources, POLICY_GROUP, version)
-            for resource in listed.get("resources") or []:
-                if resource.get("name") in TIER_RESOURCES:
-                    found.setdefault(str(resource["name"]), f"{POLICY_GROUP}/{version}")
-    return found
 
 
 def networkpolicy_served(connection: Connection) -> bool:
@@ -116,9 +92,24 @@ def evaluate(facts: ClusterFacts) -> list[Check]:
         _cni_check(detect(facts.daemonsets)),
         _node_local_dns_check(facts.daemonsets),
         _cidr_check(facts.cidrs),
-        _tiers_check(facts.tiers),
         *_access_checks(facts.missing),
+        _tiers_check(facts.tier_kinds),
     ]
+
+
+def _tiers_check(served: dict[str, str]) -> Check:
+    """Whether AdminNetworkPolicy / BaselineAdminNetworkPolicy / ClusterNetworkPolicy exist."""
+    if served:
+        listed = ", ".join(f"{kind} ({GROUP}/{v})" for kind, v in sorted(served.items()))
+        return Check("Policy tiers API", "pass", f"served: {listed}")
+    return Check(
+        "Policy tiers API",
+        "warn",
+        f"{GROUP} is not served: AdminNetworkPolicy, BaselineAdminNetworkPolicy and "
+        "ClusterNetworkPolicy objects cannot be applied",
+        "only needed for cluster-wide guardrails: install the CRDs of "
+        "sigs.k8s.io/network-policy-api and a CNI that implements them",
+    )
 
 
 def _api_check(facts: ClusterFacts) -> Check:
@@ -192,17 +183,6 @@ def _cidr_check(facts: cidrs.CidrFacts) -> Check:
         "look the ranges up in your provider's console; ipBlock rules must not "
         "overlap them unintentionally",
     )
-
-
-def _tiers_check(tiers: dict[str, str]) -> Check:
-    if not tiers:
-        return Check(
-            "Policy tier CRDs",
-            "pass",
-            "network-policy-api CRDs not installed: only NetworkPolicy applies",
-        )
-    served = ", ".join(f"{name} ({version})" for name, version in sorted(tiers.items()))
-    return Check("Policy tier CRDs", "pass", f"served: {served}")
 
 
 def _access_checks(missing: list[access.Permission]) -> list[Check]:

@@ -13,6 +13,7 @@ from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection, ConnectOptions, connect
 from netfence.cluster.errors import ClusterError
 from netfence.cluster.listing import Progress, list_all
+from netfence.cluster.tiers import clean_node, tier_manifests
 from netfence.load import Document, Limits, load_text
 from netfence.sanitize import clean
 
@@ -64,12 +65,16 @@ def take(
         namespaces = [n for n in namespaces if _dict(n.get("metadata")).get("name") in wanted]
     pods = [p for p in raw["Pod"] if _dict(p.get("status")).get("phase") not in FINISHED_PHASES]
     workloads = [w for kind in WORKLOAD_KINDS for w in raw[kind]]
+    tiers = tier_manifests(connection, options.page_size)
+    nodes = list_all(connection, "Node", page_size=options.page_size) if tiers else []
     return [
         *(clean_namespace(n) for n in namespaces),
         *(clean_pod(p) for p in pods),
         *(clean_workload(w) for w in workloads_without_pods(workloads, pods)),
         *(clean_service(s) for s in raw["Service"]),
         *(clean_policy(p) for p in raw["NetworkPolicy"]),
+        *(clean_node(n) for n in nodes),
+        *tiers,
     ]
 
 

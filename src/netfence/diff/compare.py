@@ -14,6 +14,7 @@ from netfence.diff.naming import describe
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange
 from netfence.engine.intervals import IPSet, PortSet
+from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
@@ -74,6 +75,17 @@ def align_externals(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ..
     return pieces
 
 
+def _ranges(engine: Engine) -> tuple[ExternalRange, ...]:
+    return tuple(x for x in engine.externals if not x.domain)
+
+
+def domain_slots(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ...]) -> list[Slot]:
+    """``fqdn:`` destinations, matched by name (they have no addresses to align)."""
+    olds = {x.id: x for x in old if x.domain}
+    news = {x.id: x for x in new if x.domain}
+    return [Slot(i, olds.get(i), news.get(i)) for i in sorted(olds.keys() | news.keys())]
+
+
 def _connections(engine: Engine, src: Node | None, dst: Node | None) -> Connections:
     if src is None or dst is None:
         return {}
@@ -92,10 +104,24 @@ def pair_changes(src: Slot, dst: Slot, before: Connections, after: Connections) 
             yield Change("removed", src.id, dst.id, protocol, removed, src.cidrs, dst.cidrs)
 
 
+def with_tier(engine: Engine, src: Slot, dst: Slot, change: Change) -> Change:
+    """``change`` with the tier deciding the new state at its lowest port, if a tier does."""
+    if src.new is None or dst.new is None:
+        return change
+    low = next(iter(change.ports))[0]
+    return replace(change, tier=engine.verdict(src.new, dst.new, low, change.protocol).tier)
+
+
 def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -> EngineOptions:
     """Engine options whose external partition is refined by both sides' ipBlocks."""
     base = options or EngineOptions()
-    cidrs = dict.fromkeys(base.extra_cidrs + ipblock_cidrs(old) + ipblock_cidrs(new))
+    cidrs = dict.fromkeys(
+        base.extra_cidrs
+        + ipblock_cidrs(old)
+        + ipblock_cidrs(new)
+        + tier_cidrs(old)
+        + tier_cidrs(new)
+    )
     return replace(base, extra_cidrs=tuple(cidrs))
 
 
@@ -115,14 +141,17 @@ def compare(
     new_ends = {e.id: e for e in after.endpoints}
     ids = sorted(old_ends.keys() | new_ends.keys())
     endpoints = [Slot(i, old_ends.get(i), new_ends.get(i)) for i in ids]
-    externals = align_externals(before.externals, after.externals)
+    externals = align_externals(_ranges(before), _ranges(after))
+    externals += domain_slots(before.externals, after.externals)
     pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id]
     pairs += [(s, d) for s in endpoints for d in externals]
     pairs += [(s, d) for s in externals for d in endpoints]
     changes: list[Change] = []
+    tiered = bool(old.tier_policies or new.tier_policies)
     for done, (src, dst) in enumerate(pairs, 1):
         before_pair = _connections(before, src.old, dst.old)
-        changes.extend(pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new)))
+        found = pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new))
+        changes.extend(with_tier(after, src, dst, c) if tiered else c for c in found)
         if progress is not None:
             progress(done, len(pairs))
     return DiffResult(

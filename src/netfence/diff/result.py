@@ -26,6 +26,8 @@ class Change:
     ports: PortSet
     src_cidrs: tuple[IPNetwork, ...] = ()
     dst_cidrs: tuple[IPNetwork, ...] = ()
+    tier: str | None = None
+    """The tier (Admin or Baseline) that decides the new state, at the lowest changed port."""
 
     @property
     def src_external(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
 from netfence.engine.peers import IPBlockReading
+from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol
 
 Query = tuple[int | str, Protocol]
@@ -27,6 +29,8 @@ class QueryResult:
     protocol: Protocol
     allowed: np.ndarray
     reading_decided: np.ndarray
+    tiers: np.ndarray | None = None
+    """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
 
     @property
     def label(self) -> str:
@@ -46,6 +50,8 @@ class Analysis:
     externals: tuple[ExternalRange, ...]
     queries: tuple[QueryResult, ...]
     reading: IPBlockReading
+    notes: tuple[str, ...] = ()
+    tiers: bool = False
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -81,6 +87,17 @@ def served_queries(
     return tuple(sorted(served, key=lambda q: (order[q[1]], q[0])))
 
 
+def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> QueryResult:
+    matrix = engine.matrix(port, protocol)
+    return QueryResult(
+        port,
+        protocol,
+        matrix.allowed[pick],
+        engine.reading_decided(port, protocol)[pick],
+        None if matrix.tiers is None else matrix.tiers[pick],
+    )
+
+
 def analyze(
     engine: Engine,
     queries: Sequence[Query],
@@ -93,19 +110,13 @@ def analyze(
     columns = [i for i, e in enumerate(engine.endpoints) if targets is None or targets(e)]
     externals = list(range(count, count + len(engine.externals)))
     pick = np.ix_(rows + externals, columns + externals)
-    results = tuple(
-        QueryResult(
-            port,
-            protocol,
-            engine.matrix(port, protocol).allowed[pick],
-            engine.reading_decided(port, protocol)[pick],
-        )
-        for port, protocol in queries
-    )
+    results = tuple(_result(engine, port, protocol, pick) for port, protocol in queries)
     return Analysis(
         sources=tuple(engine.endpoints[i] for i in rows),
         targets=tuple(engine.endpoints[i] for i in columns),
         externals=engine.externals,
         queries=results,
         reading=engine.options.ipblock_pods,
+        notes=tier_notes(engine.cluster),
+        tiers=bool(engine.cluster.tier_policies),
     )

@@ -10,11 +10,21 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from netfence.engine.domains import block_covers_domain
 from netfence.engine.external import ExternalRange, block_set
 from netfence.engine.labels import BoolVector, LabelTable
 from netfence.engine.peers import IPBlockReading, Node
 from netfence.engine.ports import resolve
-from netfence.model import Cluster, Endpoint, IPBlock, NetworkPolicy, Protocol, Rule
+from netfence.engine.tier_match import tier_class_keys
+from netfence.model import (
+    Cluster,
+    Endpoint,
+    IPBlock,
+    LabelSelector,
+    NetworkPolicy,
+    Protocol,
+    Rule,
+)
 
 
 def ip_blocks(cluster: Cluster) -> list[IPBlock]:
@@ -89,13 +99,20 @@ class NodeClasses:
         self.reps: list[Node] = []
         rows: list[np.ndarray] = []
         self.class_of = np.empty(len(self.nodes), dtype=np.int64)
+        tier_keys = tier_class_keys(self.cluster, self.nodes)
         for i, node in enumerate(self.nodes):
             if isinstance(node, ExternalRange):
                 key: object = node.id
-                row = np.array([b.contains(node.representative) for b in self._blocks], dtype=bool)
+                row = np.array(
+                    [
+                        block_covers_domain(b) if node.domain else b.contains(node.representative)
+                        for b in self._blocks
+                    ],
+                    dtype=bool,
+                )
             else:
                 row = membership[i]
-                key = (node.namespace, node.labels, node.ports, row.tobytes())
+                key = (node.namespace, node.labels, node.ports, row.tobytes(), tier_keys[i])
             if key not in keys:
                 keys[key] = len(self.reps)
                 self.reps.append(node)
@@ -121,6 +138,17 @@ class NodeClasses:
     def in_namespace(self, namespace: str) -> BoolVector:
         inside: BoolVector = self._ns_of == self._ns_index.get(namespace, -2)
         return inside
+
+    def namespace_vector(self, selector: LabelSelector) -> BoolVector:
+        """Endpoint classes whose namespace ``selector`` matches."""
+        by_namespace = self._ns_table.matches(selector)
+        matched: BoolVector = np.append(by_namespace, False)[self._ns_of]
+        return matched
+
+    def pod_vector(self, selector: LabelSelector) -> BoolVector:
+        """Endpoint classes whose pod labels ``selector`` matches."""
+        matched: BoolVector = self._pod_table.matches(selector)
+        return matched
 
     def selected(self, policy: NetworkPolicy) -> BoolVector:
         """Classes the policy's podSelector selects."""

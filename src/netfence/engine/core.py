@@ -8,12 +8,14 @@ from functools import cached_property
 
 import numpy as np
 
+from netfence.engine.domains import domain_externals
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
 from netfence.engine.peers import IPBlockReading, Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
+from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, IPNetwork, NetworkPolicy, Protocol
 
@@ -40,9 +42,10 @@ class Engine:
             for peer in rule.peers
             if peer.ip_block is not None
         ]
+        extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
         self.externals: tuple[ExternalRange, ...] = partition(
-            blocks, self.options.extra_cidrs, (ip for e in self.endpoints for ip in e.ips)
-        )
+            blocks, extra, (ip for e in self.endpoints for ip in e.ips)
+        ) + domain_externals(cluster)
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
         self._reference = Reference(cluster, self.options.ipblock_pods)

@@ -27,6 +27,7 @@ class ExternalRange:
     version: int
     representative: IPAddress
     name: str
+    domain: str = ""
 
     def __contains__(self, ip: object) -> bool:
         return any(ip in cidr for cidr in self.cidrs)

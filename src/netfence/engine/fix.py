@@ -74,7 +74,8 @@ def _policy(
 def suggest_fix(
     engine: Engine, verdict: Verdict, address: IPAddress | None = None
 ) -> list[Manifest]:
-    """One policy per side that refused the connection (none when it is allowed, or when the
+    """One policy per side that refused the connection (none when it is allowed, when the
+    Admin tier denied it, which no NetworkPolicy overrides, or when the
     destination does not serve the queried port name). ``address``: the outside address the
     question named, so that the fix opens that address rather than its whole range."""
     if verdict.allowed or verdict.resolved_port is None:
@@ -85,6 +86,7 @@ def suggest_fix(
     fixes: list[Manifest] = []
     for side in verdict.blocked_at:
         subject, other = (src, dst) if side.direction == "egress" else (dst, src)
-        if isinstance(subject, Endpoint):
+        admin = side.decided_by is not None and side.decided_by.tier == "Admin"
+        if isinstance(subject, Endpoint) and not admin:
             fixes.append(_policy(subject, other, verdict, side, address))
     return fixes

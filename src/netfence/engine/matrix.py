@@ -12,6 +12,7 @@ from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import IPBlockReading, Node
 from netfence.engine.rulesets import DirectionRules
+from netfence.engine.tier_matrix import NO_TIER, TierMatrices, cell_tiers
 from netfence.model import Cluster, Direction, Protocol
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
@@ -26,6 +27,8 @@ class Matrix:
     nodes: tuple[Node, ...]
     allowed: np.ndarray
     _index: Mapping[str, int] = field(default_factory=dict, repr=False)
+    tiers: np.ndarray | None = None
+    """[i, j] code of the tier (Admin 1, Baseline 2) that decided the cell; None: no tiers."""
 
     def index(self, ident: str) -> int:
         """Position of the node called ``ident`` (KeyError when unknown)."""
@@ -47,18 +50,39 @@ class MatrixEngine:
         self._endpoints = len(cluster.endpoints)
         self._rules = {d: DirectionRules(self.classes, d) for d in DIRECTIONS}
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
+        self.tiers = TierMatrices(self.classes)
+        self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[src class, dst class] allowed, before self traffic is added."""
         resolved = self.classes.resolved(port, protocol)
         ingress, egress = self._rules["ingress"], self._rules["egress"]
-        allowed: np.ndarray = (
-            (ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :])
-            & (egress.admitted(protocol, resolved) | ~egress.isolated[:, None])
-            & (resolved >= 0)[None, :]
-        )
+        ingress_np = ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :]
+        egress_np = egress.admitted(protocol, resolved) | ~egress.isolated[:, None]
         externals = ~self.classes.is_endpoint
+        if self.tiers.active:
+            shape = ingress_np.shape
+            ingress_side = self.tiers.side(
+                "ingress",
+                ingress_np,
+                np.broadcast_to(ingress.isolated[None, :], shape),
+                protocol,
+                resolved,
+            )
+            egress_side = self.tiers.side(
+                "egress",
+                egress_np,
+                np.broadcast_to(egress.isolated[:, None], shape),
+                protocol,
+                resolved,
+            )
+            ingress_np, egress_np = ingress_side[0], egress_side[0]
+        allowed: np.ndarray = ingress_np & egress_np & (resolved >= 0)[None, :]
         allowed[np.ix_(externals, externals)] = False
+        if self.tiers.active:
+            codes = cell_tiers(allowed, egress_side, ingress_side)
+            codes[np.ix_(externals, externals)] = NO_TIER
+            self._tier_cache[(port, protocol)] = codes
         return allowed
 
     def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:
@@ -74,4 +98,8 @@ class MatrixEngine:
         allowed = by_class.take(class_of, axis=1).take(class_of, axis=0)
         diagonal = np.arange(self._endpoints)
         allowed[diagonal, diagonal] = True
-        return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index)
+        tiers = None
+        if self.tiers.active:
+            tiers = self._tier_cache[key].take(class_of, axis=1).take(class_of, axis=0)
+            tiers[diagonal, diagonal] = NO_TIER
+        return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index, tiers)

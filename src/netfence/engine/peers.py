@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from netfence.engine.domains import block_covers_domain
 from netfence.engine.external import ExternalRange
 from netfence.model import Endpoint, Peer, Rule
 
@@ -22,6 +23,8 @@ def peer_matches(
     """Kubernetes peer semantics; ``reading`` says whether ipBlocks match pod IPs."""
     if peer.ip_block is not None:
         if isinstance(node, ExternalRange):
+            if node.domain:
+                return block_covers_domain(peer.ip_block)
             return peer.ip_block.contains(node.representative)
         return reading == "match" and any(peer.ip_block.contains(ip) for ip in node.ips)
     if isinstance(node, ExternalRange):

@@ -9,6 +9,7 @@ from netfence.engine.intervals import PortSet
 from netfence.engine.peers import IPBlockReading, Node, matching_peer, peer_miss
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
+from netfence.engine.tiers import TierReference
 from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
 from netfence.model import PROTOCOLS, Cluster, Direction, Protocol
 
@@ -24,6 +25,9 @@ class Reference:
     cluster: Cluster
     reading: IPBlockReading = "match"
     _namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tiers = TierReference(self.cluster, self.namespace_labels)
 
     def namespace_labels(self, node: Node) -> dict[str, str]:
         if isinstance(node, ExternalRange):
@@ -70,7 +74,7 @@ class Reference:
                     ref = RuleRef(policy.id, direction, index, None, port_index, rule.source)
                     near.append(NearMiss(ref, "peer", why))
         allowed = not policies or bool(admitted)
-        return SideVerdict(
+        networkpolicy = SideVerdict(
             direction,
             subject.id,
             bool(policies),
@@ -79,6 +83,7 @@ class Reference:
             allowed,
             () if admitted else tuple(near),
         )
+        return self.tiers.side(networkpolicy, subject, other, port, protocol, dst)
 
     def allowed(
         self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
@@ -122,15 +127,15 @@ class Reference:
         if isinstance(subject, ExternalRange):
             return PortSet.all()
         policies = isolating(self.cluster.policies, subject, direction)
-        if not policies:
-            return PortSet.all()
-        admitted = PortSet()
+        admitted = PortSet() if policies else PortSet.all()
         for policy in policies:
             for rule in policy.rules(direction):
                 labels = self.namespace_labels(other)
                 if matching_peer(rule, policy.namespace, other, labels, self.reading) is not False:
                     admitted = admitted | rule_port_set(rule, protocol, dst)
-        return admitted
+        return self.tiers.side_ports(
+            direction, subject, other, protocol, dst, admitted, bool(policies)
+        )
 
     def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
         """Exact allowed ports per protocol from ``src`` to ``dst``."""

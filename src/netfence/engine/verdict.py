@@ -47,6 +47,28 @@ class NearMiss:
 
 
 @dataclass(frozen=True)
+class TierDecision:
+    """The tier rule that decided (or passed) one side of a connection.
+
+    ``ambiguous_with`` names policies of the same tier and priority with a matching rule of
+    another action: the API lets an implementation apply either of them.
+    """
+
+    tier: str
+    policy: str
+    policy_label: str
+    direction: Direction
+    rule: int
+    rule_label: str
+    action: str
+    source: Source | None = None
+    ambiguous_with: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.policy_label}, {self.direction} rule {self.rule_label}"
+
+
+@dataclass(frozen=True)
 class SideVerdict:
     """The decision at one end of a connection: egress of the source or ingress of the target.
 
@@ -60,6 +82,16 @@ class SideVerdict:
     admitted_by: tuple[RuleRef, ...]
     allowed: bool
     near_misses: tuple[NearMiss, ...] = ()
+    decided_by: TierDecision | None = None
+    passed_by: TierDecision | None = None
+    networkpolicy_allowed: bool | None = None
+
+    @property
+    def tier(self) -> str:
+        """Which layer decided: Admin, NetworkPolicy, Baseline, or "default" (nothing did)."""
+        if self.decided_by is not None:
+            return self.decided_by.tier
+        return "NetworkPolicy" if self.isolated else "default"
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,18 @@ class Verdict:
     egress: SideVerdict
     ingress: SideVerdict
     ipblock_reading_decided: bool
+
+    @property
+    def tier(self) -> str | None:
+        """The tier (Admin or Baseline) that decided the verdict, None when no tier did."""
+        if self.self_traffic:
+            return None
+        if not self.allowed:
+            blocked = self.blocked_at
+            decided = blocked[0].decided_by if blocked else None
+            return None if decided is None else decided.tier
+        tiers = [s.decided_by.tier for s in (self.egress, self.ingress) if s.decided_by]
+        return "Admin" if "Admin" in tiers else (tiers[0] if tiers else None)
 
     @property
     def blocked_at(self) -> tuple[SideVerdict, ...]:

@@ -63,10 +63,28 @@ def _policy_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
                     yield port.end_port, port.protocol
 
 
+def _tier_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
+    for policy in cluster.tier_policies:
+        for rule in (*policy.ingress, *policy.egress):
+            for port in rule.ports or ():
+                if port.name is not None:
+                    served = {
+                        p.protocol
+                        for e in cluster.endpoints
+                        for p in e.ports
+                        if p.name == port.name
+                    }
+                    yield from ((port.name, p) for p in sorted(served) if p != "SCTP")
+                else:
+                    yield port.low, port.protocol
+                    yield port.high, port.protocol
+
+
 def verify_queries(cluster: Cluster) -> list[tuple[int | str, Protocol]]:
     """Every port the manifests mention (names stay names, resolved per destination) with its
     protocol, every number also for TCP and UDP, and one port nothing mentions."""
     mentioned: set[tuple[int | str, Protocol]] = set(_policy_ports(cluster))
+    mentioned |= set(_tier_ports(cluster))
     mentioned |= {(p.port, p.protocol) for e in cluster.endpoints for p in e.ports}
     numbers = {port for port, _ in mentioned if isinstance(port, int)}
     unmentioned = next(n for n in range(UNMENTIONED_PORT_START, 65536) if n not in numbers)

@@ -1,4 +1,5 @@
-"""NetworkPolicies compiled to one nftables ruleset per endpoint namespace.
+"""NetworkPolicies (and the Admin/Baseline tiers, see ``nft_tiers``) compiled to one
+nftables ruleset per endpoint namespace.
 
 Ingress rules filter the ``input`` hook, egress rules the ``output`` hook; loopback and
 established/related traffic are always accepted, so self traffic and replies pass, and so is
@@ -13,6 +14,7 @@ from typing import Literal
 
 from netfence.engine import PortSet
 from netfence.lab import netns
+from netfence.lab.nft_tiers import TierWriter, chain_name
 from netfence.model import (
     Cluster,
     Direction,
@@ -206,12 +208,15 @@ def compile_ruleset(
     """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``;
     ipBlocks never match the ``unknown`` addresses (made up by the lab)."""
     writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set())
+    tiers = TierWriter(cluster, endpoint, unknown)
     chains = []
     for direction in ("ingress", "egress"):
         policies = [
             p for p in cluster.policies if direction in p.policy_types and selects(p, endpoint)
         ]
-        if not policies:
+        admin = tiers.chain("Admin", direction)
+        baseline = None if policies else tiers.chain("Baseline", direction)
+        if not (policies or admin or baseline):
             continue
         hook, _, interface = _HOOK[direction]
         lines = [
@@ -221,12 +226,22 @@ def compile_ruleset(
             "\t\tct state established,related accept",
             f"\t\ticmpv6 type {{ {NEIGHBOR_DISCOVERY} }} accept",
         ]
+        if admin:
+            lines.append(f"\t\tjump {chain_name('Admin', direction)}")
+            chains.append(admin)
         for number, policy in enumerate(sorted(policies, key=lambda p: p.id)):
             for index, rule in enumerate(policy.rules(direction)):
                 lines += _rule_lines(writer, f"np{number}", policy, direction, index, rule)
-        lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
-        lines += ["\t\tdrop", "\t}"]
+        if policies:
+            lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
+            lines += ["\t\tdrop"]
+        elif baseline:
+            lines.append(f"\t\tjump {chain_name('Baseline', direction)}")
+            chains.append(baseline)
+        lines.append("\t}")
         chains.append("\n".join(lines))
+    tiers.unknown_sets()
+    writer.sets += tiers.sets
     excluded = {"cluster": [ip for e in cluster.endpoints for ip in e.ips], "unknown": unknown}
     for name in sorted(writer.excluded):
         for version, (_, kind) in _FAMILY.items():

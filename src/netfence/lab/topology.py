@@ -98,6 +98,9 @@ def plan(lab_id: str, cluster: Cluster, externals: Sequence[ExternalSpec] = ()) 
         nodes.append(LabNode(endpoint.id, namespace, endpoint.ips, endpoint))
     families: set[int] = {ip.version for ip in taken}
     for index, external in enumerate(externals):
+        if not external.cidrs:
+            untestable.append((external.ident, "a domain name: the lab resolves no names"))
+            continue
         address = external_address(external.cidrs, external.representative, taken)
         problem = _external_problem(address, families)
         if address is None or problem:

@@ -22,6 +22,7 @@ class BlueprintFacts:
     pod_cidrs: tuple[IPNetwork, ...]
     service_cidrs: tuple[IPNetwork, ...]
     stand_ins: tuple[Document, ...]
+    guardrails: tuple[str, ...] = ()
 
 
 def blueprint_facts(bp: Blueprint, path: str) -> BlueprintFacts:
@@ -38,7 +39,16 @@ def blueprint_facts(bp: Blueprint, path: str) -> BlueprintFacts:
         pod_cidrs=tuple(bp.cluster.pod_cidrs),
         service_cidrs=tuple(bp.cluster.service_cidrs),
         stand_ins=stand_ins,
+        guardrails=asked_guardrails(bp),
     )
+
+
+def asked_guardrails(bp: Blueprint) -> tuple[str, ...]:
+    """The names (as the blueprint spells them) of the guardrails switched on."""
+    if bp.guardrails is None:
+        return ()
+    data = bp.guardrails.model_dump(by_alias=True)
+    return tuple(sorted(name for name, on in data.items() if on))
 
 
 def with_stand_ins(documents: Sequence[Document], stand_ins: Sequence[Document]) -> list[Document]:

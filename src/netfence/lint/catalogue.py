@@ -253,6 +253,58 @@ RULES: tuple[RuleInfo, ...] = (
         "name no destination declares matches nothing, so the rule admits nothing.",
         snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
     ),
+    RuleInfo(
+        id="guardrail-not-enforced",
+        severity="error",
+        description="A guardrail the blueprint asks for (DNS always allowed, no internet or "
+        "metadata service, a Baseline default deny, model storage closed) is not enforced by "
+        "the input's tier policies.",
+        hint="Run `netfence plan --tiers v1alpha2` (or v1alpha1) and apply its guardrails.yaml.",
+        explanation="Guardrails live in the Admin and Baseline tiers (AdminNetworkPolicy, "
+        "BaselineAdminNetworkPolicy, ClusterNetworkPolicy) so that namespace owners cannot undo "
+        "them. NetworkPolicies that happen to implement the same isolation today are not a "
+        "guardrail: one deleted policy undoes them.",
+    ),
+    RuleInfo(
+        id="tier-rule-shadowed",
+        severity="warning",
+        description="An AdminNetworkPolicy/ClusterNetworkPolicy rule that an earlier rule of "
+        "its tier always decides first.",
+        hint="Delete the rule, or move it (lower priority number, or earlier in the list).",
+        explanation="In a tier, policies are evaluated by priority (lowest number first) and "
+        "rules in order; the first matching rule decides. A rule whose pods, peers and ports "
+        "an earlier rule covers never takes effect.",
+    ),
+    RuleInfo(
+        id="tier-same-priority-conflict",
+        severity="warning",
+        description="Two policies of one tier share a priority and apply rules of different "
+        "actions to the same pods.",
+        hint="Give the policies distinct priorities.",
+        explanation="The policy API lets an implementation apply either of two same-priority "
+        "policies that match a connection; the outcome differs between CNIs. netfence "
+        "evaluates them by kind and name and says so.",
+    ),
+    RuleInfo(
+        id="tier-pass-to-nothing",
+        severity="info",
+        description="A Pass rule with no NetworkPolicy and no Baseline rule below it for its "
+        "pods (or a Pass in the Baseline tier): it allows the traffic.",
+        hint="Use Allow if allowing is meant; otherwise add the NetworkPolicy or Baseline rule "
+        "that should decide.",
+        explanation="Pass hands the decision to the next tier. When nothing below decides, "
+        "the default applies and the traffic is allowed, which a reader of Pass rarely expects.",
+    ),
+    RuleInfo(
+        id="baseline-allow-opens-namespaces",
+        severity="warning",
+        description="A Baseline Allow admits other namespaces on every port into namespaces "
+        "that have no NetworkPolicy of their own.",
+        hint="Restrict the peers or ports, or make the baseline a default deny.",
+        explanation="The Baseline tier decides only for pods no NetworkPolicy isolates. An "
+        "Allow from other namespaces there makes every new namespace reachable by default, "
+        "the opposite of a default-deny baseline.",
+    ),
 )
 
 RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from netfence.engine import (
@@ -79,7 +79,7 @@ def with_assumed_dns(cluster: Cluster, dns_labels: tuple[tuple[str, str], ...]) 
             DNS_NAMESPACE, freeze_labels({NAMESPACE_NAME_LABEL: DNS_NAMESPACE}), declared=False
         )
         namespaces = tuple(sorted((*namespaces, system), key=lambda n: n.name))
-    return Cluster(namespaces, (*cluster.endpoints, dns), cluster.policies, cluster.services)
+    return replace(cluster, namespaces=namespaces, endpoints=(*cluster.endpoints, dns))
 
 
 def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...]:
@@ -243,6 +243,14 @@ class LintContext:
 
     def rule_source(self, ref: RuleRef) -> Source | None:
         return ref.source or self.policies_by_id[ref.policy].source
+
+    def blocker(self, side: SideVerdict) -> tuple[str, Source | None]:
+        """The object to point at for a refused side, and where it is: the deciding tier
+        policy, else the isolating NetworkPolicy (see ``blocking_policy``)."""
+        if side.decided_by is not None:
+            return side.decided_by.policy, side.decided_by.source
+        policy = self.blocking_policy(side)
+        return policy_obj(policy), policy.source
 
     def blocking_policy(self, side: SideVerdict) -> NetworkPolicy:
         """The isolating policy to point at for a refused side: a baseline if there is one."""

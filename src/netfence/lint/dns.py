@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DNS_PORT, LintContext, policy_obj
+from netfence.lint.context import DNS_PORT, LintContext
 from netfence.lint.finding import Finding
 from netfence.model import Endpoint, Protocol
 
@@ -50,6 +50,9 @@ def target_name(ctx: LintContext) -> str:
 
 def refusal(side: SideVerdict, subject: str) -> str:
     """``egress of SUBJECT is isolated by P and no egress rule admits it``."""
+    if side.decided_by is not None:
+        decided = side.decided_by
+        return f"{side.direction} of {subject} is denied at {decided.tier} tier by {decided}"
     policies = ", ".join(side.policies)
     return (
         f"{side.direction} of {subject} is isolated by {policies} "
@@ -72,12 +75,13 @@ def check_dns(ctx: LintContext) -> Iterator[Finding]:
 def _findings(ctx: LintContext, rule_id: str, gaps: list[DnsGap]) -> Iterator[Finding]:
     groups: dict[tuple[str, str, tuple[str, ...]], list[DnsGap]] = {}
     for gap in gaps:
-        key = (gap.endpoint.namespace, gap.side.direction, gap.side.policies)
+        decided = gap.side.decided_by.policy if gap.side.decided_by else ""
+        key = (gap.endpoint.namespace, gap.side.direction, (*gap.side.policies, decided))
         groups.setdefault(key, []).append(gap)
     info = rule_info(rule_id)
     for (namespace, _direction, _policies), members in groups.items():
         side = members[0].side
-        policy = ctx.blocking_policy(side)
+        obj, source = ctx.blocker(side)
         names = ", ".join(gap.endpoint.id for gap in members)
         several = side.direction == "egress" and len(members) > 1
         where = refusal(side, "these pods" if several else side.endpoint)
@@ -86,7 +90,7 @@ def _findings(ctx: LintContext, rule_id: str, gaps: list[DnsGap]) -> Iterator[Fi
             severity=info.severity,
             message=f"{names} cannot reach cluster DNS ({target_name(ctx)}) on "
             f"{DNS_PORT}/{members[0].protocol}: {where}",
-            obj=policy_obj(policy),
-            source=policy.source,
+            obj=obj,
+            source=source,
             hint=info.hint + "\n" + snippets.allow_dns(namespace, ctx.options.dns_ips),
         )

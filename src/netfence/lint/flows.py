@@ -87,7 +87,8 @@ def one_sided_flows(
                 (verdict.ingress, verdict.egress),
             ):
                 refs = [r for r in admits.admitted_by if _by_intent(r, policies)]
-                if admits.allowed and not refuses.allowed and refs:
+                # A refusal by the Admin or Baseline tier is not a missing NetworkPolicy rule.
+                if admits.allowed and not refuses.allowed and refs and not refuses.decided_by:
                     key = (src.id, dst.id, refuses.direction)
                     found.setdefault(key, (refs[0], refuses, []))[2].append((port, protocol))
                     ends[(src.id, dst.id)] = (src, dst)

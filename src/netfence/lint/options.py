@@ -25,6 +25,8 @@ class LintOptions:
     ipblock_pods: Literal["match", "ignore"] = "match"
     dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
     redundancy_budget: int = 50_000
+    guardrails: tuple[str, ...] = ()
+    """The guardrails a blueprint asks for (``denyInternet``, ...), checked against the tiers."""
 
     @property
     def effective_pod_cidrs(self) -> tuple[IPNetwork, ...]:

@@ -14,12 +14,14 @@ from netfence.lint.dns import check_dns
 from netfence.lint.exposure import check_exposure
 from netfence.lint.finding import Finding
 from netfence.lint.flows import check_flows
+from netfence.lint.guardrails import check_guardrails
 from netfence.lint.isolation import check_default_deny, check_unprotected
 from netfence.lint.options import LintOptions
 from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
 from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
+from netfence.lint.tiers import check_tiers
 from netfence.load import Document
 from netfence.model import Cluster, build_cluster
 
@@ -48,6 +50,18 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
     (frozenset({"redundant-rule"}), check_redundancy),
     (frozenset({"return-traffic-rule"}), check_return_traffic),
     (frozenset({"named-port-unresolved"}), check_named_ports),
+    (
+        frozenset(
+            {
+                "tier-rule-shadowed",
+                "tier-same-priority-conflict",
+                "tier-pass-to-nothing",
+                "baseline-allow-opens-namespaces",
+            }
+        ),
+        check_tiers,
+    ),
+    (frozenset({"guardrail-not-enforced"}), check_guardrails),
 )
 
 

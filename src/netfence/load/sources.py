@@ -29,7 +29,10 @@ NAMESPACED_KINDS = frozenset(
         "NetworkPolicy",
     }
 )
-KNOWN_KINDS = NAMESPACED_KINDS | {"Namespace"}
+CLUSTER_POLICY_KINDS = frozenset(
+    {"AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"}
+)
+KNOWN_KINDS = NAMESPACED_KINDS | CLUSTER_POLICY_KINDS | {"Namespace", "Node"}
 
 
 @dataclass

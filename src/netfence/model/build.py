@@ -8,6 +8,9 @@ from typing import Any, cast
 
 from netfence.load.document import Document
 from netfence.model.goip import canonical_cidr, canonical_ip
+from netfence.model.selectors import selector
+from netfence.model.tiers import ClusterNode, TierPolicy
+from netfence.model.tiers_build import TIER_KINDS, cluster_node, tier_policy
 from netfence.model.types import (
     NAMESPACE_NAME_LABEL,
     Cluster,
@@ -17,14 +20,11 @@ from netfence.model.types import (
     EndpointKind,
     IPAddress,
     IPBlock,
-    LabelSelector,
     Namespace,
     NetworkPolicy,
-    Operator,
     Peer,
     PolicyPort,
     Protocol,
-    Requirement,
     Rule,
     Service,
     ServicePort,
@@ -42,23 +42,6 @@ def _list(value: Any) -> list[Any]:
 
 def _int(value: Any) -> int:
     return int(value)
-
-
-def selector(data: Any) -> LabelSelector:
-    """A LabelSelector from its manifest form (``None`` or ``{}`` match everything)."""
-    data = _dict(data)
-    labels = {
-        str(k): "" if v is None else str(v) for k, v in _dict(data.get("matchLabels")).items()
-    }
-    requirements = tuple(
-        Requirement(
-            key=str(expr.get("key", "")),
-            operator=cast(Operator, expr.get("operator")),
-            values=frozenset("" if v is None else str(v) for v in _list(expr.get("values"))),
-        )
-        for expr in _list(data.get("matchExpressions"))
-    )
-    return LabelSelector(freeze_labels(labels), requirements)
 
 
 def ip_block(data: Mapping[str, Any]) -> IPBlock:
@@ -241,9 +224,15 @@ def build_cluster(documents: Iterable[Document]) -> Cluster:
     endpoints: list[Endpoint] = []
     policies: list[NetworkPolicy] = []
     services: list[Service] = []
+    tier_policies: list[TierPolicy] = []
+    nodes: list[ClusterNode] = []
     for doc in documents:
         kind = doc.kind
-        if kind == "Namespace":
+        if kind in TIER_KINDS:
+            tier_policies.append(tier_policy(doc))
+        elif kind == "Node":
+            nodes.append(cluster_node(doc))
+        elif kind == "Namespace":
             namespaces[doc.name] = namespace(doc)
         elif kind == "NetworkPolicy":
             policies.append(network_policy(doc))
@@ -270,4 +259,6 @@ def build_cluster(documents: Iterable[Document]) -> Cluster:
         endpoints=tuple(endpoints),
         policies=tuple(policies),
         services=tuple(services),
+        tier_policies=tuple(tier_policies),
+        nodes=tuple(nodes),
     )

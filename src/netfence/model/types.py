@@ -5,9 +5,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from netfence.problems import Source
+
+if TYPE_CHECKING:
+    from netfence.model.tiers import ClusterNode, TierPolicy
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -242,6 +245,8 @@ class Cluster:
     endpoints: tuple[Endpoint, ...] = ()
     policies: tuple[NetworkPolicy, ...] = ()
     services: tuple[Service, ...] = ()
+    tier_policies: tuple[TierPolicy, ...] = ()
+    nodes: tuple[ClusterNode, ...] = ()
 
     def namespace(self, name: str) -> Namespace | None:
         for namespace in self.namespaces:

@@ -23,6 +23,8 @@ def change_record(change: Change) -> dict[str, Any]:
         "ports": str(change.ports),
         "port_ranges": [list(r) for r in change.ports],
     }
+    if change.tier is not None:
+        record["tier"] = change.tier
     return record
 
 

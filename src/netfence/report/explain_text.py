@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+from netfence.report.explain_tiers import passed_line, tier_line
 from netfence.sanitize import clean
 
 
@@ -19,8 +21,14 @@ def side_line(verdict: Verdict, side: SideVerdict) -> str:
     """One line for one end of the connection."""
     other = verdict.src if side.direction == "ingress" else verdict.dst
     what = f"{side.direction} of {side.endpoint}"
-    if side.endpoint.startswith("ext:"):
+    if side.endpoint.startswith(("ext:", "fqdn:")):
         return f"{what}: outside the cluster, no policy applies"
+    tiered = tier_line(side)
+    if tiered is not None:
+        return tiered
+    passed = passed_line(side)
+    if passed is not None:
+        return side_line(verdict, replace(side, passed_by=None)) + "\n" + passed
     if not side.isolated:
         return f"{what}: not isolated (no policy selects it for {side.direction})"
     isolated = f"isolated by {', '.join(side.policies)}"

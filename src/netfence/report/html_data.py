@@ -14,10 +14,11 @@ import yaml
 from netfence import __version__
 from netfence.diff.compare import Progress
 from netfence.diff.naming import describe
-from netfence.engine import Engine, ExternalRange, IPSet
+from netfence.engine import Engine, ExternalRange, IPSet, PortSet
 from netfence.lint.finding import Finding
 from netfence.load import Document
-from netfence.model import Endpoint
+from netfence.model import Endpoint, Protocol
+from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
 
@@ -71,17 +72,33 @@ def external_node(external: ExternalRange) -> dict[str, Any]:
     }
 
 
+def edge_tier(
+    engine: Engine, src: Node, dst: Node, connections: Mapping[Protocol, PortSet]
+) -> str | None:
+    """The tier (Admin or Baseline) deciding the lowest allowed port of an edge, if one does."""
+    for protocol, ports in connections.items():
+        for low, _ in ports:
+            return engine.verdict(src, dst, low, protocol).tier
+    return None
+
+
 def flows(engine: Engine, progress: Progress | None = None) -> list[dict[str, Any]]:
     """Every allowed flow between distinct nodes (external to external never is)."""
     nodes: list[Node] = [*engine.endpoints, *engine.externals]
+    tiered = bool(engine.cluster.tier_policies)
     edges = []
     for done, src in enumerate(nodes, 1):
         for dst in nodes:
             if src is dst or (isinstance(src, ExternalRange) and isinstance(dst, ExternalRange)):
                 continue
-            label = ports_label(engine.connections(src, dst))
+            connections = engine.connections(src, dst)
+            label = ports_label(connections)
             if label:
-                edges.append({"source": src.id, "target": dst.id, "ports": label})
+                edge = {"source": src.id, "target": dst.id, "ports": label}
+                tier = edge_tier(engine, src, dst, connections) if tiered else None
+                if tier is not None:
+                    edge["tier"] = tier
+                edges.append(edge)
         if progress is not None:
             progress(done, len(nodes))
     return edges
@@ -108,9 +125,18 @@ def finding_record(finding: Finding) -> dict[str, str]:
     }
 
 
+def _tier_label(doc: Document) -> str:
+    """``Admin tier, priority 5: AdminNetworkPolicy/name``."""
+    spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+    tier = spec.get("tier") or ("Admin" if doc.kind == "AdminNetworkPolicy" else "Baseline")
+    priority = f", priority {spec['priority']}" if "priority" in spec else ""
+    return f"{tier} tier{priority}: {doc.kind}/{doc.name}"
+
+
 def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
-    """The NetworkPolicy manifests as YAML text, with where each came from."""
-    return [
+    """The NetworkPolicy manifests (then the tier policies) as YAML text, with where each
+    came from."""
+    records = [
         {
             "id": f"{doc.namespace}/{doc.name}",
             "namespace": doc.namespace,
@@ -120,6 +146,18 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
         for doc in documents
         if doc.kind == "NetworkPolicy"
     ]
+    records += [
+        {
+            "id": _tier_label(doc),
+            "namespace": "",
+            "tier": _tier_label(doc).split(" ", 1)[0],
+            "where": where(doc.source),
+            "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
+        }
+        for doc in documents
+        if doc.kind in TIER_KINDS
+    ]
+    return records
 
 
 def report_data(

@@ -7,6 +7,7 @@ from typing import IO, Any
 
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
+from netfence.engine.tier_matrix import TIER_NAMES
 from netfence.model import Endpoint
 
 
@@ -23,6 +24,8 @@ def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
 
 
 def external_json(external: ExternalRange) -> dict[str, Any]:
+    if external.domain:
+        return {"id": external.id, "name": external.name, "cidrs": [], "domain": external.domain}
     return {
         "id": external.id,
         "name": external.name,
@@ -50,10 +53,12 @@ def _write_cells(
         prefix = f'{{"from": {row_ids[i]}, "to": '
         allowed = result.allowed[i]
         decided = result.reading_decided[i]
+        tiers = result.tiers[i] if result.tiers is not None else None
         cells = [
             prefix
             + column_ids[j]
             + (', "allowed": true' if allowed[j] else ', "allowed": false')
+            + (f', "tier": "{TIER_NAMES[tiers[j]]}"' if tiers is not None and tiers[j] else "")
             + (', "ipblock_reading_decided": true}' if decided[j] else "}")
             for j in columns
         ]
@@ -68,12 +73,14 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     """The whole analysis as JSON, streamed: ``matrix`` holds in-cluster pairs only,
     ``external`` the pairs with one end outside. Millions of cells never sit in memory
     as Python objects."""
-    head = {
+    head: dict[str, Any] = {
         "ipblock_pods": analysis.reading,
         "ipblock_reading_decided": analysis.reading_mattered,
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],
         "externals": [external_json(x) for x in analysis.externals],
     }
+    if analysis.tiers:
+        head["tier_notes"] = list(analysis.notes)
     stream.write("{\n")
     for key, value in head.items():
         stream.write(f"  {json.dumps(key)}: {_indented(value)},\n")

@@ -59,7 +59,14 @@ def render_matrix_md(analysis: Analysis) -> str:
         lines += ["", "## External ranges", ""]
         lines += [_row(["", "id", "CIDRs", "example"]), _row(["---"] * 4)]
         lines += [
-            _row([f"E{k}", x.id, ", ".join(str(c) for c in x.cidrs), str(x.representative)])
+            _row(
+                [
+                    f"E{k}",
+                    x.id,
+                    ", ".join(str(c) for c in x.cidrs),
+                    x.domain or str(x.representative),
+                ]
+            )
             for k, x in enumerate(analysis.externals, start=1)
         ]
     return "\n".join(lines) + "\n"

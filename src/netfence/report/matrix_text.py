@@ -8,12 +8,15 @@ from rich.table import Table
 from rich.text import Text
 
 from netfence.engine.analysis import Analysis, QueryResult
+from netfence.engine.tier_matrix import ADMIN, BASELINE
 from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_totals
 
 ALLOWED = Text("●", style="green")
 BLOCKED = Text("·", style="red")
 DECIDED_STYLE = "bold yellow"
 MAX_TOTAL_ROWS = 60
+TIER_STYLE = "cyan"
+TIER_MARKS = {ADMIN: "A", BASELINE: "B"}
 
 
 def _mark(result: QueryResult, i: int, j: int) -> Text:
@@ -21,6 +24,8 @@ def _mark(result: QueryResult, i: int, j: int) -> Text:
     if result.reading_decided[i, j]:
         mark.stylize(DECIDED_STYLE)
         mark.append("*", style=DECIDED_STYLE)
+    if result.tiers is not None and result.tiers[i, j]:
+        mark.append(TIER_MARKS[int(result.tiers[i, j])], style=TIER_STYLE)
     return mark
 
 
@@ -97,7 +102,8 @@ def _externals(analysis: Analysis) -> Table:
     table.add_column("range")
     table.add_column("example")
     for number, external in enumerate(analysis.externals, start=1):
-        table.add_row(f"E{number}", external.name, str(external.representative))
+        example = "(domain name)" if external.domain else str(external.representative)
+        table.add_row(f"E{number}", external.name, example)
     return table
 
 
@@ -113,6 +119,10 @@ def render_matrix_text(analysis: Analysis, console: Console) -> None:
         console.print(_legend(analysis))
     if analysis.externals:
         console.print(_externals(analysis))
+    if analysis.tiers and grid:
+        console.print(
+            Text("A/B: decided by the Admin/Baseline tier (see explain)", style=TIER_STYLE)
+        )
     if analysis.reading_mattered:
         console.print(
             Text(

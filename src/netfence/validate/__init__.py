@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from netfence.load.document import Document, render_path
 from netfence.problems import Problem
+from netfence.validate.adminpolicy import validate_node, validate_tier_policy
+from netfence.validate.adminpolicy_schema import TIER_KIND_SCHEMAS
 from netfence.validate.apiversions import SERVED, check_api_version
 from netfence.validate.decode import decode, unknown_field_message
 from netfence.validate.errors import FieldError
@@ -36,7 +38,12 @@ KIND_VALIDATORS: dict[str, Callable[[dict[str, Any]], list[FieldError]]] = {
     "ReplicaSet": validate_replicated,
     "Job": validate_job,
     "CronJob": validate_cron_job,
+    "AdminNetworkPolicy": validate_tier_policy,
+    "BaselineAdminNetworkPolicy": validate_tier_policy,
+    "ClusterNetworkPolicy": validate_tier_policy,
+    "Node": validate_node,
 }
+SCHEMAS = {**KIND_SCHEMAS, **TIER_KIND_SCHEMAS}
 
 
 def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[FieldError]:
@@ -47,7 +54,7 @@ def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[
     version_error = check_api_version(kind, data.get("apiVersion"))
     if version_error is not None:
         return [version_error]
-    decoded = decode(data, KIND_SCHEMAS[kind])
+    decoded = decode(data, SCHEMAS[kind])
     found: list[FieldError] = []
     if mode != "ignore":
         found = [

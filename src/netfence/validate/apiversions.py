@@ -18,6 +18,16 @@ SERVED: dict[str, str] = {
     "ReplicaSet": "apps/v1",
     "Job": "batch/v1",
     "CronJob": "batch/v1",
+    "Node": "v1",
+    "AdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
+    "BaselineAdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
+    "ClusterNetworkPolicy": "policy.networking.k8s.io/v1alpha2",
+}
+
+
+# Further versions with the same schema (ClusterNetworkPolicy v1beta1 = v1alpha2).
+ALSO_SERVED: dict[str, tuple[str, ...]] = {
+    "ClusterNetworkPolicy": ("policy.networking.k8s.io/v1beta1",),
 }
 
 
@@ -26,7 +36,7 @@ def check_api_version(kind: str, api_version: object) -> FieldError | None:
     served = SERVED[kind]
     if api_version is None or api_version == "":
         return required(("apiVersion",), f"use {served} for {kind}")
-    if api_version == served:
+    if api_version == served or api_version in ALSO_SERVED.get(kind, ()):
         return None
     if not isinstance(api_version, str):
         return FieldError(("apiVersion",), f"Invalid type: expected string, use {served}")

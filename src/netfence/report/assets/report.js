@@ -87,7 +87,7 @@
     }
     const labelled = data.edges.length <= EDGE_LABEL_LIMIT;
     data.edges.forEach((e, i) => elements.push({
-      group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports },
+      group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports + (e.tier ? " [" + e.tier + " tier]" : "") },
       classes: (e.ports === "all" ? "wide-open" : "") + (labelled ? " labelled" : ""),
     }));
     return elements;

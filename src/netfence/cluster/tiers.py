@@ -1,0 +1,112 @@
+"""The SIG Network policy kinds on a live cluster: which are served, and their objects.
+
+AdminNetworkPolicy and BaselineAdminNetworkPolicy are served as v1alpha1 and
+ClusterNetworkPolicy as v1alpha2 (or v1beta1) of ``policy.networking.k8s.io`` when their CRDs
+are installed; discovery says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubernetes import client
+
+from netfence.cluster import PAGE_SIZE
+from netfence.cluster.connect import Connection
+from netfence.cluster.errors import ApiStatusError
+
+GROUP = "policy.networking.k8s.io"
+# kind -> (plural, versions netfence reads, most preferred first)
+RESOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "AdminNetworkPolicy": ("adminnetworkpolicies", ("v1alpha1",)),
+    "BaselineAdminNetworkPolicy": ("baselineadminnetworkpolicies", ("v1alpha1",)),
+    "ClusterNetworkPolicy": ("clusternetworkpolicies", ("v1beta1", "v1alpha2")),
+}
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _resources(connection: Connection, version: str) -> set[str]:
+    api = client.CustomObjectsApi(connection.api)
+    try:
+        listed = connection.call(api.get_api_resources, GROUP, version)
+    except ApiStatusError as exc:
+        if exc.status in (403, 404):
+            return set()
+        raise
+    return {str(_dict(r).get("name")) for r in listed.get("resources") or []}
+
+
+def served_kinds(connection: Connection) -> dict[str, str]:
+    """kind -> the version that serves it, for the tier kinds the cluster serves."""
+    versions = sorted({v for _, vs in RESOURCES.values() for v in vs})
+    by_version = {v: _resources(connection, v) for v in versions}
+    served: dict[str, str] = {}
+    for kind, (plural, preferred) in RESOURCES.items():
+        found = next((v for v in preferred if plural in by_version[v]), None)
+        if found is not None:
+            served[kind] = found
+    return served
+
+
+def list_kind(
+    connection: Connection, kind: str, version: str, page_size: int = PAGE_SIZE
+) -> list[dict[str, Any]]:
+    """Every object of a served tier kind, page by page."""
+    api = client.CustomObjectsApi(connection.api)
+    plural = RESOURCES[kind][0]
+    items: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        options: dict[str, Any] = {"limit": page_size}
+        if token:
+            options["_continue"] = token
+        page = connection.call(api.list_cluster_custom_object, GROUP, version, plural, **options)
+        items += [
+            {**_dict(i), "apiVersion": f"{GROUP}/{version}", "kind": kind}
+            for i in page.get("items") or []
+        ]
+        token = _dict(page.get("metadata")).get("continue") or None
+        if not token:
+            return items
+
+
+def clean_tier_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A tier policy as served: apiVersion, kind, name, labels, annotations and spec."""
+    meta = _dict(obj.get("metadata"))
+    kept = {k: meta[k] for k in ("name", "labels", "annotations") if meta.get(k)}
+    return {
+        "apiVersion": obj.get("apiVersion"),
+        "kind": obj.get("kind"),
+        "metadata": kept,
+        "spec": _dict(obj.get("spec")),
+    }
+
+
+def clean_node(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A Node as ``nodes`` peers see it: name, labels and addresses."""
+    meta = _dict(obj.get("metadata"))
+    addresses = [
+        {"type": a.get("type"), "address": a.get("address")}
+        for a in (_dict(obj.get("status")).get("addresses") or [])
+        if isinstance(a, dict)
+    ]
+    kept = {k: meta[k] for k in ("name", "labels") if meta.get(k)}
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": kept,
+        "status": {"addresses": addresses},
+    }
+
+
+def tier_manifests(connection: Connection, page_size: int = PAGE_SIZE) -> list[dict[str, Any]]:
+    """Every served tier policy, cleaned (empty when no tier CRD is installed)."""
+    return [
+        clean_tier_policy(obj)
+        for kind, version in served_kinds(connection).items()
+        for obj in list_kind(connection, kind, version, page_size)
+    ]

@@ -1,0 +1,113 @@
+"""guardrail-not-enforced: a guardrail the blueprint asks for that the input's tiers lack.
+
+Checked on the input's endpoints through the engine where a verdict can show it (DNS always
+allowed, no metadata service), and on the tier policies themselves where it cannot (a
+Baseline default deny, model storage closed to other pods).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from netfence.engine.tier_match import subject_selects
+from netfence.lint.catalogue import rule_info
+from netfence.lint.context import LintContext
+from netfence.lint.finding import Finding
+from netfence.model import CLOUD_METADATA_IPS, Endpoint
+from netfence.model.tiers import TierPolicy
+
+RULE = "guardrail-not-enforced"
+# Lint role names: the blueprint's model-storage is "data".
+GUARDED_ROLES = ("data", "inference")
+
+
+def _finding(ctx: LintContext, endpoint: Endpoint, message: str) -> Finding:
+    info = rule_info(RULE)
+    namespace = ctx.cluster.namespace(endpoint.namespace)
+    return Finding(
+        rule=RULE,
+        severity=info.severity,
+        message=message,
+        obj=f"Namespace/{endpoint.namespace}",
+        source=namespace.source if namespace is not None else endpoint.source,
+        hint=info.fix,
+    )
+
+
+def _selecting(ctx: LintContext, endpoint: Endpoint, tier: str) -> list[TierPolicy]:
+    labels = ctx.cluster.namespace_labels(endpoint.namespace)
+    return [
+        p
+        for p in ctx.cluster.tier_policies
+        if p.tier == tier and subject_selects(p, endpoint, labels)
+    ]
+
+
+def _denies_all(policy: TierPolicy, direction: str) -> bool:
+    return any(
+        rule.action == "Deny"
+        and rule.ports is None
+        and any(
+            p.selector is not None and p.selector.namespaces.is_empty and p.selector.pods is None
+            for p in rule.peers
+        )
+        for rule in policy.rules(direction)
+    )
+
+
+def _dns(ctx: LintContext, endpoint: Endpoint) -> str | None:
+    for target in ctx.dns_targets:
+        decided = ctx.engine.verdict(endpoint, target, 53, "UDP").egress.decided_by
+        if decided is None or decided.tier != "Admin" or decided.action != "Allow":
+            return f"alwaysAllowDNS: no Admin tier rule allows {endpoint.id} DNS to {target.id}"
+    return None
+
+
+def _metadata(ctx: LintContext, endpoint: Endpoint) -> str | None:
+    for ip in CLOUD_METADATA_IPS:
+        if not any(ip.version == own.version for own in endpoint.ips) and endpoint.ips:
+            continue
+        target = ctx.engine.find(str(ip))
+        if target is None:
+            continue
+        decided = ctx.engine.verdict(endpoint, target, 80, "TCP").egress.decided_by
+        if decided is None or decided.tier != "Admin" or decided.action != "Deny":
+            return (
+                f"denyInternet: no Admin tier rule denies {endpoint.id} the metadata service "
+                f"{ipaddress.ip_address(ip)}"
+            )
+    return None
+
+
+def check_guardrails(ctx: LintContext) -> Iterator[Finding]:
+    asked = set(ctx.options.guardrails)
+    if not asked:
+        return
+    for endpoint in ctx.subjects:
+        role = ctx.role(endpoint)
+        if ctx.is_dns(endpoint) or role is None:
+            continue
+        problems: list[str | None] = []
+        if "alwaysAllowDNS" in asked:
+            problems.append(_dns(ctx, endpoint))
+        if "denyInternet" in asked and role in GUARDED_ROLES:
+            problems.append(_metadata(ctx, endpoint))
+        if "baselineDefaultDeny" in asked and not any(
+            _denies_all(p, "ingress") for p in _selecting(ctx, endpoint, "Baseline")
+        ):
+            problems.append(
+                f"baselineDefaultDeny: no Baseline tier policy denies ingress to {endpoint.id}"
+            )
+        if (
+            "protectModelStorage" in asked
+            and role == "data"
+            and not any(_denies_all(p, "ingress") for p in _selecting(ctx, endpoint, "Admin"))
+        ):
+            problems.append(
+                f"protectModelStorage: no Admin tier rule denies other pods' ingress to "
+                f"{endpoint.id}"
+            )
+        for message in problems:
+            if message is not None:
+                yield _finding(ctx, endpoint, message)

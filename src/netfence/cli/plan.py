@@ -37,6 +37,7 @@ from netfence.cli.common import (
 )
 from netfence.load import Limits
 from netfence.problems import InputError
+from netfence.report.not_evaluated import not_evaluated_lines
 
 STREAM = "-"
 
@@ -148,7 +149,7 @@ def plan(
     bp, origin = _blueprint(blueprint, template)
     existing = None
     if cluster_manifests or cluster:
-        options = input_options("default", Limits().max_bytes, ValidateMode.strict)
+        options = input_options("default", Limits().max_bytes, ValidateMode.connectivity)
         existing = load_or_exit(
             cluster_manifests, options, False, cluster, kubeconfig, context
         ).cluster
@@ -211,8 +212,13 @@ def _report(result: Plan, origin: str, console: Console) -> None:
                 "blueprint, on every port and protocol.",
                 markup=False,
             )
+    for line in not_evaluated_lines(result.cluster.not_evaluated):
+        console.print(f"The proof does not cover them: {line}", markup=False, style="yellow")
     if proof.holds:
-        console.print("Proof holds: the policies allow exactly the blueprint's flows plus DNS.")
+        scope = " (for NetworkPolicy objects)" if result.cluster.not_evaluated else ""
+        console.print(
+            f"Proof holds{scope}: the policies allow exactly the blueprint's flows plus DNS."
+        )
     else:
         console.print(
             f"Proof FAILS: {len(proof.offending)} connections differ from the blueprint "

@@ -54,6 +54,7 @@ class Side:
     notes: tuple[str, ...] = ()
     roles: Mapping[str, str] | None = field(default=None, compare=False)
     stand_ins: bool = False
+    notices: tuple[str, ...] = ()
 
     @property
     def has_real_workloads(self) -> bool:
@@ -135,6 +136,7 @@ def read_side(specs: Sequence[str], options: InputOptions) -> Side:
         tuple(inputs.documents),
         tuple(inputs.warnings),
         tuple(inputs.notes),
+        notices=tuple(inputs.notices),
     )
 
 

@@ -80,6 +80,7 @@ def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
         endpoints=world.endpoints,
         policies=(*kept, *generated.policies),
         services=world.services,
+        not_evaluated=world.not_evaluated,
     )
     return cluster, notes
 

@@ -14,7 +14,7 @@ from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
 from netfence.engine.peers import IPBlockReading
-from netfence.model import Endpoint, Protocol
+from netfence.model import Endpoint, Protocol, UnevaluatedObject
 
 Query = tuple[int | str, Protocol]
 
@@ -46,6 +46,7 @@ class Analysis:
     externals: tuple[ExternalRange, ...]
     queries: tuple[QueryResult, ...]
     reading: IPBlockReading
+    not_evaluated: tuple[UnevaluatedObject, ...] = ()
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -108,4 +109,5 @@ def analyze(
         externals=engine.externals,
         queries=results,
         reading=engine.options.ipblock_pods,
+        not_evaluated=engine.cluster.not_evaluated,
     )

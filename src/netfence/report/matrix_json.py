@@ -8,6 +8,7 @@ from typing import IO, Any
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
 from netfence.model import Endpoint
+from netfence.report.not_evaluated import not_evaluated_json
 
 
 def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
@@ -73,6 +74,7 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
         "ipblock_reading_decided": analysis.reading_mattered,
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],
         "externals": [external_json(x) for x in analysis.externals],
+        "not_evaluated": not_evaluated_json(analysis.not_evaluated),
     }
     stream.write("{\n")
     for key, value in head.items():

@@ -175,7 +175,7 @@ def report_command(
     engine = Engine(side.cluster, EngineOptions(ipblock_pods=reading.value))
     findings = lint_cluster(side.cluster, roles=side.roles)
     with progress_bar("computing flows") as progress:
-        data = report_data(engine, findings, side.documents, side.label, progress)
+        data = report_data(engine, findings, side.documents, side.label, progress, side.helpers)
     page = render_html(data)
     try:
         write_report(page, output)

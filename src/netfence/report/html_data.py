@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import yaml
@@ -20,6 +21,7 @@ from netfence.load import Document
 from netfence.model import Endpoint
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
+from netfence.report.not_evaluated import not_evaluated_json
 
 Node = Endpoint | ExternalRange
 
@@ -31,7 +33,7 @@ def where(source: Source | None) -> str:
     return f"{source.file}:{source.line}" if source.line > 0 else source.file
 
 
-def endpoint_node(engine: Engine, endpoint: Endpoint) -> dict[str, Any]:
+def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> dict[str, Any]:
     return {
         "id": endpoint.id,
         "label": endpoint.name,
@@ -42,6 +44,7 @@ def endpoint_node(engine: Engine, endpoint: Endpoint) -> dict[str, Any]:
         "ingress_isolated": bool(engine.selecting(endpoint, "ingress")),
         "egress_isolated": bool(engine.selecting(endpoint, "egress")),
         "external": False,
+        "stand_in": helper,
     }
 
 
@@ -88,11 +91,12 @@ def flows(engine: Engine, progress: Progress | None = None) -> list[dict[str, An
 
 
 def isolation_counts(nodes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Endpoints isolated both ways, one way only, or not at all."""
+    """Endpoints isolated both ways, one way only, or not at all (netfence's own stand-ins,
+    such as a blueprint's stranger test-pod, are not counted)."""
     ways = Counter(
         int(bool(n["ingress_isolated"])) + int(bool(n["egress_isolated"]))
         for n in nodes
-        if not n["external"]
+        if not n["external"] and not n.get("stand_in")
     )
     return {"isolated": ways[2], "partly_isolated": ways[1], "unprotected": ways[0]}
 
@@ -128,13 +132,19 @@ def report_data(
     documents: Sequence[Document],
     inputs: str,
     progress: Progress | None = None,
+    helpers: AbstractSet[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Everything the page shows, ready for ``json.dumps``."""
+    """Everything the page shows, ready for ``json.dumps``; ``helpers`` are the ids of
+    netfence's own stand-in pods (drawn, not counted, no findings about them)."""
     cluster = engine.cluster
     edges = flows(engine, progress)
     linked = {e["source"] for e in edges} | {e["target"] for e in edges}
     externals = [external_node(x) for x in engine.externals if x.id in linked]
-    endpoints = [endpoint_node(engine, e) for e in engine.endpoints]
+    endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
+    helper_only = {e.namespace for e in engine.endpoints} - {
+        e.namespace for e in engine.endpoints if e.id not in helpers
+    }
+    findings = [f for f in findings if not _about_helper(f, helpers, helper_only)]
     severities = Counter(f.severity for f in findings)
     return {
         "meta": {
@@ -151,6 +161,8 @@ def report_data(
             "externals_unreached": len(engine.externals) - len(externals),
             **isolation_counts(endpoints),
             "findings": {s: severities[s] for s in ("error", "warning", "info")},
+            "stand_ins": sum(bool(n["stand_in"]) for n in endpoints),
+            "not_evaluated": len(cluster.not_evaluated),
         },
         "namespaces": [
             {
@@ -164,4 +176,15 @@ def report_data(
         "edges": edges,
         "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
         "policies": policy_records(documents),
+        "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }
+
+
+def _about_helper(
+    finding: Finding, helpers: AbstractSet[str], helper_namespaces: AbstractSet[str]
+) -> bool:
+    """Whether a finding is about a stand-in, or a namespace that holds nothing else."""
+    kind, _, ident = finding.obj.partition("/")
+    return (kind == "Pod" and ident in helpers) or (
+        kind == "Namespace" and ident in helper_namespaces
+    )

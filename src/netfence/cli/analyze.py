@@ -126,7 +126,9 @@ def analyze_command(
     ] = None,
     protocol: Annotated[
         ProtocolChoice | None,
-        typer.Option("--protocol", help="TCP (default with --port), UDP, SCTP."),
+        typer.Option(
+            "--protocol", case_sensitive=False, help="TCP (default with --port), UDP, SCTP."
+        ),
     ] = None,
     source: Annotated[
         str | None, typer.Option("--from", help="Sources: label selector (kubectl -l) or ns/name.")

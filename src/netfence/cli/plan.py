@@ -14,6 +14,7 @@ from rich.table import Table
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE, builtin, template_text
 from netfence.blueprint.generate import generate
 from netfence.blueprint.intents import expected_flows
+from netfence.blueprint.jsonschema import SCHEMA_FILE, SCHEMA_LINE
 from netfence.blueprint.loading import load_blueprint
 from netfence.blueprint.output import OutputError, OutputExistsError, write_file, write_folder
 from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan, unmatched
@@ -248,7 +249,7 @@ def init(
     ] = "blueprint.yaml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    text = template_text(template.value)
+    text = f"{SCHEMA_LINE}\n{template_text(template.value)}"
     if output == STREAM:
         out.file.write(text)
         return
@@ -257,3 +258,8 @@ def init(
     except OutputError as error:
         _output_failed(error)
     out.print(f"Wrote {output}: edit it, then run: netfence plan {output}")
+    out.print(
+        f"Editor completion: netfence schema blueprint > "
+        f"{os.path.join(os.path.dirname(output), SCHEMA_FILE)}",
+        markup=False,
+    )

@@ -109,3 +109,16 @@ def test_a_file_named_alone_that_is_no_manifest_is_one_line(tmp_path: Path) -> N
     assert problem.message == (
         "no Kubernetes objects found: not a Kubernetes manifest (no apiVersion and no kind)"
     )
+
+
+def test_an_object_defined_twice_keeps_the_later_one_with_a_warning(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {"a.yaml": POD % "p", "b.yaml": POD.replace("name: a", "name: b") % "p"},
+    )
+    result = load_paths([str(tmp_path)])
+    (doc,) = result.documents
+    assert doc.source.file.endswith("b.yaml")
+    (problem,) = result.problems
+    assert problem.severity == "warning" and problem.source.file.endswith("a.yaml")
+    assert problem.message.startswith(f"defined again at {tmp_path}/b.yaml:1")

@@ -11,6 +11,7 @@ import numpy as np
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
+from netfence.engine.origins import with_origins
 from netfence.engine.peers import IPBlockReading, Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
@@ -40,8 +41,11 @@ class Engine:
             for peer in rule.peers
             if peer.ip_block is not None
         ]
-        self.externals: tuple[ExternalRange, ...] = partition(
-            blocks, self.options.extra_cidrs, (ip for e in self.endpoints for ip in e.ips)
+        self.externals: tuple[ExternalRange, ...] = with_origins(
+            partition(
+                blocks, self.options.extra_cidrs, (ip for e in self.endpoints for ip in e.ips)
+            ),
+            cluster,
         )
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}

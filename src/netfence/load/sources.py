@@ -235,9 +235,34 @@ def load_paths(
     result = LoadResult(problems=problems)
     for entry in entries:
         result.extend(_load_entry(entry, namespace, limits, stdin, strict_files))
+    _keep_last_of_duplicates(result)
     if not (result.documents or result.not_evaluated or result.problems):
         _refuse_empty(paths, result)
     return result
+
+
+def _keep_last_of_duplicates(result: LoadResult) -> None:
+    """One object per kind, namespace and name, as the API server keeps it: the last one
+    applied wins; each replaced copy is a warning (two overlays of one base, a copy)."""
+    last: dict[tuple[str, str, str], Document] = {}
+    for doc in result.documents:
+        last[(doc.kind, doc.namespace, doc.name)] = doc
+    kept: list[Document] = []
+    for doc in result.documents:
+        winner = last[(doc.kind, doc.namespace, doc.name)]
+        if winner is doc or not doc.name:
+            kept.append(doc)
+            continue
+        where = f"{winner.source.file}:{winner.source.line}"
+        result.problems.append(
+            Problem(
+                doc.source,
+                f"defined again at {where}; the later definition is used",
+                obj=doc.ident(),
+                severity="warning",
+            )
+        )
+    result.documents[:] = kept
 
 
 def _refuse_empty(paths: Sequence[str], result: LoadResult) -> None:

@@ -16,6 +16,7 @@ from netfence import __version__
 from netfence.diff.compare import Progress
 from netfence.diff.naming import describe
 from netfence.engine import Engine, ExternalRange, IPSet
+from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
 from netfence.model import Endpoint
@@ -49,7 +50,13 @@ def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> d
 
 
 def external_label(external: ExternalRange, width: int = 24) -> str:
-    """A label short enough to draw: the range's name, or its outline and a count of holes."""
+    """A label short enough to draw: the policy whose ipBlock made the range, else the
+    range's name, or its outline and a count of holes."""
+    policies, _, _ = external.origin.partition(": ")
+    if policies and external.origin != policies and len(policies) <= width:
+        return f"{policies} (IPv{external.version})"
+    if external.origin.endswith(REST):
+        return f"other IPv{external.version} addresses"
     if len(external.name) <= width:
         return external.name
     text = describe(IPSet.of(external.cidrs))
@@ -66,6 +73,7 @@ def external_node(external: ExternalRange) -> dict[str, Any]:
     return {
         "id": external.id,
         "label": external_label(external),
+        "origin": external.origin,
         "name": external.name,
         "namespace": None,
         "kind": "External",

@@ -27,6 +27,7 @@ def external_json(external: ExternalRange) -> dict[str, Any]:
     return {
         "id": external.id,
         "name": external.name,
+        "origin": external.origin,
         "cidrs": [str(c) for c in external.cidrs],
         "representative": str(external.representative),
     }

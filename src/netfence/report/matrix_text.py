@@ -94,10 +94,11 @@ def _totals(analysis: Analysis, result: QueryResult) -> Group:
 def _externals(analysis: Analysis) -> Table:
     table = Table(title="external ranges", title_justify="left", box=None, padding=(0, 1))
     table.add_column("", style="cyan")
+    table.add_column("made by")
     table.add_column("range")
     table.add_column("example")
     for number, external in enumerate(analysis.externals, start=1):
-        table.add_row(f"E{number}", external.name, str(external.representative))
+        table.add_row(f"E{number}", external.origin, external.name, str(external.representative))
     return table
 
 

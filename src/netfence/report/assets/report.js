@@ -212,6 +212,7 @@
       head.push(el("h4", { class: "mono", text: node.id }));
       head.push(el("p", { class: "muted", text: node.external ? "external range" : node.kind }));
       if (node.external) {
+        if (node.origin) head.push(el("p", { text: "made by " + node.origin }));
         head.push(el("p", { class: "mono", text: node.name }));
       } else {
         head.push(el("div", {},

@@ -28,6 +28,6 @@ def register(app: typer.Typer) -> None:
 
 
 def schema_command(
-    name: SchemaName = typer.Argument(..., help="The format: blueprint."),
+    name: SchemaName = typer.Argument(..., metavar="FORMAT", help="The format: blueprint."),
 ) -> None:
     out.file.write(json.dumps(blueprint_json_schema(), indent=2) + "\n")

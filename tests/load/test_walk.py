@@ -122,3 +122,18 @@ def test_an_object_defined_twice_keeps_the_later_one_with_a_warning(tmp_path: Pa
     (problem,) = result.problems
     assert problem.severity == "warning" and problem.source.file.endswith("a.yaml")
     assert problem.message.startswith(f"defined again at {tmp_path}/b.yaml:1")
+
+
+def test_config_excludes_are_read_and_checked(tmp_path: Path) -> None:
+    from netfence.load.project import config_excludes
+    from netfence.problems import InputError
+
+    config = tmp_path / ".netfence.yaml"
+    assert config_excludes(str(config)) == ()
+    config.write_text("exclude: [charts/legacy, '*.json']\nlint: {fail-on: never}\n")
+    assert config_excludes(str(config)) == ("charts/legacy", "*.json")
+    config.write_text("lint: {}\nexclude: 5\n")
+    with pytest.raises(InputError) as caught:
+        config_excludes(str(config))
+    (problem,) = caught.value.problems
+    assert (problem.source.line, problem.field) == (2, "exclude")

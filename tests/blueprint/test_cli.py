@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 from netfence.blueprint import builtin, generate, template_text
+from netfence.blueprint.jsonschema import SCHEMA_LINE
 from netfence.cli.app import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,11 +111,11 @@ def test_file_and_template_together_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_init_then_plan_the_copy(tmp_path: Path) -> None:
     assert run("init", cwd=tmp_path).exit_code == 0
-    assert (tmp_path / "blueprint.yaml").read_text() == template_text()
+    assert (tmp_path / "blueprint.yaml").read_text() == f"{SCHEMA_LINE}\n{template_text()}"
     refused = run("init", "--template", "guide", cwd=tmp_path)
     assert refused.exit_code == 2 and "--force" in refused.stderr
     assert run("init", "--template", "guide", "--force", cwd=tmp_path).exit_code == 0
-    assert (tmp_path / "blueprint.yaml").read_text() == template_text("guide")
+    assert (tmp_path / "blueprint.yaml").read_text() == f"{SCHEMA_LINE}\n{template_text('guide')}"
     assert run("plan", "blueprint.yaml", cwd=tmp_path).exit_code == 1
 
 
@@ -123,3 +125,42 @@ def test_generate_writes_without_proving(tmp_path: Path, template: str) -> None:
     assert result.exit_code == 0, result.stderr
     written = {p.name: p.read_text() for p in (tmp_path / "policies").iterdir()}
     assert written == generate(builtin(template)).files()
+
+
+@pytest.mark.parametrize("template", ["ai-mesh", "guide"])
+def test_schema_validates_what_init_writes(tmp_path: Path, template: str) -> None:
+    import jsonschema
+
+    result = run("schema", "blueprint", cwd=tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    written = run("init", "--template", template, "-o", "-", cwd=tmp_path).stdout
+    assert written.startswith("# yaml-language-server: $schema=blueprint.schema.json\n")
+    jsonschema.validate(yaml.safe_load(written), schema)
+    broken = yaml.safe_load(written)
+    broken["flows"][0]["ports"] = ["443/TCPX"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_plan_proof_says_what_it_does_not_evaluate(tmp_path: Path) -> None:
+    from netfence.blueprint import synthesize
+
+    cilium = {
+        "apiVersion": "cilium.io/v2",
+        "kind": "CiliumNetworkPolicy",
+        "metadata": {"name": "l7", "namespace": "ai-agents"},
+        "spec": {"endpointSelector": {}},
+    }
+    pods = [*synthesize(builtin("ai-mesh")), cilium]
+    (tmp_path / "cluster.yaml").write_text(yaml.safe_dump_all(pods))
+    args = ["plan", "--cluster-manifests", "cluster.yaml", "-o", "out"]
+    text = run(*args, cwd=tmp_path)
+    assert text.exit_code == 0, text.stderr
+    assert "1 CiliumNetworkPolicy object is not evaluated: verdicts ignore it" in text.stderr
+    assert "The proof does not cover them: 1 CiliumNetworkPolicy object" in text.stdout
+    assert "Proof holds (for NetworkPolicy objects)" in text.stdout
+    data = json.loads(run(*args, "--format", "json", "-o", "out2", cwd=tmp_path).stdout)
+    assert data["proof"]["not_evaluated"] == [
+        {"kind": "CiliumNetworkPolicy", "apiVersion": "cilium.io/v2", "object": "ai-agents/l7"}
+    ]

@@ -77,6 +77,6 @@ def test_usage_error_is_one_line() -> None:
     result = run_cli("analyze", "x", "--protocol", "icmp")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "netfence: Invalid value for '--protocol': 'icmp' is not one of 'TCP', 'UDP', 'SCTP'. "
+        "netfence: Invalid value for '--protocol': 'icmp' is not one of 'tcp', 'udp', 'sctp'. "
         "(see 'netfence analyze --help')"
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import warnings
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,34 @@ def test_server_error_carries_status(fake: FakeCluster, connection: Connection) 
     fake.fail(Fault(path_contains="/version", status=500))
     with pytest.raises(ClusterError, match="answered 500"):
         check_reachable(connection)
+
+
+def test_no_kubeconfig_at_all_reads_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(ClusterError) as caught:
+        connect(ConnectOptions(environ={}))
+    assert str(caught.value) == (
+        "no kubeconfig: ~/.kube/config does not exist; set --kubeconfig or KUBECONFIG"
+    )
+    with pytest.raises(ClusterError) as caught:
+        connect(ConnectOptions(environ={"KUBECONFIG": f"{tmp_path}/a:{tmp_path}/b"}))
+    assert "none of KUBECONFIG=" in str(caught.value)
+
+
+def test_insecure_skip_tls_verify_does_not_warn_on_every_request(
+    server: FakeApiServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import urllib3
+
+    monkeypatch.setattr(warnings, "filters", list(warnings.filters))
+    config = yaml.safe_load(
+        two_context_kubeconfig(tmp_path / "c", server.url, server.url).read_text()
+    )
+    for entry in config["clusters"]:
+        entry["cluster"]["insecure-skip-tls-verify"] = True
+    (tmp_path / "c").write_text(yaml.safe_dump(config))
+    connect(ConnectOptions(kubeconfig=str(tmp_path / "c"), context="live", timeout=5))
+    insecure = urllib3.exceptions.InsecureRequestWarning
+    assert any(f[0] == "ignore" and f[2] is insecure for f in warnings.filters)

@@ -78,7 +78,8 @@ def test_sarif_on_stdout() -> None:
 def test_invalid_manifest_is_one_line_and_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: Bad_Name}\nspec: {containers: []}\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: Bad Value}}\n"
+        "spec: {containers: []}\n"
     )
     result = run_cli("lint", str(bad))
     assert result.returncode == 1

@@ -160,3 +160,63 @@ def test_ai_mesh_report_renders_findings_and_policies(browser: Any, tmp_path: Pa
     ARTIFACTS.mkdir(exist_ok=True)
     report.js("window.scrollTo(0, 0)")
     report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh.png"), full_page=True)
+
+
+def _positions(report: Page) -> dict[str, list[float]]:
+    return report.js(
+        "Object.fromEntries(netfenceReport.cy.nodes('.workload').map("
+        "n => [n.id(), [Math.round(n.position('x')), Math.round(n.position('y'))]]))"
+    )
+
+
+def test_layout_is_the_same_on_every_load(browser: Any, tmp_path: Path) -> None:
+    path = write_report("builtin:ai-mesh", tmp_path / "mesh.html")
+    first, second = Page(browser, path), Page(browser, path)
+    assert _positions(first) == _positions(second)
+
+
+def test_narrow_window_gives_the_graph_the_width(browser: Any, tmp_path: Path) -> None:
+    report = Page(browser, write_report("builtin:ai-mesh", tmp_path / "mesh.html"))
+    report.page.set_viewport_size({"width": 800, "height": 1000})
+    report.page.wait_for_timeout(400)
+    graph = report.page.locator("#cy").bounding_box()
+    assert graph["width"] > 700 and graph["height"] > 450
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh-800.png"), full_page=True)
+    report.page.set_viewport_size({"width": 1400, "height": 1000})
+    report.page.wait_for_timeout(400)
+    report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh-1400.png"), full_page=True)
+
+
+def test_findings_are_not_in_a_scroll_box_and_stand_ins_not_counted(
+    browser: Any, guide_dir: Path, tmp_path: Path
+) -> None:
+    report = Page(browser, write_report(str(guide_dir), tmp_path / "guide.html"))
+    clipped = report.js(
+        "(() => { const w = document.querySelector('#findings-body .table-wrap');"
+        " return w.scrollHeight - w.clientHeight; })()"
+    )
+    assert clipped <= 1
+    mesh = Page(browser, write_report("builtin:ai-mesh", tmp_path / "mesh.html"))
+    summary = mesh.js("netfenceReport.data.summary")
+    assert summary["stand_ins"] == 2 and summary["unprotected"] == 0
+    assert mesh.page.text_content("[data-metric='Unprotected'] .value") == "0"
+
+
+def test_objects_not_evaluated_are_shown(browser: Any, tmp_path: Path) -> None:
+    folder = ROOT / "tests" / "fixtures" / "realworld" / "policy-dialects"
+    report = Page(browser, write_report(str(folder), tmp_path / "dialects.html"))
+    notice = report.page.text_content("#not-evaluated") or ""
+    assert "2 CiliumNetworkPolicy" in notice and "ml/l7-allow, ml/fqdn" in notice
+    assert report.page.text_content("[data-metric='Not evaluated'] .value") == "7"
+    assert report.errors == []
+
+
+def test_print_layout_opens_policies_and_hides_navigation(browser: Any, tmp_path: Path) -> None:
+    report = Page(browser, write_report("builtin:ai-mesh", tmp_path / "mesh.html"))
+    report.page.emulate_media(media="print")
+    report.js("window.dispatchEvent(new Event('beforeprint'))")
+    assert report.js("getComputedStyle(document.querySelector('.topbar nav')).display") == "none"
+    assert report.page.locator("details.policy:not([open])").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh-print.png"), full_page=True)

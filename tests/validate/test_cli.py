@@ -80,6 +80,8 @@ def test_json_report_of_valid_input(tmp_path: Path) -> None:
         "errors": [],
         "warnings": [],
         "skipped": [],
+        "skipped_files": [],
+        "not_evaluated": [],
     }
 
 

@@ -87,6 +87,7 @@ def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
             *generated.tier_policies,
         ),
         nodes=world.nodes,
+        not_evaluated=world.not_evaluated,
     )
     return cluster, notes
 

@@ -171,6 +171,10 @@ def plan_json(plan: Plan, output: str | None) -> dict[str, Any]:
             "externals": len(proof.externals),
             "cells": [_cell_json(c, names) for c in proof.cells],
             "offending": [_cell_json(c, names) for c in proof.offending],
+            "not_evaluated": [
+                {"kind": o.kind, "apiVersion": o.api_version, "object": o.id}
+                for o in plan.cluster.not_evaluated
+            ],
         },
         "problems": [p.as_dict() for p in plan.problems],
         "notes": list(plan.notes),

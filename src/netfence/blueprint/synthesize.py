@@ -19,6 +19,11 @@ def outsider_namespace(bp: Blueprint) -> str:
     return next(n for n in OUTSIDER_NAMESPACES if n not in bp.namespaces)
 
 
+def helper_ids(bp: Blueprint) -> frozenset[str]:
+    """The stand-ins that are no workload of the blueprint: its DNS server and the stranger."""
+    return frozenset({f"{bp.dns.namespace}/{DNS_POD}", f"{outsider_namespace(bp)}/{OUTSIDER_POD}"})
+
+
 def _namespace(name: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
 

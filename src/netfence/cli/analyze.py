@@ -17,6 +17,7 @@ from netfence.cli.common import (
     EXIT_USAGE,
     ClusterOpt,
     ContextOpt,
+    ExcludeOpt,
     KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
@@ -24,6 +25,7 @@ from netfence.cli.common import (
     ProtocolChoice,
     Reading,
     ReadingOpt,
+    StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -124,7 +126,9 @@ def analyze_command(
     ] = None,
     protocol: Annotated[
         ProtocolChoice | None,
-        typer.Option("--protocol", help="TCP (default with --port), UDP, SCTP."),
+        typer.Option(
+            "--protocol", case_sensitive=False, help="TCP (default with --port), UDP, SCTP."
+        ),
     ] = None,
     source: Annotated[
         str | None, typer.Option("--from", help="Sources: label selector (kubectl -l) or ns/name.")
@@ -136,7 +140,9 @@ def analyze_command(
     output: Annotated[MatrixFormat, typer.Option("--format", "-f")] = MatrixFormat.text,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
-    validate_mode: ValidateOpt = ValidateMode.strict,
+    validate_mode: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     verbose: VerboseOpt = False,
     cluster: ClusterOpt = False,
     kubeconfig: KubeconfigOpt = None,
@@ -150,7 +156,7 @@ def analyze_command(
             queries = ((parse_port(port), chosen or "TCP"),)
         except ValueError as exc:
             fail(f"--port: {exc}", EXIT_USAGE)
-    options = input_options(namespace, max_bytes, validate_mode)
+    options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
     _require_match(sources, source, "--from", inputs.cluster.endpoints)
     _require_match(targets, target, "--to", inputs.cluster.endpoints)
@@ -229,12 +235,15 @@ def explain_command(
     reading: ReadingOpt = Reading.match,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
-    validate_mode: ValidateOpt = ValidateMode.strict,
+    validate_mode: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     paths, src_text, dst_text, port_text = _split_explain_arguments(arguments)
     port, protocol = _port_protocol(port_text)
-    inputs = load_or_exit(paths, input_options(namespace, max_bytes, validate_mode), verbose)
+    options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
+    inputs = load_or_exit(paths, options, verbose)
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     verdict = engine.verdict(src, dst, port, protocol)

@@ -12,13 +12,13 @@ import typer
 from netfence import __version__
 
 # Each module registers its commands with ``register(app)``.
-COMMAND_MODULES = ("validate", "analyze", "cluster", "lab", "plan", "lint", "report")
+COMMAND_MODULES = ("validate", "analyze", "cluster", "lab", "plan", "lint", "report", "schema")
 
 app = typer.Typer(
     name="netfence",
     help="Set up and prove zero-trust NetworkPolicy isolation for AI workloads on Kubernetes.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -12,7 +12,9 @@ import typer
 
 from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
 from netfence.load import Limits
-from netfence.problems import Problem
+from netfence.load.project import config_excludes
+from netfence.problems import InputError, Problem
+from netfence.report.not_evaluated import not_evaluated_lines
 from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
 
@@ -37,6 +39,7 @@ err = SafeConsole(
 
 
 class ValidateMode(StrEnum):
+    connectivity = "connectivity"
     strict = "strict"
     warn = "warn"
     ignore = "ignore"
@@ -90,7 +93,30 @@ MaxBytesOpt = Annotated[
 ]
 ValidateOpt = Annotated[
     ValidateMode,
-    typer.Option("--validate", help="Unknown fields: strict (error), warn, or ignore."),
+    typer.Option(
+        "--validate",
+        help="connectivity: refuse only problems that can change connectivity (selectors, "
+        "labels, ports, CIDRs, policyTypes, names and namespaces), warn about the rest; "
+        "strict: refuse what kube-apiserver refuses; warn, ignore: also let every unknown "
+        "field pass with a warning, or silently.",
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="GLOB",
+        help="Leave out files and folders matching GLOB (name or path inside a folder "
+        "given; repeatable; added to .netfence.yaml's exclude:).",
+    ),
+]
+StrictFilesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict-files",
+        help="Fail on files that are not Kubernetes manifests (and on charts that cannot "
+        "be rendered) instead of skipping them with a note.",
+    ),
 ]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also say which objects were skipped and why.")
@@ -123,10 +149,26 @@ def parse_port(text: str) -> int | str:
     return text
 
 
-def input_options(namespace: str, max_bytes: int, validate: ValidateMode) -> InputOptions:
-    """InputOptions from the shared command-line options."""
+def input_options(
+    namespace: str,
+    max_bytes: int,
+    validate: ValidateMode,
+    exclude: Sequence[str] | None = None,
+    strict_files: bool = False,
+) -> InputOptions:
+    """InputOptions from the shared command-line options (and ``.netfence.yaml``'s
+    ``exclude:``; exit 1 when that is malformed)."""
+    try:
+        configured = config_excludes()
+    except InputError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_FINDINGS) from exc
     return InputOptions(
-        namespace=namespace, limits=Limits(max_bytes=max_bytes), validate=validate.value
+        namespace=namespace,
+        limits=Limits(max_bytes=max_bytes),
+        validate=validate.value,
+        exclude=(*configured, *(exclude or ())),
+        strict_files=strict_files,
     )
 
 
@@ -146,6 +188,12 @@ def print_notes(notes: Sequence[str], verbose: bool) -> None:
     if verbose:
         for note in notes:
             err.print(clean(note), markup=False)
+
+
+def print_notices(inputs: Inputs) -> None:
+    """What every command says about its input: skipped files, kinds it does not evaluate."""
+    for line in [*inputs.notices, *not_evaluated_lines(inputs.cluster.not_evaluated)]:
+        err.print(f"note: {line}", markup=False)
 
 
 def read_paths_or_cluster(
@@ -179,6 +227,7 @@ def load_or_exit(
     """Read and validate inputs (files or ``--cluster``); on any error print them all, exit 1."""
     inputs = read_paths_or_cluster(paths, options, cluster, kubeconfig, context)
     print_notes(inputs.notes, verbose)
+    print_notices(inputs)
     print_problems(inputs.warnings)
     if inputs.errors:
         print_problems(inputs.errors)

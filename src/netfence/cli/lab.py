@@ -154,7 +154,14 @@ def probe_command(
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Build a lab, probe every ordered pair on one port, tear it down; print the matrix."""
+    """Build a lab, probe every ordered pair on one port, tear it down; print the matrix.
+
+    Examples (root: run the venv's binary, e.g. sudo .venv/bin/netfence):
+
+      sudo .venv/bin/netfence lab probe tests/lab/fixtures/xyz --port 80 --protocol tcp
+
+      sudo .venv/bin/netfence lab probe --blueprint blueprint.yaml -p 8000 -f json
+    """
     query = (_port(port), _protocol(protocol))
     cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
     _require_environment()
@@ -201,7 +208,14 @@ def verify_command(
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Compare the lab with the engine cell by cell; exit 1 on any difference."""
+    """Compare the lab with the engine cell by cell; exit 1 on any difference.
+
+    Examples:
+
+      sudo .venv/bin/netfence lab verify                      # the built-in ai-mesh blueprint
+
+      sudo .venv/bin/netfence lab verify examples/guide-literal --port 8000
+    """
     cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
     _require_environment()
     queries = [(_port(port), _protocol(protocol))] if port is not None else verify_queries(cluster)
@@ -228,7 +242,16 @@ def up_command(
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Build a lab and leave it running (DNS, servers); print its id."""
+    """Build a lab and leave it running (DNS, servers); print its id.
+
+    Example:
+
+      ID=$(sudo .venv/bin/netfence lab up examples/guide-literal)
+
+      sudo ip netns exec nf-$ID-e0 wget -qO- http://vllm.ai-inference.svc.cluster.local:8000/
+
+      sudo .venv/bin/netfence lab down $ID
+    """
     from netfence.lab.up import bring_up
 
     cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
@@ -262,7 +285,12 @@ def guide_command(
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Run the guide's step 8 literally (wget from a test-pod) on a real data plane."""
+    """Run the guide's step 8 literally (wget from a test-pod) on a real data plane.
+
+    Example:
+
+      sudo .venv/bin/netfence lab guide
+    """
     from netfence.lab.guide import guide_scenarios, run_scenario
     from netfence.lab.sources import GUIDE_LITERAL
 
@@ -306,7 +334,14 @@ def rules_command(
     validate: ValidateOpt = ValidateMode.strict,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Print the nftables ruleset of an endpoint: compiled from manifests, or live (--lab)."""
+    """Print the nftables ruleset of an endpoint: compiled from manifests, or live (--lab).
+
+    Examples (no root needed without --lab):
+
+      netfence lab rules ai-agents/ai-agent-0 examples/guide-literal
+
+      sudo .venv/bin/netfence lab rules ai-agents/ai-agent-0 --lab $ID
+    """
     if lab_id is not None:
         _require_environment()
         out.print(_live_rules(lab_id, endpoint) or f"# {endpoint} has no ruleset", markup=False)
@@ -338,7 +373,12 @@ def _live_rules(lab_id: str, endpoint: str) -> str:
 
 @lab_app.command("ls")
 def ls_command() -> None:
-    """List labs on this machine."""
+    """List labs on this machine.
+
+    Example:
+
+      sudo .venv/bin/netfence lab ls
+    """
     _require_environment()
     ids = state.lab_ids()
     if not ids:
@@ -355,7 +395,14 @@ def down_command(
     lab_id: Annotated[str | None, typer.Argument(help="The lab to remove.")] = None,
     all_labs: Annotated[bool, typer.Option("--all", help="Remove every netfence lab.")] = False,
 ) -> None:
-    """Remove a lab (or every lab): its processes, namespaces and state."""
+    """Remove a lab (or every lab): its processes, namespaces and state.
+
+    Examples:
+
+      sudo .venv/bin/netfence lab down 3f9a1c
+
+      sudo .venv/bin/netfence lab down --all          # only nf- namespaces
+    """
     if (lab_id is None) == (not all_labs):
         fail("give a lab id or --all", EXIT_USAGE)
     _require_environment()

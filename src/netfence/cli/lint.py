@@ -17,11 +17,13 @@ from netfence.cli.common import (
     EXIT_USAGE,
     ClusterOpt,
     ContextOpt,
+    ExcludeOpt,
     KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
     PathsOrCluster,
     Reading,
+    StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -30,6 +32,7 @@ from netfence.cli.common import (
     input_options,
     out,
     print_notes,
+    print_notices,
     print_problems,
     read_paths_or_cluster,
 )
@@ -200,7 +203,9 @@ def lint(
     hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
-    validate_mode: ValidateOpt = ValidateMode.strict,
+    validate_mode: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     verbose: VerboseOpt = False,
     cluster: ClusterOpt = False,
     kubeconfig: KubeconfigOpt = None,
@@ -215,10 +220,10 @@ def lint(
         (pod_cidr or [], service_cidr or []),
         ipblock_pods,
     )
-    inputs = read_paths_or_cluster(
-        paths, input_options(namespace, max_bytes, validate_mode), cluster, kubeconfig, context
-    )
+    read_options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
+    inputs = read_paths_or_cluster(paths, read_options, cluster, kubeconfig, context)
     print_notes(inputs.notes, verbose)
+    print_notices(inputs)
     print_problems(inputs.warnings)
     blocking = [p for p in inputs.errors if not removed_api(p)]
     if blocking:

@@ -14,6 +14,7 @@ from rich.table import Table
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE, builtin, template_text
 from netfence.blueprint.generate import generate
 from netfence.blueprint.intents import expected_flows
+from netfence.blueprint.jsonschema import SCHEMA_FILE, SCHEMA_LINE
 from netfence.blueprint.loading import load_blueprint
 from netfence.blueprint.output import OutputError, OutputExistsError, write_file, write_folder
 from netfence.blueprint.plan import DEFAULT_OUTPUT, Plan, make_plan, unmatched
@@ -37,6 +38,7 @@ from netfence.cli.common import (
 )
 from netfence.load import Limits
 from netfence.problems import InputError
+from netfence.report.not_evaluated import not_evaluated_lines
 
 STREAM = "-"
 
@@ -165,7 +167,7 @@ def plan(
     bp, origin = _blueprint(blueprint, template)
     existing = None
     if cluster_manifests or cluster:
-        options = input_options("default", Limits().max_bytes, ValidateMode.strict)
+        options = input_options("default", Limits().max_bytes, ValidateMode.connectivity)
         existing = load_or_exit(
             cluster_manifests, options, False, cluster, kubeconfig, context
         ).cluster
@@ -228,8 +230,13 @@ def _report(result: Plan, origin: str, console: Console) -> None:
                 "blueprint, on every port and protocol.",
                 markup=False,
             )
+    for line in not_evaluated_lines(result.cluster.not_evaluated):
+        console.print(f"The proof does not cover them: {line}", markup=False, style="yellow")
     if proof.holds:
-        console.print("Proof holds: the policies allow exactly the blueprint's flows plus DNS.")
+        scope = " (for NetworkPolicy objects)" if result.cluster.not_evaluated else ""
+        console.print(
+            f"Proof holds{scope}: the policies allow exactly the blueprint's flows plus DNS."
+        )
     else:
         console.print(
             f"Proof FAILS: {len(proof.offending)} connections differ from the blueprint "
@@ -260,7 +267,7 @@ def init(
     ] = "blueprint.yaml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    text = template_text(template.value)
+    text = f"{SCHEMA_LINE}\n{template_text(template.value)}"
     if output == STREAM:
         out.file.write(text)
         return
@@ -269,3 +276,8 @@ def init(
     except OutputError as error:
         _output_failed(error)
     out.print(f"Wrote {output}: edit it, then run: netfence plan {output}")
+    out.print(
+        f"Editor completion: netfence schema blueprint > "
+        f"{os.path.join(os.path.dirname(output), SCHEMA_FILE)}",
+        markup=False,
+    )

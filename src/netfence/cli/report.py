@@ -16,11 +16,13 @@ from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
     ContextOpt,
+    ExcludeOpt,
     KubeconfigOpt,
     MaxBytesOpt,
     NamespaceOpt,
     Reading,
     ReadingOpt,
+    StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
@@ -34,6 +36,7 @@ from netfence.diff import DiffResult, compare
 from netfence.diff.compare import Progress
 from netfence.diff.sides import EndpointChoice, Side, documents_side, pair_sides, read_side
 from netfence.engine import Engine, EngineOptions
+from netfence.inputs import InputOptions
 from netfence.lint import lint_cluster
 from netfence.load import Limits
 from netfence.problems import InputError
@@ -42,6 +45,7 @@ from netfence.report.diff_md import render_diff_md
 from netfence.report.diff_text import render_diff_text
 from netfence.report.html import render_html
 from netfence.report.html_data import report_data
+from netfence.report.not_evaluated import not_evaluated_lines
 from netfence.writes import write_text
 
 REPORT_HELP = """Write one self-contained HTML report: summary, graph, matrix, findings, policies.
@@ -113,9 +117,9 @@ def _input_error(exc: InputError) -> NoReturn:
     raise typer.Exit(EXIT_FINDINGS)
 
 
-def _side(specs: list[str], namespace: str, max_bytes: int, validate: ValidateMode) -> Side:
+def _side(specs: list[str], options: InputOptions) -> Side:
     try:
-        return read_side(specs, input_options(namespace, max_bytes, validate))
+        return read_side(specs, options)
     except InputError as exc:
         _input_error(exc)
 
@@ -143,6 +147,8 @@ def progress_bar(description: str) -> Iterator[Progress]:
 
 def _announce(side: Side, verbose: bool) -> None:
     print_notes(side.notes, verbose)
+    for line in [*side.notices, *not_evaluated_lines(side.cluster.not_evaluated)]:
+        err.print(f"note: {line}", markup=False)
     print_problems(side.warnings)
 
 
@@ -156,22 +162,21 @@ def report_command(
     context: ContextOpt = None,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
-    validate: ValidateOpt = ValidateMode.strict,
+    validate: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
     verbose: VerboseOpt = False,
 ) -> None:
     if cluster == bool(specs):
         fail("give manifest paths, a blueprint, or --cluster (exactly one of them)", EXIT_USAGE)
-    side = (
-        _cluster_side(kubeconfig, context, validate)
-        if cluster
-        else _side(specs or [], namespace, max_bytes, validate)
-    )
+    options = input_options(namespace, max_bytes, validate, exclude, strict_files)
+    side = _cluster_side(kubeconfig, context, validate) if cluster else _side(specs or [], options)
     _announce(side, verbose)
     engine = Engine(side.cluster, EngineOptions(ipblock_pods=reading.value))
     findings = lint_cluster(side.cluster, roles=side.roles)
     with progress_bar("computing flows") as progress:
-        data = report_data(engine, findings, side.documents, side.label, progress)
+        data = report_data(engine, findings, side.documents, side.label, progress, side.helpers)
     page = render_html(data)
     try:
         write_text(output, page)
@@ -208,18 +213,18 @@ def diff_command(
     context: ContextOpt = None,
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
-    validate: ValidateOpt = ValidateMode.strict,
+    validate: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
     verbose: VerboseOpt = False,
 ) -> None:
     specs = specs or []
     if len(specs) != (1 if cluster else 2):
         fail("give OLD and NEW, or --cluster and NEW", EXIT_USAGE)
-    if cluster:
-        old = _cluster_side(kubeconfig, context, validate)
-    else:
-        old = _side(specs[0:1], namespace, max_bytes, validate)
-    new = _side(specs[-1:], namespace, max_bytes, validate)
+    options = input_options(namespace, max_bytes, validate, exclude, strict_files)
+    old = _cluster_side(kubeconfig, context, validate) if cluster else _side(specs[0:1], options)
+    new = _side(specs[-1:], options)
     for side in (old, new):
         _announce(side, verbose)
     old, new = pair_sides(old, new, endpoints)

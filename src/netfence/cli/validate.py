@@ -9,20 +9,24 @@ import typer
 
 from netfence.cli.common import (
     EXIT_FINDINGS,
+    ExcludeOpt,
     MaxBytesOpt,
     NamespaceOpt,
     OutputFormat,
     Paths,
+    StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
     input_options,
     out,
     print_notes,
+    print_notices,
     print_problems,
 )
 from netfence.inputs import read_inputs
 from netfence.load import Limits
+from netfence.report.not_evaluated import not_evaluated_json
 
 HELP = """Check manifests the way kube-apiserver does on create, without a cluster.
 
@@ -48,12 +52,13 @@ def validate(
     namespace: NamespaceOpt = "default",
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.strict,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
     verbose: VerboseOpt = False,
 ) -> None:
-    inputs = read_inputs(
-        paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
-    )
+    options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
+    inputs = read_inputs(paths, options, sys.stdin.buffer)
     if output is OutputFormat.json:
         report = {
             "valid": not inputs.errors,
@@ -61,10 +66,13 @@ def validate(
             "errors": [p.as_dict() for p in inputs.errors],
             "warnings": [p.as_dict() for p in inputs.warnings],
             "skipped": inputs.notes,
+            "skipped_files": inputs.notices,
+            "not_evaluated": not_evaluated_json(inputs.cluster.not_evaluated),
         }
         out.print_json(json.dumps(report))
     else:
         print_notes(inputs.notes, verbose)
+        print_notices(inputs)
         print_problems(inputs.problems)
         if not inputs.errors:
             out.print(f"{len(inputs.documents)} objects valid")

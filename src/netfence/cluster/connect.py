@@ -162,6 +162,8 @@ def connect(options: ConnectOptions) -> Connection:
         else:
             if options.kubeconfig and not os.path.exists(options.kubeconfig):
                 raise ClusterError(f"kubeconfig {options.kubeconfig} does not exist")
+            if not any(os.path.exists(p) for p in source.split(os.pathsep) if p):
+                raise ClusterError(_no_kubeconfig(options, source))
             check_kubeconfig(source)
             with bounded_plugins(options.timeout) as killed:
                 config.load_kube_config(  # type: ignore[no-untyped-call]
@@ -187,7 +189,18 @@ def connect(options: ConnectOptions) -> Connection:
     ) as exc:
         raise ClusterError(f"cannot read kubeconfig {source}: {_one_line(exc)}") from None
     configuration.retries = urllib3.Retry(total=0, respect_retry_after_header=False)
+    if not configuration.verify_ssl:
+        # The kubeconfig asks for insecure-skip-tls-verify: said once by preflight, not on
+        # every request.
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     return Connection(client.ApiClient(configuration), configuration.host, context, options.timeout)
+
+
+def _no_kubeconfig(options: ConnectOptions, source: str) -> str:
+    """Why there is no kubeconfig to read, and how to name one."""
+    if options.kubeconfig or options.environ.get("KUBECONFIG", "").strip(os.pathsep):
+        return f"no kubeconfig: none of KUBECONFIG={source} exists; set --kubeconfig"
+    return f"no kubeconfig: {DEFAULT_KUBECONFIG} does not exist; set --kubeconfig or KUBECONFIG"
 
 
 def _current_context(source: str) -> str:

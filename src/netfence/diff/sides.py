@@ -22,6 +22,7 @@ from netfence.blueprint import (
     roles,
     synthesize,
 )
+from netfence.blueprint.synthesize import helper_ids
 from netfence.inputs import InputOptions, read_inputs
 from netfence.load import Document, Limits
 from netfence.load.yamlread import read_stream
@@ -44,7 +45,9 @@ class EndpointChoice(StrEnum):
 class Side:
     """A named policy set with the workloads it is evaluated on.
 
-    ``stand_ins``: the workloads are a blueprint's synthesised stand-ins, not real ones.
+    ``stand_ins``: the workloads are a blueprint's synthesised stand-ins, not real ones;
+    ``helpers``: ids of netfence's own stand-ins that are no workload of the blueprint (its
+    DNS server and the stranger test-pod), which reports do not count as unprotected.
     """
 
     label: str
@@ -54,6 +57,8 @@ class Side:
     notes: tuple[str, ...] = ()
     roles: Mapping[str, str] | None = field(default=None, compare=False)
     stand_ins: bool = False
+    notices: tuple[str, ...] = ()
+    helpers: frozenset[str] = frozenset()
 
     @property
     def has_real_workloads(self) -> bool:
@@ -112,7 +117,7 @@ def blueprint_side(blueprint: Blueprint, label: str) -> Side:
         if not (m.get("kind") == "Namespace" and m["metadata"]["name"] in declared)
     ]
     side = documents_side(manifest_documents(manifests, label), label, roles=roles(blueprint))
-    return replace(side, stand_ins=True)
+    return replace(side, stand_ins=True, helpers=helper_ids(blueprint))
 
 
 def read_side(specs: Sequence[str], options: InputOptions) -> Side:
@@ -135,6 +140,7 @@ def read_side(specs: Sequence[str], options: InputOptions) -> Side:
         tuple(inputs.documents),
         tuple(inputs.warnings),
         tuple(inputs.notes),
+        notices=tuple(inputs.notices),
     )
 
 

@@ -16,7 +16,7 @@ from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
 from netfence.engine.peers import IPBlockReading
 from netfence.engine.tier_notes import tier_notes
-from netfence.model import Endpoint, Protocol
+from netfence.model import Endpoint, Protocol, UnevaluatedObject
 
 Query = tuple[int | str, Protocol]
 
@@ -52,6 +52,7 @@ class Analysis:
     reading: IPBlockReading
     notes: tuple[str, ...] = ()
     tiers: bool = False
+    not_evaluated: tuple[UnevaluatedObject, ...] = ()
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -119,4 +120,5 @@ def analyze(
         reading=engine.options.ipblock_pods,
         notes=tier_notes(engine.cluster),
         tiers=bool(engine.cluster.tier_policies),
+        not_evaluated=engine.cluster.not_evaluated,
     )

@@ -12,6 +12,7 @@ from netfence.engine.domains import domain_externals
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
+from netfence.engine.origins import with_origins
 from netfence.engine.peers import IPBlockReading, Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
@@ -43,8 +44,8 @@ class Engine:
             if peer.ip_block is not None
         ]
         extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
-        self.externals: tuple[ExternalRange, ...] = partition(
-            blocks, extra, (ip for e in self.endpoints for ip in e.ips)
+        self.externals: tuple[ExternalRange, ...] = with_origins(
+            partition(blocks, extra, (ip for e in self.endpoints for ip in e.ips)), cluster
         ) + domain_externals(cluster)
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
@@ -60,9 +61,13 @@ class Engine:
         return MatrixEngine(self.cluster, self.externals, other_reading(self.options.ipblock_pods))
 
     def find(self, ident: str) -> Node | None:
-        """An endpoint (``ns/name``), an external range (its id), or whatever owns an IP."""
+        """An endpoint (``ns/name``), an external range (its id, its name, or ``E<k>`` as
+        analyze numbers them), or whatever owns an IP."""
         if ident in self._by_id:
             return self._by_id[ident]
+        external = self._external_label(ident)
+        if external is not None:
+            return external
         try:
             ip = ipaddress.ip_address(ident)
         except ValueError:
@@ -71,6 +76,13 @@ class Engine:
             if ip in endpoint.ips:
                 return endpoint
         return next((e for e in self.externals if ip in e), None)
+
+    def _external_label(self, label: str) -> ExternalRange | None:
+        """``E2`` (the second external range, as analyze labels them) or a range's name."""
+        number = label[1:] if label[:1] in ("E", "e") else ""
+        if number.isdigit() and 1 <= int(number) <= len(self.externals):
+            return self.externals[int(number) - 1]
+        return next((x for x in self.externals if x.name.lower() == label.lower()), None)
 
     def _node(self, node: Node | str) -> Node:
         if not isinstance(node, str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,7 @@ class ExternalRange:
     representative: IPAddress
     name: str
     domain: str = ""
+    origin: str = field(default="", compare=False)  # the policy ipBlock that made it
 
     def __contains__(self, ip: object) -> bool:
         return any(ip in cidr for cidr in self.cidrs)

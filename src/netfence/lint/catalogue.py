@@ -305,6 +305,18 @@ RULES: tuple[RuleInfo, ...] = (
         "Allow from other namespaces there makes every new namespace reachable by default, "
         "the opposite of a default-deny baseline.",
     ),
+    RuleInfo(
+        id="policy-kind-not-evaluated",
+        severity="warning",
+        description="Objects of a policy-like kind netfence does not evaluate are in the input.",
+        hint="Check what they allow or deny by hand (or with the CNI's own tools); express the "
+        "isolation that must be proven as Kubernetes NetworkPolicy.",
+        explanation="CiliumNetworkPolicy, Calico's GlobalNetworkPolicy, "
+        "Istio's AuthorizationPolicy and similar kinds can deny what NetworkPolicies allow, "
+        "or allow what they would deny. netfence reads them but evaluates only Kubernetes "
+        "NetworkPolicy and the SIG Network tiers, so its verdicts, findings and proofs do not "
+        "take them into account.",
+    ),
 )
 
 RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}

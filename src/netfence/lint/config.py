@@ -83,8 +83,8 @@ def load_config(path: str) -> LintConfig:
     """The ``lint:`` section of a config file (InputError naming the line when invalid)."""
     doc = read_mapping_file(path)
     for key in doc.data:
-        if key != "lint":
-            raise problem_at(doc, str(key), "unknown section (expected lint)")
+        if key not in ("lint", "exclude"):  # exclude: is read with the inputs (load.project)
+            raise problem_at(doc, str(key), "unknown section (expected lint or exclude)")
     section = doc.data.get("lint", {})
     if not isinstance(section, dict):
         raise problem_at(doc, "lint", "must be a mapping")

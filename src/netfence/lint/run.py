@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from netfence.inputs import Inputs
 from netfence.lint.api import check_deprecated_api, check_named_ports
 from netfence.lint.blueprint_input import with_stand_ins
 from netfence.lint.catalogue import RULES
 from netfence.lint.context import LintContext, with_assumed_dns
+from netfence.lint.dialects import check_not_evaluated
 from netfence.lint.dns import check_dns
 from netfence.lint.exposure import check_exposure
 from netfence.lint.finding import Finding
@@ -99,6 +100,8 @@ def run_lint(
     for rule_ids, check in FAMILIES:
         if rule_ids & options.rules:
             findings.update(f for f in check(ctx) if f.rule in options.rules)
+    if "policy-kind-not-evaluated" in options.rules:
+        findings.update(check_not_evaluated(cluster.not_evaluated))
     ordered = tuple(sorted(findings, key=Finding.sort_key))
     return LintReport(ordered, tuple(ctx.notes), known_roles)
 
@@ -125,7 +128,8 @@ def lint_inputs(
     when the input declares none."""
     options = options or LintOptions()
     documents = with_stand_ins(inputs.documents, stand_ins)
-    report = run_lint(build_cluster(documents), roles=roles, options=options, documents=documents)
+    cluster = replace(build_cluster(documents), not_evaluated=inputs.cluster.not_evaluated)
+    report = run_lint(cluster, roles=roles, options=options, documents=documents)
     findings = report.findings
     if "deprecated-api" in options.rules:
         removed = check_deprecated_api(inputs.problems)

@@ -6,16 +6,18 @@ import difflib
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from netfence.load.document import Document
 from netfence.load.removed import removed_message
+from netfence.load.render import render_folder, render_label
+from netfence.load.unevaluated import is_not_evaluated
+from netfence.load.walk import Entry, find_entries
 from netfence.load.yamlread import Limits, read_stream
 from netfence.problems import Problem, Source
 
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 NAMESPACED_KINDS = frozenset(
     {
         "Pod",
@@ -37,52 +39,26 @@ KNOWN_KINDS = NAMESPACED_KINDS | CLUSTER_POLICY_KINDS | {"Namespace", "Node"}
 
 @dataclass
 class LoadResult:
-    """Documents of the kinds netfence understands, plus problems and skip notes."""
+    """Documents of the kinds netfence understands, plus problems and skip notes.
+
+    ``notes`` are shown with ``--verbose``; ``notices`` always (files that hold no Kubernetes
+    objects); ``not_evaluated`` holds the objects of policy-like kinds verdicts ignore.
+    """
 
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    not_evaluated: list[Document] = field(default_factory=list)
+    foreign: list[Document] = field(default_factory=list)
 
     def extend(self, other: LoadResult) -> None:
         self.documents.extend(other.documents)
         self.problems.extend(other.problems)
         self.notes.extend(other.notes)
-
-
-def expand_paths(paths: Sequence[str]) -> tuple[list[str], list[Problem]]:
-    """Files named directly, and manifest files found recursively in folders (sorted)."""
-    files: list[str] = []
-    problems: list[Problem] = []
-    for path in paths:
-        if path == "-":
-            files.append(path)
-        elif os.path.isdir(path):
-            unreadable: list[OSError] = []
-            found = sorted(_walk(path, unreadable.append))
-            problems.extend(
-                Problem(Source(error.filename or path, 0, 0), f"cannot read: {error.strerror}")
-                for error in unreadable
-            )
-            if not found and not unreadable:
-                problems.append(
-                    Problem(Source(path, 0, 0), "no *.yaml, *.yml or *.json files in this folder")
-                )
-            files.extend(found)
-        elif os.path.exists(path):  # files; FIFOs and devices are refused when read
-            files.append(path)
-        else:
-            problems.append(Problem(Source(path, 0, 0), "no such file or folder"))
-    return files, problems
-
-
-def _walk(folder: str, unreadable: Callable[[OSError], None]) -> Iterable[str]:
-    """Manifest files under ``folder``; a subfolder that cannot be listed goes to
-    ``unreadable``, like a file that cannot be read."""
-    for root, dirs, names in os.walk(folder, onerror=unreadable):
-        dirs.sort()
-        for name in names:
-            if name.endswith(MANIFEST_SUFFIXES):
-                yield os.path.join(root, name)
+        self.notices.extend(other.notices)
+        self.not_evaluated.extend(other.not_evaluated)
+        self.foreign.extend(other.foreign)
 
 
 def read_bytes(stream: BinaryIO, limit: int) -> bytes | None:
@@ -110,15 +86,52 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def load_text(text: str, file: str, namespace: str, limits: Limits) -> LoadResult:
-    """Parse a stream, expand lists, default namespaces, keep known kinds."""
+def load_text(
+    text: str, file: str, namespace: str, limits: Limits, strict_files: bool = False
+) -> LoadResult:
+    """Parse a stream, expand lists, default namespaces, keep known kinds.
+
+    Documents that are no Kubernetes objects (no apiVersion and no kind: a workflow, a
+    values file) are skipped with one notice for the file, or refused with ``strict_files``.
+    """
     result = LoadResult()
     docs, problems = read_stream(text, file, limits)
     result.problems.extend(problems)
     for doc in docs:
+        if is_foreign(doc.data):
+            result.foreign.append(doc)
+            continue
         for item in _expand_lists(doc, result):
             _keep(item, namespace, result)
+    if result.foreign and strict_files:
+        result.problems.extend(
+            Problem(doc.source, f"not a Kubernetes object: {FOREIGN} (--strict-files)")
+            for doc in result.foreign
+        )
+    elif result.foreign:
+        result.notices.append(_foreign_notice(file, result.foreign, len(docs)))
     return result
+
+
+FOREIGN = "no apiVersion and no kind"
+
+
+def is_foreign(data: object) -> bool:
+    """Whether a document is no Kubernetes object at all (rather than a broken one: a bare
+    list of objects is a broken manifest)."""
+    if isinstance(data, list):
+        return not any(isinstance(item, dict) and not is_foreign(item) for item in data)
+    if not isinstance(data, dict):
+        return data is not None
+    return "apiVersion" not in data and "kind" not in data
+
+
+def _foreign_notice(file: str, foreign: Sequence[Document], total: int) -> str:
+    if len(foreign) == total:
+        return f"{file}: skipped, not a Kubernetes manifest ({FOREIGN})"
+    lines = ", ".join(str(doc.source.line) for doc in foreign)
+    count = f"{len(foreign)} document{'s' if len(foreign) > 1 else ''}"
+    return f"{file}: skipped {count} at line {lines}: not Kubernetes objects ({FOREIGN})"
 
 
 def _expand_lists(doc: Document, result: LoadResult) -> list[Document]:
@@ -163,10 +176,17 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
     data = doc.data
     if not isinstance(data, dict):
         result.problems.append(
-            Problem(doc.source, "document must be an object with apiVersion and kind")
+            Problem(
+                doc.source,
+                "document must be an object with apiVersion and kind (a list of objects: "
+                "separate them with '---' or wrap them in kind: List)",
+            )
         )
         return
     kind = data.get("kind")
+    if is_not_evaluated(data.get("apiVersion"), kind):
+        result.not_evaluated.append(doc)
+        return
     if kind is not None and not isinstance(kind, str):
         result.problems.append(
             Problem(doc.source_of(("kind",)), "Invalid type: expected string", field="kind")
@@ -210,22 +230,19 @@ def load_paths(
     namespace: str = "default",
     limits: Limits | None = None,
     stdin: BinaryIO | None = None,
+    exclude: Sequence[str] = (),
+    strict_files: bool = False,
 ) -> LoadResult:
-    """Load every manifest under ``paths`` (``-`` is stdin)."""
+    """Load every manifest under ``paths`` (``-`` is stdin), charts and kustomizations
+    rendered, ``exclude`` globs left out."""
     limits = limits or Limits()
-    files, problems = expand_paths(paths)
+    entries, problems = find_entries(paths, exclude)
     result = LoadResult(problems=problems)
-    for file in files:
-        result.extend(load_file(file, namespace=namespace, limits=limits, stdin=stdin))
-    if not (result.documents or result.problems):
-        # kubectl refuses empty input too ("no objects passed to apply").
-        message = (
-            f"no objects of the kinds netfence reads ({', '.join(sorted(KNOWN_KINDS))}); "
-            f"{len(result.notes)} of other kinds skipped"
-            if result.notes
-            else "no Kubernetes objects found (empty input)"
-        )
-        result.problems.extend(Problem(Source(path, 0, 0), message) for path in paths)
+    for entry in entries:
+        result.extend(_load_entry(entry, namespace, limits, stdin, strict_files))
+    _keep_last_of_duplicates(result)
+    if not (result.documents or result.not_evaluated or result.problems):
+        _refuse_empty(paths, result)
     return result
 
 
@@ -244,6 +261,67 @@ def _open_regular(file: str) -> BinaryIO:
         raise NotRegularFileError(f"not a regular file ({what}): pipe it to '-' (stdin)")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def _keep_last_of_duplicates(result: LoadResult) -> None:
+    """One object per kind, namespace and name, as the API server keeps it: the last one
+    applied wins; each replaced copy is a warning (two overlays of one base, a copy)."""
+    last: dict[tuple[str, str, str], Document] = {}
+    for doc in result.documents:
+        last[(doc.kind, doc.namespace, doc.name)] = doc
+    kept: list[Document] = []
+    for doc in result.documents:
+        winner = last[(doc.kind, doc.namespace, doc.name)]
+        if winner is doc or not doc.name:
+            kept.append(doc)
+            continue
+        where = f"{winner.source.file}:{winner.source.line}"
+        result.problems.append(
+            Problem(
+                doc.source,
+                f"defined again at {where}; the later definition is used",
+                obj=doc.ident(),
+                severity="warning",
+            )
+        )
+    result.documents[:] = kept
+
+
+def _refuse_empty(paths: Sequence[str], result: LoadResult) -> None:
+    """kubectl refuses empty input too ("no objects passed to apply"): one error per path,
+    saying why (a file named directly that was skipped carries its reason)."""
+    for path in paths:
+        skipped = f"{path}: skipped, "
+        own = next((n for n in result.notices if n.startswith(skipped)), None)
+        if own is not None:
+            result.notices.remove(own)
+            message = f"no Kubernetes objects found: {own.removeprefix(skipped)}"
+        elif result.notes:
+            message = (
+                f"no objects of the kinds netfence reads ({', '.join(sorted(KNOWN_KINDS))}); "
+                f"{len(result.notes)} of other kinds skipped"
+            )
+        elif result.notices:
+            message = f"no Kubernetes objects found ({len(result.notices)} files skipped)"
+        else:
+            message = "no Kubernetes objects found (empty input)"
+        result.problems.append(Problem(Source(path, 0, 0), message))
+
+
+def _load_entry(
+    entry: Entry, namespace: str, limits: Limits, stdin: BinaryIO | None, strict_files: bool
+) -> LoadResult:
+    if entry.kind == "file":
+        return load_file(
+            entry.path, namespace=namespace, limits=limits, stdin=stdin, strict_files=strict_files
+        )
+    text, problem = render_folder(entry.kind, entry.path, limits.max_bytes)
+    if problem is not None or text is None:
+        if problem is not None and strict_files:
+            problem = replace(problem, severity="error")
+        return LoadResult(problems=[problem] if problem else [])
+    label = render_label(entry.kind, entry.path)
+    return load_text(text, label, namespace, limits, strict_files)
 
 
 def read_text(
@@ -273,10 +351,15 @@ def read_text(
 
 
 def load_file(
-    file: str, *, namespace: str, limits: Limits, stdin: BinaryIO | None = None
+    file: str,
+    *,
+    namespace: str,
+    limits: Limits,
+    stdin: BinaryIO | None = None,
+    strict_files: bool = False,
 ) -> LoadResult:
     """Load one file (or stdin for ``-``) within the limits."""
     text, problem = read_text(file, limits, stdin)
     if problem is not None or text is None:
         return LoadResult(problems=[problem] if problem else [])
-    return load_text(text, file, namespace, limits)
+    return load_text(text, file, namespace, limits, strict_files)

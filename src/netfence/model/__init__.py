@@ -22,6 +22,7 @@ from netfence.model.types import (
     Rule,
     Service,
     ServicePort,
+    UnevaluatedObject,
 )
 
 __all__ = [
@@ -45,5 +46,6 @@ __all__ = [
     "Rule",
     "Service",
     "ServicePort",
+    "UnevaluatedObject",
     "build_cluster",
 ]

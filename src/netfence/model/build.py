@@ -28,6 +28,7 @@ from netfence.model.types import (
     Rule,
     Service,
     ServicePort,
+    UnevaluatedObject,
     freeze_labels,
 )
 
@@ -218,8 +219,13 @@ def namespace(doc: Document) -> Namespace:
     return Namespace(doc.name, freeze_labels(labels), declared=True, source=doc.source)
 
 
-def build_cluster(documents: Iterable[Document]) -> Cluster:
-    """The model of a set of valid documents; undeclared namespaces get only their name label."""
+def unevaluated(doc: Document) -> UnevaluatedObject:
+    return UnevaluatedObject(doc.kind, doc.api_version, doc.namespace, doc.name, doc.source)
+
+
+def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Document] = ()) -> Cluster:
+    """The model of a set of valid documents; undeclared namespaces get only their name label.
+    ``not_evaluated`` are the documents of policy-like kinds the engine does not evaluate."""
     namespaces: dict[str, Namespace] = {}
     endpoints: list[Endpoint] = []
     policies: list[NetworkPolicy] = []
@@ -261,4 +267,5 @@ def build_cluster(documents: Iterable[Document]) -> Cluster:
         services=tuple(services),
         tier_policies=tuple(tier_policies),
         nodes=tuple(nodes),
+        not_evaluated=tuple(unevaluated(doc) for doc in not_evaluated),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -238,8 +238,46 @@ class Service:
 
 
 @dataclass(frozen=True)
+class UnevaluatedObject:
+    """An object of a policy-like kind the engine does not evaluate (CiliumNetworkPolicy, ...)."""
+
+    kind: str
+    api_version: str
+    namespace: str
+    name: str
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    @property
+    def api_group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+
+def group_by_kind(
+    objects: Sequence[UnevaluatedObject],
+) -> dict[str, tuple[UnevaluatedObject, ...]]:
+    """Objects not evaluated, grouped by kind (sorted; objects in input order). A kind that is
+    also evaluated or comes from several API groups is named with its group:
+    ``NetworkPolicy (projectcalico.org)``."""
+    groups: dict[str, set[str]] = {}
+    for o in objects:
+        groups.setdefault(o.kind, set()).add(o.api_group)
+
+    def label(o: UnevaluatedObject) -> str:
+        plain = o.kind != "NetworkPolicy" and len(groups[o.kind]) == 1
+        return o.kind if plain else f"{o.kind} ({o.api_group})"
+
+    labels = sorted({label(o) for o in objects})
+    return {k: tuple(o for o in objects if label(o) == k) for k in labels}
+
+
+@dataclass(frozen=True)
 class Cluster:
-    """Everything the engine needs: namespaces, endpoints, policies (and services)."""
+    """Everything the engine needs: namespaces, endpoints, policies (and services), plus the
+    objects of policy-like kinds it does not evaluate (so that every output can say so)."""
 
     namespaces: tuple[Namespace, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
@@ -247,6 +285,10 @@ class Cluster:
     services: tuple[Service, ...] = ()
     tier_policies: tuple[TierPolicy, ...] = ()
     nodes: tuple[ClusterNode, ...] = ()
+    not_evaluated: tuple[UnevaluatedObject, ...] = ()
+
+    def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
+        return group_by_kind(self.not_evaluated)
 
     def namespace(self, name: str) -> Namespace | None:
         for namespace in self.namespaces:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import yaml
@@ -15,12 +16,14 @@ from netfence import __version__
 from netfence.diff.compare import Progress
 from netfence.diff.naming import describe
 from netfence.engine import Engine, ExternalRange, IPSet, PortSet
+from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
 from netfence.model import Endpoint, Protocol
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
+from netfence.report.not_evaluated import not_evaluated_json
 
 Node = Endpoint | ExternalRange
 
@@ -32,7 +35,7 @@ def where(source: Source | None) -> str:
     return f"{source.file}:{source.line}" if source.line > 0 else source.file
 
 
-def endpoint_node(engine: Engine, endpoint: Endpoint) -> dict[str, Any]:
+def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> dict[str, Any]:
     return {
         "id": endpoint.id,
         "label": endpoint.name,
@@ -43,11 +46,18 @@ def endpoint_node(engine: Engine, endpoint: Endpoint) -> dict[str, Any]:
         "ingress_isolated": bool(engine.selecting(endpoint, "ingress")),
         "egress_isolated": bool(engine.selecting(endpoint, "egress")),
         "external": False,
+        "stand_in": helper,
     }
 
 
 def external_label(external: ExternalRange, width: int = 24) -> str:
-    """A label short enough to draw: the range's name, or its outline and a count of holes."""
+    """A label short enough to draw: the policy whose ipBlock made the range, else the
+    range's name, or its outline and a count of holes."""
+    policies, _, _ = external.origin.partition(": ")
+    if policies and external.origin != policies and len(policies) <= width:
+        return f"{policies} (IPv{external.version})"
+    if external.origin.endswith(REST):
+        return f"other IPv{external.version} addresses"
     if len(external.name) <= width:
         return external.name
     text = describe(IPSet.of(external.cidrs))
@@ -64,6 +74,7 @@ def external_node(external: ExternalRange) -> dict[str, Any]:
     return {
         "id": external.id,
         "label": external_label(external),
+        "origin": external.origin,
         "name": external.name,
         "namespace": None,
         "kind": "External",
@@ -105,11 +116,12 @@ def flows(engine: Engine, progress: Progress | None = None) -> list[dict[str, An
 
 
 def isolation_counts(nodes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Endpoints isolated both ways, one way only, or not at all."""
+    """Endpoints isolated both ways, one way only, or not at all (netfence's own stand-ins,
+    such as a blueprint's stranger test-pod, are not counted)."""
     ways = Counter(
         int(bool(n["ingress_isolated"])) + int(bool(n["egress_isolated"]))
         for n in nodes
-        if not n["external"]
+        if not n["external"] and not n.get("stand_in")
     )
     return {"isolated": ways[2], "partly_isolated": ways[1], "unprotected": ways[0]}
 
@@ -166,13 +178,19 @@ def report_data(
     documents: Sequence[Document],
     inputs: str,
     progress: Progress | None = None,
+    helpers: AbstractSet[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Everything the page shows, ready for ``json.dumps``."""
+    """Everything the page shows, ready for ``json.dumps``; ``helpers`` are the ids of
+    netfence's own stand-in pods (drawn, not counted, no findings about them)."""
     cluster = engine.cluster
     edges = flows(engine, progress)
     linked = {e["source"] for e in edges} | {e["target"] for e in edges}
     externals = [external_node(x) for x in engine.externals if x.id in linked]
-    endpoints = [endpoint_node(engine, e) for e in engine.endpoints]
+    endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
+    helper_only = {e.namespace for e in engine.endpoints} - {
+        e.namespace for e in engine.endpoints if e.id not in helpers
+    }
+    findings = [f for f in findings if not _about_helper(f, helpers, helper_only)]
     severities = Counter(f.severity for f in findings)
     return {
         "meta": {
@@ -189,6 +207,8 @@ def report_data(
             "externals_unreached": len(engine.externals) - len(externals),
             **isolation_counts(endpoints),
             "findings": {s: severities[s] for s in ("error", "warning", "info")},
+            "stand_ins": sum(bool(n["stand_in"]) for n in endpoints),
+            "not_evaluated": len(cluster.not_evaluated),
         },
         "namespaces": [
             {
@@ -202,4 +222,15 @@ def report_data(
         "edges": edges,
         "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
         "policies": policy_records(documents),
+        "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }
+
+
+def _about_helper(
+    finding: Finding, helpers: AbstractSet[str], helper_namespaces: AbstractSet[str]
+) -> bool:
+    """Whether a finding is about a stand-in, or a namespace that holds nothing else."""
+    kind, _, ident = finding.obj.partition("/")
+    return (kind == "Pod" and ident in helpers) or (
+        kind == "Namespace" and ident in helper_namespaces
+    )

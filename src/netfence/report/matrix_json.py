@@ -9,6 +9,7 @@ from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
 from netfence.engine.tier_matrix import TIER_NAMES
 from netfence.model import Endpoint
+from netfence.report.not_evaluated import not_evaluated_json
 
 
 def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
@@ -29,6 +30,7 @@ def external_json(external: ExternalRange) -> dict[str, Any]:
     return {
         "id": external.id,
         "name": external.name,
+        "origin": external.origin,
         "cidrs": [str(c) for c in external.cidrs],
         "representative": str(external.representative),
     }
@@ -78,6 +80,7 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
         "ipblock_reading_decided": analysis.reading_mattered,
         "endpoints": [endpoint_json(e) for e in analysis.endpoints],
         "externals": [external_json(x) for x in analysis.externals],
+        "not_evaluated": not_evaluated_json(analysis.not_evaluated),
     }
     if analysis.tiers:
         head["tier_notes"] = list(analysis.notes)

@@ -153,3 +153,104 @@ def edges(analysis: Analysis) -> list[Edge]:
             every = len(ports) == len(analysis.queries)
             found.append(Edge(sources[s][0], targets[t][0], tuple(ports), partial, every))
     return found
+
+
+EXTERNAL_GROUP = "external"
+
+
+@dataclass(frozen=True)
+class GroupedEdge:
+    """An edge whose ends may be whole groups (a namespace, or every external range)."""
+
+    source: str
+    target: str
+    label: str
+    source_is_group: bool = False
+    target_is_group: bool = False
+
+
+def node_groups(analysis: Analysis) -> dict[str, str]:
+    """The group of every drawn node: its namespace, or ``external``."""
+    groups = {w.id: w.namespace for w in workloads(analysis.endpoints)}
+    groups.update({x.id: EXTERNAL_GROUP for x in analysis.externals})
+    return groups
+
+
+def grouped_edges(analysis: Analysis) -> list[GroupedEdge]:
+    """``edges`` with fan-outs merged: a node that reaches every other member of a group (of
+    two or more) with the same ports gets one edge to the group; then the members of a group
+    that all reach a node (or group) with the same ports share one edge from the group."""
+    groups = node_groups(analysis)
+    members: dict[str, set[str]] = {}
+    for node, group in groups.items():
+        members.setdefault(group, set()).add(node)
+    plain = [GroupedEdge(e.source, e.target, e.label) for e in edges(analysis)]
+    wide, rest = _anywhere(plain, set(groups))
+    fanned = _merge(rest, groups, members, outward=True)
+    return wide + _merge(fanned, groups, members, outward=False)
+
+
+ANYWHERE = "anywhere"
+ANYWHERE_MIN = 3
+
+
+def _anywhere(
+    found: list[GroupedEdge], nodes: set[str]
+) -> tuple[list[GroupedEdge], list[GroupedEdge]]:
+    """Edges from a node to every other node (or into a node from every other one) with the
+    same ports, as one edge to (from) ``anywhere``; and the edges they do not cover."""
+    if len(nodes) <= ANYWHERE_MIN:
+        return [], found
+    out: dict[tuple[str, str], set[str]] = {}
+    into: dict[tuple[str, str], set[str]] = {}
+    for e in found:
+        out.setdefault((e.source, e.label), set()).add(e.target)
+        into.setdefault((e.target, e.label), set()).add(e.source)
+    senders = {key for key, targets in out.items() if targets == nodes - {key[0]}}
+    receivers = {key for key, sources in into.items() if sources == nodes - {key[0]}}
+    wide = [GroupedEdge(node, ANYWHERE, label, False, True) for node, label in sorted(senders)]
+    wide += [GroupedEdge(ANYWHERE, node, label, True) for node, label in sorted(receivers)]
+    rest = [
+        e
+        for e in found
+        if (e.source, e.label) not in senders and (e.target, e.label) not in receivers
+    ]
+    return wide, rest
+
+
+def _merge(
+    found: list[GroupedEdge],
+    groups: dict[str, str],
+    members: dict[str, set[str]],
+    outward: bool,
+) -> list[GroupedEdge]:
+    def far(e: GroupedEdge) -> str:
+        return e.target if outward else e.source
+
+    def near(e: GroupedEdge) -> str:
+        return e.source if outward else e.target
+
+    def far_is_group(e: GroupedEdge) -> bool:
+        return e.target_is_group if outward else e.source_is_group
+
+    reached: dict[tuple[str, bool, str, str], set[str]] = {}
+    for e in found:
+        if not far_is_group(e):
+            key = (near(e), e.source_is_group or e.target_is_group, groups[far(e)], e.label)
+            reached.setdefault(key, set()).add(far(e))
+    merged: set[tuple[str, bool, str, str]] = set()
+    out: list[GroupedEdge] = []
+    for e in found:
+        key = (near(e), e.source_is_group or e.target_is_group, groups.get(far(e), ""), e.label)
+        everyone = members.get(key[2], set()) - {near(e)}
+        if far_is_group(e) or len(everyone) < 2 or reached.get(key) != everyone:
+            out.append(e)
+            continue
+        if key in merged:
+            continue
+        merged.add(key)
+        if outward:
+            out.append(GroupedEdge(e.source, key[2], e.label, e.source_is_group, True))
+        else:
+            out.append(GroupedEdge(key[2], e.target, e.label, True, e.target_is_group))
+    return out

@@ -1,9 +1,10 @@
-"""``analyze --format mermaid``: a flowchart, namespaces as subgraphs, workloads as nodes."""
+"""``analyze --format mermaid``: a flowchart, namespaces as subgraphs, workloads (replicas
+merged) as nodes, one edge per pair with its ports, fan-outs to a namespace as one edge."""
 
 from __future__ import annotations
 
 from netfence.engine.analysis import Analysis
-from netfence.report.matrix_layout import edges, workloads
+from netfence.report.matrix_layout import ANYWHERE, EXTERNAL_GROUP, grouped_edges, workloads
 from netfence.sanitize import clean
 
 
@@ -21,17 +22,25 @@ def render_matrix_mermaid(analysis: Analysis) -> str:
         by_namespace.setdefault(workload.namespace, []).append(
             f'    {key}["{_text(workload.name)}"]'
         )
+    groups: dict[str, str] = {}
     for index, (namespace, nodes) in enumerate(sorted(by_namespace.items())):
+        groups[namespace] = f"ns_{index}"
         lines.append(f'  subgraph ns_{index}["{_text(namespace)}"]')
         lines += nodes
         lines.append("  end")
     if analysis.externals:
+        groups[EXTERNAL_GROUP] = "external"
         lines.append('  subgraph external["external"]')
         for x in analysis.externals:
             key = keys.setdefault(x.id, f"n{len(keys)}")
             lines.append(f'    {key}(["{_text(x.name)}"])')
         lines.append("  end")
-    lines += [
-        f'  {keys[e.source]} -->|"{_text(e.label)}"| {keys[e.target]}' for e in edges(analysis)
-    ]
+    found = grouped_edges(analysis)
+    if any(ANYWHERE in (e.source, e.target) for e in found):
+        groups[ANYWHERE] = ANYWHERE
+        lines.append(f'  {ANYWHERE}{{{{"anywhere (every node)"}}}}')
+    for e in found:
+        source = groups[e.source] if e.source_is_group else keys[e.source]
+        target = groups[e.target] if e.target_is_group else keys[e.target]
+        lines.append(f'  {source} -->|"{_text(e.label)}"| {target}')
     return "\n".join(lines) + "\n"

@@ -99,11 +99,12 @@ def _totals(analysis: Analysis, result: QueryResult) -> Group:
 def _externals(analysis: Analysis) -> Table:
     table = Table(title="external ranges", title_justify="left", box=None, padding=(0, 1))
     table.add_column("", style="cyan")
+    table.add_column("made by")
     table.add_column("range")
     table.add_column("example")
     for number, external in enumerate(analysis.externals, start=1):
         example = "(domain name)" if external.domain else str(external.representative)
-        table.add_row(f"E{number}", external.name, example)
+        table.add_row(f"E{number}", external.origin, external.name, example)
     return table
 
 

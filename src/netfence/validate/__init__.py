@@ -4,14 +4,21 @@
 checks (JSON types and unknown fields, see ``schema``), then, when the document decodes,
 the kind's semantic validation (``networkpolicy``, ``pod``, ``workloads``, ``service``,
 ``namespace``), each error carrying the apiserver's field path and message.
+
+Modes: ``strict`` refuses what kube-apiserver refuses. ``connectivity`` (what analysis
+commands use) keeps errors only where a field can change connectivity (``relevance``) and
+makes the rest warnings; ``warn`` also makes every unknown field a warning and ``ignore``
+drops unknown fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
-from netfence.load.document import Document, render_path
+from netfence.load.document import Document, Path, render_path
 from netfence.problems import Problem
 from netfence.validate.adminpolicy import validate_node, validate_tier_policy
 from netfence.validate.adminpolicy_schema import TIER_KIND_SCHEMAS
@@ -21,11 +28,13 @@ from netfence.validate.errors import FieldError
 from netfence.validate.namespace import validate_namespace
 from netfence.validate.networkpolicy import validate_network_policy
 from netfence.validate.pod import validate_pod
+from netfence.validate.relevance import is_relevant
 from netfence.validate.schema import KIND_SCHEMAS
 from netfence.validate.service import validate_service
 from netfence.validate.workloads import validate_cron_job, validate_job, validate_replicated
 
-ValidationMode = Literal["strict", "warn", "ignore"]
+ValidationMode = Literal["strict", "connectivity", "warn", "ignore"]
+NEUTRAL_NOTE = " (no effect on connectivity; --validate strict refuses it)"
 
 KIND_VALIDATORS: dict[str, Callable[[dict[str, Any]], list[FieldError]]] = {
     "NetworkPolicy": validate_network_policy,
@@ -47,7 +56,7 @@ SCHEMAS = {**KIND_SCHEMAS, **TIER_KIND_SCHEMAS}
 
 
 def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[FieldError]:
-    """All errors (and unknown-field warnings in ``warn`` mode) of one manifest object."""
+    """All errors (and warnings, per ``mode``) of one manifest object."""
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in SERVED:
         return []
@@ -55,15 +64,45 @@ def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[
     if version_error is not None:
         return [version_error]
     decoded = decode(data, SCHEMAS[kind])
-    found: list[FieldError] = []
-    if mode != "ignore":
-        found = [
-            FieldError(path, unknown_field_message(path), warning=mode == "warn")
-            for path in decoded.unknown_fields
-        ]
-    if decoded.type_errors:
-        return decoded.type_errors + found
-    return found + KIND_VALIDATORS[kind](data)
+    unknown = [
+        FieldError(path, unknown_field_message(path), warning=mode == "warn")
+        for path in decoded.unknown_fields
+        if mode != "ignore"
+    ]
+    if mode == "strict":
+        if decoded.type_errors:
+            return decoded.type_errors + unknown
+        return unknown + KIND_VALIDATORS[kind](data)
+    if any(is_relevant(kind, e.path, e.message) for e in decoded.type_errors):
+        return _neutral_as_warnings(kind, decoded.type_errors + unknown)
+    # Only neutral fields have wrong types: check the rest without them.
+    readable = _without(data, [e.path for e in decoded.type_errors])
+    found = decoded.type_errors + unknown + KIND_VALIDATORS[kind](readable)
+    return _neutral_as_warnings(kind, found)
+
+
+def _neutral_as_warnings(kind: str, errors: Sequence[FieldError]) -> list[FieldError]:
+    return [
+        e
+        if e.warning or is_relevant(kind, e.path, e.message)
+        else replace(e, message=e.message + NEUTRAL_NOTE, warning=True)
+        for e in errors
+    ]
+
+
+def _without(data: dict[str, Any], paths: Sequence[Path]) -> dict[str, Any]:
+    """A copy of ``data`` with the fields at ``paths`` removed (deepest and last first)."""
+    pruned = copy.deepcopy(data)
+    order = sorted(paths, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1))
+    for path in reversed(order):
+        parent: Any = pruned
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        elif isinstance(parent, list) and isinstance(path[-1], int):
+            parent.pop(path[-1])
+    return pruned
 
 
 def validate_document(doc: Document, mode: ValidationMode = "strict") -> list[Problem]:

@@ -7,6 +7,8 @@
     "#db2777", "#0891b2", "#ca8a04", "#7c3aed", "#dc2626", "#475569"];
   const EXTERNAL_GROUP = "group:external";
   const EDGE_LABEL_LIMIT = 30; /* beyond this, ports show on highlighted edges only */
+  const COLOURS = { allow: "#16a34a", open: "#d97706", to: "#2563eb", from: "#9333ea" };
+  const EDGE_FONT = 11; /* on-screen size of edge labels at any zoom up to 2x smaller */
 
   /* A DOM element with text content (never HTML) and children. */
   function el(tag, attrs, ...children) {
@@ -31,6 +33,7 @@
 
   function isolation(node) {
     if (node.external) return "external";
+    if (node.stand_in) return "helper";
     const ways = Number(node.ingress_isolated) + Number(node.egress_isolated);
     return ["open", "part", "iso"][ways];
   }
@@ -52,15 +55,47 @@
       ["Lint warnings", s.findings.warning, s.findings.warning ? "warn" : "ok"],
       ["Lint info", s.findings.info, ""],
     ];
+    if (s.not_evaluated) cards.push(["Not evaluated", s.not_evaluated, "warn"]);
     const box = document.getElementById("cards");
     for (const [label, value, tone] of cards) {
       box.append(el("div", { class: "card " + tone, "data-metric": label },
         el("div", { class: "value", text: String(value) }),
         el("div", { class: "label", text: label })));
     }
+    renderNotEvaluated();
     document.getElementById("footer").textContent =
       `netfence ${data.meta.version} · ipBlock on pod IPs: ${data.meta.ipblock_pods} · ` +
       `${s.externals} external range(s) with flows, ${s.externals_unreached} without`;
+  }
+
+  /* Objects of policy-like kinds the engine ignores: said at the top, never hidden. */
+  function renderNotEvaluated() {
+    if (!data.not_evaluated.length) return;
+    const items = data.not_evaluated.map((k) => el("li", {},
+      el("strong", { text: `${k.count} ${k.kind}` }),
+      el("span", { class: "mono", text: " " + k.objects.join(", ") })));
+    document.getElementById("not-evaluated").append(el("div", { class: "notice", role: "note" },
+      el("strong", { text: "Not evaluated: " }),
+      el("span", { text: "these objects can allow or deny traffic, but every verdict in this report ignores them." }),
+      el("ul", {}, ...items)));
+  }
+
+  /* A seeded random source, so that the same input always gives the same picture. */
+  function seeded(seed) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6D2B79F5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function hash(text) {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    return h >>> 0;
   }
 
   /* ---------- graph ---------- */
@@ -86,10 +121,15 @@
       });
     }
     const labelled = data.edges.length <= EDGE_LABEL_LIMIT;
-    data.edges.forEach((e, i) => elements.push({
-      group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports + (e.tier ? " [" + e.tier + " tier]" : "") },
-      classes: (e.ports === "all" ? "wide-open" : "") + (labelled ? " labelled" : ""),
-    }));
+    const helper = (id) => Boolean((nodesById.get(id) || {}).stand_in);
+    data.edges.forEach((e, i) => {
+      /* A stand-in's own unpoliced traffic is drawn lightly and labelled on click only. */
+      const aside = helper(e.source) || (helper(e.target) && e.ports === "all");
+      elements.push({
+        group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports + (e.tier ? " [" + e.tier + " tier]" : "") },
+        classes: (e.ports === "all" ? "wide-open" : "") + (aside ? " helper-edge" : labelled ? " labelled" : ""),
+      });
+    });
     return elements;
   }
 
@@ -109,15 +149,17 @@
     { selector: "node.workload.iso", style: { "underlay-color": "#15803d", "underlay-padding": 3, "underlay-opacity": 0.25, "underlay-shape": "round-rectangle" } },
     { selector: "node.workload.part", style: { "underlay-color": "#d97706", "underlay-padding": 3, "underlay-opacity": 0.35, "underlay-shape": "round-rectangle" } },
     { selector: "node.workload.open", style: { "border-style": "dashed", "underlay-color": "#dc2626", "underlay-padding": 3, "underlay-opacity": 0.3, "underlay-shape": "round-rectangle" } },
+    { selector: "node.workload.helper", style: { "border-style": "dotted", "border-color": "#94a3b8", "background-color": "#f8fafc", color: "#64748b" } },
     { selector: "node.workload.external", style: {
       shape: "hexagon", "background-color": "#e2e8f0", "border-color": "#64748b", height: 30,
       width: (node) => 7 * node.data("label").length + 44 } },
     { selector: "edge", style: {
-      width: 1.6, "line-color": "#94a3b8", "target-arrow-color": "#94a3b8", "target-arrow-shape": "triangle",
-      "curve-style": "bezier", "arrow-scale": 0.9, "font-size": 9.5, color: "#334155",
-      "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
-      "text-rotation": "autorotate" } },
-    { selector: "edge.wide-open", style: { "line-color": "#fca5a5", "target-arrow-color": "#f87171", "line-style": "dashed" } },
+      width: 1.8, "line-color": COLOURS.allow, "line-opacity": 0.7, "target-arrow-color": COLOURS.allow,
+      "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 1, "font-size": EDGE_FONT,
+      color: "#1f2933", "text-background-color": "#ffffff", "text-background-opacity": 0.92,
+      "text-background-padding": 2, "text-background-shape": "round-rectangle", "text-rotation": "autorotate" } },
+    { selector: "edge.wide-open", style: { "line-color": COLOURS.open, "target-arrow-color": COLOURS.open, "line-style": "dashed" } },
+    { selector: "edge.helper-edge", style: { width: 1, "line-opacity": 0.3, "arrow-scale": 0.7 } },
     { selector: "edge.labelled, edge.out-edge, edge.in-edge", style: { label: "data(label)" } },
     { selector: ".faded", style: { opacity: 0.12 } },
     { selector: "node.selected-node", style: { "border-width": 4, "border-color": "#0f172a", "background-color": "#fef9c3" } },
@@ -170,6 +212,7 @@
       head.push(el("h4", { class: "mono", text: node.id }));
       head.push(el("p", { class: "muted", text: node.external ? "external range" : node.kind }));
       if (node.external) {
+        if (node.origin) head.push(el("p", { text: "made by " + node.origin }));
         head.push(el("p", { class: "mono", text: node.name }));
       } else {
         head.push(el("div", {},
@@ -214,32 +257,73 @@
       el("div", {}, el("span", { class: "box part" }), el("span", { text: "isolated one way" })),
       el("div", {}, el("span", { class: "box open" }), el("span", { text: "unprotected" })),
       el("div", {}, el("span", { class: "box ext" }), el("span", { text: "external range" })),
-      el("div", {}, el("span", { class: "line open-line" }), el("span", { text: "all ports open" })),
+      data.summary.stand_ins ? el("div", {}, el("span", { class: "box helper" }), el("span", { text: "netfence stand-in (not counted)" })) : null,
+      el("div", {}, el("span", { class: "line allow-line" }), el("span", { text: "allowed (ports)" })),
+      el("div", {}, el("span", { class: "line open-line" }), el("span", { text: "all ports allowed" })),
       el("div", {}, el("span", { class: "line to-line" }), el("span", { text: "can reach" })),
       el("div", {}, el("span", { class: "line from-line" }), el("span", { text: "reached by" })));
-    document.querySelector(".legend .open-line").style.borderColor = "#f87171";
+    document.querySelector(".legend .allow-line").style.borderColor = COLOURS.allow;
+    document.querySelector(".legend .open-line").style.borderColor = COLOURS.open;
     document.querySelector(".legend .open-line").style.borderTopStyle = "dashed";
-    document.querySelector(".legend .to-line").style.borderColor = "#2563eb";
-    document.querySelector(".legend .from-line").style.borderColor = "#9333ea";
+    document.querySelector(".legend .to-line").style.borderColor = COLOURS.to;
+    document.querySelector(".legend .from-line").style.borderColor = COLOURS.from;
   }
 
-  function renderGraph() {
-    cytoscape.use(cytoscapeFcose);
-    cy = cytoscape({
-      container: document.getElementById("cy"),
-      elements: graphElements(),
-      style: STYLE,
-      minZoom: 0.2,
-      maxZoom: 3,
-      layout: {
+  /* fCoSE draws from Math.random: seeded by the data, the same input gives the same layout. */
+  function runLayout(elements) {
+    const random = Math.random;
+    Math.random = seeded(hash(JSON.stringify(elements.map((e) => e.data.id))));
+    try {
+      cy.layout({
         name: "fcose", quality: "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
         idealEdgeLength: 150, nodeRepulsion: 25000, nodeSeparation: 90, nestingFactor: 0.3,
         gravity: 0.15, gravityCompound: 1.5, numIter: 4000, packComponents: true,
         tilingPaddingVertical: 24, tilingPaddingHorizontal: 24, padding: 24,
-      },
+      }).run();
+    } finally {
+      Math.random = random;
+    }
+  }
+
+  /* Edge labels keep a readable on-screen size when the graph is zoomed out to fit. */
+  function scaleLabels() {
+    const size = EDGE_FONT / Math.max(0.5, Math.min(1, cy.zoom()));
+    cy.style().selector("edge").style("font-size", size).update();
+  }
+
+  function fit() {
+    cy.resize();
+    cy.fit(undefined, 24);
+    scaleLabels();
+  }
+
+  function renderGraph() {
+    cytoscape.use(cytoscapeFcose);
+    const elements = graphElements();
+    cy = cytoscape({
+      container: document.getElementById("cy"),
+      elements,
+      style: STYLE,
+      minZoom: 0.2,
+      maxZoom: 3,
+      layout: { name: "preset" },
     });
+    runLayout(elements);
+    fit();
+    cy.on("zoom", scaleLabels);
     cy.on("tap", "node", (event) => select(event.target.id()));
     cy.on("tap", (event) => { if (event.target === cy) clearHighlight(); });
+    let pending = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(pending);
+      pending = setTimeout(fit, 120);
+    });
+    /* Printing: every policy open, the graph fitted to the paper's width. */
+    window.addEventListener("beforeprint", () => {
+      document.querySelectorAll("details.policy").forEach((d) => { d.open = true; });
+      fit();
+    });
+    window.addEventListener("afterprint", fit);
     renderFilter();
   }
 
@@ -259,8 +343,9 @@
       ...nodes.map((dst) => {
         if (src.id === dst.id) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
         const label = ports.get(src.id + "\u0000" + dst.id);
+        const all = label === "all";
         return label
-          ? el("td", { class: "allow", "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${label}`, text: label })
+          ? el("td", { class: all ? "allow all-ports" : "allow", "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${label}`, text: label })
           : el("td", { class: "deny", "data-dst": dst.id, title: `${src.id} → ${dst.id}: denied`, text: "·" });
       })));
     table.append(el("thead", {}, head), el("tbody", {}, ...rows));
@@ -298,7 +383,7 @@
       el("td", {}, el("div", { text: f.message }), el("div", { class: "fix", text: f.hint })),
       el("td", { class: "mono", text: f.object }),
       el("td", { class: "mono muted", text: f.where })));
-    body.append(el("div", { class: "table-wrap" }, el("table", {},
+    body.append(el("div", { class: "table-wrap full" }, el("table", {},
       el("thead", {}, el("tr", {}, ...["Severity", "Rule", "Finding and fix", "Object", "Where"].map((t) => el("th", { text: t })))),
       el("tbody", {}, ...rows))));
   }

@@ -20,6 +20,13 @@ class DiffLine:
     src: str
     dst: str
     ports: str
+    tiers: tuple[str, ...] = ()
+    """The tiers (Admin, Baseline) that decide the new state of some of these connections."""
+
+    @property
+    def tier_note(self) -> str:
+        """`` [Admin tier]`` when a tier decides, else nothing."""
+        return f" [{' and '.join(self.tiers)} tier]" if self.tiers else ""
 
     @property
     def is_egress(self) -> bool:
@@ -45,26 +52,28 @@ def diff_lines(changes: Iterable[Change]) -> list[DiffLine]:
     """Workload pairs first, then external lines; each in first-seen order."""
     by_pair: dict[tuple[ChangeKind, str, str], dict[Protocol, PortSet]] = {}
     addresses: dict[str, IPSet] = {}
+    tiers: dict[tuple[ChangeKind, str, str], set[str]] = {}
     for change in changes:
-        by_pair.setdefault((change.kind, change.src, change.dst), {})[change.protocol] = (
-            change.ports
-        )
+        pair_key = (change.kind, change.src, change.dst)
+        by_pair.setdefault(pair_key, {})[change.protocol] = change.ports
+        tiers.setdefault(pair_key, set()).update([change.tier] if change.tier else [])
         addresses[change.src] = IPSet.of(change.src_cidrs)
         addresses[change.dst] = IPSet.of(change.dst_cidrs)
     lines: list[DiffLine] = []
-    outside: dict[tuple[ChangeKind, str, bool, str], IPSet] = {}
+    outside: dict[tuple[ChangeKind, str, bool, str, tuple[str, ...]], IPSet] = {}
     for (kind, src, dst), connections in by_pair.items():
         label = ports_label(connections)
+        deciding = tuple(sorted(tiers[(kind, src, dst)]))
         if src.startswith("ext:"):
-            key = (kind, dst, True, label)
+            key = (kind, dst, True, label, deciding)
             outside[key] = outside.get(key, IPSet()) | addresses[src]
         elif dst.startswith("ext:"):
-            key = (kind, src, False, label)
+            key = (kind, src, False, label, deciding)
             outside[key] = outside.get(key, IPSet()) | addresses[dst]
         else:
-            lines.append(DiffLine(kind, src, dst, label))
-    for (kind, workload, inbound, label), merged in outside.items():
+            lines.append(DiffLine(kind, src, dst, label, deciding))
+    for (kind, workload, inbound, label, deciding), merged in outside.items():
         external = f"ext:{describe(merged)}"
         pair = (external, workload) if inbound else (workload, external)
-        lines.append(DiffLine(kind, *pair, label))
+        lines.append(DiffLine(kind, *pair, label, deciding))
     return lines

@@ -18,7 +18,9 @@ def change_table(title: str, changes: list[DiffLine]) -> list[str]:
     if not changes:
         return []
     lines = [f"#### {title}", "", "| from | to | ports |", "|---|---|---|"]
-    lines += [f"| {_cell(c.src)} | {_cell(c.dst)} | {c.ports} |" for c in changes[:MAX_ROWS]]
+    lines += [
+        f"| {_cell(c.src)} | {_cell(c.dst)} | {c.ports}{c.tier_note} |" for c in changes[:MAX_ROWS]
+    ]
     if len(changes) > MAX_ROWS:
         lines.append(f"| … and {len(changes) - MAX_ROWS} more | | |")
     return [*lines, ""]

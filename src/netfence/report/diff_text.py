@@ -12,7 +12,7 @@ MAX_PAD = 64  # pairs longer than this are not padded, so one long range keeps l
 def render_line(line: DiffLine, width: int) -> str:
     """``+ src -> dst  TCP 443`` with the pair padded to ``width``."""
     pair = f"{line.src} -> {line.dst}"
-    return f"{MARKS[line.kind]} {pair:<{width}}  {line.ports}"
+    return f"{MARKS[line.kind]} {pair:<{width}}  {line.ports}{line.tier_note}"
 
 
 def render_diff_text(result: DiffResult) -> str:

@@ -1,18 +1,21 @@
-"""Blueprint checks and generation with N workloads and N flows (should grow linearly).
+"""``netfence generate`` end to end with N workloads and N flows (should grow linearly).
 
 python benchmarks/blueprint/bench_many_workloads.py [N...]   e.g. 400 800 1600
+Each size is one process (reading and checking the blueprint, generating, writing the folder),
+timed from start to exit, with its peak resident memory.
 """
 
 from __future__ import annotations
 
+import resource
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import yaml
-
-from netfence.blueprint import generate
-from netfence.blueprint.loading import parse_blueprint
 
 
 def blueprint(size: int) -> dict[str, Any]:
@@ -34,13 +37,16 @@ def blueprint(size: int) -> dict[str, Any]:
 
 def main(sizes: list[int]) -> None:
     for size in sizes:
-        text = yaml.safe_dump(blueprint(size))
-        start = time.perf_counter()
-        parsed = parse_blueprint(text, "many.yaml")
-        checked = time.perf_counter()
-        generate(parsed).files()
-        done = time.perf_counter()
-        print(f"{size:>6} flows  checks {checked - start:6.2f} s  generate {done - checked:6.2f} s")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "many.yaml"
+            path.write_text(yaml.safe_dump(blueprint(size)))
+            start = time.perf_counter()
+            command = [sys.executable, "-m", "netfence", "generate", str(path)]
+            subprocess.run([*command, "-o", f"{folder}/out"], capture_output=True, check=True)
+            elapsed = time.perf_counter() - start
+            files = len(list(Path(folder, "out").iterdir()))
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"{size:>6} flows  {elapsed:6.2f} s  {peak:6.0f} MiB  {files} files")
 
 
 if __name__ == "__main__":

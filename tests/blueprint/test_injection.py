@@ -8,6 +8,7 @@ import yaml
 from typer.testing import CliRunner
 
 from netfence.blueprint import generate
+from netfence.blueprint.builtins import template_text
 from netfence.cli.app import app
 from tests.blueprint.helpers import base, parse
 
@@ -70,3 +71,17 @@ def test_a_namespace_named_kustomization_plans_like_any_other(tmp_path: Path) ->
         if d["kind"] == "Namespace"
     ]
     assert sorted(namespaces) == ["kustomization", "web"]
+
+
+def test_a_namespace_named_guardrails_keeps_its_policies_apart(tmp_path: Path) -> None:
+    data = yaml.safe_load(template_text("ai-mesh").replace("ai-data", "guardrails"))
+    data["guardrails"] = {"denyInternet": True, "protectModelStorage": True}
+    path = tmp_path / "bp.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["plan", str(path), "--tiers", "v1alpha2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    kinds = {p.name: {d["kind"] for d in yaml.safe_load_all(p.read_text())} for p in out.iterdir()}
+    assert kinds["guardrails.yaml"] == {"ClusterNetworkPolicy"}
+    assert "Namespace" in kinds["ns-guardrails.yaml"]
+    assert "ClusterNetworkPolicy" not in kinds["ns-guardrails.yaml"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
-from netfence.blueprint.render import render_files, render_stream
+from netfence.blueprint.render import namespace_file, render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
 
@@ -16,7 +16,7 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": "netfence"}
 ROLE_LABEL = "netfence.dev/role"
 BLUEPRINT_ANNOTATION = "netfence.dev/blueprint"
 FLOWS_ANNOTATION = "netfence.dev/flows"
-GUARDRAILS_FILE = "guardrails"
+GUARDRAILS_FILE = "guardrails.yaml"  # namespace files are ns-<name>.yaml: no collision
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _namespace(bp: Blueprint, name: str) -> Item:
         f"Namespace {name} (role: {spec.role}). Only its labels are managed here;",
         f"policies select it by {NAMESPACE_NAME_LABEL}, which only Kubernetes can set.",
     )
-    return Item(name, manifest, why)
+    return Item(namespace_file(name), manifest, why)
 
 
 def _policy(
@@ -129,7 +129,9 @@ def _deny_all(bp: Blueprint, namespace: str) -> Item:
         f"Zero-trust baseline: every pod of {namespace} is isolated for ingress and egress.",
         "The other policies of this namespace are the only exceptions.",
     )
-    return Item(namespace, _policy(bp, namespace, "deny-all", ["default-deny"], spec), why)
+    return Item(
+        namespace_file(namespace), _policy(bp, namespace, "deny-all", ["default-deny"], spec), why
+    )
 
 
 def _allow_dns(bp: Blueprint, namespace: str, dns: Sequence[Intent]) -> Item:
@@ -146,7 +148,9 @@ def _allow_dns(bp: Blueprint, namespace: str, dns: Sequence[Intent]) -> Item:
     ]
     if bp.dns.node_local is not None:
         why.append(f"NodeLocal DNSCache at {bp.dns.node_local} is on the host network: by address.")
-    return Item(namespace, _policy(bp, namespace, "allow-dns", ["dns"], spec), tuple(why))
+    return Item(
+        namespace_file(namespace), _policy(bp, namespace, "allow-dns", ["dns"], spec), tuple(why)
+    )
 
 
 def _ends(intent: Intent, direction: str) -> tuple[End, End]:
@@ -191,7 +195,7 @@ def _workload_policies(
         why = [f"{name} ({workload.description or 'workload'}) {verb}:"]
         why += [f"  {i.id}: {i}" + (f" - {i.description}" if i.description else "") for i in found]
         policy = _policy(bp, workload.namespace, f"{name}-{direction}", [i.id for i in found], spec)
-        items.append(Item(workload.namespace, policy, tuple(why)))
+        items.append(Item(namespace_file(workload.namespace), policy, tuple(why)))
     return items
 
 

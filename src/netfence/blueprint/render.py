@@ -53,10 +53,11 @@ def _join(documents: Sequence[str]) -> str:
 
 
 def render_files(blueprint: str, items: Sequence[Item]) -> dict[str, str]:
-    """``ns-<namespace>.yaml`` per namespace plus ``kustomization.yaml``, sorted by name."""
+    """Each item's file (``ns-<namespace>.yaml``, ``guardrails.yaml``) plus
+    ``kustomization.yaml``, sorted by name."""
     grouped: dict[str, list[str]] = {}
     for item in items:
-        grouped.setdefault(namespace_file(item.file), []).append(_document(item))
+        grouped.setdefault(item.file, []).append(_document(item))
     files = {name: _header(blueprint) + _join(docs) for name, docs in sorted(grouped.items())}
     kustomization: dict[str, Any] = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",

@@ -208,7 +208,8 @@ def test_objects_not_evaluated_are_shown(browser: Any, tmp_path: Path) -> None:
     report = Page(browser, write_report(str(folder), tmp_path / "dialects.html"))
     notice = report.page.text_content("#not-evaluated") or ""
     assert "2 CiliumNetworkPolicy" in notice and "ml/l7-allow, ml/fqdn" in notice
-    assert report.page.text_content("[data-metric='Not evaluated'] .value") == "7"
+    assert "AdminNetworkPolicy" not in notice  # the SIG Network tiers are evaluated
+    assert report.page.text_content("[data-metric='Not evaluated'] .value") == "6"
     assert report.errors == []
 
 

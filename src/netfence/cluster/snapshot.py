@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -46,9 +47,14 @@ def _uid(obj: Any) -> str | None:
 
 
 def take(
-    connection: Connection, options: SnapshotOptions, progress: Progress | None = None
+    connection: Connection,
+    options: SnapshotOptions,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Namespaces, running pods, pod-less workloads, services and policies, cleaned."""
+    """Namespaces, running pods, pod-less workloads, services and policies, cleaned; what
+    cannot be read but can be left out (tier kinds the user may not list) goes to ``warn``
+    (default: a warning line on stderr)."""
     scopes: Sequence[str | None] = options.namespaces or (None,)
     raw: dict[str, list[dict[str, Any]]] = {}
     for kind in NAMESPACED_KINDS:
@@ -65,7 +71,7 @@ def take(
         namespaces = [n for n in namespaces if _dict(n.get("metadata")).get("name") in wanted]
     pods = [p for p in raw["Pod"] if _dict(p.get("status")).get("phase") not in FINISHED_PHASES]
     workloads = [w for kind in WORKLOAD_KINDS for w in raw[kind]]
-    tiers = tier_manifests(connection, options.page_size)
+    tiers = tier_manifests(connection, options.page_size, warn or _warn_on_stderr)
     nodes = list_all(connection, "Node", page_size=options.page_size) if tiers else []
     return [
         *(clean_namespace(n) for n in namespaces),
@@ -76,6 +82,10 @@ def take(
         *(clean_node(n) for n in nodes),
         *tiers,
     ]
+
+
+def _warn_on_stderr(message: str) -> None:
+    print(f"netfence: warning: {clean(message)}", file=sys.stderr)
 
 
 def workloads_without_pods(

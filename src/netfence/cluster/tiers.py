@@ -7,7 +7,7 @@ are installed; discovery says which.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubernetes import client
@@ -103,10 +103,23 @@ def clean_node(obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def tier_manifests(connection: Connection, page_size: int = PAGE_SIZE) -> list[dict[str, Any]]:
-    """Every served tier policy, cleaned (empty when no tier CRD is installed)."""
-    return [
-        clean_tier_policy(obj)
-        for kind, version in served_kinds(connection).items()
-        for obj in list_kind(connection, kind, version, page_size)
-    ]
+def tier_manifests(
+    connection: Connection, page_size: int, warn: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """Every served tier policy, cleaned (empty when no tier CRD is installed). A kind the
+    user may not list (the built-in ``view`` role does not cover these CRDs) is left out,
+    and ``warn`` says so: verdicts on such a snapshot do not see it."""
+    manifests: list[dict[str, Any]] = []
+    for kind, version in served_kinds(connection).items():
+        try:
+            objects = list_kind(connection, kind, version, page_size)
+        except ApiStatusError as exc:
+            if exc.status != 403:
+                raise
+            warn(
+                f"cannot list {kind} objects (forbidden for this user): the snapshot leaves "
+                "them out, and verdicts on it do not take them into account"
+            )
+            continue
+        manifests += [clean_tier_policy(obj) for obj in objects]
+    return manifests

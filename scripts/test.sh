@@ -9,6 +9,8 @@ missing=()
 for deb in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
 done
+# The test venv needs ensurepip (Debian's python3-venv) when python3 is Debian's own.
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "test.sh: installing Debian packages: ${missing[*]}"
@@ -19,7 +21,12 @@ if ((${#missing[@]})); then
   fi
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# Like the README's main job, the suite lives in a venv (PEP 668 refuses a system-wide pip).
+venv="${NETFENCE_TEST_VENV:-.venv}"
+[[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+venv="$(cd "$venv" && pwd)"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
+export PATH="$venv/bin:$PATH"
 
 # The peer analyzer for differential tests lives in its own venv; the product never imports it.
 nca_venv="${NETFENCE_NCA_VENV:-$HOME/.cache/netfence/nca-venv}"

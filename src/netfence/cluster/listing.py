@@ -87,11 +87,31 @@ def list_all(
     """Every object of ``kind`` (in ``namespace`` when given), page by page."""
     api_class, cluster_wide, namespaced = LISTERS[kind]
     api = api_class(connection.api)
-    args: tuple[str, ...] = ()
+    method, args = getattr(api, cluster_wide), tuple[str, ...]()
     if namespace is not None and namespaced is not None:
         method, args = getattr(api, namespaced), (namespace,)
-    else:
-        method = getattr(api, cluster_wide)
+    return list_pages(
+        connection,
+        kind,
+        method,
+        *args,
+        page_size=page_size,
+        progress=progress,
+        label_selector=label_selector,
+    )
+
+
+def list_pages(
+    connection: Connection,
+    kind: str,
+    method: Callable[..., Any],
+    *args: str,
+    page_size: int = PAGE_SIZE,
+    progress: Progress | None = None,
+    label_selector: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every item of a list ``method(*args)`` answers, page by page (``limit`` +
+    ``continue``); ClusterError when an answer is not a Kubernetes list."""
     items: list[dict[str, Any]] = []
     token: str | None = None
     while True:

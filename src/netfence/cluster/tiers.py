@@ -15,6 +15,7 @@ from kubernetes import client
 from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
+from netfence.cluster.listing import list_pages
 
 GROUP = "policy.networking.k8s.io"
 # kind -> (plural, versions netfence reads, most preferred first)
@@ -57,21 +58,16 @@ def list_kind(
 ) -> list[dict[str, Any]]:
     """Every object of a served tier kind, page by page."""
     api = client.CustomObjectsApi(connection.api)
-    plural = RESOURCES[kind][0]
-    items: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        options: dict[str, Any] = {"limit": page_size}
-        if token:
-            options["_continue"] = token
-        page = connection.call(api.list_cluster_custom_object, GROUP, version, plural, **options)
-        items += [
-            {**_dict(i), "apiVersion": f"{GROUP}/{version}", "kind": kind}
-            for i in page.get("items") or []
-        ]
-        token = _dict(page.get("metadata")).get("continue") or None
-        if not token:
-            return items
+    items = list_pages(
+        connection,
+        kind,
+        api.list_cluster_custom_object,
+        GROUP,
+        version,
+        RESOURCES[kind][0],
+        page_size=page_size,
+    )
+    return [{**item, "apiVersion": f"{GROUP}/{version}", "kind": kind} for item in items]
 
 
 def clean_tier_policy(obj: Mapping[str, Any]) -> dict[str, Any]:

@@ -85,3 +85,20 @@ def test_policy_tier_crds_absent_then_present(
     assert "AdminNetworkPolicy (policy.networking.k8s.io/v1alpha1)" in (
         checks["Policy tiers API"].detail
     )
+
+
+def test_tier_kinds_the_reader_may_not_list_are_left_out_and_said(
+    control_plane: ControlPlane, admin: Connection, k8s_bin: Path, tmp_path: Path
+) -> None:
+    if not served_kinds(admin):  # run alone: serve the CRDs the test above installs
+        for name in _install_crds(control_plane, k8s_bin.parent / "crds"):
+            control_plane.wait_for_crd(name)
+    out = tmp_path / "snap.yaml"
+    common = ["--kubeconfig", str(control_plane.kubeconfig), "-n", "default", "-o", str(out)]
+    result = run_cli("snapshot", "--context", READER, *common)
+    assert result.returncode == 0, result.stderr
+    for kind in served_kinds(admin):
+        assert f"warning: cannot list {kind} objects (forbidden for this user)" in result.stderr
+    as_admin = run_cli("snapshot", *common)
+    assert as_admin.returncode == 0, as_admin.stderr
+    assert "cannot list" not in as_admin.stderr

@@ -10,7 +10,6 @@ import yaml
 
 from netfence.cluster.connect import Connection
 from netfence.cluster.snapshot import SnapshotOptions, take
-from netfence.cluster.tiers import served_kinds
 from tests.conftest import run_cli
 from tests.controlplane.plane import READER, ControlPlane
 from tests.controlplane.seed import add_namespace, add_pods, bulk_pod
@@ -88,28 +87,3 @@ def test_snapshot_command_writes_a_file_every_command_reads(
     assert kinds.count("Pod") == PODS
     valid = run_cli("validate", str(out))
     assert valid.returncode == 0, valid.stdout + valid.stderr
-
-
-def _serve_tier_crds(control_plane: ControlPlane, admin: Connection, k8s_bin: Path) -> None:
-    if served_kinds(admin):
-        return
-    for path in sorted((k8s_bin.parent / "crds").glob("*.yaml")):
-        for crd in yaml.safe_load_all(path.read_text()):
-            if crd and crd.get("kind") == "CustomResourceDefinition":
-                control_plane.apply_object(crd)
-                control_plane.wait_for_crd(crd["metadata"]["name"])
-
-
-def test_tier_kinds_the_reader_may_not_list_are_left_out_and_said(
-    bulk: str, control_plane: ControlPlane, admin: Connection, k8s_bin: Path, tmp_path: Path
-) -> None:
-    _serve_tier_crds(control_plane, admin, k8s_bin)
-    out = tmp_path / "snap.yaml"
-    common = ["--kubeconfig", str(control_plane.kubeconfig), "-n", bulk, "-o", str(out)]
-    result = run_cli("snapshot", "--context", READER, *common)
-    assert result.returncode == 0, result.stderr
-    for kind in served_kinds(admin):
-        assert f"warning: cannot list {kind} objects (forbidden for this user)" in result.stderr
-    as_admin = run_cli("snapshot", *common)
-    assert as_admin.returncode == 0, as_admin.stderr
-    assert "cannot list" not in as_admin.stderr

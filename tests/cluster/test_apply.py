@@ -10,10 +10,11 @@ import pytest
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import model_of, plan_apply, projected
 from netfence.cluster.connect import Connection
-from netfence.cluster.desired import MANAGED_BY, DesiredState, from_folder
+from netfence.cluster.desired import DesiredState, from_folder
 from netfence.cluster.errors import ClusterError
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.engine import Engine
+from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster, Fault
 from tests.cluster.objects import ALLOW_DNS, DENY_ALL, policy
 from tests.conftest import run_cli
@@ -54,7 +55,7 @@ def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
     assert "3 to change" in result.stdout and "9 to create" in result.stdout
     assert "- gateway/gateway-0 -> ext:" in result.stdout  # egress that deny-all removes
     deny = live.get("NetworkPolicy", "ai-data", "deny-all")
-    assert deny is not None and deny["metadata"]["labels"][MANAGED_BY] == "netfence"
+    assert deny is not None and deny["metadata"]["labels"][MANAGED_BY_LABEL] == "netfence"
     assert [m["manager"] for m in deny["metadata"]["managedFields"]] == ["netfence"]
     ns = live.get("Namespace", "", "ai-data")
     assert ns is not None and ns["metadata"]["labels"]["purpose"] == "data"
@@ -136,7 +137,7 @@ def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source
 def test_prune_deletes_only_stale_managed_policies(
     live: FakeCluster, connection: Connection, source: Path
 ) -> None:
-    live.add(policy("ai-data", "old-rule", DENY_ALL, **{MANAGED_BY: "netfence"}))
+    live.add(policy("ai-data", "old-rule", DENY_ALL, **{MANAGED_BY_LABEL: "netfence"}))
     live.add(policy("ai-data", "team-rule", DENY_ALL))
     plan = plan_for(connection, source, prune=True)
     assert [s.ident for s in plan.changes if s.action == "prune"] == [

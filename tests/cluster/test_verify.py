@@ -8,9 +8,10 @@ from pathlib import Path
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import plan_apply
 from netfence.cluster.connect import Connection
-from netfence.cluster.desired import MANAGED_BY, from_folder
+from netfence.cluster.desired import from_folder
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.cluster.verify import verify
+from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import ALLOW_DNS, policy
 from tests.conftest import run_cli
@@ -54,7 +55,7 @@ def test_edited_and_extra_policies_are_drift(
         **ALLOW_DNS,
         "egress": [{**ALLOW_DNS["egress"][0], "ports": [{"port": 53, "protocol": "UDP"}]}],
     }
-    live.add(policy("ai-data", "allow-dns", udp_only, **{MANAGED_BY: "netfence"}))
+    live.add(policy("ai-data", "allow-dns", udp_only, **{MANAGED_BY_LABEL: "netfence"}))
     live.add(policy("gateway", "allow-all-egress", {"podSelector": {}, "egress": [{}]}))
     result = run_cli("verify", str(source), "--kubeconfig", str(kubeconfig), "--format", "json")
     assert result.returncode == 1

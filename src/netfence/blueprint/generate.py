@@ -10,11 +10,7 @@ from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_fl
 from netfence.blueprint.render import render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
-
-MANAGED_BY = {"app.kubernetes.io/managed-by": "netfence"}
-ROLE_LABEL = "netfence.dev/role"
-BLUEPRINT_ANNOTATION = "netfence.dev/blueprint"
-FLOWS_ANNOTATION = "netfence.dev/flows"
+from netfence.vocabulary import BLUEPRINT_ANNOTATION, FLOWS_ANNOTATION, MANAGED_BY, ROLE_LABEL
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def synthesized_cluster(bp: Blueprint) -> Cluster:
     return build_cluster(load_text(text, SYNTHESIZED, "default", Limits()).documents)
 
 
-def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
+def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
     """``world`` after applying ``generated``: labels merged, same-name policies replaced."""
     labels = {ns.name: ns.label_map for ns in world.namespaces}
     for ns in generated.namespaces:
@@ -99,7 +99,7 @@ def make_plan(bp: Blueprint, existing: Cluster | None = None, folder: str = DEFA
     generated = generate(bp)
     docs, problems = generated_documents(generated, folder)
     world = existing if existing is not None else synthesized_cluster(bp)
-    cluster, notes = apply(world, build_cluster(docs))
+    cluster, notes = apply_generated(world, build_cluster(docs))
     if existing is not None:
         notes += [
             f"workload {name} matches no pod in the given manifests: not checked"

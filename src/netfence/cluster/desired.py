@@ -11,9 +11,7 @@ from typing import Any
 from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.inputs import InputOptions, read_inputs
 from netfence.problems import InputError
-
-MANAGED_BY = "app.kubernetes.io/managed-by"
-MANAGER = "netfence"
+from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,7 @@ def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a policy manifest carrying the managed-by label that ``--prune`` relies on."""
     result = copy.deepcopy(dict(policy))
     labels = result.setdefault("metadata", {}).setdefault("labels", {})
-    labels[MANAGED_BY] = MANAGER
+    labels[MANAGED_BY_LABEL] = MANAGER
     return result
 
 

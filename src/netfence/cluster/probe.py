@@ -17,8 +17,7 @@ from netfence.cluster.probecmd import Commands, ExecResult, Outcome, read_dns, r
 from netfence.engine import Engine
 from netfence.lab.compare import Comparison, Difference
 from netfence.model import Endpoint, IPAddress, Protocol
-
-DNS_PORT = 53
+from netfence.vocabulary import DNS_PORT
 
 
 @dataclass(frozen=True)

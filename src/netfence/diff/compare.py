@@ -12,12 +12,11 @@ from dataclasses import dataclass, replace
 
 from netfence.diff.naming import describe
 from netfence.diff.result import Change, DiffResult
-from netfence.engine import Engine, EngineOptions, ExternalRange
+from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
-from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
+from netfence.model import PROTOCOLS, Cluster, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
-Node = Endpoint | ExternalRange
 Progress = Callable[[int, int], None]  # (pairs done, pairs in all)
 
 

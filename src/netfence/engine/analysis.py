@@ -13,8 +13,8 @@ import numpy as np
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
-from netfence.engine.peers import IPBlockReading
 from netfence.model import Endpoint, Protocol
+from netfence.vocabulary import IPBlockReading
 
 Query = tuple[int | str, Protocol]
 

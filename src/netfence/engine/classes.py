@@ -12,9 +12,10 @@ import numpy as np
 
 from netfence.engine.external import ExternalRange, block_set
 from netfence.engine.labels import BoolVector, LabelTable
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.ports import resolve
 from netfence.model import Cluster, Endpoint, IPBlock, NetworkPolicy, Protocol, Rule
+from netfence.vocabulary import IPBlockReading
 
 
 def ip_blocks(cluster: Cluster) -> list[IPBlock]:

@@ -11,11 +11,12 @@ import numpy as np
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, IPNetwork, NetworkPolicy, Protocol
+from netfence.vocabulary import IPBlockReading
 
 
 @dataclass(frozen=True)

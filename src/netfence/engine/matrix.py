@@ -10,9 +10,10 @@ import numpy as np
 
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.rulesets import DirectionRules
 from netfence.model import Cluster, Direction, Protocol
+from netfence.vocabulary import IPBlockReading
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 

@@ -38,11 +38,11 @@ from netfence.model import (
 )
 from netfence.model.types import freeze_labels
 from netfence.problems import Source
+from netfence.vocabulary import DNS_PORT
 
 SYSTEM_NAMESPACE_PREFIX = "kube-"
 DNS_NAMESPACE = "kube-system"
 ASSUMED_DNS_NAME = "kube-dns-assumed"
-DNS_PORT = 53
 Connections = dict[Protocol, PortSet]
 DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DNS_PORT, LintContext, policy_obj
+from netfence.lint.context import LintContext, policy_obj
 from netfence.lint.finding import Finding
 from netfence.model import Endpoint, Protocol
+from netfence.vocabulary import DNS_PORT
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from netfence.model.build import build_cluster
 from netfence.model.types import (
     CLOUD_METADATA_IPS,
-    NAMESPACE_NAME_LABEL,
     PROTOCOLS,
     Cluster,
     ContainerPort,
@@ -23,6 +22,7 @@ from netfence.model.types import (
     Service,
     ServicePort,
 )
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 __all__ = [
     "CLOUD_METADATA_IPS",

@@ -9,7 +9,6 @@ from typing import Any, cast
 from netfence.load.document import Document
 from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.types import (
-    NAMESPACE_NAME_LABEL,
     Cluster,
     ContainerPort,
     Direction,
@@ -30,6 +29,7 @@ from netfence.model.types import (
     ServicePort,
     freeze_labels,
 )
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 
 def _dict(value: Any) -> dict[str, Any]:

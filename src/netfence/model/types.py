@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from netfence.problems import Source
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -15,7 +16,6 @@ Protocol = Literal["TCP", "UDP", "SCTP"]
 Direction = Literal["ingress", "egress"]
 Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 # The cloud metadata service (AWS IMDS, GCP, Azure: IPv4; AWS Nitro: IPv6).
 CLOUD_METADATA_IPS: tuple[IPAddress, ...] = (
     ipaddress.ip_address("169.254.169.254"),

@@ -14,14 +14,12 @@ import yaml
 from netfence import __version__
 from netfence.diff.compare import Progress
 from netfence.diff.naming import describe
-from netfence.engine import Engine, ExternalRange, IPSet
+from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.finding import Finding
 from netfence.load import Document
 from netfence.model import Endpoint
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
-
-Node = Endpoint | ExternalRange
 
 
 def where(source: Source | None) -> str:

@@ -18,18 +18,6 @@ from netfence.model import Cluster, Endpoint, IPBlock, NetworkPolicy, Protocol, 
 from netfence.vocabulary import IPBlockReading
 
 
-def ip_blocks(cluster: Cluster) -> list[IPBlock]:
-    """Every distinct ipBlock of every rule, in a stable order."""
-    found = {
-        peer.ip_block
-        for policy in cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
-        for peer in rule.peers
-        if peer.ip_block is not None
-    }
-    return sorted(found, key=str)
-
-
 def ip_membership(endpoints: Sequence[Endpoint], blocks: Sequence[IPBlock]) -> np.ndarray:
     """[endpoint, block]: whether any IP of the endpoint lies in the block."""
     member = np.zeros((len(endpoints), len(blocks)), dtype=bool)
@@ -58,7 +46,7 @@ class NodeClasses:
         self.cluster = cluster
         self.nodes: tuple[Node, ...] = (*cluster.endpoints, *externals)
         self.node_index = {node.id: i for i, node in enumerate(self.nodes)}
-        self._blocks = ip_blocks(cluster)
+        self._blocks = cluster.ip_blocks()
         self._block_column = {block: i for i, block in enumerate(self._blocks)}
         membership = ip_membership(cluster.endpoints, self._blocks)
         self.reading_matters = bool(membership.any())

@@ -34,15 +34,10 @@ class Engine:
         self.cluster = cluster
         self.options = options or EngineOptions()
         self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
-        blocks = [
-            peer.ip_block
-            for policy in cluster.policies
-            for rule in (*policy.ingress, *policy.egress)
-            for peer in rule.peers
-            if peer.ip_block is not None
-        ]
         self.externals: tuple[ExternalRange, ...] = partition(
-            blocks, self.options.extra_cidrs, (ip for e in self.endpoints for ip in e.ips)
+            cluster.ip_blocks(),
+            self.options.extra_cidrs,
+            (ip for e in self.endpoints for ip in e.ips),
         )
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
@@ -56,6 +51,12 @@ class Engine:
     @cached_property
     def _other_matrices(self) -> MatrixEngine:
         return MatrixEngine(self.cluster, self.externals, other_reading(self.options.ipblock_pods))
+
+    def node_class(self, node: Node) -> int:
+        """The class of ``node``: nodes of one class get the same connections to and from
+        every other node (the same namespace, labels, ports and ipBlock membership)."""
+        classes = self._matrices.classes
+        return int(classes.class_of[classes.index(node.id)])
 
     def find(self, ident: str) -> Node | None:
         """An endpoint (``ns/name``), an external range (its id), or whatever owns an IP."""

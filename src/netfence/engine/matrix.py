@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import get_args
 
 import numpy as np
 
@@ -12,10 +11,8 @@ from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
 from netfence.engine.rulesets import DirectionRules
-from netfence.model import Cluster, Direction, Protocol
+from netfence.model import DIRECTIONS, Cluster, Protocol
 from netfence.vocabulary import IPBlockReading
-
-DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 
 
 @dataclass(frozen=True, eq=False)

@@ -54,13 +54,12 @@ def compare(engine: Engine, run: ProbeRun) -> Comparison:
 
 
 def _policy_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
-    for policy in cluster.policies:
-        for rule in (*policy.ingress, *policy.egress):
-            for port in rule.ports:
-                if port.port is not None:
-                    yield port.port, port.protocol
-                if port.end_port is not None:
-                    yield port.end_port, port.protocol
+    for _, _, _, rule in cluster.rules():
+        for port in rule.ports:
+            if port.port is not None:
+                yield port.port, port.protocol
+            if port.end_port is not None:
+                yield port.end_port, port.protocol
 
 
 def verify_queries(cluster: Cluster) -> list[tuple[int | str, Protocol]]:

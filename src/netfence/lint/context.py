@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,6 +22,7 @@ from netfence.lint.roles import role_of
 from netfence.load import Document, Path
 from netfence.model import (
     CLOUD_METADATA_IPS,
+    DIRECTIONS,
     NAMESPACE_NAME_LABEL,
     PROTOCOLS,
     Cluster,
@@ -34,7 +35,6 @@ from netfence.model import (
     NetworkPolicy,
     Peer,
     Protocol,
-    Rule,
 )
 from netfence.model.types import freeze_labels
 from netfence.problems import Source
@@ -44,15 +44,6 @@ SYSTEM_NAMESPACE_PREFIX = "kube-"
 DNS_NAMESPACE = "kube-system"
 ASSUMED_DNS_NAME = "kube-dns-assumed"
 Connections = dict[Protocol, PortSet]
-DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
-
-
-def policy_rules(cluster: Cluster) -> Iterator[tuple[NetworkPolicy, Direction, int, Rule]]:
-    """Every rule of every policy, with its direction and index."""
-    for policy in cluster.policies:
-        for direction in DIRECTIONS:
-            for index, rule in enumerate(policy.rules(direction)):
-                yield policy, direction, index, rule
 
 
 PEERS_KEY: dict[Direction, str] = {"ingress": "from", "egress": "to"}
@@ -84,20 +75,12 @@ def with_assumed_dns(cluster: Cluster, dns_labels: tuple[tuple[str, str], ...]) 
 
 def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...]:
     """Boundaries the external partition must respect so exposure rules can read it."""
-    blocks = [
-        net
-        for policy in cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
-        for peer in rule.peers
-        if peer.ip_block is not None
-        for net in (peer.ip_block.cidr, *peer.ip_block.excepts)
-    ]
     return (
         *NON_PUBLIC,
         *options.effective_pod_cidrs,
         *options.effective_service_cidrs,
         *(host_network(ip) for ip in (*CLOUD_METADATA_IPS, *options.dns_ips)),
-        *blocks,
+        *cluster.ipblock_cidrs(),
     )
 
 

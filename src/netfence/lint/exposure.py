@@ -8,7 +8,7 @@ from functools import cached_property
 
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.addresses import NODE_LOCAL, describe_externals, host_network
-from netfence.lint.catalogue import rule_info
+from netfence.lint.catalogue import found
 from netfence.lint.context import (
     Connections,
     LintContext,
@@ -50,14 +50,8 @@ def finding(
     severity: Severity | None = None,
 ) -> Finding:
     """A finding about ``endpoint`` with the rule's hint and snippet."""
-    info = rule_info(rule_id)
-    return Finding(
-        rule=rule_id,
-        severity=severity or info.severity,
-        message=message,
-        obj=endpoint_obj(endpoint),
-        source=source,
-        hint=info.fix,
+    return found(
+        rule_id, message=message, obj=endpoint_obj(endpoint), source=source, severity=severity
     )
 
 

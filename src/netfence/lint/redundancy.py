@@ -6,18 +6,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from netfence.engine import Node
-from netfence.lint.catalogue import rule_info
+from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import (
-    DIRECTIONS,
     Connections,
     LintContext,
     make_engine,
     policy_obj,
-    policy_rules,
 )
 from netfence.lint.finding import Finding
 from netfence.lint.snippets import PortKey
-from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Rule
+from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Rule
 
 Pair = tuple[Node, Node]
 
@@ -102,13 +100,11 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.cluster.policies:
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
         if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"removing policy {policy.id} changes no allowed connection",
                 obj=policy_obj(policy),
                 source=policy.source,
-                hint=info.fix,
             )
             continue
         for direction in DIRECTIONS:
@@ -122,13 +118,11 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                     if ignored
                     else " (other rules already admit everything it admits)"
                 )
-                yield Finding(
-                    rule=info.id,
-                    severity=info.severity,
+                yield found(
+                    info.id,
                     message=f"removing {direction}[{index}] changes no allowed connection{why}",
                     obj=policy_obj(policy),
                     source=rule.source or policy.source,
-                    hint=info.fix,
                 )
 
 
@@ -173,17 +167,15 @@ def _reply_mirrors(
 def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
-    for policy, direction, index, rule in policy_rules(ctx.cluster):
+    for policy, direction, index, rule in ctx.cluster.rules():
         mirrors = _reply_mirrors(ctx, policy, direction, index)
         if not mirrors:
             continue
-        yield Finding(
-            rule=info.id,
-            severity=info.severity,
+        yield found(
+            info.id,
             message=f"{direction}[{index}] only admits the reverse of connections that are "
             f"already allowed ({'; '.join(mirrors)}): NetworkPolicy is stateful, so "
             "replies of an allowed connection always pass and this rule only widens access",
             obj=policy_obj(policy),
             source=rule.source or policy.source,
-            hint=info.fix,
         )

@@ -3,6 +3,7 @@
 from netfence.model.build import build_cluster
 from netfence.model.types import (
     CLOUD_METADATA_IPS,
+    DIRECTIONS,
     PROTOCOLS,
     Cluster,
     ContainerPort,
@@ -26,6 +27,7 @@ from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 __all__ = [
     "CLOUD_METADATA_IPS",
+    "DIRECTIONS",
     "NAMESPACE_NAME_LABEL",
     "PROTOCOLS",
     "Cluster",

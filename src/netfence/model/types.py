@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,6 +14,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Protocol = Literal["TCP", "UDP", "SCTP"]
 Direction = Literal["ingress", "egress"]
+DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
 Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
 # The cloud metadata service (AWS IMDS, GCP, Azure: IPv4; AWS Nitro: IPv6).
@@ -255,6 +256,26 @@ class Cluster:
         if namespace is None:
             return {NAMESPACE_NAME_LABEL: name}
         return namespace.label_map
+
+    def rules(self) -> Iterator[tuple[NetworkPolicy, Direction, int, Rule]]:
+        """Every rule of every policy, with its direction and index."""
+        for policy in self.policies:
+            for direction in DIRECTIONS:
+                for index, rule in enumerate(policy.rules(direction)):
+                    yield policy, direction, index, rule
+
+    def ip_blocks(self) -> tuple[IPBlock, ...]:
+        """Every distinct ipBlock of every rule, in a stable order."""
+        return tuple(
+            sorted(
+                {p.ip_block for _, _, _, r in self.rules() for p in r.peers if p.ip_block}, key=str
+            )
+        )
+
+    def ipblock_cidrs(self) -> tuple[IPNetwork, ...]:
+        """Every CIDR an ipBlock names, excepts included, by family and address."""
+        found = {net for block in self.ip_blocks() for net in (block.cidr, *block.excepts)}
+        return tuple(sorted(found, key=lambda n: (n.version, n.network_address, n.prefixlen)))
 
     def endpoint(self, ident: str) -> Endpoint | None:
         for endpoint in self.endpoints:

@@ -13,7 +13,6 @@ import yaml
 
 from netfence import __version__
 from netfence.diff.compare import Progress
-from netfence.diff.naming import describe
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.finding import Finding
 from netfence.load import Document
@@ -47,7 +46,7 @@ def external_label(external: ExternalRange, width: int = 24) -> str:
     """A label short enough to draw: the range's name, or its outline and a count of holes."""
     if len(external.name) <= width:
         return external.name
-    text = describe(IPSet.of(external.cidrs))
+    text = IPSet.of(external.cidrs).description()
     if len(text) <= width:
         return text
     outer, _, holes = text.partition(" except ")

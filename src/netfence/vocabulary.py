@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+VERSION = "0.1.0"
+"""netfence's version (also in pyproject.toml), as SARIF and the HTML report name it."""
+
 MANAGER = "netfence"
 """The value of the managed-by label and the server-side apply field manager."""
 

@@ -7,23 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
+from netfence.blueprint.items import Item
 from netfence.blueprint.render import render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
 from netfence.vocabulary import BLUEPRINT_ANNOTATION, FLOWS_ANNOTATION, MANAGED_BY, ROLE_LABEL
-
-
-@dataclass(frozen=True)
-class Item:
-    """One generated manifest, the file it goes to, and comment lines saying why it exists."""
-
-    file: str
-    manifest: dict[str, Any]
-    why: tuple[str, ...]
-
-    @property
-    def kind(self) -> str:
-        return str(self.manifest["kind"])
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import yaml
-
+from netfence.blueprint.documents import manifest_documents
 from netfence.blueprint.generate import Generated, generate
 from netfence.blueprint.intents import Pods, workload_end
 from netfence.blueprint.prove import Proof, prove
@@ -58,8 +57,7 @@ def generated_documents(generated: Generated, folder: str) -> tuple[list[Documen
 
 def synthesized_cluster(bp: Blueprint) -> Cluster:
     """The blueprint's stand-in pods and outside namespaces, as a model."""
-    text = yaml.safe_dump_all(synthesize(bp), sort_keys=False)
-    return build_cluster(load_text(text, SYNTHESIZED, "default", Limits()).documents)
+    return build_cluster(manifest_documents(synthesize(bp), SYNTHESIZED))
 
 
 def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-if TYPE_CHECKING:
-    from netfence.blueprint.generate import Item
+from netfence.blueprint.items import Item
 
 KUSTOMIZATION = "kustomization.yaml"
 

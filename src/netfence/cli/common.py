@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, NoReturn, TextIO
 
 import typer
 from rich.console import Console
+from rich.progress import Progress as RichProgress
 
-from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
+from netfence.diff.compare import Progress
+from netfence.inputs import InputOptions
 from netfence.load import Limits
 from netfence.problems import Problem
 from netfence.validate.names import is_valid_port_name
@@ -106,6 +109,20 @@ KubeconfigOpt = Annotated[
     ),
 ]
 ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig context to use.")]
+TimeoutOpt = Annotated[
+    float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for each request.")
+]
+NamespacesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--namespace", "-n", help="Only these namespaces (repeatable; default all)."),
+]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+SourceArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Blueprint file, or a folder of manifests (default: the built-in ai-mesh blueprint)."
+    ),
+]
 
 
 def parse_port(text: str) -> int | str:
@@ -146,39 +163,13 @@ def print_notes(notes: Sequence[str], verbose: bool) -> None:
             err.print(note, markup=False)
 
 
-def read_paths_or_cluster(
-    paths: Sequence[str] | None,
-    options: InputOptions,
-    cluster: bool = False,
-    kubeconfig: str | None = None,
-    context: str | None = None,
-) -> Inputs:
-    """Inputs from manifest paths, or from the live cluster with ``--cluster``.
+@contextmanager
+def progress_bar(description: str) -> Iterator[Progress]:
+    """A transient progress bar on a terminal's stderr (nothing elsewhere)."""
+    with RichProgress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
 
-    Exit 3 on cluster errors, 2 when both or neither are given.
-    """
-    if cluster == bool(paths):
-        fail("give manifest paths or --cluster (exactly one of them)", EXIT_USAGE)
-    if not cluster:
-        return read_inputs(paths or [], options, stdin=sys.stdin.buffer)
-    from netfence.cli.cluster import cluster_documents_or_exit
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-    return inputs_from_documents(cluster_documents_or_exit(kubeconfig, context), options)
-
-
-def load_or_exit(
-    paths: Sequence[str] | None,
-    options: InputOptions,
-    verbose: bool = False,
-    cluster: bool = False,
-    kubeconfig: str | None = None,
-    context: str | None = None,
-) -> Inputs:
-    """Read and validate inputs (files or ``--cluster``); on any error print them all, exit 1."""
-    inputs = read_paths_or_cluster(paths, options, cluster, kubeconfig, context)
-    print_notes(inputs.notes, verbose)
-    print_problems(inputs.warnings)
-    if inputs.errors:
-        print_problems(inputs.errors)
-        raise typer.Exit(EXIT_FINDINGS)
-    return inputs
+        yield advance

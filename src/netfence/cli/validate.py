@@ -21,7 +21,7 @@ from netfence.cli.common import (
     print_notes,
     print_problems,
 )
-from netfence.inputs import read_inputs
+from netfence.inputs import resolve
 from netfence.load import Limits
 
 HELP = """Check manifests the way kube-apiserver does on create, without a cluster.
@@ -51,9 +51,8 @@ def validate(
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
     verbose: VerboseOpt = False,
 ) -> None:
-    inputs = read_inputs(
-        paths, input_options(namespace, max_bytes, validate_mode), sys.stdin.buffer
-    )
+    options = input_options(namespace, max_bytes, validate_mode)
+    inputs = resolve(paths, options, stdin=sys.stdin.buffer)
     if output is OutputFormat.json:
         report = {
             "valid": not inputs.errors,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from netfence.engine import (
     Engine,
-    EngineOptions,
     ExternalRange,
     Node,
     PortSet,
@@ -86,7 +85,8 @@ def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...
 
 def make_engine(cluster: Cluster, options: LintOptions, cidrs: tuple[IPNetwork, ...]) -> Engine:
     """An engine with the lint's ipBlock reading and external boundaries."""
-    return Engine(cluster, EngineOptions(ipblock_pods=options.ipblock_pods, extra_cidrs=cidrs))
+    extra = (*options.engine.extra_cidrs, *cidrs)
+    return Engine(cluster, replace(options.engine, extra_cidrs=extra))
 
 
 @dataclass

@@ -11,7 +11,6 @@ from typing import Any
 
 import yaml
 
-from netfence import __version__
 from netfence.diff.compare import Progress
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.finding import Finding
@@ -19,6 +18,7 @@ from netfence.load import Document
 from netfence.model import Endpoint
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
+from netfence.vocabulary import VERSION
 
 
 def where(source: Source | None) -> str:
@@ -136,7 +136,7 @@ def report_data(
     return {
         "meta": {
             "inputs": inputs,
-            "version": __version__,
+            "version": VERSION,
             "ipblock_pods": engine.options.ipblock_pods,
         },
         "summary": {

@@ -17,7 +17,7 @@ from netfence.engine import Engine
 from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster, Fault
 from tests.cluster.objects import ALLOW_DNS, DENY_ALL, policy
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def state(fake: FakeCluster) -> list[dict[str, Any]]:
@@ -50,7 +50,7 @@ def test_plan_orders_labels_then_dns_then_allows_then_deny(
 def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
     live: FakeCluster, kubeconfig: Path, source: Path
 ) -> None:
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 0, result.stderr
     assert "3 to change" in result.stdout and "9 to create" in result.stdout
     assert "- gateway/gateway-0 -> ext:" in result.stdout  # egress that deny-all removes
@@ -63,7 +63,7 @@ def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
     assert {r.content_type for r in patches} == {"application/apply-patch+yaml"}
     assert all(r.query["fieldManager"] == "netfence" for r in patches)
     assert sum(r.query.get("dryRun") == "All" for r in patches) == len(patches) // 2
-    again = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    again = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert again.returncode == 0 and "nothing to change" in again.stdout
 
 
@@ -76,7 +76,7 @@ def test_conflict_is_reported_and_nothing_changes(
     }
     live.add(policy("ai-data", "allow-dns", udp_only), manager="kubectl-client-side-apply")
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 1
     assert (
         'conflict: NetworkPolicy/ai-data/allow-dns: conflict with "kubectl-client-side-apply": '
@@ -84,7 +84,9 @@ def test_conflict_is_reported_and_nothing_changes(
     )
     assert "nothing was changed; rerun with --force" in result.stderr
     assert state(live) == before
-    forced = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes", "--force")
+    forced = run_cli_in_process(
+        "apply", str(source), "--kubeconfig", str(kubeconfig), "--yes", "--force"
+    )
     assert forced.returncode == 0, forced.stderr
     taken = live.get("NetworkPolicy", "ai-data", "allow-dns")
     assert taken is not None and len(taken["spec"]["egress"][0]["ports"]) == 2
@@ -92,7 +94,7 @@ def test_conflict_is_reported_and_nothing_changes(
 
 def test_dry_run_changes_nothing(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "server-side dry run accepted 12 changes; nothing changed" in result.stdout
     assert state(live) == before
@@ -104,14 +106,16 @@ def test_declined_or_unanswered_prompt_changes_nothing(
     live: FakeCluster, kubeconfig: Path, source: Path, answer: str
 ) -> None:
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode())
+    result = run_cli_in_process(
+        "apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode()
+    )
     assert result.returncode == 1
     assert "Apply 12 changes?" in result.stdout
     assert state(live) == before
 
 
 def test_confirmed_prompt_applies(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
     assert result.returncode == 0, result.stderr
     assert len(live.objects("NetworkPolicy")) == 9
 
@@ -129,7 +133,7 @@ def test_interrupted_apply_never_cuts_dns(
 
 def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
     live.fail(Fault(method="PATCH", skip=12 + 5, status=500))
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 3
     assert "stopped after 5 of 12 changes at NetworkPolicy/gateway/allow-dns" in (result.stderr)
 

@@ -23,7 +23,7 @@ from netfence.engine import Engine
 from netfence.model import Endpoint
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import mesh_manifests, mesh_workloads, pod
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def mesh_engine() -> Engine:
@@ -158,10 +158,12 @@ def flannel_exec(namespace: str, pod_name: str, container: str, argv: list[str])
 def test_probe_on_stand_in_finds_unenforced_policies(
     live: FakeCluster, kubeconfig: Path, source: Path
 ) -> None:
-    applied = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    applied = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert applied.returncode == 0, applied.stderr
     live.exec_handler = flannel_exec
-    result = run_cli("probe", "--kubeconfig", str(kubeconfig), "--format", "json", "--retries", "0")
+    result = run_cli_in_process(
+        "probe", "--kubeconfig", str(kubeconfig), "--format", "json", "--retries", "0"
+    )
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     rows = {(r["from"], r["to"], r["port"]): r for r in report["probes"]}
@@ -178,7 +180,7 @@ def test_probe_on_stand_in_finds_unenforced_policies(
 
 
 def test_probe_dry_run_touches_nothing(live: FakeCluster, kubeconfig: Path) -> None:
-    result = run_cli(
+    result = run_cli_in_process(
         "probe", "--kubeconfig", str(kubeconfig), "--dry-run", "-n", "ai-data", "-n", "kube-system"
     )
     assert result.returncode == 0, result.stderr
@@ -188,7 +190,9 @@ def test_probe_dry_run_touches_nothing(live: FakeCluster, kubeconfig: Path) -> N
 
 def test_probe_without_exec_permission_could_not_test(live: FakeCluster, kubeconfig: Path) -> None:
     live.deny("patch", "pods/ephemeralcontainers")
-    result = run_cli("probe", "--kubeconfig", str(kubeconfig), "-n", "ai-data", "-n", "kube-system")
+    result = run_cli_in_process(
+        "probe", "--kubeconfig", str(kubeconfig), "-n", "ai-data", "-n", "kube-system"
+    )
     assert result.returncode == 0, result.stderr
     assert "could not test ai-data/minio-0 -> kube-system/coredns-0 53/UDP: cannot add an " in (
         result.stdout

@@ -13,7 +13,8 @@ Layers, lowest first (a package may import only packages of lower layers, and it
     lint, diff, probes           analyses over the engine (probes: the probe protocol)
     lab, cluster                 the two data planes (runners of the probe protocol)
     report                       rendering of every result in every format
-    netfence, api                the public library, ``import netfence`` (its facade)
+    api                          the public library's functions
+    netfence                     its facade, ``import netfence``
     cli                          the command line
     __main__                     ``python -m netfence``
 
@@ -39,7 +40,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint", "diff", "probes"),
     ("lab", "cluster"),
     ("report",),
-    ("", "api"),
+    ("api",),
+    ("",),
     ("cli",),
     ("__main__",),
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from netfence.engine import ExternalRange, PortSet
 from netfence.lint.addresses import describe_externals, is_public
-from netfence.lint.context import describe_connections
+from netfence.lint.wording import describe_connections
 from netfence.lint.finding import Finding, Severity
 from netfence.model import PROTOCOLS, Protocol
 from netfence.problems import Source

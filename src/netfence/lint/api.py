@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from netfence.lint.catalogue import found, rule_info
-from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import policy_obj
 from netfence.model import Direction, Endpoint, NetworkPolicy, Rule
 from netfence.problems import Problem
 from netfence.validate.apiversions import REMOVED

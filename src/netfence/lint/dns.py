@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
-from netfence.lint.context import LintContext, policy_obj
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import policy_obj
 from netfence.model import Endpoint, Protocol
 from netfence.vocabulary import DNS_PORT
 

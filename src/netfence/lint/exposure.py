@@ -9,15 +9,11 @@ from functools import cached_property
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.addresses import NODE_LOCAL, describe_externals, host_network
 from netfence.lint.catalogue import found
-from netfence.lint.context import (
-    Connections,
-    LintContext,
-    describe_connections,
-    endpoint_obj,
-    make_engine,
-)
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding, Severity
 from netfence.lint.roles import DATA_ROLES, SERVING_ROLES
+from netfence.lint.setup import make_engine
+from netfence.lint.wording import Connections, describe_connections, endpoint_obj
 from netfence.model import (
     CLOUD_METADATA_IPS,
     NAMESPACE_NAME_LABEL,

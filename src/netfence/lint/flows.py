@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from netfence.engine import Engine, Matrix, RuleRef, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
-from netfence.lint.context import LintContext, is_intent, policy_obj
+from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
+from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
+from netfence.lint.wording import policy_obj
 from netfence.model import Endpoint, NetworkPolicy
 
 RULE = "one-sided-flow"

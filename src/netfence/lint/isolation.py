@@ -6,15 +6,12 @@ from collections.abc import Iterator
 
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
-from netfence.lint.context import (
-    LintContext,
-    endpoint_obj,
-    is_system_namespace,
-    make_engine,
-)
+from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
 from netfence.lint.flows import OneSidedFlow, one_sided_flows
+from netfence.lint.setup import is_system_namespace, make_engine
+from netfence.lint.wording import endpoint_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
 

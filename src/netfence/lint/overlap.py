@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from netfence.engine import IPSet
 from netfence.engine.external import block_set
 from netfence.lint.catalogue import found, rule_info
-from netfence.lint.context import PEERS_KEY, LintContext, policy_obj
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import PEERS_KEY, policy_obj
 from netfence.model import IPBlock, IPNetwork
 
 READING = {

@@ -7,14 +7,11 @@ from dataclasses import replace
 
 from netfence.engine import Node
 from netfence.lint.catalogue import found, rule_info
-from netfence.lint.context import (
-    Connections,
-    LintContext,
-    make_engine,
-    policy_obj,
-)
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.setup import make_engine
 from netfence.lint.snippets import PortKey
+from netfence.lint.wording import Connections, policy_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Rule
 
 Pair = tuple[Node, Node]

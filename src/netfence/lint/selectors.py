@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netfence.lint.catalogue import found, rule_info
-from netfence.lint.context import PEERS_KEY, LintContext, policy_obj
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import PEERS_KEY, policy_obj
 from netfence.model import LabelSelector, NetworkPolicy, Peer
 
 

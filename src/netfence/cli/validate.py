@@ -23,6 +23,7 @@ from netfence.cli.common import (
 )
 from netfence.inputs import resolve
 from netfence.load import Limits
+from netfence.report.validate_json import validate_json
 
 HELP = """Check manifests the way kube-apiserver does on create, without a cluster.
 
@@ -54,14 +55,7 @@ def validate(
     options = input_options(namespace, max_bytes, validate_mode)
     inputs = resolve(paths, options, stdin=sys.stdin.buffer)
     if output is OutputFormat.json:
-        report = {
-            "valid": not inputs.errors,
-            "documents": len(inputs.documents),
-            "errors": [p.as_dict() for p in inputs.errors],
-            "warnings": [p.as_dict() for p in inputs.warnings],
-            "skipped": inputs.notes,
-        }
-        out.print_json(json.dumps(report))
+        out.print_json(json.dumps(validate_json(inputs)))
     else:
         print_notes(inputs.notes, verbose)
         print_problems(inputs.problems)

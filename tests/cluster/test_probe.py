@@ -11,6 +11,7 @@ import pytest
 
 from netfence.cluster.applyplan import model_of
 from netfence.cluster.probe import (
+    ClusterRunner,
     ProbeCase,
     ProbeOptions,
     compare_results,
@@ -20,7 +21,8 @@ from netfence.cluster.probe import (
 from netfence.cluster.probe_kube import container_state
 from netfence.cluster.probecmd import BusyboxCommands, ExecResult, read_dns, read_tcp
 from netfence.engine import Engine
-from netfence.model import Endpoint
+from netfence.model import ContainerPort, Endpoint
+from netfence.probes import Probe, Runner
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import mesh_manifests, mesh_workloads, pod
 from tests.conftest import run_cli_in_process
@@ -211,3 +213,25 @@ def test_probe_container_state_is_read_from_pod_status() -> None:
     assert container_state(pod_status, "probe") == ("waiting", "ImagePullBackOff")
     assert container_state(pod_status, "other") == ("running", "")
     assert container_state({}, "probe") == ("unknown", "")
+
+
+def test_the_cluster_runner_speaks_the_probe_protocol() -> None:
+    src = Endpoint("a", "src", ips=(ipaddress.ip_address("10.0.0.1"),))
+    dst = Endpoint(
+        "a",
+        "dst",
+        ips=(ipaddress.ip_address("10.0.0.2"),),
+        ports=(ContainerPort(8000, name="http"),),
+    )
+    transport = ScriptedTransport([ExecResult(0, "")])
+    runner: Runner = ClusterRunner([src, dst], transport, ProbeOptions())
+    allowed, unnamed = runner.measure(
+        [
+            Probe("a/src", "a/dst", "http", "TCP", True),
+            Probe("a/src", "a/dst", "grpc", "TCP", False),
+        ]
+    )
+    assert (allowed.reachability, allowed.port, allowed.resolved_port) == ("allowed", "http", 8000)
+    assert transport.argvs == [["nc", "-z", "-w", "2", "10.0.0.2", "8000"]]
+    assert unnamed.reachability == "could not test"
+    assert unnamed.note == "destination serves no TCP port named grpc"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol as TypingProtocol
 
 from netfence.cluster.probecmd import Commands, ExecResult, read_dns, read_tcp
@@ -205,15 +205,16 @@ class ClusterRunner:
 
     def measure(self, probes: Sequence[Probe]) -> list[Measurement]:
         """Probes between endpoints (names resolve on the destination's container ports)."""
-        return [self.run(self._case(probe)) for probe in probes]
+        return [self._measure_probe(probe) for probe in probes]
 
-    def _case(self, probe: Probe) -> ProbeCase:
+    def _measure_probe(self, probe: Probe) -> Measurement:
         src, dst = self._endpoints[probe.src], self._endpoints[probe.dst]
         port = resolve(probe.port, probe.protocol, dst)
         if port is None:
             why = f"destination serves no {probe.protocol} port named {probe.port}"
-            return ProbeCase(src, dst, None, 0, probe.protocol, bool(probe.expected), why)
-        return probe_case(src, dst, port, probe.protocol, bool(probe.expected))
+            return Measurement(probe.src, probe.dst, probe.port, None, probe.protocol, None, why, 0)
+        case = probe_case(src, dst, port, probe.protocol, bool(probe.expected))
+        return replace(self.run(case), port=probe.port)
 
     def run(self, case: ProbeCase) -> Measurement:
         """One case, retried while it disagrees with the expectation."""

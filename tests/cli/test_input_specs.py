@@ -42,3 +42,17 @@ def test_an_unknown_builtin_is_one_line_naming_the_choices() -> None:
     assert result.stderr.strip() == (
         "builtin:nope: no such blueprint (use builtin:ai-mesh, builtin:guide)"
     )
+
+
+def test_verify_reads_builtin_and_manifest_files(stand_in_kubeconfig: Path, tmp_path: Path) -> None:
+    kube = ("--kubeconfig", str(stand_in_kubeconfig), "--format", "json")
+    default = run_cli_in_process("verify", *kube)
+    builtin = run_cli_in_process("verify", "builtin:ai-mesh", *kube)
+    assert (default.returncode, builtin.returncode) == (1, 1)
+    assert builtin.stdout == default.stdout
+    written = run_cli_in_process("plan", "-o", "-")
+    manifests = tmp_path / "policies.yaml"
+    manifests.write_text(written.stdout)
+    from_file = run_cli_in_process("verify", str(manifests), *kube)
+    assert from_file.returncode == 1, from_file.stderr
+    assert from_file.stdout == default.stdout

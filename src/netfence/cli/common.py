@@ -120,7 +120,8 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output 
 SourceArg = Annotated[
     str | None,
     typer.Argument(
-        help="Blueprint file, or a folder of manifests (default: the built-in ai-mesh blueprint)."
+        help="Blueprint file, builtin:NAME, or manifest files or folders "
+        "(default: the built-in ai-mesh blueprint)."
     ),
 ]
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from netfence.blueprint.builtins import DEFAULT_TEMPLATE
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
@@ -27,15 +28,14 @@ from netfence.cli.common import (
     input_options,
     out,
     parse_port,
-    print_problems,
 )
 from netfence.cli.front import load_or_exit
+from netfence.inputs import BUILTIN_PREFIX
 from netfence.lab import netns, state
 from netfence.lab.compare import compare_run, verify_queries
 from netfence.lab.runs import LabOptions, lab_engine, probe_cluster
 from netfence.load import Limits
 from netfence.model import PROTOCOLS, Cluster, Protocol
-from netfence.problems import InputError
 from netfence.report.comparison_text import print_comparisons
 from netfence.report.lab_json import runs_json
 from netfence.report.lab_text import print_guide_steps, print_nodes, print_run
@@ -102,15 +102,8 @@ def _cluster(
 ) -> Cluster:
     if paths and blueprint:
         fail("give manifest paths or --blueprint, not both", EXIT_USAGE)
-    if paths:
-        return load_or_exit(paths, input_options(namespace, max_bytes, validate), verbose).cluster
-    from netfence.lab.sources import blueprint_cluster
-
-    try:
-        return blueprint_cluster(blueprint)
-    except InputError as exc:
-        print_problems(exc.problems)
-        raise typer.Exit(EXIT_FINDINGS) from None
+    specs = paths or [blueprint or BUILTIN_PREFIX + DEFAULT_TEMPLATE]
+    return load_or_exit(specs, input_options(namespace, max_bytes, validate), verbose).cluster
 
 
 @lab_app.command("probe")

@@ -5,11 +5,11 @@ generated namespaces and policies evaluated on the workloads it synthesises.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from netfence.inputs import InputOptions, Inputs, resolve
+from netfence.inputs import Inputs
 from netfence.load import Document
 from netfence.model import Cluster
 from netfence.problems import Problem
@@ -55,11 +55,6 @@ def side_of(inputs: Inputs) -> Side:
         roles=inputs.roles,
         stand_ins=inputs.stand_ins,
     )
-
-
-def read_side(specs: Sequence[str], options: InputOptions) -> Side:
-    """Read one side from its specs (``netfence.inputs.resolve``); raises InputError."""
-    return side_of(resolve(specs, options))
 
 
 def on_endpoints_of(side: Side, donor: Side) -> Side:

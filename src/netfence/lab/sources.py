@@ -1,20 +1,14 @@
-"""Clusters for the lab: from a blueprint, or the guide's literal manifests netfence ships."""
+"""Clusters for the lab's guide: a blueprint's, and the guide's literal manifests netfence ships."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from netfence.blueprint import Blueprint, builtin, load_blueprint
+from netfence.blueprint import Blueprint
 from netfence.inputs import blueprint_inputs
 from netfence.model import Cluster
 
 GUIDE_LITERAL = Path(__file__).parent / "data" / "guide-literal"
-
-
-def blueprint_cluster(path: str | None) -> Cluster:
-    """The cluster a blueprint file stands for (the built-in ai-mesh when ``path`` is None);
-    raises InputError."""
-    return cluster_of(builtin() if path is None else load_blueprint(path), path)
 
 
 def cluster_of(blueprint: Blueprint, file: str | None = None) -> Cluster:

@@ -4,6 +4,8 @@ never up or sideways between sibling packages, and no modules import each other 
 Layers, lowest first (a package may import only packages of lower layers, and itself):
 
     problems, vocabulary         values and names everything shares
+    callables                    load, lint, diff: packages that, called, are api functions
+                                 (it looks netfence.api up by name when called)
     load                         reading manifests
     model                        immutable typed objects
     validate                     the API server's checks
@@ -30,7 +32,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "netfence"
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("problems", "vocabulary"),
+    ("problems", "vocabulary", "callables"),
     ("load",),
     ("model",),
     ("validate",),

@@ -34,3 +34,13 @@ def test_bad_input_raises_input_error_naming_the_file(tmp_path: Path) -> None:
 
 def test_type_hints_ship_with_the_package() -> None:
     assert (Path(netfence.__file__).parent / "py.typed").is_file()
+
+
+def test_facade_functions_leave_their_packages_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    import netfence.lint.run
+
+    monkeypatch.setattr("netfence.load.sources.read_text", netfence.load.sources.read_text)
+    assert netfence.lint.run.lint_inputs is netfence.lint.lint_inputs
+    mesh = netfence.load("builtin:ai-mesh")
+    assert netfence.lint(mesh).findings
+    assert not netfence.diff(mesh, mesh).changes

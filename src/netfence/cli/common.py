@@ -101,6 +101,9 @@ VerboseOpt = Annotated[
 ClusterOpt = Annotated[
     bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) instead of files.")
 ]
+ClusterSideOpt = Annotated[
+    bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) as one side.")
+]
 KubeconfigOpt = Annotated[
     str | None,
     typer.Option(

@@ -11,6 +11,7 @@ import typer
 from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_USAGE,
+    ClusterSideOpt,
     ContextOpt,
     KubeconfigOpt,
     MaxBytesOpt,
@@ -66,9 +67,6 @@ SidesArg = Annotated[
     list[str] | None,
     typer.Argument(metavar="OLD NEW", help="The two sides (only NEW with --cluster)."),
 ]
-ClusterOpt = Annotated[
-    bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) as one side.")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -77,7 +75,7 @@ def register(app: typer.Typer) -> None:
 
 def diff_command(
     specs: SidesArg = None,
-    cluster: ClusterOpt = False,
+    cluster: ClusterSideOpt = False,
     output: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DiffFormat.text
     ),

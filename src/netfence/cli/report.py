@@ -9,6 +9,7 @@ import typer
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_USAGE,
+    ClusterSideOpt,
     ContextOpt,
     KubeconfigOpt,
     MaxBytesOpt,
@@ -49,9 +50,6 @@ InputsArg = Annotated[
         metavar="INPUT", help="Manifest files or folders, a blueprint file, or builtin:NAME."
     ),
 ]
-ClusterOpt = Annotated[
-    bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) as one side.")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +61,7 @@ def report_command(
     output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")] = (
         "netfence-report.html"
     ),
-    cluster: ClusterOpt = False,
+    cluster: ClusterSideOpt = False,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
     namespace: NamespaceOpt = "default",

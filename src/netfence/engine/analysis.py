@@ -14,9 +14,9 @@ import numpy as np
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
-from netfence.engine.peers import IPBlockReading
 from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol, UnevaluatedObject
+from netfence.vocabulary import IPBlockReading
 
 Query = tuple[int | str, Protocol]
 

@@ -54,6 +54,24 @@ def test_analyze_keeps_a_port_name_as_given_and_filters_endpoints(guide_dir: Pat
     ]
 
 
+def test_a_filtered_axis_holds_no_external_range(guide_dir: Path) -> None:
+    """--from chooses pods: no outside range sends; the unfiltered --to axis keeps them all."""
+    result = run_cli_in_process(
+        "analyze", str(guide_dir), "--port", "443", "--from", "app=ai-agent", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    externals = {x["id"] for x in document["externals"]}
+    (query,) = document["queries"]
+    assert externals and {c["from"] for c in query["external"]} == {"ai-agents/ai-agent-0"}
+    assert {c["to"] for c in query["external"]} == externals
+    both = run_cli_in_process(
+        "analyze", str(guide_dir), "--port", "443", "--from", "app=ai-agent", "--to", "ai-data/*"
+    )
+    assert both.returncode == 0, both.stderr
+    assert "E1" not in both.stdout and "external ranges" not in both.stdout
+
+
 def test_analyze_says_which_ipblock_reading_decided_cells(guide_dir: Path) -> None:
     result = run_cli_in_process("analyze", str(guide_dir), "--port", "443", "--format", "json")
     document = json.loads(result.stdout)

@@ -46,6 +46,10 @@ class Engine:
         self._by_id = {node.id: node for node in nodes}
         self._reference = Reference(cluster, self.options.ipblock_pods)
         self._connections: dict[tuple[int, int], dict[Protocol, PortSet]] = {}
+        self._selecting: dict[tuple[int, Direction], tuple[NetworkPolicy, ...]] = {}
+        self._disagree: dict[tuple[int | str, Protocol], np.ndarray] = {}
+        self._verdicts: dict[tuple[int, int, int | str, Protocol], Verdict] = {}
+        self._class_allowed: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
     @cached_property
     def _matrices(self) -> MatrixEngine:
@@ -99,6 +103,18 @@ class Engine:
         """Whether ``src`` may connect to ``dst`` on ``port``/``protocol``, with the reasons."""
         return self._reference.verdict(self._node(src), self._node(dst), port, protocol)
 
+    def class_verdict(
+        self, src: Endpoint, dst: Endpoint, port: int | str, protocol: Protocol = "TCP"
+    ) -> Verdict:
+        """``verdict`` asked once per pair of classes: every pair of the same two classes gets
+        the first one's answer (its decisions and rules; the endpoint names are the first's)."""
+        if src == dst:
+            return self.verdict(src, dst, port, protocol)
+        key = (self.node_class(src), self.node_class(dst), port, protocol)
+        if key not in self._verdicts:
+            self._verdicts[key] = self.verdict(src, dst, port, protocol)
+        return self._verdicts[key]
+
     def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:
         """Every node pair for one port/protocol (endpoints first, then externals)."""
         return self._matrices.matrix(port, protocol)
@@ -131,5 +147,28 @@ class Engine:
         return self._connections[key]
 
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
-        """Policies that select ``endpoint`` and isolate it in ``direction``."""
-        return isolating(self.cluster.policies, endpoint, direction)
+        """Policies that select ``endpoint`` and isolate it in ``direction`` (asked once per
+        class: endpoints of one class have the same namespace and labels)."""
+        if endpoint.id not in self._matrices.classes.node_index:
+            return isolating(self.cluster.policies, endpoint, direction)
+        key = (self.node_class(endpoint), direction)
+        if key not in self._selecting:
+            self._selecting[key] = isolating(self.cluster.policies, endpoint, direction)
+        return self._selecting[key]
+
+    def class_allowed(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
+        """[src class, dst class] (see ``node_class``): whether distinct nodes of the two
+        classes may connect on ``port``/``protocol``."""
+        key = (port, protocol)
+        if key not in self._class_allowed:
+            self._class_allowed[key] = self._matrices.cached_class_matrix(port, protocol)
+        return self._class_allowed[key]
+
+    def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
+        """[src class, dst class]: one end's policies allow the connection and the other's
+        refuse it (what makes a flow one-sided)."""
+        key = (port, protocol)
+        if key not in self._disagree:
+            (egress, ingress), _ = self._matrices.class_sides(port, protocol)
+            self._disagree[key] = egress != ingress
+        return self._disagree[key]

@@ -51,45 +51,61 @@ class MatrixEngine:
         self.tiers = TierMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
-    def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
-        """[src class, dst class] allowed, before self traffic is added."""
+    def class_sides(
+        self, port: int | str, protocol: Protocol
+    ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+        """[src class, dst class] final decision of the egress end and of the ingress end (and,
+        with tiers, each end's deciding tier codes), before self traffic is added."""
         resolved = self.classes.resolved(port, protocol)
         ingress, egress = self._rules["ingress"], self._rules["egress"]
         ingress_np = ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :]
         egress_np = egress.admitted(protocol, resolved) | ~egress.isolated[:, None]
+        served = (resolved >= 0)[None, :]
+        if not self.tiers.active:
+            return (egress_np, ingress_np & served), None
+        shape = ingress_np.shape
+        ingress_side = self.tiers.side(
+            "ingress",
+            ingress_np,
+            np.broadcast_to(ingress.isolated[None, :], shape),
+            protocol,
+            resolved,
+        )
+        egress_side = self.tiers.side(
+            "egress",
+            egress_np,
+            np.broadcast_to(egress.isolated[:, None], shape),
+            protocol,
+            resolved,
+        )
+        return (egress_side[0], ingress_side[0] & served), (egress_side[1], ingress_side[1])
+
+    def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
+        """[src class, dst class] allowed, before self traffic is added."""
+        (egress, ingress), codes = self.class_sides(port, protocol)
         externals = ~self.classes.is_endpoint
-        if self.tiers.active:
-            shape = ingress_np.shape
-            ingress_side = self.tiers.side(
-                "ingress",
-                ingress_np,
-                np.broadcast_to(ingress.isolated[None, :], shape),
-                protocol,
-                resolved,
-            )
-            egress_side = self.tiers.side(
-                "egress",
-                egress_np,
-                np.broadcast_to(egress.isolated[:, None], shape),
-                protocol,
-                resolved,
-            )
-            ingress_np, egress_np = ingress_side[0], egress_side[0]
-        allowed: np.ndarray = ingress_np & egress_np & (resolved >= 0)[None, :]
+        allowed: np.ndarray = egress & ingress
         allowed[np.ix_(externals, externals)] = False
-        if self.tiers.active:
-            codes = cell_tiers(allowed, egress_side, ingress_side)
-            codes[np.ix_(externals, externals)] = NO_TIER
-            self._tier_cache[(port, protocol)] = codes
+        if codes is not None:
+            tiers = cell_tiers(allowed, (egress, codes[0]), (ingress, codes[1]))
+            tiers[np.ix_(externals, externals)] = NO_TIER
+            self._tier_cache[(port, protocol)] = tiers
         return allowed
+
+    def cached_class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
+        """``class_matrix``, computed once per port/protocol (kept bit-packed)."""
+        key = (port, protocol)
+        if key not in self._cache:
+            self._cache[key] = np.packbits(self.class_matrix(port, protocol), axis=1)
+        unpacked: np.ndarray = np.unpackbits(
+            self._cache[key], axis=1, count=self.classes.size
+        ).view(bool)
+        return unpacked
 
     def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:
         """The full node matrix; class matrices are cached, the expansion is not."""
         key = (port, protocol)
-        if key not in self._cache:
-            self._cache[key] = np.packbits(self.class_matrix(port, protocol), axis=1)
-        size = self.classes.size
-        by_class = np.unpackbits(self._cache[key], axis=1, count=size).view(bool)
+        by_class = self.cached_class_matrix(port, protocol)
         class_of = self.classes.class_of
         # Columns first: the element-wise gather then runs on the small matrix, and the rows
         # of the full one are whole-row copies.

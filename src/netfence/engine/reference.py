@@ -11,7 +11,7 @@ from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
 from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
-from netfence.model import PROTOCOLS, Cluster, Direction, Protocol
+from netfence.model import PROTOCOLS, Cluster, Direction, NetworkPolicy, Protocol
 from netfence.vocabulary import IPBlockReading
 
 
@@ -26,6 +26,9 @@ class Reference:
     cluster: Cluster
     reading: IPBlockReading = "match"
     _namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _isolating: dict[tuple[str, Direction], tuple[NetworkPolicy, ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.tiers = TierReference(self.cluster, self.namespace_labels)
@@ -51,7 +54,10 @@ class Reference:
         subject, other = (src, dst) if direction == "egress" else (dst, src)
         if isinstance(subject, ExternalRange):
             return SideVerdict(direction, subject.id, False, (), (), True)
-        policies = isolating(self.cluster.policies, subject, direction)
+        key = (subject.id, direction)
+        if key not in self._isolating:
+            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
+        policies = self._isolating[key]
         labels = self.namespace_labels(other)
         admitted: list[RuleRef] = []
         near: list[NearMiss] = []
@@ -127,7 +133,10 @@ class Reference:
         subject, other = (src, dst) if direction == "egress" else (dst, src)
         if isinstance(subject, ExternalRange):
             return PortSet.all()
-        policies = isolating(self.cluster.policies, subject, direction)
+        key = (subject.id, direction)
+        if key not in self._isolating:
+            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
+        policies = self._isolating[key]
         admitted = PortSet() if policies else PortSet.all()
         for policy in policies:
             for rule in policy.rules(direction):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from netfence.engine import Engine, Matrix, RuleRef, SideVerdict
+from netfence.engine import Engine, RuleRef, SideVerdict
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
@@ -67,10 +67,11 @@ def one_sided_flows(
     pairs: Iterable[tuple[Endpoint, Endpoint]],
 ) -> list[OneSidedFlow]:
     """Those of ``pairs`` whose connection one end admits by label while the other end
-    refuses it."""
+    refuses it. Pairs of the same two classes share one answer (see ``Engine.node_class``),
+    and only class pairs whose ends disagree are asked for a verdict."""
     found: dict[tuple[str, str, str], tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
     ends: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
-    matrices: dict[PortKey, Matrix] = {}
+    answers: dict[tuple[int, int], list[tuple[RuleRef, SideVerdict, PortKey]]] = {}
     for src, dst in pairs:
         if (
             src == dst
@@ -78,41 +79,89 @@ def one_sided_flows(
             or not engine.selecting(dst, "ingress")
         ):
             continue
-        for port, protocol in sorted(candidate_ports(engine, src, dst)):
-            if (port, protocol) not in matrices:
-                matrices[(port, protocol)] = engine.matrix(port, protocol)
-            if matrices[(port, protocol)].cell(src.id, dst.id):
-                continue  # allowed: both ends agree, nothing one-sided
-            verdict = engine.verdict(src, dst, port, protocol)
-            for admits, refuses in (
-                (verdict.egress, verdict.ingress),
-                (verdict.ingress, verdict.egress),
-            ):
-                refs = [r for r in admits.admitted_by if _by_intent(r, policies)]
-                # A refusal by the Admin or Baseline tier is not a missing NetworkPolicy rule.
-                if admits.allowed and not refuses.allowed and refs and not refuses.decided_by:
-                    key = (src.id, dst.id, refuses.direction)
-                    found.setdefault(key, (refs[0], refuses, []))[2].append((port, protocol))
-                    ends[(src.id, dst.id)] = (src, dst)
+        classes = (engine.node_class(src), engine.node_class(dst))
+        if classes not in answers:
+            answers[classes] = _one_sided(engine, policies, src, dst, classes)
+        for ref, refuses, port in answers[classes]:
+            owner = dst if refuses.direction == "ingress" else src
+            side = replace(refuses, endpoint=owner.id)
+            found.setdefault((src.id, dst.id, side.direction), (ref, side, []))[2].append(port)
+            ends[(src.id, dst.id)] = (src, dst)
     return [
         OneSidedFlow(*ends[(s, d)], ref, side, tuple(ports))
         for (s, d, _), (ref, side, ports) in found.items()
     ]
 
 
+def _one_sided(
+    engine: Engine,
+    policies: Mapping[str, NetworkPolicy],
+    src: Endpoint,
+    dst: Endpoint,
+    classes: tuple[int, int],
+) -> list[tuple[RuleRef, SideVerdict, PortKey]]:
+    """For one pair standing for its two classes: each port on which one end admits by label
+    and the other refuses, with the admitting rule and the refusing side."""
+    answers = []
+    for port, protocol in sorted(candidate_ports(engine, src, dst)):
+        if engine.class_allowed(port, protocol)[classes]:
+            continue  # allowed: both ends agree, nothing one-sided
+        if not engine.sides_disagree(port, protocol)[classes]:
+            continue  # both ends refuse
+        verdict = engine.verdict(src, dst, port, protocol)
+        for admits, refuses in (
+            (verdict.egress, verdict.ingress),
+            (verdict.ingress, verdict.egress),
+        ):
+            refs = [r for r in admits.admitted_by if _by_intent(r, policies)]
+            # A refusal by the Admin or Baseline tier is not a missing NetworkPolicy rule.
+            if admits.allowed and not refuses.allowed and refs and not refuses.decided_by:
+                answers.append((refs[0], refuses, (port, protocol)))
+    return answers
+
+
+EXAMPLES = 3
+
+
+def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
+    """Flows that one rule admits and the same policies refuse, on the same ports, at the
+    same namespace's end: one story, told once."""
+    owner = flow.dst if flow.refused.direction == "ingress" else flow.src
+    return (
+        flow.admitted,
+        flow.refused.direction,
+        flow.refused.policies,
+        flow.ports,
+        owner.namespace,
+    )
+
+
 def check_flows(ctx: LintContext) -> Iterator[Finding]:
-    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
+    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's); flows
+    with the same admitting rule, refusing policies and ports are one finding with a count."""
     pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
+    groups: dict[tuple[object, ...], list[OneSidedFlow]] = {}
     for flow in one_sided_flows(ctx.engine, ctx.policies_by_id, pairs):
+        groups.setdefault(_group_key(flow), []).append(flow)
+    for flows in groups.values():
+        flow = flows[0]
         policy = ctx.blocking_policy(flow.refused)
         admitted_at = ctx.rule_source(flow.admitted)
         where = f" ({admitted_at.file}:{admitted_at.line})" if admitted_at else ""
         other = flow.src if flow.refused.direction == "ingress" else flow.dst
+        what = flow.describe()
+        refused = refusal(flow.refused, flow.refused.endpoint)
+        if len(flows) > 1:
+            examples = "; ".join(f.describe() for f in flows[:EXAMPLES])
+            more = f"; and {len(flows) - EXAMPLES} more" if len(flows) > EXAMPLES else ""
+            what = f"{len(flows)} connections ({examples}{more})"
+            owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
+            refused = refusal(flow.refused, owners)
         yield found(
             RULE,
-            message=f"{flow.describe()} is admitted at {flow.admitted.direction} by "
-            f"{flow.admitted}{where} but refused at {flow.refused.direction}: "
-            f"{refusal(flow.refused, flow.refused.endpoint)}; add {flow.missing}",
+            message=f"{what} {'are' if len(flows) > 1 else 'is'} admitted at "
+            f"{flow.admitted.direction} by {flow.admitted}{where} but refused at "
+            f"{flow.refused.direction}: {refused}; add {flow.missing}",
             obj=policy_obj(policy),
             source=policy.source,
             snippet=snippets.rule(flow.refused.direction, other, flow.ports),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
@@ -16,6 +17,7 @@ from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelect
 from netfence.problems import Source
 
 WHAT_IF_NAME = "netfence-what-if-deny-all"
+SHOWN_FLOWS = 10
 
 
 def missing_baseline(cluster: Cluster, namespace: str) -> tuple[Direction, ...]:
@@ -40,9 +42,7 @@ def _what_if(
     """What a deny-all for ``missing`` in ``namespace`` would break: DNS clients, flows."""
     baseline = NetworkPolicy(namespace, WHAT_IF_NAME, LabelSelector(), frozenset(missing))
     cluster = ctx.cluster
-    changed = Cluster(
-        cluster.namespaces, cluster.endpoints, (*cluster.policies, baseline), cluster.services
-    )
+    changed = replace(cluster, policies=(*cluster.policies, baseline))
     engine = make_engine(changed, ctx.options, ctx.cidrs)
     members = _members(ctx, namespace)
     lost_dns: list[Endpoint] = []
@@ -61,7 +61,7 @@ def _what_if(
     broken = [
         flow
         for flow in one_sided_flows(engine, policies, pairs)
-        if ctx.engine.verdict(flow.src, flow.dst, *flow.ports[0]).allowed
+        if ctx.engine.class_verdict(flow.src, flow.dst, *flow.ports[0]).allowed
     ]
     return lost_dns, broken
 
@@ -88,7 +88,7 @@ def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
             names = ", ".join(e.id for e in lost_dns)
             consequences.append(f"DNS for {names} (add allow-dns)")
             snippet.append(snippets.allow_dns(namespace, ctx.options.dns_ips))
-        for flow in broken:
+        for flow in broken[:SHOWN_FLOWS]:
             consequences.append(
                 f"{flow.describe()}, admitted at {flow.admitted.direction} by {flow.admitted} "
                 f"(add {flow.missing})"
@@ -98,6 +98,8 @@ def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
                 f"# for {flow.describe()}\n"
                 + snippets.rule(flow.refused.direction, other, flow.ports)
             )
+        if len(broken) > SHOWN_FLOWS:
+            consequences.append(f"{len(broken) - SHOWN_FLOWS} more one-sided flows like these")
         message = (
             f"namespace {namespace} has workloads but no policy isolating all its pods for "
             f"{' and '.join(missing)}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from functools import cache
 
 from netfence.engine import Node, Verdict
 from netfence.lint.catalogue import found, rule_info
@@ -175,29 +174,56 @@ def _reply_mirrors(
     owners = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
     peers = {e: None for p in rule.peers for e in ctx.peer_endpoints(policy, p)} or ctx.subjects
     mirrors: list[str] = []
+    shapes: dict[tuple[int, int], list[PortKey] | None] = {}
     for own, other in ((a, b) for a in owners for b in peers if a != b):
         client, server = (own, other) if direction == "egress" else (other, own)
-        for port, protocol in keys:
-            verdict = verdict_of(client, server, port, protocol)
-            admitting = verdict.egress if direction == "egress" else verdict.ingress
-            if not any(r.policy == policy.id and r.rule == index for r in admitting.admitted_by):
-                continue
-            reply_shaped = (
-                server.ports
-                and not _serves(server, (port, protocol))
-                and _serves(client, (port, protocol))
-                and verdict_of(server, client, port, protocol).allowed
+        classes = (ctx.engine.node_class(client), ctx.engine.node_class(server))
+        if classes not in shapes:  # alike pairs give the same answer
+            shapes[classes] = _reply_ports(
+                policy, direction, index, client, server, keys, verdict_of
             )
-            if not reply_shaped:
-                return []
-            mirrors.append(f"{server.id} -> {client.id} on {port}/{protocol}")
+        replies = shapes[classes]
+        if replies is None:
+            return []
+        mirrors += [
+            f"{server.id} -> {client.id} on {port}/{protocol}" for port, protocol in replies
+        ]
     return mirrors
+
+
+def _reply_ports(
+    policy: NetworkPolicy,
+    direction: Direction,
+    index: int,
+    client: Endpoint,
+    server: Endpoint,
+    keys: list[PortKey],
+    verdict_of: Verdicts,
+) -> list[PortKey] | None:
+    """The ports on which the rule admits ``client -> server`` only as a reply's mirror image;
+    None when it admits one that is no reply."""
+    replies = []
+    for port, protocol in keys:
+        verdict = verdict_of(client, server, port, protocol)
+        admitting = verdict.egress if direction == "egress" else verdict.ingress
+        if not any(r.policy == policy.id and r.rule == index for r in admitting.admitted_by):
+            continue
+        reply_shaped = (
+            server.ports
+            and not _serves(server, (port, protocol))
+            and _serves(client, (port, protocol))
+            and verdict_of(server, client, port, protocol).allowed
+        )
+        if not reply_shaped:
+            return None
+        replies.append((port, protocol))
+    return replies
 
 
 def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
-    verdict_of = cache(ctx.engine.verdict)  # copies of one rule ask the same questions
+    verdict_of = ctx.engine.class_verdict  # alike pairs (and copies of a rule) ask once
     for policy, direction, index, rule in ctx.cluster.rules():
         mirrors = _reply_mirrors(ctx, policy, direction, index, verdict_of)
         if not mirrors:

@@ -30,9 +30,11 @@ LiveCluster = Callable[[], Sequence[Document]]
 
 @dataclass(frozen=True)
 class InputOptions:
-    """How manifests are read: default namespace, limits, validation, which files."""
+    """How manifests are read: default namespace, limits, validation, which files;
+    ``namespaces``, when given, are the only ones kept (as ``kubectl -n`` and ``snapshot -n``)."""
 
     namespace: str = "default"
+    namespaces: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     validate: ValidationMode = "strict"
     exclude: tuple[str, ...] = ()
@@ -158,6 +160,19 @@ def read_inputs(
     return inputs
 
 
+def in_namespaces(documents: Sequence[Document], namespaces: Sequence[str]) -> list[Document]:
+    """The documents of ``namespaces`` (all when none): Namespaces of those names, objects in
+    them, and cluster-scoped objects."""
+    if not namespaces:
+        return list(documents)
+    wanted = set(namespaces)
+    return [
+        d
+        for d in documents
+        if (d.name in wanted if d.kind == "Namespace" else not d.namespace or d.namespace in wanted)
+    ]
+
+
 def inputs_from_documents(
     documents: Sequence[Document],
     options: InputOptions | None = None,
@@ -169,7 +184,7 @@ def inputs_from_documents(
     options = options or InputOptions()
     problems: list[Problem] = []
     valid: list[Document] = []
-    for doc in documents:
+    for doc in in_namespaces(documents, options.namespaces):
         found = validate_document(doc, options.validate)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):

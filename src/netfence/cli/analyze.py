@@ -120,7 +120,7 @@ def analyze_command(
     ] = None,
     reading: ReadingOpt = Reading.match,
     output: Annotated[MatrixFormat, typer.Option("--format", "-f")] = MatrixFormat.text,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
     exclude: ExcludeOpt = None,

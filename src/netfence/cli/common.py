@@ -87,8 +87,15 @@ PathsOrCluster = Annotated[
     ),
 ]
 NamespaceOpt = Annotated[
-    str,
-    typer.Option("--namespace", "-n", help="Namespace for objects that name none (as kubectl)."),
+    list[str] | None,
+    typer.Option(
+        "--namespace",
+        "-n",
+        metavar="NS",
+        help="Work in these namespaces only, as kubectl's -n (repeatable; default: all): objects "
+        "of other namespaces are left out, whether read from files or a cluster, and objects "
+        "that name no namespace are in the first NS (else 'default').",
+    ),
 ]
 MaxBytesOpt = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Refuse input files larger than this.")
@@ -142,10 +149,6 @@ ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig co
 TimeoutOpt = Annotated[
     float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for each request.")
 ]
-NamespacesOpt = Annotated[
-    list[str] | None,
-    typer.Option("--namespace", "-n", help="Only these namespaces (repeatable; default all)."),
-]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 SourceArg = Annotated[
     str | None,
@@ -170,7 +173,7 @@ def parse_port(text: str) -> int | str:
 
 
 def input_options(
-    namespace: str,
+    namespaces: Sequence[str] | None,
     max_bytes: int,
     validate: ValidateMode,
     exclude: Sequence[str] | None = None,
@@ -184,7 +187,8 @@ def input_options(
         print_problems(exc.problems)
         raise typer.Exit(EXIT_FINDINGS) from exc
     return InputOptions(
-        namespace=namespace,
+        namespace=namespaces[0] if namespaces else "default",
+        namespaces=tuple(namespaces or ()),
         limits=Limits(max_bytes=max_bytes),
         validate=validate.value,
         exclude=(*configured, *(exclude or ())),

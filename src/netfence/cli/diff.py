@@ -102,7 +102,7 @@ def diff_command(
     ] = EndpointChoice.own,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.connectivity,
     exclude: ExcludeOpt = None,
@@ -115,9 +115,7 @@ def diff_command(
         fail("give OLD and NEW, or --cluster and NEW", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate, exclude, strict_files)
     old = (
-        cluster_side(kubeconfig, context, validate)
-        if cluster
-        else side_or_exit(specs[0:1], options)
+        cluster_side(kubeconfig, context, options) if cluster else side_or_exit(specs[0:1], options)
     )
     new = side_or_exit(specs[-1:], options)
     for side in (old, new):

@@ -103,7 +103,7 @@ def explain_command(
         typer.Argument(help="PATH... SRC DST PORT\\[/PROTO]", metavar="PATH... SRC DST PORT"),
     ],
     reading: ReadingOpt = Reading.match,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
     exclude: ExcludeOpt = None,

@@ -17,7 +17,6 @@ from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
     EXIT_USAGE,
-    ValidateMode,
     err,
     fail,
     print_notes,
@@ -79,9 +78,12 @@ def desired_or_exit(source: str | None) -> DesiredState:
         raise typer.Exit(EXIT_FINDINGS) from None
 
 
-def live_cluster(kubeconfig: str | None, context: str | None) -> LiveCluster:
-    """What ``--cluster`` reads, as the front door's live-cluster callable (exit 3 on errors)."""
-    return lambda: cluster_documents_or_exit(kubeconfig, context)
+def live_cluster(
+    kubeconfig: str | None, context: str | None, namespaces: Sequence[str] = ()
+) -> LiveCluster:
+    """What ``--cluster`` reads (only ``namespaces`` when given), as the front door's
+    live-cluster callable (exit 3 on errors)."""
+    return lambda: cluster_documents_or_exit(kubeconfig, context, namespaces)
 
 
 def read_paths_or_cluster(
@@ -95,7 +97,7 @@ def read_paths_or_cluster(
     left to the caller. Exit 3 on cluster errors, 2 when both or neither are given."""
     if cluster == bool(paths):
         fail("give manifest paths or --cluster (exactly one of them)", EXIT_USAGE)
-    live = live_cluster(kubeconfig, context) if cluster else None
+    live = live_cluster(kubeconfig, context, options.namespaces) if cluster else None
     return resolve(paths or [], options, live=live, stdin=sys.stdin.buffer)
 
 
@@ -122,10 +124,11 @@ def side_or_exit(specs: list[str], options: InputOptions) -> Side:
     return _side(resolve(specs, options))
 
 
-def cluster_side(kubeconfig: str | None, context: str | None, validate: ValidateMode) -> Side:
-    """The live cluster as a side; exit 3 when it cannot be read, 1 on invalid objects."""
-    options = InputOptions(validate=validate.value)
-    return _side(resolve([], options, live=live_cluster(kubeconfig, context)))
+def cluster_side(kubeconfig: str | None, context: str | None, options: InputOptions) -> Side:
+    """The live cluster as a side (its ``options.namespaces`` only, when given); exit 3 when
+    it cannot be read, 1 on invalid objects."""
+    live = live_cluster(kubeconfig, context, options.namespaces)
+    return _side(resolve([], options, live=live))
 
 
 def _side(inputs: Inputs) -> Side:

@@ -201,7 +201,7 @@ def lint(
         Reading | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
     ] = None,
     hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
     exclude: ExcludeOpt = None,

@@ -163,7 +163,7 @@ def plan(
     bp, origin = _blueprint(blueprint, template)
     existing = None
     if cluster_manifests or cluster:
-        options = input_options("default", Limits().max_bytes, ValidateMode.connectivity)
+        options = input_options(None, Limits().max_bytes, ValidateMode.connectivity)
         existing = load_or_exit(
             cluster_manifests, options, False, cluster, kubeconfig, context
         ).cluster

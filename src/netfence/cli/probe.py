@@ -14,7 +14,7 @@ from netfence.cli.common import (
     ContextOpt,
     FormatOpt,
     KubeconfigOpt,
-    NamespacesOpt,
+    NamespaceOpt,
     OutputFormat,
     TimeoutOpt,
     err,
@@ -42,7 +42,7 @@ Examples:
 
 
 def probe(
-    namespaces: NamespacesOpt = None,
+    namespaces: NamespaceOpt = None,
     ports: Annotated[
         list[str] | None,
         typer.Option("--port", "-p", help="Only these ports (number or name; repeatable)."),

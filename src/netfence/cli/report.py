@@ -68,7 +68,7 @@ def report_command(
     cluster: ClusterSideOpt = False,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate: ValidateOpt = ValidateMode.connectivity,
     exclude: ExcludeOpt = None,
@@ -80,7 +80,7 @@ def report_command(
         fail("give manifest paths, a blueprint, or --cluster (exactly one of them)", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate, exclude, strict_files)
     side = (
-        cluster_side(kubeconfig, context, validate)
+        cluster_side(kubeconfig, context, options)
         if cluster
         else side_or_exit(specs or [], options)
     )

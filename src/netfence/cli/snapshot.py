@@ -11,7 +11,7 @@ from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     ContextOpt,
     KubeconfigOpt,
-    NamespacesOpt,
+    NamespaceOpt,
     TimeoutOpt,
     err,
     fail,
@@ -38,7 +38,7 @@ def snapshot(
     output_file: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    namespaces: NamespacesOpt = None,
+    namespaces: NamespaceOpt = None,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
     timeout: TimeoutOpt = 15.0,

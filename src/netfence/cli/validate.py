@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     paths: Paths,
-    namespace: NamespaceOpt = "default",
+    namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.strict,
     exclude: ExcludeOpt = None,

@@ -78,6 +78,14 @@ def _connections(engine: Engine, src: Node | None, dst: Node | None) -> Connecti
     return engine.connections(src, dst)
 
 
+def _classes(before: Engine, after: Engine, slot: Slot) -> tuple[int | None, int | None]:
+    """The node's class on each side (None where a side lacks it)."""
+    return (
+        None if slot.old is None else before.node_class(slot.old),
+        None if slot.new is None else after.node_class(slot.new),
+    )
+
+
 def pair_changes(src: Slot, dst: Slot, before: Connections, after: Connections) -> Iterator[Change]:
     """Ports added and removed between two readings of one ordered pair, per protocol."""
     for protocol in PROTOCOLS:
@@ -134,10 +142,17 @@ def compare(
     pairs += [(s, d) for s in externals for d in endpoints]
     changes: list[Change] = []
     tiered = bool(old.tier_policies or new.tier_policies)
+    answers: dict[tuple[int | None, ...], list[Change]] = {}
     for done, (src, dst) in enumerate(pairs, 1):
-        before_pair = _connections(before, src.old, dst.old)
-        found = pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new))
-        changes.extend(with_tier(after, src, dst, c) if tiered else c for c in found)
+        key = (*_classes(before, after, src), *_classes(before, after, dst))
+        if key not in answers:  # pairs of the same classes on both sides change alike
+            before_pair = _connections(before, src.old, dst.old)
+            found = pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new))
+            answers[key] = [with_tier(after, src, dst, c) if tiered else c for c in found]
+        changes.extend(
+            replace(c, src=src.id, dst=dst.id, src_cidrs=src.cidrs, dst_cidrs=dst.cidrs)
+            for c in answers[key]
+        )
         if progress is not None:
             progress(done, len(pairs))
     return DiffResult(

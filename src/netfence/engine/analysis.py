@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
@@ -118,7 +119,7 @@ def analyze(
         externals=engine.externals,
         queries=results,
         reading=engine.options.ipblock_pods,
-        notes=tier_notes(engine.cluster),
+        notes=tier_notes(engine.cluster) + cilium_notes(engine.cluster, engine.externals),
         tiers=bool(engine.cluster.tier_policies),
         not_evaluated=engine.cluster.not_evaluated,
     )

@@ -8,6 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
+from netfence.engine.cilium_externals import cilium_blocks, cilium_options
 from netfence.engine.domains import domain_externals
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
@@ -34,7 +35,7 @@ class Engine:
 
     def __init__(self, cluster: Cluster, options: EngineOptions | None = None) -> None:
         self.cluster = cluster
-        self.options = options or EngineOptions()
+        self.options = cilium_options(cluster, options or EngineOptions())
         self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
         blocks = [
             peer.ip_block
@@ -42,7 +43,7 @@ class Engine:
             for rule in (*policy.ingress, *policy.egress)
             for peer in rule.peers
             if peer.ip_block is not None
-        ]
+        ] + cilium_blocks(cluster)
         extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
         self.externals: tuple[ExternalRange, ...] = with_origins(
             partition(blocks, extra, (ip for e in self.endpoints for ip in e.ips)), cluster

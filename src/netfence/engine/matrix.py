@@ -8,6 +8,7 @@ from typing import get_args
 
 import numpy as np
 
+from netfence.engine.cilium_matrix import CiliumMatrices
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import IPBlockReading, Node
@@ -51,6 +52,7 @@ class MatrixEngine:
         self._rules = {d: DirectionRules(self.classes, d) for d in DIRECTIONS}
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
         self.tiers = TierMatrices(self.classes)
+        self.cilium = CiliumMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
@@ -60,22 +62,21 @@ class MatrixEngine:
         ingress_np = ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :]
         egress_np = egress.admitted(protocol, resolved) | ~egress.isolated[:, None]
         externals = ~self.classes.is_endpoint
+        shape = ingress_np.shape
+        ingress_decided = np.broadcast_to(ingress.isolated[None, :], shape)
+        egress_decided = np.broadcast_to(egress.isolated[:, None], shape)
+        if self.cilium.active:
+            ingress_np, ingress_decided = self.cilium.side(
+                "ingress", ingress_np, ingress_decided, protocol, resolved
+            )
+            egress_np, egress_decided = self.cilium.side(
+                "egress", egress_np, egress_decided, protocol, resolved
+            )
         if self.tiers.active:
-            shape = ingress_np.shape
             ingress_side = self.tiers.side(
-                "ingress",
-                ingress_np,
-                np.broadcast_to(ingress.isolated[None, :], shape),
-                protocol,
-                resolved,
+                "ingress", ingress_np, ingress_decided, protocol, resolved
             )
-            egress_side = self.tiers.side(
-                "egress",
-                egress_np,
-                np.broadcast_to(egress.isolated[:, None], shape),
-                protocol,
-                resolved,
-            )
+            egress_side = self.tiers.side("egress", egress_np, egress_decided, protocol, resolved)
             ingress_np, egress_np = ingress_side[0], egress_side[0]
         allowed: np.ndarray = ingress_np & egress_np & (resolved >= 0)[None, :]
         allowed[np.ix_(externals, externals)] = False

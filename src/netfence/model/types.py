@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from netfence.problems import Source
 
 if TYPE_CHECKING:
+    from netfence.model.cilium import CiliumPolicy
     from netfence.model.tiers import ClusterNode, TierPolicy
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -197,6 +198,8 @@ class Endpoint:
     ports: tuple[ContainerPort, ...] = ()
     host_network: bool = False
     source: Source | None = field(default=None, compare=False)
+    service_account: str = "default"
+    node_name: str = ""
 
     @property
     def id(self) -> str:
@@ -231,6 +234,7 @@ class Service:
     ports: tuple[ServicePort, ...] = ()
     cluster_ips: tuple[IPAddress, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -286,6 +290,9 @@ class Cluster:
     tier_policies: tuple[TierPolicy, ...] = ()
     nodes: tuple[ClusterNode, ...] = ()
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
+    cilium_policies: tuple[CiliumPolicy, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the translation of a dialect could not evaluate, said by every analysis."""
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

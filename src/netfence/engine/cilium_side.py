@@ -150,8 +150,9 @@ class CiliumReference:
         if not self.active or not is_cilium_endpoint(subject):
             return networkpolicy, isolated
         selecting = self.view.selecting(subject)
-        isolated = isolated or any(direction in p.default_deny for p in selecting)
-        allowed = networkpolicy if isolated else PortSet.all()
+        cilium_isolated = any(direction in p.default_deny for p in selecting)
+        allowed = networkpolicy if isolated else PortSet() if cilium_isolated else PortSet.all()
+        isolated = isolated or cilium_isolated
         if self._localhost(direction, subject, other):
             allowed = PortSet.all()
         denied = PortSet()

@@ -253,7 +253,11 @@ def _ports(rule: dict[str, Any], path: Path, ingress: bool) -> list[FieldError]:
 def validate_port(port: dict[str, Any], path: Path) -> list[FieldError]:
     errors: list[FieldError] = []
     if present(port.get("port")):
-        errors += _pattern((*path, "port"), text(port["port"]), PORT_PATTERN)
+        written = text(port["port"])
+        errors += _pattern((*path, "port"), written, PORT_PATTERN)
+        if not errors and written.isdigit() and int(written) > 65535:
+            # The CRD's pattern lets this through (its anchors bind to one alternative each).
+            errors.append(invalid((*path, "port"), written, "port must be at most 65535" + AGENT))
     if present(port.get("endPort")):
         end = number(port["endPort"])
         if end < 0 or end > 65535:

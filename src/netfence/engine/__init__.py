@@ -1,9 +1,10 @@
 """NetworkPolicy semantics: verdicts with reasons, connectivity matrices, exact port sets."""
 
-from netfence.engine.core import Engine, EngineOptions
+from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.engine.matrix import Matrix
+from netfence.engine.options import EngineOptions
 from netfence.engine.peers import Node
 from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
 from netfence.vocabulary import IPBlockReading

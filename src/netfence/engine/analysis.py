@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
@@ -130,7 +131,7 @@ def analyze(
         externals=engine.externals if sources is None or targets is None else (),
         queries=results,
         reading=engine.options.ipblock_pods,
-        notes=tier_notes(engine.cluster),
+        notes=tier_notes(engine.cluster) + cilium_notes(engine.cluster, engine.externals),
         tiers=bool(engine.cluster.tier_policies),
         not_evaluated=engine.cluster.not_evaluated,
         source_externals=engine.externals if sources is None else (),

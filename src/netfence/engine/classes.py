@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from netfence.engine.cilium_match import cilium_class_keys
 from netfence.engine.domains import block_covers_domain
 from netfence.engine.external import ExternalRange, block_set
 from netfence.engine.labels import BoolVector, LabelTable
@@ -81,6 +82,7 @@ class NodeClasses:
         rows: list[np.ndarray] = []
         self.class_of = np.empty(len(self.nodes), dtype=np.int64)
         tier_keys = tier_class_keys(self.cluster, self.nodes)
+        cilium_keys = cilium_class_keys(self.cluster, self.nodes)
         for i, node in enumerate(self.nodes):
             if isinstance(node, ExternalRange):
                 key: object = node.id
@@ -93,7 +95,14 @@ class NodeClasses:
                 )
             else:
                 row = membership[i]
-                key = (node.namespace, node.labels, node.ports, row.tobytes(), tier_keys[i])
+                key = (
+                    node.namespace,
+                    node.labels,
+                    node.ports,
+                    row.tobytes(),
+                    tier_keys[i],
+                    cilium_keys[i],
+                )
             if key not in keys:
                 keys[key] = len(self.reps)
                 self.reps.append(node)

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from netfence.engine.cilium_externals import cilium_blocks, cilium_options
 from netfence.engine.domains import domain_externals
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
+from netfence.engine.options import EngineOptions
 from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
-from netfence.model import Cluster, Direction, Endpoint, IPNetwork, NetworkPolicy, Protocol
-from netfence.vocabulary import IPBlockReading
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """How to read the implementation-defined corners, and extra CIDRs to split externals by."""
-
-    ipblock_pods: IPBlockReading = "match"
-    extra_cidrs: tuple[IPNetwork, ...] = ()
+from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol
 
 
 class Engine:
@@ -35,11 +27,15 @@ class Engine:
 
     def __init__(self, cluster: Cluster, options: EngineOptions | None = None) -> None:
         self.cluster = cluster
-        self.options = options or EngineOptions()
+        self.options = cilium_options(cluster, options or EngineOptions())
         self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
         extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
         self.externals: tuple[ExternalRange, ...] = with_origins(
-            partition(cluster.ip_blocks(), extra, (ip for e in self.endpoints for ip in e.ips)),
+            partition(
+                [*cluster.ip_blocks(), *cilium_blocks(cluster)],
+                extra,
+                (ip for e in self.endpoints for ip in e.ips),
+            ),
             cluster,
         ) + domain_externals(cluster)
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from netfence.engine.cilium_externals import cilium_domains
 from netfence.engine.external import ExternalRange
 from netfence.model import Cluster, IPBlock, IPNetwork
 
@@ -18,8 +19,9 @@ _NO_ADDRESS = ipaddress.IPv4Address("0.0.0.0")
 
 
 def domain_names(cluster: Cluster) -> list[str]:
-    """Every domain a ``domainNames`` peer names, as written (normalised), sorted."""
-    found = {
+    """Every domain a ``domainNames`` peer or a ``toFQDNs`` names, as written (normalised),
+    sorted."""
+    found = cilium_domains(cluster) | {
         name
         for policy in cluster.tier_policies
         for rule in policy.egress

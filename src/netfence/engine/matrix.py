@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from netfence.engine.cilium_matrix import CiliumMatrices
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
@@ -49,6 +50,7 @@ class MatrixEngine:
         self._rules = {d: DirectionRules(self.classes, d) for d in DIRECTIONS}
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
         self.tiers = TierMatrices(self.classes)
+        self.cilium = CiliumMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
     def class_sides(
@@ -60,24 +62,21 @@ class MatrixEngine:
         ingress, egress = self._rules["ingress"], self._rules["egress"]
         ingress_np = ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :]
         egress_np = egress.admitted(protocol, resolved) | ~egress.isolated[:, None]
+        shape = ingress_np.shape
+        ingress_decided = np.broadcast_to(ingress.isolated[None, :], shape)
+        egress_decided = np.broadcast_to(egress.isolated[:, None], shape)
+        if self.cilium.active:
+            ingress_np, ingress_decided = self.cilium.side(
+                "ingress", ingress_np, ingress_decided, protocol, resolved
+            )
+            egress_np, egress_decided = self.cilium.side(
+                "egress", egress_np, egress_decided, protocol, resolved
+            )
         served = (resolved >= 0)[None, :]
         if not self.tiers.active:
             return (egress_np, ingress_np & served), None
-        shape = ingress_np.shape
-        ingress_side = self.tiers.side(
-            "ingress",
-            ingress_np,
-            np.broadcast_to(ingress.isolated[None, :], shape),
-            protocol,
-            resolved,
-        )
-        egress_side = self.tiers.side(
-            "egress",
-            egress_np,
-            np.broadcast_to(egress.isolated[:, None], shape),
-            protocol,
-            resolved,
-        )
+        ingress_side = self.tiers.side("ingress", ingress_np, ingress_decided, protocol, resolved)
+        egress_side = self.tiers.side("egress", egress_np, egress_decided, protocol, resolved)
         return (egress_side[0], ingress_side[0] & served), (egress_side[1], ingress_side[1])
 
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from netfence.engine.cilium_match import CiliumView
+from netfence.engine.cilium_side import CiliumReference
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import PortSet
 from netfence.engine.peers import Node, matching_peer, peer_miss
@@ -32,6 +34,7 @@ class Reference:
 
     def __post_init__(self) -> None:
         self.tiers = TierReference(self.cluster, self.namespace_labels)
+        self.cilium = CiliumReference(CiliumView(self.cluster))
 
     def namespace_labels(self, node: Node) -> dict[str, str]:
         if isinstance(node, ExternalRange):
@@ -90,6 +93,7 @@ class Reference:
             allowed,
             () if admitted else tuple(near),
         )
+        networkpolicy = self.cilium.side(networkpolicy, subject, other, port, protocol, dst)
         return self.tiers.side(networkpolicy, subject, other, port, protocol, dst)
 
     def allowed(
@@ -143,9 +147,10 @@ class Reference:
                 labels = self.namespace_labels(other)
                 if matching_peer(rule, policy.namespace, other, labels, self.reading) is not False:
                     admitted = admitted | rule_port_set(rule, protocol, dst)
-        return self.tiers.side_ports(
+        admitted, decided = self.cilium.side_ports(
             direction, subject, other, protocol, dst, admitted, bool(policies)
         )
+        return self.tiers.side_ports(direction, subject, other, protocol, dst, admitted, decided)
 
     def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
         """Exact allowed ports per protocol from ``src`` to ``dst``."""

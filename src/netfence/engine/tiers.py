@@ -125,7 +125,7 @@ class TierReference:
                 decided_by=admin,
                 networkpolicy_allowed=np_allowed,
             )
-        if networkpolicy.isolated:
+        if networkpolicy.isolated or networkpolicy.decided_by is not None:
             return replace(networkpolicy, passed_by=admin)
         baseline = self.first_match("Baseline", direction, subject, other, port, protocol, dst)
         if baseline is not None and baseline.action != "Pass":

@@ -29,11 +29,20 @@ NAMESPACED_KINDS = frozenset(
         "CronJob",
         "Service",
         "NetworkPolicy",
+        "CiliumNetworkPolicy",
     }
 )
 CLUSTER_POLICY_KINDS = frozenset(
-    {"AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"}
+    {
+        "AdminNetworkPolicy",
+        "BaselineAdminNetworkPolicy",
+        "ClusterNetworkPolicy",
+        "CiliumClusterwideNetworkPolicy",
+        "CiliumCIDRGroup",
+    }
 )
+# The one ConfigMap the engine reads: Cilium's cluster name (io.cilium.k8s.policy.cluster).
+CILIUM_CONFIG = ("ConfigMap", "cilium-config")
 KNOWN_KINDS = NAMESPACED_KINDS | CLUSTER_POLICY_KINDS | {"Namespace", "Node"}
 
 
@@ -197,6 +206,9 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
         return
     api_version = data.get("apiVersion")
     removed = removed_message(kind, api_version) if isinstance(api_version, str) else None
+    if _is_cilium_config(data):
+        result.documents.append(doc)
+        return
     if kind not in KNOWN_KINDS and removed is not None:
         result.problems.append(
             Problem(doc.source_of(("apiVersion",)), removed, obj=doc.ident(), field="apiVersion")
@@ -222,6 +234,12 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
     if kind in NAMESPACED_KINDS and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
         meta["namespace"] = namespace
     result.documents.append(doc)
+
+
+def _is_cilium_config(data: dict[str, object]) -> bool:
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return (data.get("kind"), name) == CILIUM_CONFIG
 
 
 def load_paths(

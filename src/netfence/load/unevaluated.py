@@ -6,9 +6,6 @@ One entry per API group. When the engine learns a dialect, its kinds leave this 
 from __future__ import annotations
 
 NOT_EVALUATED: dict[str, frozenset[str]] = {
-    "cilium.io": frozenset(
-        {"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "CiliumCIDRGroup"}
-    ),
     "projectcalico.org": frozenset(
         {
             "NetworkPolicy",

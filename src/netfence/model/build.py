@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from netfence.load.document import Document
+from netfence.model.cilium_build import CILIUM_KINDS, cilium_translation, cluster_name
 from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.selectors import selector
@@ -171,6 +172,8 @@ def endpoint(doc: Document) -> Endpoint:
             ports=_container_ports(spec),
             host_network=bool(spec.get("hostNetwork")),
             source=doc.source,
+            service_account=_service_account(spec),
+            node_name=str(spec.get("nodeName") or ""),
         )
     template = pod_template(doc)
     spec = _dict(template.get("spec"))
@@ -182,7 +185,15 @@ def endpoint(doc: Document) -> Endpoint:
         ports=_container_ports(spec),
         host_network=bool(spec.get("hostNetwork")),
         source=doc.source,
+        service_account=_service_account(spec),
+        node_name=str(spec.get("nodeName") or ""),
     )
+
+
+def _service_account(pod_spec: Mapping[str, Any]) -> str:
+    """The pod's service account (``default`` when the spec names none)."""
+    name = pod_spec.get("serviceAccountName") or pod_spec.get("serviceAccount")
+    return name if isinstance(name, str) and name else "default"
 
 
 def service(doc: Document) -> Service:
@@ -210,6 +221,7 @@ def service(doc: Document) -> Service:
         ports=ports,
         cluster_ips=tuple(cluster_ips),
         source=doc.source,
+        labels=freeze_labels(_dict(doc.metadata().get("labels"))),
     )
 
 
@@ -232,9 +244,13 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
     services: list[Service] = []
     tier_policies: list[TierPolicy] = []
     nodes: list[ClusterNode] = []
+    cilium: list[Document] = []
+    documents = list(documents)
     for doc in documents:
         kind = doc.kind
-        if kind in TIER_KINDS:
+        if kind in CILIUM_KINDS:
+            cilium.append(doc)
+        elif kind in TIER_KINDS:
             tier_policies.append(tier_policy(doc))
         elif kind == "Node":
             nodes.append(cluster_node(doc))
@@ -256,6 +272,8 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
             endpoints.append(endpoint(doc))
     used = {e.namespace for e in endpoints} | {p.namespace for p in policies}
     used |= {s.namespace for s in services}
+    translation = cilium_translation(cilium, services, cluster_name(documents))
+    used |= {p.namespace for p in translation.policies if p.namespace}
     for name in sorted(used - namespaces.keys()):
         namespaces[name] = Namespace(
             name, freeze_labels({NAMESPACE_NAME_LABEL: name}), declared=False
@@ -268,4 +286,6 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
         tier_policies=tuple(tier_policies),
         nodes=tuple(nodes),
         not_evaluated=tuple(unevaluated(doc) for doc in not_evaluated),
+        cilium_policies=translation.policies,
+        notes=translation.notes,
     )

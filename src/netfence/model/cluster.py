@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netfence.model.cilium import CiliumPolicy
 from netfence.model.tiers import ClusterNode, TierPolicy
 from netfence.model.types import (
     DIRECTIONS,
@@ -35,6 +36,9 @@ class Cluster:
     tier_policies: tuple[TierPolicy, ...] = ()
     nodes: tuple[ClusterNode, ...] = ()
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
+    cilium_policies: tuple[CiliumPolicy, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the translation of a dialect could not evaluate, said by every analysis."""
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

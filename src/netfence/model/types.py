@@ -195,6 +195,8 @@ class Endpoint:
     ports: tuple[ContainerPort, ...] = ()
     host_network: bool = False
     source: Source | None = field(default=None, compare=False)
+    service_account: str = "default"
+    node_name: str = ""
 
     @property
     def id(self) -> str:
@@ -229,6 +231,7 @@ class Service:
     ports: tuple[ServicePort, ...] = ()
     cluster_ips: tuple[IPAddress, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    labels: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:

@@ -84,6 +84,8 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     }
     if analysis.tiers:
         head["tier_notes"] = list(analysis.notes)
+    elif analysis.notes:
+        head["notes"] = list(analysis.notes)
     stream.write("{\n")
     for key, value in head.items():
         stream.write(f"  {json.dumps(key)}: {_indented(value)},\n")

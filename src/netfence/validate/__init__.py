@@ -23,6 +23,8 @@ from netfence.problems import Problem
 from netfence.validate.adminpolicy import validate_node, validate_tier_policy
 from netfence.validate.adminpolicy_schema import TIER_KIND_SCHEMAS
 from netfence.validate.apiversions import SERVED, check_api_version
+from netfence.validate.cilium import validate_cidr_group, validate_cilium_policy
+from netfence.validate.cilium_schema import CILIUM_KIND_SCHEMAS
 from netfence.validate.decode import decode, unknown_field_message
 from netfence.validate.errors import FieldError
 from netfence.validate.namespace import validate_namespace
@@ -51,8 +53,11 @@ KIND_VALIDATORS: dict[str, Callable[[dict[str, Any]], list[FieldError]]] = {
     "BaselineAdminNetworkPolicy": validate_tier_policy,
     "ClusterNetworkPolicy": validate_tier_policy,
     "Node": validate_node,
+    "CiliumNetworkPolicy": validate_cilium_policy,
+    "CiliumClusterwideNetworkPolicy": validate_cilium_policy,
+    "CiliumCIDRGroup": validate_cidr_group,
 }
-SCHEMAS = {**KIND_SCHEMAS, **TIER_KIND_SCHEMAS}
+SCHEMAS = {**KIND_SCHEMAS, **TIER_KIND_SCHEMAS, **CILIUM_KIND_SCHEMAS}
 
 
 def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[FieldError]:

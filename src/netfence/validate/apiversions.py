@@ -22,12 +22,16 @@ SERVED: dict[str, str] = {
     "AdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
     "BaselineAdminNetworkPolicy": "policy.networking.k8s.io/v1alpha1",
     "ClusterNetworkPolicy": "policy.networking.k8s.io/v1alpha2",
+    "CiliumNetworkPolicy": "cilium.io/v2",
+    "CiliumClusterwideNetworkPolicy": "cilium.io/v2",
+    "CiliumCIDRGroup": "cilium.io/v2",
 }
 
 
 # Further versions with the same schema (ClusterNetworkPolicy v1beta1 = v1alpha2).
 ALSO_SERVED: dict[str, tuple[str, ...]] = {
     "ClusterNetworkPolicy": ("policy.networking.k8s.io/v1beta1",),
+    "CiliumCIDRGroup": ("cilium.io/v2alpha1",),
 }
 
 

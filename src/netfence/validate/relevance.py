@@ -64,6 +64,9 @@ RELEVANT: dict[str, tuple[Pattern, ...]] = {
     ),
     **{kind: (("metadata", "name"), ("spec",)) for kind in TIER_KINDS},
     "Node": (("metadata", "name"), ("status", "addresses")),
+    "CiliumNetworkPolicy": (("metadata", "name"), ("spec",), ("specs",)),
+    "CiliumClusterwideNetworkPolicy": (("metadata", "name"), ("spec",), ("specs",)),
+    "CiliumCIDRGroup": (("metadata", "name"), ("spec",)),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.calico_notes import calico_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
@@ -118,7 +119,7 @@ def analyze(
         externals=engine.externals,
         queries=results,
         reading=engine.options.ipblock_pods,
-        notes=tier_notes(engine.cluster),
-        tiers=bool(engine.cluster.tier_policies),
+        notes=tier_notes(engine.cluster) + calico_notes(engine.cluster),
+        tiers=bool(engine.cluster.tier_policies) or engine.cluster.calico.active,
         not_evaluated=engine.cluster.not_evaluated,
     )

@@ -8,9 +8,11 @@ from typing import get_args
 
 import numpy as np
 
+from netfence.engine.calico_matrix import calico_class_matrix
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.reference import Reference
 from netfence.engine.rulesets import DirectionRules
 from netfence.engine.tier_matrix import NO_TIER, TierMatrices, cell_tiers
 from netfence.model import Cluster, Direction, Protocol
@@ -52,9 +54,15 @@ class MatrixEngine:
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
         self.tiers = TierMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
+        self._calico = Reference(cluster, reading) if cluster.calico.active else None
+        self.has_tiers = self.tiers.active or self._calico is not None
 
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[src class, dst class] allowed, before self traffic is added."""
+        if self._calico is not None:
+            calico, codes = calico_class_matrix(self._calico, self.classes.reps, port, protocol)
+            self._tier_cache[(port, protocol)] = codes
+            return calico
         resolved = self.classes.resolved(port, protocol)
         ingress, egress = self._rules["ingress"], self._rules["egress"]
         ingress_np = ingress.admitted(protocol, resolved) | ~ingress.isolated[None, :]
@@ -99,7 +107,7 @@ class MatrixEngine:
         diagonal = np.arange(self._endpoints)
         allowed[diagonal, diagonal] = True
         tiers = None
-        if self.tiers.active:
+        if self.has_tiers:
             tiers = self._tier_cache[key].take(class_of, axis=1).take(class_of, axis=0)
             tiers[diagonal, diagonal] = NO_TIER
         return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index, tiers)

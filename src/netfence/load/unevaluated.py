@@ -10,16 +10,7 @@ NOT_EVALUATED: dict[str, frozenset[str]] = {
         {"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "CiliumCIDRGroup"}
     ),
     "projectcalico.org": frozenset(
-        {
-            "NetworkPolicy",
-            "GlobalNetworkPolicy",
-            "NetworkSet",
-            "GlobalNetworkSet",
-            "Tier",
-            "StagedNetworkPolicy",
-            "StagedGlobalNetworkPolicy",
-            "StagedKubernetesNetworkPolicy",
-        }
+        {"StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"}
     ),
     "crd.antrea.io": frozenset({"ClusterNetworkPolicy", "NetworkPolicy", "Tier", "ClusterGroup"}),
     "security.istio.io": frozenset({"AuthorizationPolicy", "PeerAuthentication"}),

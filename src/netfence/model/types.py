@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from netfence.problems import Source
 
 if TYPE_CHECKING:
+    from netfence.model.calico import CalicoPolicies
     from netfence.model.tiers import ClusterNode, TierPolicy
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -197,6 +198,7 @@ class Endpoint:
     ports: tuple[ContainerPort, ...] = ()
     host_network: bool = False
     source: Source | None = field(default=None, compare=False)
+    service_account: str = "default"
 
     @property
     def id(self) -> str:
@@ -274,6 +276,12 @@ def group_by_kind(
     return {k: tuple(o for o in objects if label(o) == k) for k in labels}
 
 
+def _no_calico() -> CalicoPolicies:
+    from netfence.model.calico import CalicoPolicies
+
+    return CalicoPolicies()
+
+
 @dataclass(frozen=True)
 class Cluster:
     """Everything the engine needs: namespaces, endpoints, policies (and services), plus the
@@ -286,6 +294,7 @@ class Cluster:
     tier_policies: tuple[TierPolicy, ...] = ()
     nodes: tuple[ClusterNode, ...] = ()
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
+    calico: CalicoPolicies = field(default_factory=lambda: _no_calico())
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

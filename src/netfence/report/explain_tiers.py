@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netfence.engine.verdict import SideVerdict, TierDecision
+from netfence.report.explain_calico import calico_line, is_calico_decision
 
 
 def _rule(decision: TierDecision) -> str:
@@ -31,6 +32,8 @@ def tier_line(side: SideVerdict) -> str | None:
     decision = side.decided_by
     if decision is None:
         return None
+    if is_calico_decision(decision):
+        return calico_line(side, decision)
     what = f"{side.direction} of {side.endpoint}"
     verb = "allowed" if side.allowed else "denied"
     line = f"{what}: {verb} at {decision.tier} tier by {_rule(decision)}; {_networkpolicy(side)}"

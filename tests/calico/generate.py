@@ -3,8 +3,10 @@
 Seeded, so a failing case is reproduced by its seed. Two labelled namespaces, a handful of
 pods serving named TCP and UDP ports, NetworkPolicies and GlobalNetworkPolicies with random
 orders, actions (Allow, Deny, Pass, Log), protocols, ports (numbers, ranges, names,
-notPorts), selectors built from the whole operator set, namespace selectors, and sometimes a Kubernetes NetworkPolicy. Features the peer analyzer reads
-differently from Calico's docs (tiers, service accounts, nets mixed with selectors) are left out.
+notPorts), selectors built from the whole operator set, namespace selectors, and sometimes a
+Kubernetes NetworkPolicy. Features the peer analyzer reads differently from Calico's docs
+(tiers, service accounts, nets mixed with selectors, ``projectcalico.org/name``, empty rule
+lists) are left out.
 """
 
 from __future__ import annotations

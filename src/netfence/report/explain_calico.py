@@ -32,3 +32,13 @@ def calico_line(side: SideVerdict, decision: TierDecision) -> str:
     if side.passed_by is not None:
         line += f"\n    (passed on to this tier by {_what(side.passed_by)}{_where(side.passed_by)})"
     return line
+
+
+def profile_line(side: SideVerdict) -> str:
+    """A side every applying Calico tier passed on: the endpoint's profile allows it."""
+    assert side.passed_by is not None
+    passed = side.passed_by
+    return (
+        f"{side.direction} of {side.endpoint}: allowed by the endpoint's profile: passed on by "
+        f"{_what(passed)}{_where(passed)} and no later tier applies"
+    )

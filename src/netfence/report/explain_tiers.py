@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netfence.engine.verdict import SideVerdict, TierDecision
-from netfence.report.explain_calico import calico_line, is_calico_decision
+from netfence.report.explain_calico import calico_line, is_calico_decision, profile_line
 
 
 def _rule(decision: TierDecision) -> str:
@@ -31,7 +31,8 @@ def tier_line(side: SideVerdict) -> str | None:
     """The line for a side a tier decided; None when the NetworkPolicy tier or the default did."""
     decision = side.decided_by
     if decision is None:
-        return None
+        passed = side.passed_by
+        return None if passed is None or not is_calico_decision(passed) else profile_line(side)
     if is_calico_decision(decision):
         return calico_line(side, decision)
     what = f"{side.direction} of {side.endpoint}"

@@ -26,6 +26,29 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+class Golden:
+    """Expected outputs kept beside the tests (``golden/`` next to the test module), compared
+    exactly; ``pytest --update-golden`` rewrites them, to be reviewed in the diff."""
+
+    def __init__(self, folder: Path, update: bool) -> None:
+        self.folder = folder
+        self.update = update
+
+    def check(self, name: str, text: str) -> None:
+        path = self.folder / name
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        assert path.is_file(), f"no golden file {path}: run pytest --update-golden, review it"
+        assert text == path.read_text(), f"{path}: rerun with --update-golden, review the diff"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest, update_golden: bool) -> Golden:
+    """The golden files of the requesting test module's folder."""
+    return Golden(Path(str(request.path)).parent / "golden", update_golden)
+
+
 @pytest.fixture
 def guide_dir() -> Path:
     """The guide's literal manifests (examples/guide-literal when shared/ is absent)."""
@@ -48,6 +71,32 @@ def run_cli(
         env=env,
         check=False,
     )
+
+
+def run_cli_in_process(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """``netfence ARGS`` through the real entry point (``main``: exit codes, one-line errors)
+    in this process, with the streams swapped: what ``run_cli`` checks, without starting an
+    interpreter (use ``run_cli`` where a fresh process is what is tested)."""
+    from typer.testing import CliRunner
+
+    from netfence.cli.app import main
+
+    runner = CliRunner()
+    with (
+        runner.isolation(input=stdin, env={"COLUMNS": "200", "NO_COLOR": "1"}) as (out, err, _),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(sys, "argv", ["netfence", *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return subprocess.CompletedProcess(
+            list(args), code, out.getvalue().decode(), err.getvalue().decode()
+        )
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from netfence.model import (
     PolicyPort,
     Rule,
 )
-from netfence.model.types import NAMESPACE_NAME_LABEL
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 NAMESPACES = 10
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from netfence.blueprint import TEMPLATES, builtin, generate
-from netfence.blueprint.generate import FLOWS_ANNOTATION, MANAGED_BY
+from netfence.vocabulary import FLOWS_ANNOTATION, MANAGED_BY
 from tests.blueprint.helpers import base, parse
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from netfence.blueprint import builtin, make_plan, prove
-from netfence.blueprint.plan import apply, synthesized_cluster
+from netfence.blueprint.plan import apply_generated, synthesized_cluster
 from netfence.inputs import read_inputs
 from netfence.model import NetworkPolicy, Rule
 from netfence.model.build import selector
@@ -136,7 +136,7 @@ def test_the_guides_leftover_policies_break_the_proof(guide_dir: Path) -> None:
 def test_applying_merges_namespace_labels() -> None:
     world = synthesized_cluster(builtin())
     plan = make_plan(builtin())
-    merged, notes = apply(world, plan.cluster)
+    merged, notes = apply_generated(world, plan.cluster)
     assert merged.namespace_labels("gateway")["purpose"] == "gateway"
     assert merged.namespace_labels("kube-system") == {"kubernetes.io/metadata.name": "kube-system"}
     assert notes == []

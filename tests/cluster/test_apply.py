@@ -10,13 +10,14 @@ import pytest
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import model_of, plan_apply, projected
 from netfence.cluster.connect import Connection
-from netfence.cluster.desired import MANAGED_BY, DesiredState, from_folder
+from netfence.cluster.desired import DesiredState, from_folder
 from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.engine import Engine
+from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster, Fault
 from tests.cluster.objects import ALLOW_DNS, DENY_ALL, policy
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def state(fake: FakeCluster) -> list[dict[str, Any]]:
@@ -49,12 +50,12 @@ def test_plan_orders_labels_then_dns_then_allows_then_deny(
 def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
     live: FakeCluster, kubeconfig: Path, source: Path
 ) -> None:
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 0, result.stderr
     assert "3 to change" in result.stdout and "9 to create" in result.stdout
     assert "- gateway/gateway-0 -> ext:" in result.stdout  # egress that deny-all removes
     deny = live.get("NetworkPolicy", "ai-data", "deny-all")
-    assert deny is not None and deny["metadata"]["labels"][MANAGED_BY] == "netfence"
+    assert deny is not None and deny["metadata"]["labels"][MANAGED_BY_LABEL] == "netfence"
     assert [m["manager"] for m in deny["metadata"]["managedFields"]] == ["netfence"]
     ns = live.get("Namespace", "", "ai-data")
     assert ns is not None and ns["metadata"]["labels"]["purpose"] == "data"
@@ -62,7 +63,7 @@ def test_apply_writes_with_field_manager_and_second_run_is_a_no_op(
     assert {r.content_type for r in patches} == {"application/apply-patch+yaml"}
     assert all(r.query["fieldManager"] == "netfence" for r in patches)
     assert sum(r.query.get("dryRun") == "All" for r in patches) == len(patches) // 2
-    again = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    again = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert again.returncode == 0 and "nothing to change" in again.stdout
 
 
@@ -75,7 +76,7 @@ def test_conflict_is_reported_and_nothing_changes(
     }
     live.add(policy("ai-data", "allow-dns", udp_only), manager="kubectl-client-side-apply")
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 1
     assert (
         'conflict: NetworkPolicy/ai-data/allow-dns: conflict with "kubectl-client-side-apply" '
@@ -83,7 +84,9 @@ def test_conflict_is_reported_and_nothing_changes(
     )
     assert "nothing was changed; rerun with --force" in result.stderr
     assert state(live) == before
-    forced = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes", "--force")
+    forced = run_cli_in_process(
+        "apply", str(source), "--kubeconfig", str(kubeconfig), "--yes", "--force"
+    )
     assert forced.returncode == 0, forced.stderr
     taken = live.get("NetworkPolicy", "ai-data", "allow-dns")
     assert taken is not None and len(taken["spec"]["egress"][0]["ports"]) == 2
@@ -91,7 +94,7 @@ def test_conflict_is_reported_and_nothing_changes(
 
 def test_dry_run_changes_nothing(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "server-side dry run accepted 12 changes; nothing changed" in result.stdout
     assert state(live) == before
@@ -103,14 +106,16 @@ def test_declined_or_unanswered_prompt_changes_nothing(
     live: FakeCluster, kubeconfig: Path, source: Path, answer: str
 ) -> None:
     before = state(live)
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode())
+    result = run_cli_in_process(
+        "apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode()
+    )
     assert result.returncode == 1
     assert "Apply 12 changes?" in result.stdout
     assert state(live) == before
 
 
 def test_confirmed_prompt_applies(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), stdin=b"y\n")
     assert result.returncode == 0, result.stderr
     assert len(live.objects("NetworkPolicy")) == 9
 
@@ -128,7 +133,7 @@ def test_interrupted_apply_never_cuts_dns(
 
 def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source: Path) -> None:
     live.fail(Fault(method="PATCH", skip=12 + 5, status=500))
-    result = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    result = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert result.returncode == 3
     assert "stopped after 5 of 12 changes at NetworkPolicy/gateway/allow-dns" in (result.stderr)
 
@@ -136,7 +141,7 @@ def test_interrupted_cli_run_exits_3(live: FakeCluster, kubeconfig: Path, source
 def test_prune_deletes_only_stale_managed_policies(
     live: FakeCluster, connection: Connection, source: Path
 ) -> None:
-    live.add(policy("ai-data", "old-rule", DENY_ALL, **{MANAGED_BY: "netfence"}))
+    live.add(policy("ai-data", "old-rule", DENY_ALL, **{MANAGED_BY_LABEL: "netfence"}))
     live.add(policy("ai-data", "team-rule", DENY_ALL))
     plan = plan_for(connection, source, prune=True)
     assert [s.ident for s in plan.changes if s.action == "prune"] == [

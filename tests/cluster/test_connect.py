@@ -18,7 +18,7 @@ from netfence.cluster.connect import (
 )
 from netfence.cluster.errors import ClusterError
 from tests.cluster.fakeapi import FakeApiServer, FakeCluster, Fault
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def closed_port_url() -> str:
@@ -85,14 +85,14 @@ def test_in_cluster_without_service_account_is_one_line(monkeypatch: pytest.Monk
 def test_bad_kubeconfig_exits_3_with_one_line(tmp_path: Path, content: str) -> None:
     path = tmp_path / "kubeconfig"
     path.write_text(content)
-    result = run_cli("snapshot", "--kubeconfig", str(path))
+    result = run_cli_in_process("snapshot", "--kubeconfig", str(path))
     assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0], result.stderr
 
 
 def test_missing_kubeconfig_file_exits_3(tmp_path: Path) -> None:
-    result = run_cli("preflight", "--kubeconfig", str(tmp_path / "nope"))
+    result = run_cli_in_process("preflight", "--kubeconfig", str(tmp_path / "nope"))
     assert result.returncode == 3
     assert result.stderr.strip() == f"netfence: kubeconfig {tmp_path / 'nope'} does not exist"
 
@@ -100,7 +100,7 @@ def test_missing_kubeconfig_file_exits_3(tmp_path: Path) -> None:
 def test_unreachable_server_names_the_server(tmp_path: Path) -> None:
     url = closed_port_url()
     config = two_context_kubeconfig(tmp_path / "config", url, url)
-    result = run_cli("snapshot", "--kubeconfig", str(config))
+    result = run_cli_in_process("snapshot", "--kubeconfig", str(config))
     assert result.returncode == 3
     assert result.stderr.strip().splitlines() == [
         f"netfence: cannot reach the Kubernetes API server at {url} (context dead): "
@@ -110,7 +110,7 @@ def test_unreachable_server_names_the_server(tmp_path: Path) -> None:
 
 def test_missing_rbac_exits_3_naming_the_permission(fake: FakeCluster, kubeconfig: Path) -> None:
     fake.deny("list", "pods")
-    result = run_cli("snapshot", "--kubeconfig", str(kubeconfig))
+    result = run_cli_in_process("snapshot", "--kubeconfig", str(kubeconfig))
     assert result.returncode == 3
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -120,7 +120,7 @@ def test_missing_rbac_exits_3_naming_the_permission(fake: FakeCluster, kubeconfi
 
 def test_rejected_credentials_exit_3(fake: FakeCluster, kubeconfig: Path) -> None:
     fake.token = "another-token"
-    result = run_cli("snapshot", "--kubeconfig", str(kubeconfig))
+    result = run_cli_in_process("snapshot", "--kubeconfig", str(kubeconfig))
     assert result.returncode == 3
     assert "rejected the credentials (401 Unauthorized)" in result.stderr
 

@@ -12,7 +12,7 @@ from netfence.cluster.cni import DaemonSetInfo, detect, kindnet_enforcement
 from netfence.cluster.connect import Connection
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import daemonset
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def checks_by_name(connection: Connection) -> dict[str, preflight.Check]:
@@ -22,7 +22,7 @@ def checks_by_name(connection: Connection) -> dict[str, preflight.Check]:
 def test_flannel_only_cluster_fails_with_the_fix(fake: FakeCluster, kubeconfig: Path) -> None:
     fake.add(daemonset("kube-flannel", "kube-flannel-ds", "docker.io/flannel/flannel:v0.25.1"))
     fake.add(daemonset("kube-system", "kube-proxy", "registry.k8s.io/kube-proxy:v1.31.0"))
-    result = run_cli("preflight", "--kubeconfig", str(kubeconfig), "--format", "json")
+    result = run_cli_in_process("preflight", "--kubeconfig", str(kubeconfig), "--format", "json")
     assert result.returncode == 1, result.stderr
     rows = {r["check"]: r for r in json.loads(result.stdout)["checks"]}
     cni = rows["CNI enforces policy"]
@@ -34,7 +34,7 @@ def test_flannel_only_cluster_fails_with_the_fix(fake: FakeCluster, kubeconfig: 
 
 def test_text_table_shows_every_check(fake: FakeCluster, kubeconfig: Path) -> None:
     fake.add(daemonset("kube-system", "kube-flannel-ds", "flannel/flannel:v0.25.1"))
-    result = run_cli("preflight", "--kubeconfig", str(kubeconfig))
+    result = run_cli_in_process("preflight", "--kubeconfig", str(kubeconfig))
     assert result.returncode == 1
     for name in ("NetworkPolicy API", "CNI enforces policy", "NodeLocal DNSCache", "RBAC: read"):
         assert name in result.stdout

@@ -11,6 +11,7 @@ import pytest
 
 from netfence.cluster.applyplan import model_of
 from netfence.cluster.probe import (
+    ClusterRunner,
     ProbeCase,
     ProbeOptions,
     compare_results,
@@ -20,10 +21,11 @@ from netfence.cluster.probe import (
 from netfence.cluster.probe_kube import container_state
 from netfence.cluster.probecmd import BusyboxCommands, ExecResult, read_dns, read_tcp
 from netfence.engine import Engine
-from netfence.model import Endpoint
+from netfence.model import ContainerPort, Endpoint
+from netfence.probes import Probe, Runner
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import mesh_manifests, mesh_workloads, pod
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def mesh_engine() -> Engine:
@@ -158,10 +160,12 @@ def flannel_exec(namespace: str, pod_name: str, container: str, argv: list[str])
 def test_probe_on_stand_in_finds_unenforced_policies(
     live: FakeCluster, kubeconfig: Path, source: Path
 ) -> None:
-    applied = run_cli("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
+    applied = run_cli_in_process("apply", str(source), "--kubeconfig", str(kubeconfig), "--yes")
     assert applied.returncode == 0, applied.stderr
     live.exec_handler = flannel_exec
-    result = run_cli("probe", "--kubeconfig", str(kubeconfig), "--format", "json", "--retries", "0")
+    result = run_cli_in_process(
+        "probe", "--kubeconfig", str(kubeconfig), "--format", "json", "--retries", "0"
+    )
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     rows = {(r["from"], r["to"], r["port"]): r for r in report["probes"]}
@@ -178,7 +182,7 @@ def test_probe_on_stand_in_finds_unenforced_policies(
 
 
 def test_probe_dry_run_touches_nothing(live: FakeCluster, kubeconfig: Path) -> None:
-    result = run_cli(
+    result = run_cli_in_process(
         "probe", "--kubeconfig", str(kubeconfig), "--dry-run", "-n", "ai-data", "-n", "kube-system"
     )
     assert result.returncode == 0, result.stderr
@@ -188,7 +192,9 @@ def test_probe_dry_run_touches_nothing(live: FakeCluster, kubeconfig: Path) -> N
 
 def test_probe_without_exec_permission_could_not_test(live: FakeCluster, kubeconfig: Path) -> None:
     live.deny("patch", "pods/ephemeralcontainers")
-    result = run_cli("probe", "--kubeconfig", str(kubeconfig), "-n", "ai-data", "-n", "kube-system")
+    result = run_cli_in_process(
+        "probe", "--kubeconfig", str(kubeconfig), "-n", "ai-data", "-n", "kube-system"
+    )
     assert result.returncode == 0, result.stderr
     assert "could not test ai-data/minio-0 -> kube-system/coredns-0 53/UDP: cannot add an " in (
         result.stdout
@@ -207,3 +213,25 @@ def test_probe_container_state_is_read_from_pod_status() -> None:
     assert container_state(pod_status, "probe") == ("waiting", "ImagePullBackOff")
     assert container_state(pod_status, "other") == ("running", "")
     assert container_state({}, "probe") == ("unknown", "")
+
+
+def test_the_cluster_runner_speaks_the_probe_protocol() -> None:
+    src = Endpoint("a", "src", ips=(ipaddress.ip_address("10.0.0.1"),))
+    dst = Endpoint(
+        "a",
+        "dst",
+        ips=(ipaddress.ip_address("10.0.0.2"),),
+        ports=(ContainerPort(8000, name="http"),),
+    )
+    transport = ScriptedTransport([ExecResult(0, "")])
+    runner: Runner = ClusterRunner([src, dst], transport, ProbeOptions())
+    allowed, unnamed = runner.measure(
+        [
+            Probe("a/src", "a/dst", "http", "TCP", True),
+            Probe("a/src", "a/dst", "grpc", "TCP", False),
+        ]
+    )
+    assert (allowed.reachability, allowed.port, allowed.resolved_port) == ("allowed", "http", 8000)
+    assert transport.argvs == [["nc", "-z", "-w", "2", "10.0.0.2", "8000"]]
+    assert unnamed.reachability == "could not test"
+    assert unnamed.note == "destination serves no TCP port named grpc"

@@ -8,11 +8,11 @@ import pytest
 
 from netfence.cluster.applyplan import model_of
 from netfence.cluster.probe import ProbeOptions, compare_results, plan_probes, run_probes
-from netfence.cluster.probe_lab import LabTransport
 from netfence.engine import Engine
 from netfence.lab import netns, state
 from netfence.lab.session import Lab
 from netfence.lab.up import bring_up
+from tests.cluster.lab_transport import LabTransport
 from tests.cluster.objects import mesh_manifests, mesh_workloads
 
 pytestmark = [

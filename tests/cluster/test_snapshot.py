@@ -10,7 +10,7 @@ from netfence.cluster.connect import Connection, ConnectOptions
 from netfence.cluster.snapshot import SnapshotOptions, read_cluster, take, workloads_without_pods
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import DENY_ALL, namespace, pod, policy, workload
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_cli_in_process
 
 
 def test_5000_pods_are_paged_with_progress(
@@ -19,7 +19,7 @@ def test_5000_pods_are_paged_with_progress(
     for i in range(5000):
         fake.add(pod(f"ns{i % 10}", f"p{i}", f"10.1.{i // 256}.{i % 256}", {"app": f"a{i % 7}"}))
     out = tmp_path / "cluster.yaml"
-    result = run_cli("snapshot", "--kubeconfig", str(kubeconfig), "-o", str(out), timeout=120)
+    result = run_cli_in_process("snapshot", "--kubeconfig", str(kubeconfig), "-o", str(out))
     assert result.returncode == 0, result.stderr
     progress = [line for line in result.stderr.splitlines() if line.startswith("listed")]
     assert progress[0] == "listed 500/5000 Pod" and progress[-1] == "listed 5000/5000 Pod"
@@ -30,7 +30,7 @@ def test_5000_pods_are_paged_with_progress(
     assert sum("continue" in r.query for r in pod_lists) == 9
     docs = list(yaml.safe_load_all(out.read_text()))
     assert sum(d["kind"] == "Pod" for d in docs) == 5000
-    validated = run_cli("validate", str(out), timeout=120)
+    validated = run_cli_in_process("validate", str(out))
     assert validated.returncode == 0, validated.stderr[:2000]
 
 

@@ -10,12 +10,13 @@ from netfence.cluster import preflight
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import plan_apply
 from netfence.cluster.connect import Connection
-from netfence.cluster.desired import MANAGED_BY, from_folder
+from netfence.cluster.desired import from_folder
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.cluster.tiers import served_kinds
 from netfence.inputs import inputs_from_documents
 from netfence.load.sources import load_text
 from netfence.load.yamlread import Limits
+from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import namespace, pod
 
@@ -124,7 +125,7 @@ def test_apply_writes_tier_policies_allows_first_and_prunes_them(
     ]
     apply_plan(connection, plan)
     written = live.get("BaselineAdminNetworkPolicy", "", "default")
-    assert written is not None and written["metadata"]["labels"][MANAGED_BY] == "netfence"
+    assert written is not None and written["metadata"]["labels"][MANAGED_BY_LABEL] == "netfence"
     again = plan_apply(from_folder(str(source)), take(connection, SnapshotOptions()), False)
     assert not [
         s for s in again.changes if s.kind in ("ClusterNetworkPolicy", "BaselineAdminNetworkPolicy")

@@ -8,12 +8,13 @@ from pathlib import Path
 from netfence.cluster.apply import apply_plan
 from netfence.cluster.applyplan import plan_apply
 from netfence.cluster.connect import Connection
-from netfence.cluster.desired import MANAGED_BY, from_folder
+from netfence.cluster.desired import from_folder
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.cluster.verify import verify
+from netfence.vocabulary import MANAGED_BY_LABEL
 from tests.cluster.fakeapi import FakeCluster
 from tests.cluster.objects import ALLOW_DNS, policy
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def applied(connection: Connection, source: Path) -> None:
@@ -41,7 +42,7 @@ def test_applied_cluster_verifies_clean(
     live: FakeCluster, connection: Connection, kubeconfig: Path, source: Path
 ) -> None:
     applied(connection, source)
-    result = run_cli("verify", str(source), "--kubeconfig", str(kubeconfig))
+    result = run_cli_in_process("verify", str(source), "--kubeconfig", str(kubeconfig))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no drift: live policies match" in result.stdout
 
@@ -54,9 +55,11 @@ def test_edited_and_extra_policies_are_drift(
         **ALLOW_DNS,
         "egress": [{**ALLOW_DNS["egress"][0], "ports": [{"port": 53, "protocol": "UDP"}]}],
     }
-    live.add(policy("ai-data", "allow-dns", udp_only, **{MANAGED_BY: "netfence"}))
+    live.add(policy("ai-data", "allow-dns", udp_only, **{MANAGED_BY_LABEL: "netfence"}))
     live.add(policy("gateway", "allow-all-egress", {"podSelector": {}, "egress": [{}]}))
-    result = run_cli("verify", str(source), "--kubeconfig", str(kubeconfig), "--format", "json")
+    result = run_cli_in_process(
+        "verify", str(source), "--kubeconfig", str(kubeconfig), "--format", "json"
+    )
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["drifted"] is True

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from netfence.cli.app import app
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, Golden, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GOLDEN = Path(__file__).parent / "golden"
+
 OLD, NEW = (str((FIXTURES / side).relative_to(ROOT)) for side in ("old", "new"))
 
 
@@ -23,16 +23,11 @@ def diff(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("fmt, suffix", [("text", "txt"), ("json", "json"), ("md", "md")])
-def test_golden(
-    fmt: str, suffix: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_golden(fmt: str, suffix: str, golden: Golden, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out, err = diff(OLD, NEW, "--format", fmt)
     assert code == 0, err
-    golden = GOLDEN / f"fixtures.{suffix}"
-    if update_golden:
-        golden.write_text(out)
-    assert out == golden.read_text()
+    golden.check(f"fixtures.{suffix}", out)
 
 
 def test_json_lists_exact_cidrs_and_port_ranges(monkeypatch: pytest.MonkeyPatch) -> None:

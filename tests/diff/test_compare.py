@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 
 from netfence.diff import compare
-from netfence.diff.naming import describe
 from netfence.diff.sides import EndpointChoice, Side, pair_sides
 from netfence.engine import IPSet, PortSet
 from netfence.load import Limits, load_text
@@ -162,17 +161,17 @@ def test_endpoint_choice_forces_one_sides_workloads() -> None:
 
 def test_describe_prefers_the_shorter_form() -> None:
     net = ipaddress.ip_network
-    assert describe(IPSet.of([net("203.0.113.0/24")])) == "203.0.113.0/24"
+    assert IPSet.description(IPSet.of([net("203.0.113.0/24")])) == "203.0.113.0/24"
     assert (
-        describe(IPSet.of([net("0.0.0.0/0")]) - IPSet.of([net("10.0.0.0/8")]))
+        IPSet.description(IPSet.of([net("0.0.0.0/0")]) - IPSet.of([net("10.0.0.0/8")]))
         == "0.0.0.0/0 except 10.0.0.0/8"
     )
-    assert describe(IPSet.of([net("::/0"), net("0.0.0.0/0")])) == "0.0.0.0/0; ::/0"
+    assert IPSet.description(IPSet.of([net("::/0"), net("0.0.0.0/0")])) == "0.0.0.0/0; ::/0"
     assert (
-        describe(IPSet.of([net("2001:db8::/32")]) - IPSet.of([net("2001:db8:1::/48")]))
+        IPSet.description(IPSet.of([net("2001:db8::/32")]) - IPSet.of([net("2001:db8:1::/48")]))
         == "2001:db8::/32 except 2001:db8:1::/48"
     )
-    assert describe(IPSet()) == "none"
+    assert IPSet().description() == "none"
 
 
 def test_real_workloads_win_over_a_blueprints_stand_ins() -> None:

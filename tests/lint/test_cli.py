@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from netfence.blueprint import builtin, generate, template_text
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli_in_process
 
 GUIDE = str(ROOT / "tests" / "lint" / "fixtures" / "guide")
 
@@ -18,21 +18,23 @@ def _rules(stdout: str) -> set[str]:
 
 
 def test_errors_exit_1_unless_fail_on_never() -> None:
-    assert run_cli("lint", GUIDE).returncode == 1
-    assert run_cli("lint", GUIDE, "--fail-on", "never").returncode == 0
+    assert run_cli_in_process("lint", GUIDE).returncode == 1
+    assert run_cli_in_process("lint", GUIDE, "--fail-on", "never").returncode == 0
 
 
 def test_disable_all_then_enable_one_and_fail_on_warning() -> None:
     args = ("lint", GUIDE, "--format", "json", "--disable", "all")
-    only = run_cli(*args, "--enable", "selector-matches-nothing")
+    only = run_cli_in_process(*args, "--enable", "selector-matches-nothing")
     assert only.returncode == 0
     assert _rules(only.stdout) == {"selector-matches-nothing"}
-    strict = run_cli(*args, "--enable", "selector-matches-nothing", "--fail-on", "warning")
+    strict = run_cli_in_process(
+        *args, "--enable", "selector-matches-nothing", "--fail-on", "warning"
+    )
     assert strict.returncode == 1
 
 
 def test_unknown_rule_is_a_usage_error() -> None:
-    result = run_cli("lint", GUIDE, "--disable", "dns-egress")
+    result = run_cli_in_process("lint", GUIDE, "--disable", "dns-egress")
     assert result.returncode == 2
     assert "unknown lint rule 'dns-egress' (did you mean dns-egress-blocked" in result.stderr
 
@@ -42,16 +44,19 @@ def test_config_file(tmp_path: Path) -> None:
     config.write_text(
         "lint:\n  disable: [all]\n  enable: [ipblock-overlaps-cluster]\n  fail-on: warning\n"
     )
-    result = run_cli("lint", GUIDE, "--config", str(config), "--format", "json")
+    result = run_cli_in_process("lint", GUIDE, "--config", str(config), "--format", "json")
     assert _rules(result.stdout) == {"ipblock-overlaps-cluster"}
     assert result.returncode == 1
-    assert run_cli("lint", GUIDE, "--config", str(config), "--fail-on", "error").returncode == 0
+    assert (
+        run_cli_in_process("lint", GUIDE, "--config", str(config), "--fail-on", "error").returncode
+        == 0
+    )
 
 
 def test_bad_config_names_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "lint.yaml"
     config.write_text("lint:\n  fail-on: error\n  colour: red\n")
-    result = run_cli("lint", GUIDE, "--config", str(config))
+    result = run_cli_in_process("lint", GUIDE, "--config", str(config))
     assert result.returncode == 1
     assert result.stderr.startswith(f"{config}:3: colour: unknown key")
 
@@ -59,7 +64,7 @@ def test_bad_config_names_file_and_line(tmp_path: Path) -> None:
 def test_roles_file_marks_weaviate_as_vector_db(tmp_path: Path) -> None:
     roles = tmp_path / "roles.yaml"
     roles.write_text("ai-agents/weaviate-0: vector-db\n")
-    result = run_cli("lint", GUIDE, "--roles", str(roles), "--format", "json")
+    result = run_cli_in_process("lint", GUIDE, "--roles", str(roles), "--format", "json")
     wide = [
         f["object"]
         for f in json.loads(result.stdout)["findings"]
@@ -69,7 +74,7 @@ def test_roles_file_marks_weaviate_as_vector_db(tmp_path: Path) -> None:
 
 
 def test_sarif_on_stdout() -> None:
-    result = run_cli("lint", GUIDE, "--format", "sarif")
+    result = run_cli_in_process("lint", GUIDE, "--format", "sarif")
     log = json.loads(result.stdout)
     assert log["version"] == "2.1.0"
     assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"selector-matches-nothing"}
@@ -81,7 +86,7 @@ def test_invalid_manifest_is_one_line_and_exit_1(tmp_path: Path) -> None:
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: Bad Value}}\n"
         "spec: {containers: []}\n"
     )
-    result = run_cli("lint", str(bad))
+    result = run_cli_in_process("lint", str(bad))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert str(bad) in result.stderr
@@ -93,7 +98,7 @@ def test_removed_api_is_a_finding_not_a_stop(tmp_path: Path) -> None:
         "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\n"
         "metadata: {name: deny, namespace: ai}\nspec: {podSelector: {}}\n"
     )
-    result = run_cli("lint", str(old), "--format", "json")
+    result = run_cli_in_process("lint", str(old), "--format", "json")
     [finding] = json.loads(result.stdout)["findings"]
     assert (finding["rule"], finding["line"]) == ("deprecated-api", 1)
     assert result.returncode == 1
@@ -110,7 +115,7 @@ def test_generated_default_blueprint_has_no_error(tmp_path: Path, with_blueprint
         blueprint = tmp_path / "blueprint.yaml"
         blueprint.write_text(template_text("ai-mesh"))
         args += ["--blueprint", str(blueprint)]
-    result = run_cli(*args)
+    result = run_cli_in_process(*args)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert report["summary"]["error"] == 0

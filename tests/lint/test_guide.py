@@ -15,10 +15,10 @@ from netfence.lint import LintReport, lint_inputs
 from netfence.report.lint_json import render_lint_json
 from netfence.report.lint_text import render_lint_text
 from netfence.report.sarif import render_sarif
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Golden
 
 GUIDE = Path("tests/lint/fixtures/guide")
-GOLDEN = ROOT / "tests" / "lint" / "golden"
+
 SCHEMA = ROOT / "tests" / "lint" / "sarif-2.1.0-subset.schema.json"
 
 
@@ -78,26 +78,19 @@ def test_dns_gaps_today(report: LintReport) -> None:
     ]
 
 
-def _check_golden(name: str, text: str, update: bool) -> None:
-    path = GOLDEN / name
-    if update:
-        path.write_text(text)
-    assert text == path.read_text()
+def test_golden_json(report: LintReport, golden: Golden) -> None:
+    golden.check("guide.json", render_lint_json(report))
 
 
-def test_golden_json(report: LintReport, update_golden: bool) -> None:
-    _check_golden("guide.json", render_lint_json(report), update_golden)
-
-
-def test_golden_text(report: LintReport, update_golden: bool) -> None:
+def test_golden_text(report: LintReport, golden: Golden) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, no_color=True, soft_wrap=True, highlight=False)
     render_lint_text(report, console)
-    _check_golden("guide.txt", buffer.getvalue(), update_golden)
+    golden.check("guide.txt", buffer.getvalue())
 
 
-def test_golden_sarif(report: LintReport, update_golden: bool) -> None:
-    _check_golden("guide.sarif", render_sarif(report, str(ROOT)), update_golden)
+def test_golden_sarif(report: LintReport, golden: Golden) -> None:
+    golden.check("guide.sarif", render_sarif(report, str(ROOT)))
 
 
 def test_sarif_matches_the_schema_and_points_at_files(report: LintReport) -> None:

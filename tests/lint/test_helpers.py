@@ -7,8 +7,8 @@ from pathlib import Path
 
 from netfence.engine import ExternalRange, PortSet
 from netfence.lint.addresses import describe_externals, is_public
-from netfence.lint.context import describe_connections
 from netfence.lint.finding import Finding, Severity
+from netfence.lint.wording import describe_connections
 from netfence.model import PROTOCOLS, Protocol
 from netfence.problems import Source
 from netfence.report.sarif import artifact_uri

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netfence.lab.compare import Comparison
+from netfence.probes import Comparison
 from netfence.report.comparison_text import untested_reasons
 
 NO_IPV6 = "could not test: no endpoint has an IPv6 address"

@@ -10,27 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import Golden, run_cli, run_cli_in_process
 
-GOLDEN = Path(__file__).parent / "golden"
 FORMATS = {"text": "txt", "json": "json", "csv": "csv", "md": "md", "dot": "dot", "mermaid": "mmd"}
 
 
 @pytest.mark.parametrize("output", sorted(FORMATS))
-def test_guide_matrix_matches_golden(output: str, guide_dir: Path, update_golden: bool) -> None:
-    result = run_cli("analyze", str(guide_dir), "--format", output)
+def test_guide_matrix_matches_golden(output: str, guide_dir: Path, golden: Golden) -> None:
+    result = run_cli_in_process("analyze", str(guide_dir), "--format", output)
     assert result.returncode == 0, result.stderr
-    text = result.stdout.replace(str(guide_dir), "GUIDE")
-    golden = GOLDEN / f"guide.{FORMATS[output]}"
-    if update_golden:
-        golden.write_text(text)
-    assert text == golden.read_text()
+    golden.check(f"guide.{FORMATS[output]}", result.stdout.replace(str(guide_dir), "GUIDE"))
 
 
 def test_csv_and_json_hold_the_same_cells(guide_dir: Path) -> None:
-    document = json.loads(run_cli("analyze", str(guide_dir), "--format", "json").stdout)
+    document = json.loads(run_cli_in_process("analyze", str(guide_dir), "--format", "json").stdout)
     rows = list(
-        csv.DictReader(io.StringIO(run_cli("analyze", str(guide_dir), "--format", "csv").stdout))
+        csv.DictReader(
+            io.StringIO(run_cli_in_process("analyze", str(guide_dir), "--format", "csv").stdout)
+        )
     )
     from_json = {
         (str(q["port"]), q["protocol"], c["from"], c["to"], c["allowed"])

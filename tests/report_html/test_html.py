@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from netfence.cli.app import app
@@ -95,3 +96,36 @@ def test_report_cli_writes_the_page(guide_dir: Path, tmp_path: Path) -> None:
     data = data_of(out.read_text())
     assert data["meta"]["inputs"] == str(guide_dir)
     assert sum(data["summary"]["findings"].values()) == len(data["findings"]) > 0
+
+
+OVERLAPPING = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: shop, labels: {app: shop}}
+spec:
+  containers: [{name: app, image: app}]
+status: {podIP: 10.244.1.5}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-pods, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: 10.244.0.0/16}}]}]
+"""
+
+
+@pytest.mark.parametrize(("reading", "said"), [("ignore", "ignores"), ("match", "lets")])
+def test_report_lints_under_the_chosen_ipblock_reading(
+    tmp_path: Path, reading: str, said: str
+) -> None:
+    manifests = tmp_path / "shop.yaml"
+    manifests.write_text(OVERLAPPING)
+    page = tmp_path / "report.html"
+    args = ["report", str(manifests), "-o", str(page), "--ipblock-pods", reading]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    messages = [f["message"] for f in data_of(page.read_text())["findings"]]
+    overlaps = [m for m in messages if "overlaps" in m]
+    assert overlaps and all(f"this analysis {said} ipBlocks" in m for m in overlaps)

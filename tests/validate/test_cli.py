@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from netfence.cli.app import app
-from tests.conftest import run_cli
+from tests.conftest import run_cli_in_process
 
 
 def validate(*args: str, stdin: str | None = None) -> Result:
@@ -36,7 +36,7 @@ def _write(tmp_path: Path, name: str, text: str) -> str:
 
 
 def test_guide_manifests_are_valid(guide_dir: Path) -> None:
-    result = run_cli("validate", str(guide_dir))
+    result = run_cli_in_process("validate", str(guide_dir))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "objects valid" in result.stdout
@@ -44,7 +44,7 @@ def test_guide_manifests_are_valid(guide_dir: Path) -> None:
 
 def test_every_error_is_one_line_and_exit_is_1(tmp_path: Path) -> None:
     path = _write(tmp_path, "bad.yaml", BAD)
-    result = run_cli("validate", path)
+    result = run_cli_in_process("validate", path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert [line.split(": ")[2] for line in lines] == [
@@ -108,14 +108,14 @@ def test_removed_api_version_names_the_replacement(tmp_path: Path) -> None:
 
 
 def test_stdin(tmp_path: Path) -> None:
-    result = run_cli("validate", "-", stdin=BAD.encode())
+    result = run_cli_in_process("validate", "-", stdin=BAD.encode())
     assert result.returncode == 1
     assert result.stderr.startswith("-:8: NetworkPolicy/ai/bad: ")
 
 
 def test_malformed_input_is_one_clear_line(tmp_path: Path) -> None:
     path = _write(tmp_path, "broken.yaml", "kind: NetworkPolicy\nspec: {podSelector: [\n")
-    result = run_cli("validate", path)
+    result = run_cli_in_process("validate", path)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{path}:") and "YAML syntax error" in line

@@ -8,28 +8,13 @@ from typing import Any
 
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
+from netfence.blueprint.items import Item
 from netfence.blueprint.render import namespace_file, render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
+from netfence.vocabulary import BLUEPRINT_ANNOTATION, FLOWS_ANNOTATION, MANAGED_BY, ROLE_LABEL
 
-MANAGED_BY = {"app.kubernetes.io/managed-by": "netfence"}
-ROLE_LABEL = "netfence.dev/role"
-BLUEPRINT_ANNOTATION = "netfence.dev/blueprint"
-FLOWS_ANNOTATION = "netfence.dev/flows"
 GUARDRAILS_FILE = "guardrails.yaml"  # namespace files are ns-<name>.yaml: no collision
-
-
-@dataclass(frozen=True)
-class Item:
-    """One generated manifest, the file it goes to, and comment lines saying why it exists."""
-
-    file: str
-    manifest: dict[str, Any]
-    why: tuple[str, ...]
-
-    @property
-    def kind(self) -> str:
-        return str(self.manifest["kind"])
 
 
 @dataclass(frozen=True)

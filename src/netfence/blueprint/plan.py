@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import yaml
-
+from netfence.blueprint.documents import manifest_documents
 from netfence.blueprint.generate import Generated, generate
 from netfence.blueprint.guardrails import TierDialect
 from netfence.blueprint.intents import Pods, workload_end
@@ -59,11 +58,10 @@ def generated_documents(generated: Generated, folder: str) -> tuple[list[Documen
 
 def synthesized_cluster(bp: Blueprint) -> Cluster:
     """The blueprint's stand-in pods and outside namespaces, as a model."""
-    text = yaml.safe_dump_all(synthesize(bp), sort_keys=False)
-    return build_cluster(load_text(text, SYNTHESIZED, "default", Limits()).documents)
+    return build_cluster(manifest_documents(synthesize(bp), SYNTHESIZED))
 
 
-def apply(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
+def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[str]]:
     """``world`` after applying ``generated``: labels merged, same-name policies replaced."""
     labels = {ns.name: ns.label_map for ns in world.namespaces}
     for ns in generated.namespaces:
@@ -113,7 +111,7 @@ def make_plan(
     generated = generate(bp, tiers)
     docs, problems = generated_documents(generated, folder)
     world = existing if existing is not None else synthesized_cluster(bp)
-    cluster, notes = apply(world, build_cluster(docs))
+    cluster, notes = apply_generated(world, build_cluster(docs))
     if existing is not None:
         notes += [
             f"workload {name} matches no pod in the given manifests: not checked"

@@ -6,13 +6,13 @@ every port of TCP, UDP and SCTP, under both readings of ipBlocks on pod addresse
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from netfence.blueprint.intents import Addresses, End, Intent, expected_flows
 from netfence.blueprint.schema import Blueprint
 from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading, Node, PortSet
-from netfence.model import PROTOCOLS, Cluster, Endpoint, IPBlock, Protocol
+from netfence.model import PROTOCOLS, Cluster, Endpoint, Protocol
 
 Expected = dict[Protocol, tuple[PortSet, tuple[str, ...]]]
 READINGS: tuple[IPBlockReading, ...] = ("match", "ignore")
@@ -95,30 +95,12 @@ def _pairs(engine: Engine, managed: frozenset[str]) -> list[tuple[Node, Node]]:
     ]
 
 
-def _signature(node: Node, blocks: Sequence[IPBlock]) -> Hashable:
-    """What the engine's answer for a node depends on: pods alike in namespace, labels,
-    ports and ipBlock membership get the same connections, so each class is asked once."""
-    if isinstance(node, ExternalRange):
-        return node.id
-    inside = tuple(any(block.contains(ip) for ip in node.ips) for block in blocks)
-    return (node.namespace, node.labels, node.ports, node.host_network, inside)
-
-
 def _cells(engine: Engine, intents: Sequence[Intent], managed: frozenset[str]) -> list[Cell]:
     reading = engine.options.ipblock_pods
-    blocks = [
-        peer.ip_block
-        for policy in engine.cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
-        for peer in rule.peers
-        if peer.ip_block is not None
-    ]
-    answers: dict[tuple[Hashable, Hashable], tuple[dict[Protocol, PortSet], Expected]] = {}
-    nodes: tuple[Node, ...] = (*engine.endpoints, *engine.externals)
-    signatures: dict[Node, Hashable] = {node: _signature(node, blocks) for node in nodes}
+    answers: dict[tuple[int, int], tuple[dict[Protocol, PortSet], Expected]] = {}
     cells: list[Cell] = []
     for src, dst in _pairs(engine, managed):
-        key = (signatures[src], signatures[dst])
+        key = (engine.node_class(src), engine.node_class(dst))
         if key not in answers:
             answers[key] = (engine.connections(src, dst), _expected(intents, src, dst))
         allowed, expected = answers[key]

@@ -9,14 +9,12 @@ scheme that can never name netfence's own ``kustomization.yaml``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from netfence.blueprint.items import Item
 from netfence.sanitize import clean
-
-if TYPE_CHECKING:
-    from netfence.blueprint.generate import Item
 
 KUSTOMIZATION = "kustomization.yaml"
 NAMESPACE_FILE_PREFIX = "ns-"

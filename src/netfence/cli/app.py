@@ -9,10 +9,25 @@ from typing import Annotated
 
 import typer
 
-from netfence import __version__
+from netfence.vocabulary import VERSION
 
 # Each module registers its commands with ``register(app)``.
-COMMAND_MODULES = ("validate", "analyze", "cluster", "lab", "plan", "lint", "report", "schema")
+COMMAND_MODULES = (
+    "validate",
+    "analyze",
+    "explain",
+    "preflight",
+    "snapshot",
+    "apply",
+    "verify",
+    "probe",
+    "lab",
+    "plan",
+    "lint",
+    "report",
+    "diff",
+    "schema",
+)
 
 app = typer.Typer(
     name="netfence",
@@ -26,7 +41,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"netfence {__version__}")
+        typer.echo(f"netfence {VERSION}")
         raise typer.Exit()
 
 

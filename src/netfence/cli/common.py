@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, NoReturn, TextIO
 
 import typer
+from rich.progress import Progress as RichProgress
 
-from netfence.inputs import InputOptions, Inputs, inputs_from_documents, read_inputs
+from netfence.diff.compare import Progress
+from netfence.inputs import InputOptions
 from netfence.load import Limits
 from netfence.load.project import config_excludes
 from netfence.problems import InputError, Problem
-from netfence.report.not_evaluated import not_evaluated_lines
 from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
 
@@ -126,6 +128,9 @@ VerboseOpt = Annotated[
 ClusterOpt = Annotated[
     bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) instead of files.")
 ]
+ClusterSideOpt = Annotated[
+    bool, typer.Option("--cluster", help="Read the live cluster (kubeconfig) as one side.")
+]
 KubeconfigOpt = Annotated[
     str | None,
     typer.Option(
@@ -134,6 +139,21 @@ KubeconfigOpt = Annotated[
     ),
 ]
 ContextOpt = Annotated[str | None, typer.Option("--context", help="Kubeconfig context to use.")]
+TimeoutOpt = Annotated[
+    float, typer.Option("--request-timeout", min=0.1, help="Seconds to wait for each request.")
+]
+NamespacesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--namespace", "-n", help="Only these namespaces (repeatable; default all)."),
+]
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+SourceArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Blueprint file, builtin:NAME, or manifest files or folders "
+        "(default: the built-in ai-mesh blueprint)."
+    ),
+]
 
 
 def parse_port(text: str) -> int | str:
@@ -190,46 +210,13 @@ def print_notes(notes: Sequence[str], verbose: bool) -> None:
             err.print(clean(note), markup=False)
 
 
-def print_notices(inputs: Inputs) -> None:
-    """What every command says about its input: skipped files, kinds it does not evaluate."""
-    for line in [*inputs.notices, *not_evaluated_lines(inputs.cluster.not_evaluated)]:
-        err.print(f"note: {line}", markup=False)
+@contextmanager
+def progress_bar(description: str) -> Iterator[Progress]:
+    """A transient progress bar on a terminal's stderr (nothing elsewhere)."""
+    with RichProgress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(description, total=None)
 
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-def read_paths_or_cluster(
-    paths: Sequence[str] | None,
-    options: InputOptions,
-    cluster: bool = False,
-    kubeconfig: str | None = None,
-    context: str | None = None,
-) -> Inputs:
-    """Inputs from manifest paths, or from the live cluster with ``--cluster``.
-
-    Exit 3 on cluster errors, 2 when both or neither are given.
-    """
-    if cluster == bool(paths):
-        fail("give manifest paths or --cluster (exactly one of them)", EXIT_USAGE)
-    if not cluster:
-        return read_inputs(paths or [], options, stdin=sys.stdin.buffer)
-    from netfence.cli.cluster import cluster_documents_or_exit
-
-    return inputs_from_documents(cluster_documents_or_exit(kubeconfig, context), options)
-
-
-def load_or_exit(
-    paths: Sequence[str] | None,
-    options: InputOptions,
-    verbose: bool = False,
-    cluster: bool = False,
-    kubeconfig: str | None = None,
-    context: str | None = None,
-) -> Inputs:
-    """Read and validate inputs (files or ``--cluster``); on any error print them all, exit 1."""
-    inputs = read_paths_or_cluster(paths, options, cluster, kubeconfig, context)
-    print_notes(inputs.notes, verbose)
-    print_notices(inputs)
-    print_problems(inputs.warnings)
-    if inputs.errors:
-        print_problems(inputs.errors)
-        raise typer.Exit(EXIT_FINDINGS)
-    return inputs
+        yield advance

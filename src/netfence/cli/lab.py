@@ -8,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from netfence.blueprint.builtins import DEFAULT_TEMPLATE
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
@@ -26,21 +26,19 @@ from netfence.cli.common import (
     err,
     fail,
     input_options,
-    load_or_exit,
     out,
     parse_port,
-    print_problems,
 )
+from netfence.cli.front import load_or_exit
+from netfence.inputs import BUILTIN_PREFIX
 from netfence.lab import netns, state
-from netfence.lab.compare import Comparison, compare, verify_queries
-from netfence.lab.results import runs_json
-from netfence.lab.runs import LabOptions, ProbeRun, lab_engine, probe_cluster
+from netfence.lab.compare import compare_run, verify_queries
+from netfence.lab.runs import LabOptions, lab_engine, probe_cluster
 from netfence.load import Limits
 from netfence.model import PROTOCOLS, Cluster, Protocol
-from netfence.problems import InputError
-from netfence.report.comparison_text import comparison_table, untested_reasons
-
-MAX_DIFFERENCES_SHOWN = 40
+from netfence.report.comparison_text import print_comparisons
+from netfence.report.lab_json import runs_json
+from netfence.report.lab_text import print_guide_steps, print_nodes, print_run
 
 lab_app = typer.Typer(
     help="Prove a policy set on a real Linux data plane: namespaces, nftables, real probes.",
@@ -104,37 +102,8 @@ def _cluster(
 ) -> Cluster:
     if paths and blueprint:
         fail("give manifest paths or --blueprint, not both", EXIT_USAGE)
-    if paths:
-        return load_or_exit(paths, input_options(namespace, max_bytes, validate), verbose).cluster
-    from netfence.lab.sources import blueprint_cluster
-
-    try:
-        return blueprint_cluster(blueprint)
-    except InputError as exc:
-        print_problems(exc.problems)
-        raise typer.Exit(EXIT_FINDINGS) from None
-
-
-def _cell(allowed: bool | None) -> str:
-    return {True: "ok", False: "-", None: "?"}[allowed]
-
-
-def _print_run(run: ProbeRun) -> None:
-    ids = [n.ident for n in run.topology.nodes if not n.is_external]
-    cells = {(m.src, m.dst): m.allowed for m in run.measurements}
-    table = Table(title=f"lab {run.topology.lab_id}: {run.port}/{run.protocol} (measured)")
-    table.add_column("from \\ to")
-    for index in range(len(ids)):
-        table.add_column(str(index), justify="center")
-    for index, src in enumerate(ids):
-        table.add_row(f"{index} {src}", *(_cell(cells.get((src, dst))) for dst in ids))
-    out.print(table)
-    untested = sum(1 for m in run.measurements if m.allowed is None)
-    allowed = sum(1 for m in run.measurements if m.allowed)
-    out.print(
-        f"{len(run.measurements)} probes: {allowed} allowed, "
-        f"{len(run.measurements) - allowed - untested} blocked, {untested} could not test"
-    )
+    specs = paths or [blueprint or BUILTIN_PREFIX + DEFAULT_TEMPLATE]
+    return load_or_exit(specs, input_options(namespace, max_bytes, validate), verbose).cluster
 
 
 @lab_app.command("probe")
@@ -171,23 +140,7 @@ def probe_command(
     if output_format == OutputFormat.json:
         out.print(json.dumps(runs_json(runs, ipblock_pods.value), indent=2), markup=False)
     else:
-        _print_run(runs[0])
-
-
-def _print_comparisons(comparisons: Sequence[Comparison]) -> None:
-    out.print(comparison_table(comparisons, "lab"))
-    for reason in untested_reasons(comparisons):
-        out.print(reason, markup=False)
-    differences = [(c, d) for c in comparisons for d in c.differences]
-    for c, d in differences[:MAX_DIFFERENCES_SHOWN]:
-        out.print(
-            f"DIFF {c.port}/{c.protocol}: {d.src} -> {d.dst}: engine "
-            f"{'allows' if d.predicted else 'blocks'}, lab "
-            f"{'allowed' if d.measured else 'blocked'}",
-            markup=False,
-        )
-    if len(differences) > MAX_DIFFERENCES_SHOWN:
-        out.print(f"... and {len(differences) - MAX_DIFFERENCES_SHOWN} more differences")
+        print_run(runs[0], out)
 
 
 @lab_app.command("verify")
@@ -223,8 +176,8 @@ def verify_command(
     with _lab_errors():
         runs = probe_cluster(cluster, queries, options)
     engine = lab_engine(runs[0].cluster, options)
-    comparisons = [compare(engine, run) for run in runs]
-    _print_comparisons(comparisons)
+    comparisons = [compare_run(engine, run) for run in runs]
+    print_comparisons(comparisons, "lab", out)
     differing = sum(len(c.differences) for c in comparisons)
     if differing:
         fail(f"{differing} cell(s) differ between engine and lab", EXIT_FINDINGS)
@@ -258,19 +211,7 @@ def up_command(
     _require_environment("dnsmasq")
     with _lab_errors():
         lab = bring_up(cluster, LabOptions(ipblock_pods=ipblock_pods.value, externals=externals))
-    table = Table(title=f"lab {lab.lab_id}")
-    for column in ("endpoint", "namespace (netns)", "addresses"):
-        table.add_column(column)
-    for node in lab.topology.nodes:
-        addresses = " ".join(str(ip) for ip in node.addresses)
-        table.add_row(node.ident, node.namespace, addresses)
-    err.print(table)
-    err.print(
-        f"try: ip netns exec {lab.topology.nodes[0].namespace} wget -qO- "
-        f"http://NAME.NAMESPACE.svc.cluster.local:PORT/health ; "
-        f"remove with: netfence lab down {lab.lab_id}",
-        markup=False,
-    )
+    print_nodes(lab.topology, err)
     out.print(lab.lab_id, markup=False)
 
 
@@ -305,17 +246,8 @@ def guide_command(
         out.print(f"\n[bold]{scenario.title}[/bold]")
         with _lab_errors():
             results = run_scenario(scenario)
-        for result in results:
-            step = result.step
-            mark = "PASS" if result.passed else "FAIL"
-            failed += not result.passed
-            out.print(f"  {step.source}$ {' '.join(step.command)}", markup=False)
-            detail = f": {result.output.splitlines()[0]}" if result.output else ""
-            out.print(
-                f"    {mark} {result.outcome} after {result.seconds:.1f} s "
-                f"(expected {step.expect}: {step.why}){detail}",
-                markup=False,
-            )
+        print_guide_steps(results, out)
+        failed += sum(not result.passed for result in results)
     if failed:
         fail(f"{failed} step(s) did not behave as the guide says", EXIT_FINDINGS)
 

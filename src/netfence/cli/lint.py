@@ -32,10 +32,10 @@ from netfence.cli.common import (
     input_options,
     out,
     print_notes,
-    print_notices,
     print_problems,
-    read_paths_or_cluster,
 )
+from netfence.cli.front import print_notices, read_paths_or_cluster
+from netfence.engine import EngineOptions
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
@@ -154,7 +154,7 @@ def _options(
         service_cidrs=_networks("--service-cidr", cidrs[1])
         or settings.service_cidr
         or (facts.service_cidrs if facts else ()),
-        ipblock_pods="ignore" if reading == "ignore" else "match",
+        engine=EngineOptions(ipblock_pods="ignore" if reading == "ignore" else "match"),
         dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
         guardrails=facts.guardrails if facts else (),
     )
@@ -230,7 +230,10 @@ def lint(
         print_problems(blocking)
         raise typer.Exit(EXIT_FINDINGS)
     report = lint_inputs(
-        inputs, roles=file_roles, options=options, stand_ins=facts.stand_ins if facts else ()
+        inputs,
+        roles=merge_roles(inputs.roles or {}, file_roles),
+        options=options,
+        stand_ins=facts.stand_ins if facts else (),
     )
     _write(report, output, hints)
     threshold = fail_on.value if fail_on else settings.fail_on or "error"

@@ -21,12 +21,12 @@ from netfence.cli.common import (
     input_options,
     out,
     print_notes,
-    print_notices,
     print_problems,
 )
-from netfence.inputs import read_inputs
+from netfence.cli.front import print_notices
+from netfence.inputs import resolve
 from netfence.load import Limits
-from netfence.report.not_evaluated import not_evaluated_json
+from netfence.report.validate_json import validate_json
 
 HELP = """Check manifests the way kube-apiserver does on create, without a cluster.
 
@@ -58,18 +58,9 @@ def validate(
     verbose: VerboseOpt = False,
 ) -> None:
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
-    inputs = read_inputs(paths, options, sys.stdin.buffer)
+    inputs = resolve(paths, options, stdin=sys.stdin.buffer)
     if output is OutputFormat.json:
-        report = {
-            "valid": not inputs.errors,
-            "documents": len(inputs.documents),
-            "errors": [p.as_dict() for p in inputs.errors],
-            "warnings": [p.as_dict() for p in inputs.warnings],
-            "skipped": inputs.notes,
-            "skipped_files": inputs.notices,
-            "not_evaluated": not_evaluated_json(inputs.cluster.not_evaluated),
-        }
-        out.print_json(json.dumps(report))
+        out.print_json(json.dumps(validate_json(inputs)))
     else:
         print_notes(inputs.notes, verbose)
         print_notices(inputs)

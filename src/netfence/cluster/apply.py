@@ -17,8 +17,8 @@ from netfence.cluster.applyplan import ApplyPlan, Step
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.tiers import GROUP, RESOURCES
+from netfence.vocabulary import FIELD_MANAGER
 
-FIELD_MANAGER = "netfence"
 APPLY_PATCH = "application/apply-patch+yaml"
 StepDone = Callable[[Step], None]
 

@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
-from netfence.cluster.desired import MANAGED_BY, MANAGER, DesiredState
+from netfence.cluster.desired import DesiredState
 from netfence.load import Document
 from netfence.model import NAMESPACE_NAME_LABEL, Cluster, NetworkPolicy, build_cluster
 from netfence.model.build import network_policy
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
+from netfence.vocabulary import DNS_PORT, MANAGED_BY_LABEL, MANAGER
 
 Action = Literal["create", "change", "unchanged", "prune"]
-DNS_PORT = 53
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _key(obj: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def is_managed(obj: Mapping[str, Any]) -> bool:
-    return (_meta(obj).get("labels") or {}).get(MANAGED_BY) == MANAGER
+    return (_meta(obj).get("labels") or {}).get(MANAGED_BY_LABEL) == MANAGER
 
 
 def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: bool) -> ApplyPlan:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from netfence.blueprint import builtin, generate, load_blueprint
-from netfence.inputs import InputOptions, read_inputs
+from netfence.blueprint.builtins import DEFAULT_TEMPLATE
+from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
+from netfence.load import Limits
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
-
-MANAGED_BY = "app.kubernetes.io/managed-by"
-MANAGER = "netfence"
+from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER
 
 
 @dataclass(frozen=True)
@@ -32,24 +32,29 @@ def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a policy manifest carrying the managed-by label that ``--prune`` relies on."""
     result = copy.deepcopy(dict(policy))
     labels = result.setdefault("metadata", {}).setdefault("labels", {})
-    labels[MANAGED_BY] = MANAGER
+    labels[MANAGED_BY_LABEL] = MANAGER
     return result
 
 
-def from_blueprint(path: str | None) -> DesiredState:
-    """The blueprint's generated manifests (the built-in ai-mesh blueprint when no path)."""
-    blueprint = builtin() if path is None else load_blueprint(path)
+def from_blueprint(spec: str | None) -> DesiredState:
+    """The blueprint's generated manifests: a file, ``builtin:NAME``, or the built-in ai-mesh
+    when None."""
+    if spec is None or spec.startswith(BUILTIN_PREFIX):
+        name = (spec or BUILTIN_PREFIX + DEFAULT_TEMPLATE).removeprefix(BUILTIN_PREFIX)
+        blueprint = builtin(name)
+    else:
+        blueprint = load_blueprint(spec)
     generated = generate(blueprint)
     return DesiredState(
         tuple(copy.deepcopy(dict(n)) for n in generated.namespaces),
         tuple(managed(p) for p in generated.policies),
-        path or "built-in blueprint ai-mesh",
+        spec or f"built-in blueprint {DEFAULT_TEMPLATE}",
     )
 
 
 def from_folder(folder: str) -> DesiredState:
-    """Namespaces, NetworkPolicies and tier policies from a folder of manifests (e.g.
-    ``netfence plan`` output).
+    """Namespaces, NetworkPolicies and tier policies from manifests: a folder (e.g.
+    ``netfence plan``'s output) or a file.
 
     Raises InputError when a manifest is invalid.
     """
@@ -64,8 +69,11 @@ def from_folder(folder: str) -> DesiredState:
     )
 
 
-def desired_state(path: str | None) -> DesiredState:
-    """A folder is read as manifests, a file as a blueprint, nothing as the built-in one."""
-    if path is not None and os.path.isdir(path):
-        return from_folder(path)
-    return from_blueprint(path)
+def desired_state(spec: str | None) -> DesiredState:
+    """A blueprint (file, ``builtin:NAME``, or the built-in one when None), or manifests (a
+    folder, or a file that is not a blueprint) read as the front door reads them."""
+    if spec is not None and os.path.isdir(spec):
+        return from_folder(spec)
+    if spec is not None and os.path.isfile(spec) and not is_blueprint_file(spec, Limits()):
+        return from_folder(spec)
+    return from_blueprint(spec)

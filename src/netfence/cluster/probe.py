@@ -8,17 +8,23 @@ confirmed from a shell and are reported as "could not test" with the reason.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol as TypingProtocol
 
-from netfence.cluster.probecmd import Commands, ExecResult, Outcome, read_dns, read_tcp
+from netfence.cluster.probecmd import Commands, ExecResult, read_dns, read_tcp
 from netfence.engine import Engine
-from netfence.lab.compare import Comparison, Difference
+from netfence.engine.ports import resolve
 from netfence.model import Endpoint, IPAddress, Protocol
-
-DNS_PORT = 53
+from netfence.probes import (
+    UNTESTED,
+    Comparison,
+    Measurement,
+    Probe,
+    Reachability,
+    compare_measurements,
+)
+from netfence.vocabulary import DNS_PORT
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,22 @@ class ProbeCase:
 
 @dataclass(frozen=True)
 class ProbeResult:
+    """A probe case and what the cluster measured for it."""
+
     case: ProbeCase
-    outcome: Outcome
-    why: str = ""
-    attempts: int = 0
+    measurement: Measurement
+
+    @property
+    def outcome(self) -> Reachability:
+        return self.measurement.reachability
+
+    @property
+    def why(self) -> str:
+        return self.measurement.note
+
+    @property
+    def attempts(self) -> int:
+        return self.measurement.attempts
 
     @property
     def agrees(self) -> bool:
@@ -125,6 +143,17 @@ def _why_untestable(src: Endpoint, dst: Endpoint, protocol: Protocol, port: int)
     return ""
 
 
+def probe_case(
+    src: Endpoint, dst: Endpoint, port: int, protocol: Protocol, expected: bool
+) -> ProbeCase:
+    """How ``src`` reaches ``dst`` on ``port``: the address, or why it cannot be tested."""
+    ip = _target(src, dst)
+    why = _why_untestable(src, dst, protocol, port)
+    if ip is None and not why:
+        why = "no address family in common"
+    return ProbeCase(src, dst, ip, port, protocol, expected, why)
+
+
 def plan_probes(engine: Engine, options: ProbeOptions) -> ProbePlan:
     """Every (source pod, destination pod, served port) with the engine's prediction."""
     pods = [e for e in engine.endpoints if _selected(e, options.namespaces) and e.ips]
@@ -135,21 +164,75 @@ def plan_probes(engine: Engine, options: ProbeOptions) -> ProbePlan:
                 if src.id == dst.id:
                     continue
                 verdict = engine.verdict(src, dst, port, protocol)
-                ip = _target(src, dst)
-                why = _why_untestable(src, dst, protocol, port)
-                if ip is None and not why:
-                    why = "no address family in common"
-                cases.append(ProbeCase(src, dst, ip, port, protocol, verdict.allowed, why))
+                cases.append(probe_case(src, dst, port, protocol, verdict.allowed))
     kept = cases[: options.max_probes]
     return ProbePlan(tuple(kept), len(cases) - len(kept))
 
 
-def _measure(transport: ExecTransport, case: ProbeCase, timeout: float) -> tuple[Outcome, str]:
+def _measure(transport: ExecTransport, case: ProbeCase, timeout: float) -> tuple[Reachability, str]:
     assert case.ip is not None
     if case.kind == "dns":
         return read_dns(transport.run(case.src, transport.commands.dns(case.ip, timeout), timeout))
     argv = transport.commands.tcp(case.ip, case.port, timeout)
     return read_tcp(transport.run(case.src, argv, timeout))
+
+
+def _measurement(case: ProbeCase, outcome: Reachability, why: str, attempts: int) -> Measurement:
+    allowed = None if outcome == UNTESTED else outcome == "allowed"
+    return Measurement(
+        case.src.id, case.dst.id, case.port, case.port, case.protocol, allowed, why, attempts
+    )
+
+
+class ClusterRunner:
+    """A live cluster's runner of the probe protocol: commands run as the source pod through
+    an exec transport; disagreements are retried to ride out enforcement lag on new pods."""
+
+    measured_by = "cluster"
+
+    def __init__(
+        self,
+        endpoints: Iterable[Endpoint],
+        transport: ExecTransport,
+        options: ProbeOptions,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._endpoints = {e.id: e for e in endpoints}
+        self._transport = transport
+        self._options = options
+        self._sleep = sleep
+        self._ready: dict[str, str | None] = {}
+
+    def measure(self, probes: Sequence[Probe]) -> list[Measurement]:
+        """Probes between endpoints (names resolve on the destination's container ports)."""
+        return [self._measure_probe(probe) for probe in probes]
+
+    def _measure_probe(self, probe: Probe) -> Measurement:
+        src, dst = self._endpoints[probe.src], self._endpoints[probe.dst]
+        port = resolve(probe.port, probe.protocol, dst)
+        if port is None:
+            why = f"destination serves no {probe.protocol} port named {probe.port}"
+            return Measurement(probe.src, probe.dst, probe.port, None, probe.protocol, None, why, 0)
+        case = probe_case(src, dst, port, probe.protocol, bool(probe.expected))
+        return replace(self.run(case), port=probe.port)
+
+    def run(self, case: ProbeCase) -> Measurement:
+        """One case, retried while it disagrees with the expectation."""
+        if case.untestable:
+            return _measurement(case, UNTESTED, case.untestable, 0)
+        if case.src.id not in self._ready:
+            self._ready[case.src.id] = self._transport.prepare(case.src)
+        reason = self._ready[case.src.id]
+        if reason is not None:
+            return _measurement(case, UNTESTED, reason, 0)
+        expected = "allowed" if case.expected else "blocked"
+        attempts = 0
+        while True:
+            attempts += 1
+            outcome, why = _measure(self._transport, case, self._options.timeout)
+            if outcome in (expected, UNTESTED) or attempts > self._options.retries:
+                return _measurement(case, outcome, why, attempts)
+            self._sleep(self._options.retry_delay)
 
 
 def run_probes(
@@ -158,45 +241,12 @@ def run_probes(
     options: ProbeOptions,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[ProbeResult]:
-    """Run each case, retrying disagreements to ride out enforcement lag on new pods."""
-    ready: dict[str, str | None] = {}
-    results: list[ProbeResult] = []
-    for case in cases:
-        if case.untestable:
-            results.append(ProbeResult(case, "could not test", case.untestable))
-            continue
-        if case.src.id not in ready:
-            ready[case.src.id] = transport.prepare(case.src)
-        reason = ready[case.src.id]
-        if reason is not None:
-            results.append(ProbeResult(case, "could not test", reason))
-            continue
-        attempts = 0
-        while True:
-            attempts += 1
-            outcome, why = _measure(transport, case, options.timeout)
-            result = ProbeResult(case, outcome, why, attempts)
-            if result.agrees or outcome == "could not test" or attempts > options.retries:
-                break
-            sleep(options.retry_delay)
-        results.append(result)
-    return results
+    """Run each planned case through a ``ClusterRunner``."""
+    cases = list(cases)
+    runner = ClusterRunner((c.src for c in cases), transport, options, sleep)
+    return [ProbeResult(case, runner.run(case)) for case in cases]
 
 
 def compare_results(results: Sequence[ProbeResult]) -> list[Comparison]:
-    """Per port and protocol, the lab's comparison shape: agreed, differing, untested cells."""
-    groups: dict[tuple[int, Protocol], list[ProbeResult]] = defaultdict(list)
-    for result in results:
-        groups[(result.case.port, result.case.protocol)].append(result)
-    comparisons = []
-    for (port, protocol), group in sorted(groups.items()):
-        differences = tuple(
-            Difference(r.case.src.id, r.case.dst.id, r.case.expected, r.outcome == "allowed")
-            for r in group
-            if r.outcome != "could not test" and not r.agrees
-        )
-        untested = tuple(
-            (r.case.src.id, r.case.dst.id, r.why) for r in group if r.outcome == "could not test"
-        )
-        comparisons.append(Comparison(port, protocol, len(group), differences, untested))
-    return comparisons
+    """Per port and protocol: agreed, differing and untested cells."""
+    return compare_measurements((r.measurement, r.case.expected) for r in results)

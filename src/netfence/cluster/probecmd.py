@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from netfence.model import IPAddress
+from netfence.probes import Reachability
 
-Outcome = Literal["allowed", "blocked", "could not test"]
 DNS_NAME = "kubernetes.default.svc.cluster.local"
 NO_SERVER = "connection timed out; no servers could be reached"
 
@@ -80,7 +80,7 @@ class PythonCommands:
         return [sys.executable, "-c", DNS_PROGRAM, str(ip), DNS_NAME, str(timeout), NO_SERVER]
 
 
-def read_tcp(result: ExecResult) -> tuple[Outcome, str]:
+def read_tcp(result: ExecResult) -> tuple[Reachability, str]:
     """Connected: allowed; refused: could not test (nothing listens, or a reject); else blocked."""
     if result.exit_code is None:
         return "could not test", result.output
@@ -91,7 +91,7 @@ def read_tcp(result: ExecResult) -> tuple[Outcome, str]:
     return "blocked", "no answer before the timeout"
 
 
-def read_dns(result: ExecResult) -> tuple[Outcome, str]:
+def read_dns(result: ExecResult) -> tuple[Reachability, str]:
     """Any answer (even NXDOMAIN) means the query got through; silence means blocked."""
     if result.exit_code is None:
         return "could not test", result.output

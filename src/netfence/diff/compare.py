@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from netfence.diff.naming import describe
 from netfence.diff.result import Change, DiffResult
-from netfence.engine import Engine, EngineOptions, ExternalRange
+from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.engine.tier_match import tier_cidrs
-from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
+from netfence.model import PROTOCOLS, Cluster, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
-Node = Endpoint | ExternalRange
 Progress = Callable[[int, int], None]  # (pairs done, pairs in all)
 
 
@@ -32,23 +30,11 @@ class Slot:
     cidrs: tuple[IPNetwork, ...] = ()
 
 
-def ipblock_cidrs(cluster: Cluster) -> tuple[IPNetwork, ...]:
-    """Every CIDR an ipBlock of the cluster's policies names, excepts included."""
-    found: set[IPNetwork] = set()
-    for policy in cluster.policies:
-        for rule in policy.ingress + policy.egress:
-            for peer in rule.peers:
-                if peer.ip_block is not None:
-                    found.add(peer.ip_block.cidr)
-                    found.update(peer.ip_block.excepts)
-    return tuple(sorted(found, key=lambda n: (n.version, n.network_address, n.prefixlen)))
-
-
 def external_slot(
     ident: str, addresses: IPSet, old: ExternalRange | None, new: ExternalRange | None
 ) -> Slot:
     """A piece of the outside; named after its CIDRs unless a whole class on both sides."""
-    return Slot(ident or f"ext:{describe(addresses)}", old, new, addresses.cidrs())
+    return Slot(ident or f"ext:{addresses.description()}", old, new, addresses.cidrs())
 
 
 def align_externals(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ...]) -> list[Slot]:
@@ -117,8 +103,8 @@ def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -
     base = options or EngineOptions()
     cidrs = dict.fromkeys(
         base.extra_cidrs
-        + ipblock_cidrs(old)
-        + ipblock_cidrs(new)
+        + old.ipblock_cidrs()
+        + new.ipblock_cidrs()
         + tier_cidrs(old)
         + tier_cidrs(new)
     )

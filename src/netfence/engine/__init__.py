@@ -4,8 +4,9 @@ from netfence.engine.core import Engine, EngineOptions
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.engine.matrix import Matrix
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.verdict import RuleRef, SideVerdict, Verdict
+from netfence.vocabulary import IPBlockReading
 
 __all__ = [
     "Engine",

@@ -15,9 +15,9 @@ from netfence.engine.calico_notes import calico_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
-from netfence.engine.peers import IPBlockReading
 from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol, UnevaluatedObject
+from netfence.vocabulary import IPBlockReading
 
 Query = tuple[int | str, Protocol]
 
@@ -42,8 +42,11 @@ class QueryResult:
 class Analysis:
     """Who can reach whom: endpoints that pass the filters, externals, one result per query.
 
-    ``sources`` and ``targets`` are the in-cluster endpoints on each axis; matrices have
-    ``sources + externals`` rows and ``targets + externals`` columns.
+    ``sources`` and ``targets`` are the in-cluster endpoints on each axis, ``externals`` the
+    ranges outside on either; an axis with a filter has no external ranges (a filter chooses
+    pods), so
+    matrices have ``sources + source_externals`` rows and ``targets + target_externals``
+    columns.
     """
 
     sources: tuple[Endpoint, ...]
@@ -54,6 +57,12 @@ class Analysis:
     notes: tuple[str, ...] = ()
     tiers: bool = False
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
+    source_externals: tuple[ExternalRange, ...] = ()
+    target_externals: tuple[ExternalRange, ...] = ()
+
+    def external_label(self, external: ExternalRange) -> str:
+        """``E1``, ``E2``, ...: the range's number in ``externals``, the same on both axes."""
+        return f"E{self.externals.index(external) + 1}"
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -63,12 +72,12 @@ class Analysis:
     @property
     def row_ids(self) -> list[str]:
         """Ids of the matrix rows: sources, then external ranges."""
-        return [e.id for e in self.sources] + [x.id for x in self.externals]
+        return [e.id for e in self.sources] + [x.id for x in self.source_externals]
 
     @property
     def column_ids(self) -> list[str]:
         """Ids of the matrix columns: targets, then external ranges."""
-        return [e.id for e in self.targets] + [x.id for x in self.externals]
+        return [e.id for e in self.targets] + [x.id for x in self.target_externals]
 
     @property
     def reading_mattered(self) -> bool:
@@ -106,20 +115,25 @@ def analyze(
     sources: EndpointFilter | None = None,
     targets: EndpointFilter | None = None,
 ) -> Analysis:
-    """The matrices of ``queries``, restricted to endpoints passing the filters."""
+    """The matrices of ``queries``, restricted to endpoints passing the filters (a filtered
+    axis holds no external range)."""
     count = len(engine.endpoints)
     rows = [i for i, e in enumerate(engine.endpoints) if sources is None or sources(e)]
     columns = [i for i, e in enumerate(engine.endpoints) if targets is None or targets(e)]
     externals = list(range(count, count + len(engine.externals)))
-    pick = np.ix_(rows + externals, columns + externals)
+    row_externals = externals if sources is None else []
+    column_externals = externals if targets is None else []
+    pick = np.ix_(rows + row_externals, columns + column_externals)
     results = tuple(_result(engine, port, protocol, pick) for port, protocol in queries)
     return Analysis(
         sources=tuple(engine.endpoints[i] for i in rows),
         targets=tuple(engine.endpoints[i] for i in columns),
-        externals=engine.externals,
+        externals=engine.externals if sources is None or targets is None else (),
         queries=results,
         reading=engine.options.ipblock_pods,
         notes=tier_notes(engine.cluster) + calico_notes(engine.cluster),
         tiers=bool(engine.cluster.tier_policies) or engine.cluster.calico.active,
         not_evaluated=engine.cluster.not_evaluated,
+        source_externals=engine.externals if sources is None else (),
+        target_externals=engine.externals if targets is None else (),
     )

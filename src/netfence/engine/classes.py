@@ -13,30 +13,11 @@ import numpy as np
 from netfence.engine.domains import block_covers_domain
 from netfence.engine.external import ExternalRange, block_set
 from netfence.engine.labels import BoolVector, LabelTable
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.ports import resolve
 from netfence.engine.tier_match import tier_class_keys
-from netfence.model import (
-    Cluster,
-    Endpoint,
-    IPBlock,
-    LabelSelector,
-    NetworkPolicy,
-    Protocol,
-    Rule,
-)
-
-
-def ip_blocks(cluster: Cluster) -> list[IPBlock]:
-    """Every distinct ipBlock of every rule, in a stable order."""
-    found = {
-        peer.ip_block
-        for policy in cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
-        for peer in rule.peers
-        if peer.ip_block is not None
-    }
-    return sorted(found, key=str)
+from netfence.model import Cluster, Endpoint, IPBlock, LabelSelector, NetworkPolicy, Protocol, Rule
+from netfence.vocabulary import IPBlockReading
 
 
 def ip_membership(endpoints: Sequence[Endpoint], blocks: Sequence[IPBlock]) -> np.ndarray:
@@ -67,7 +48,7 @@ class NodeClasses:
         self.cluster = cluster
         self.nodes: tuple[Node, ...] = (*cluster.endpoints, *externals)
         self.node_index = {node.id: i for i, node in enumerate(self.nodes)}
-        self._blocks = ip_blocks(cluster)
+        self._blocks = cluster.ip_blocks()
         self._block_column = {block: i for i, block in enumerate(self._blocks)}
         membership = ip_membership(cluster.endpoints, self._blocks)
         self.reading_matters = bool(membership.any())

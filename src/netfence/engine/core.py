@@ -13,12 +13,13 @@ from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
 from netfence.engine.matrix import Matrix, MatrixEngine
 from netfence.engine.origins import with_origins
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, IPNetwork, NetworkPolicy, Protocol
+from netfence.vocabulary import IPBlockReading
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,10 @@ class Engine:
         self.cluster = cluster
         self.options = options or EngineOptions()
         self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
-        blocks = [
-            peer.ip_block
-            for policy in cluster.policies
-            for rule in (*policy.ingress, *policy.egress)
-            for peer in rule.peers
-            if peer.ip_block is not None
-        ]
         extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
         self.externals: tuple[ExternalRange, ...] = with_origins(
-            partition(blocks, extra, (ip for e in self.endpoints for ip in e.ips)), cluster
+            partition(cluster.ip_blocks(), extra, (ip for e in self.endpoints for ip in e.ips)),
+            cluster,
         ) + domain_externals(cluster)
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
@@ -59,6 +54,12 @@ class Engine:
     @cached_property
     def _other_matrices(self) -> MatrixEngine:
         return MatrixEngine(self.cluster, self.externals, other_reading(self.options.ipblock_pods))
+
+    def node_class(self, node: Node) -> int:
+        """The class of ``node``: nodes of one class get the same connections to and from
+        every other node (the same namespace, labels, ports and ipBlock membership)."""
+        classes = self._matrices.classes
+        return int(classes.class_of[classes.index(node.id)])
 
     def find(self, ident: str) -> Node | None:
         """An endpoint (``ns/name``), an external range (its id, its name, or ``E<k>`` as

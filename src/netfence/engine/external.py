@@ -43,19 +43,6 @@ def _address(version: int, value: int) -> IPAddress:
     return ipaddress.IPv4Address(value) if version == 4 else ipaddress.IPv6Address(value)
 
 
-def _cidrs(version: int, ranges: IntervalSet) -> tuple[IPNetwork, ...]:
-    sets = IPSet(v4=ranges) if version == 4 else IPSet(v6=ranges)
-    return sets.cidrs()
-
-
-def _hull(version: int, ranges: IntervalSet) -> IPNetwork:
-    """The smallest CIDR containing every address of ``ranges``."""
-    lo, hi = ranges.ranges[0][0], ranges.ranges[-1][1]
-    bits = 32 if version == 4 else 128
-    prefix = bits - (lo ^ hi).bit_length()
-    return ipaddress.ip_network((_address(version, lo), prefix), strict=False)
-
-
 @dataclass(frozen=True)
 class _Description:
     """A readable exact description of a set of addresses."""
@@ -74,10 +61,9 @@ def _short(cidrs: Sequence[IPNetwork]) -> str:
 
 def _describe(version: int, ranges: IntervalSet) -> _Description:
     """A CIDR list, or a hull minus its holes, whichever is shorter."""
-    cidrs = _cidrs(version, ranges)
-    hull = _hull(version, ranges)
-    holes = _cidrs(version, IntervalSet.of([(int(hull[0]), int(hull[-1]))]) - ranges)
-    if holes and len(holes) < len(cidrs):
+    (cover,) = (IPSet(v4=ranges) if version == 4 else IPSet(v6=ranges)).covers()
+    cidrs, hull, holes = cover.cidrs, cover.hull, cover.holes
+    if cover.holes_are_shorter():
         body = f"{hull}-except-{','.join(str(h) for h in holes)}"
         return _Description(body, f"{hull} except {_short(holes)}", cidrs, 1 + len(holes))
     listed = ",".join(str(c) for c in cidrs)

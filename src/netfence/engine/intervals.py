@@ -176,5 +176,55 @@ class IPSet:
             out.extend(ipaddress.summarize_address_range(lo, hi))
         return tuple(out)
 
+    def family(self, version: int) -> IPSet:
+        """Only the addresses of one IP version."""
+        return IPSet(v4=self.v4) if version == 4 else IPSet(v6=self.v6)
+
+    def covers(self) -> tuple[Cover, ...]:
+        """Each non-empty address family two ways: its CIDRs, and its hull minus holes."""
+        out = []
+        for version, ranges in ((4, self.v4), (6, self.v6)):
+            if ranges.is_empty:
+                continue
+            part = self.family(version)
+            outer = hull(version, ranges)
+            out.append(Cover(part.cidrs(), outer, (IPSet.of([outer]) - part).cidrs()))
+        return tuple(out)
+
+    def description(self) -> str:
+        """``203.0.113.0/24``, ``0.0.0.0/0 except 10.0.0.0/8`` or ``::/0``, whichever is
+        shorter; IPv4 and IPv6 parts are joined with ``; ``; the empty set is ``none``."""
+        parts = [
+            f"{cover.hull} except {','.join(str(h) for h in cover.holes)}"
+            if cover.holes_are_shorter(slack=1)
+            else ",".join(str(c) for c in cover.cidrs)
+            for cover in self.covers()
+        ]
+        return "; ".join(parts) or "none"
+
     def __str__(self) -> str:
         return ",".join(str(c) for c in self.cidrs()) or "none"
+
+
+def hull(version: int, ranges: IntervalSet) -> IPNetwork:
+    """The smallest CIDR that holds every address of ``ranges`` (not empty)."""
+    lo, hi = ranges.ranges[0][0], ranges.ranges[-1][1]
+    host_bits = (lo ^ hi).bit_length()
+    base = (lo >> host_bits) << host_bits
+    network = ipaddress.IPv4Network if version == 4 else ipaddress.IPv6Network
+    return network((base, (32 if version == 4 else 128) - host_bits))
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One address family of a set, described two ways: the fewest CIDRs, or the smallest
+    CIDR around them (``hull``) minus its ``holes``."""
+
+    cidrs: tuple[IPNetwork, ...]
+    hull: IPNetwork
+    holes: tuple[IPNetwork, ...]
+
+    def holes_are_shorter(self, slack: int = 0) -> bool:
+        """Whether "hull except holes" names fewer CIDRs than the list (by more than
+        ``slack``)."""
+        return bool(self.holes) and len(self.holes) + slack < len(self.cidrs)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import get_args
 
 import numpy as np
 
 from netfence.engine.calico_matrix import calico_class_matrix
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
-from netfence.engine.peers import IPBlockReading, Node
+from netfence.engine.peers import Node
 from netfence.engine.reference import Reference
 from netfence.engine.rulesets import DirectionRules
 from netfence.engine.tier_matrix import NO_TIER, TierMatrices, cell_tiers
-from netfence.model import Cluster, Direction, Protocol
-
-DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+from netfence.model import DIRECTIONS, Cluster, Protocol
+from netfence.vocabulary import IPBlockReading
 
 
 @dataclass(frozen=True, eq=False)

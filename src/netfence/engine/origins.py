@@ -28,8 +28,7 @@ def _size(addresses: IPSet) -> int:
 def _blocks(cluster: Cluster) -> list[tuple[NetworkPolicy, IPBlock]]:
     return [
         (policy, peer.ip_block)
-        for policy in cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
+        for policy, _, _, rule in cluster.rules()
         for peer in rule.peers
         if peer.ip_block is not None
     ]

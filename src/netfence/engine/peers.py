@@ -8,8 +8,8 @@ from typing import Literal
 from netfence.engine.domains import block_covers_domain
 from netfence.engine.external import ExternalRange
 from netfence.model import Endpoint, Peer, Rule
+from netfence.vocabulary import IPBlockReading
 
-IPBlockReading = Literal["match", "ignore"]
 Node = Endpoint | ExternalRange
 
 

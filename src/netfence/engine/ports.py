@@ -10,14 +10,15 @@ from netfence.engine.peers import Node
 from netfence.model import PolicyPort, Protocol, Rule
 
 
-def named_ports(dst: Node, name: str, protocol: Protocol) -> tuple[int, ...]:
-    """Numbers the destination serves under ``name``; external ranges serve no names."""
-    if isinstance(dst, ExternalRange):
+def named_ports(dst: Node | None, name: str, protocol: Protocol) -> tuple[int, ...]:
+    """Numbers the destination serves under ``name``; external ranges (and destinations
+    outside the model, ``None``) serve no names."""
+    if dst is None or isinstance(dst, ExternalRange):
         return ()
     return dst.named_ports(name, protocol)
 
 
-def resolve(port: int | str, protocol: Protocol, dst: Node) -> int | None:
+def resolve(port: int | str, protocol: Protocol, dst: Node | None) -> int | None:
     """The number a queried port stands for at ``dst`` (None when a name is not served)."""
     if isinstance(port, int):
         return port

@@ -9,12 +9,13 @@ from netfence.engine.calico import CalicoReference
 from netfence.engine.calico_match import rule_port_spans
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import MAX_PORT, PortSet
-from netfence.engine.peers import IPBlockReading, Node, matching_peer, peer_miss
+from netfence.engine.peers import Node, matching_peer, peer_miss
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
 from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
 from netfence.model import PROTOCOLS, Cluster, Direction, Endpoint, Protocol
+from netfence.vocabulary import IPBlockReading
 
 
 def other_reading(reading: IPBlockReading) -> IPBlockReading:

@@ -1,66 +1,31 @@
-"""The engine's prediction against the lab's measurement, cell by cell."""
+"""The engine's prediction against the lab's measurement, and the ports ``lab verify`` asks."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from netfence.engine import Engine
 from netfence.lab.runs import ProbeRun
 from netfence.model import Cluster, Protocol
+from netfence.probes import Comparison, compare_cells
 
 UNMENTIONED_PORT_START = 9000
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A cell where the lab measured something else than the engine predicted."""
-
-    src: str
-    dst: str
-    predicted: bool
-    measured: bool
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One port/protocol: how many cells agreed, differed, or could not be tested."""
-
-    port: int | str
-    protocol: Protocol
-    cells: int
-    differences: tuple[Difference, ...]
-    untested: tuple[tuple[str, str, str], ...]
-
-    @property
-    def agreed(self) -> int:
-        return self.cells - len(self.differences) - len(self.untested)
-
-
-def compare(engine: Engine, run: ProbeRun) -> Comparison:
-    """Compare every measured cell with the engine's matrix for the same query."""
+def compare_run(engine: Engine, run: ProbeRun) -> Comparison:
+    """Every measured cell of one run against the engine's matrix for the same query."""
     matrix = engine.matrix(run.port, run.protocol)
-    differences = []
-    untested = []
-    for cell in run.measurements:
-        predicted = matrix.cell(cell.src, cell.dst)
-        if cell.allowed is None:
-            untested.append((cell.src, cell.dst, cell.note))
-        elif cell.allowed != predicted:
-            differences.append(Difference(cell.src, cell.dst, predicted, cell.allowed))
-    return Comparison(
-        run.port, run.protocol, len(run.measurements), tuple(differences), tuple(untested)
-    )
+    cells = [(m, matrix.cell(m.src, m.dst)) for m in run.measurements]
+    return compare_cells(run.port, run.protocol, cells)
 
 
 def _policy_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
-    for policy in cluster.policies:
-        for rule in (*policy.ingress, *policy.egress):
-            for port in rule.ports:
-                if port.port is not None:
-                    yield port.port, port.protocol
-                if port.end_port is not None:
-                    yield port.end_port, port.protocol
+    for _, _, _, rule in cluster.rules():
+        for port in rule.ports:
+            if port.port is not None:
+                yield port.port, port.protocol
+            if port.end_port is not None:
+                yield port.end_port, port.protocol
 
 
 def _tier_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:

@@ -25,7 +25,7 @@ from netfence.lab.sources import cluster_of
 from netfence.model import Cluster, Endpoint, Namespace
 from netfence.model.types import freeze_labels
 
-Outcome = Literal["success", "timeout", "dns-failure"]
+GuideOutcome = Literal["success", "timeout", "dns-failure"]
 WGET_TIMEOUT = 2
 GUIDE_URL = "http://vllm.ai-inference.svc.cluster.local:8000/health"
 TEST_POD = "default/test-pod"
@@ -37,7 +37,7 @@ class Step:
 
     source: str
     url: str
-    expect: Outcome
+    expect: GuideOutcome
     why: str
 
     @property
@@ -53,7 +53,7 @@ class Step:
 @dataclass(frozen=True)
 class StepResult:
     step: Step
-    outcome: Outcome
+    outcome: GuideOutcome
     output: str
     seconds: float
 
@@ -194,7 +194,9 @@ async def _run_step(lab: Lab, step: Step) -> StepResult:
 
     resolved, _ = await run("getent", "hosts", step.host)
     code, output = await run(*step.command)
-    outcome: Outcome = "success" if code == 0 else "timeout" if resolved == 0 else "dns-failure"
+    outcome: GuideOutcome = (
+        "success" if code == 0 else "timeout" if resolved == 0 else "dns-failure"
+    )
     return StepResult(step, outcome, output, time.monotonic() - started)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from netfence.engine import PortSet
 from netfence.lab import netns
@@ -27,8 +26,8 @@ from netfence.model import (
     Protocol,
     Rule,
 )
+from netfence.vocabulary import IPBlockReading
 
-IPBlockReading = Literal["match", "ignore"]
 TABLE = "netfence"
 _FAMILY = {4: ("ip", "ipv4_addr"), 6: ("ip6", "ipv6_addr")}
 NEIGHBOR_DISCOVERY = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert"
@@ -251,7 +250,7 @@ def compile_ruleset(
     return f"table inet {TABLE} {{\n{body}\n}}\n" if body else ""
 
 
-def apply(namespace: str, ruleset: str) -> None:
+def load_ruleset(namespace: str, ruleset: str) -> None:
     """Load a ruleset into a lab namespace with one ``nft -f -``."""
     if ruleset:
         netns.run_in(namespace, ["nft", "-f", "-"], ruleset)

@@ -10,39 +10,17 @@ import asyncio
 import errno
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from netfence.engine.ports import resolve
 from netfence.lab.netns import Entry
 from netfence.lab.servers import SOCKET_TYPES, Listener, Servers
 from netfence.lab.topology import LabNode
 from netfence.model import IPAddress, Protocol
+from netfence.probes import Measurement
 
-Outcome = tuple[bool | None, str]
+Attempt = tuple[bool | None, str]
 PAYLOAD = b"netfence-probe\n"
 UDP_SENDS = 2
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One measured cell: ``allowed`` is ``None`` when it could not be tested."""
-
-    src: str
-    dst: str
-    port: int | str
-    resolved_port: int | None
-    protocol: Protocol
-    allowed: bool | None
-    note: str = ""
-
-
-def resolve_port(dst: LabNode, port: int | str, protocol: Protocol) -> int | None:
-    """The number a probed port stands for at ``dst`` (names resolve on its container ports)."""
-    if isinstance(port, int):
-        return port
-    if dst.endpoint is None:
-        return None
-    numbers = dst.endpoint.named_ports(port, protocol)
-    return min(numbers) if numbers else None
 
 
 def _targets(src: LabNode, dst: LabNode) -> list[IPAddress]:
@@ -55,7 +33,7 @@ def _targets(src: LabNode, dst: LabNode) -> list[IPAddress]:
     return list(firsts.values())
 
 
-def combine(targets: Sequence[IPAddress], outcomes: Sequence[Outcome]) -> Outcome:
+def combine(targets: Sequence[IPAddress], outcomes: Sequence[Attempt]) -> Attempt:
     """One cell from one outcome per family: allowed when any family connects (an endpoint
     is one peer whichever of its addresses matches), untested when any family could not be."""
     for allowed, note in outcomes:
@@ -112,7 +90,7 @@ class Prober:
         self, src: LabNode, dst: LabNode, port: int | str, protocol: Protocol
     ) -> Measurement:
         """Measure one ordered pair."""
-        number = resolve_port(dst, port, protocol)
+        number = resolve(port, protocol, dst.endpoint)
 
         def result(allowed: bool | None, note: str = "") -> Measurement:
             return Measurement(src.ident, dst.ident, port, number, protocol, allowed, note)
@@ -128,7 +106,7 @@ class Prober:
             )
         return result(*combine(targets, outcomes))
 
-    async def _outcome(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> Outcome:
+    async def _outcome(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> Attempt:
         try:
             return await self._attempt(src, ip, port, protocol), ""
         except PermissionError:
@@ -149,7 +127,7 @@ def listeners_for(nodes: Sequence[LabNode], port: int | str, protocol: Protocol)
     """The probed port on every node that can be its destination."""
     wanted = []
     for node in nodes:
-        number = resolve_port(node, port, protocol)
+        number = resolve(port, protocol, node.endpoint)
         if number is not None:
             wanted.append(Listener(node.namespace, node.ident, number, protocol))
     return wanted
@@ -180,7 +158,7 @@ async def measure(
         note = f"could not test: this kernel has no {protocol}"
         return [
             Measurement(
-                s.ident, d.ident, port, resolve_port(d, port, protocol), protocol, None, note
+                s.ident, d.ident, port, resolve(port, protocol, d.endpoint), protocol, None, note
             )
             for s, d in pairs
         ]

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from netfence.engine import Engine, EngineOptions, IPBlockReading
 from netfence.lab.addresses import assigned_addresses, with_lab_addresses
-from netfence.lab.probe import Measurement, measure
+from netfence.lab.probe import measure
 from netfence.lab.servers import Servers
 from netfence.lab.session import Lab
 from netfence.lab.topology import ExternalSpec, LabNode, Topology
 from netfence.model import Cluster, Protocol
+from netfence.probes import Measurement, Probe
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,37 @@ def _raise_file_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def _measure_all(
-    lab: Lab, queries: Sequence[tuple[int | str, Protocol]], timeout: float
-) -> list[tuple[Measurement, ...]]:
-    servers = Servers(lab.entry)
-    pairs = probe_pairs(lab.topology.nodes)
-    try:
-        return [
-            tuple(await measure(lab.entry, servers, pairs, port, protocol, timeout))
-            for port, protocol in queries
-        ]
-    finally:
-        await servers.close()
+class KernelRunner:
+    """The lab's runner of the probe protocol: sockets in a running lab's namespaces, through
+    its nftables rules (probes name lab nodes: endpoint ids or external range ids)."""
+
+    measured_by = "lab"
+
+    def __init__(self, lab: Lab, timeout: float) -> None:
+        self._lab = lab
+        self._timeout = timeout
+
+    def measure(self, probes: Sequence[Probe]) -> list[Measurement]:
+        """Serve each probed port at its destinations, then probe (one port at a time)."""
+        return asyncio.run(self._measure(probes))
+
+    async def _measure(self, probes: Sequence[Probe]) -> list[Measurement]:
+        nodes = {node.ident: node for node in self._lab.topology.nodes}
+        groups: dict[tuple[int | str, Protocol], list[int]] = {}
+        for index, probe in enumerate(probes):
+            groups.setdefault((probe.port, probe.protocol), []).append(index)
+        measured: dict[int, Measurement] = {}
+        servers = Servers(self._lab.entry)
+        try:
+            for (port, protocol), indices in groups.items():
+                pairs = [(nodes[probes[i].src], nodes[probes[i].dst]) for i in indices]
+                cells = await measure(
+                    self._lab.entry, servers, pairs, port, protocol, self._timeout
+                )
+                measured.update(zip(indices, cells, strict=True))
+        finally:
+            await servers.close()
+        return [measured[index] for index in range(len(probes))]
 
 
 def probe_cluster(
@@ -89,16 +109,23 @@ def probe_cluster(
     unknown = assigned_addresses(cluster, addressed)
     externals = external_specs(lab_engine(cluster, options)) if options.externals else ()
     with Lab(addressed, externals, options.ipblock_pods, "probe", unknown) as lab:
-        results = asyncio.run(_measure_all(lab, queries, options.timeout))
+        pairs = probe_pairs(lab.topology.nodes)
+        probes = [
+            Probe(src.ident, dst.ident, port, protocol)
+            for port, protocol in queries
+            for src, dst in pairs
+        ]
+        measured = KernelRunner(lab, options.timeout).measure(probes)
+    size = len(pairs)
     return [
         ProbeRun(
             cluster,
             lab.topology,
             port,
             protocol,
-            measured + _untested(lab.topology, port, protocol),
+            (*measured[k * size : (k + 1) * size], *_untested(lab.topology, port, protocol)),
         )
-        for (port, protocol), measured in zip(queries, results, strict=True)
+        for k, (port, protocol) in enumerate(queries)
     ]
 
 

@@ -14,6 +14,7 @@ from netfence.lab.names import new_lab_id
 from netfence.lab.netns import Entry
 from netfence.lab.topology import ExternalSpec
 from netfence.model import Cluster, IPAddress
+from netfence.vocabulary import IPBlockReading
 
 _ACTIVE: set[str] = set()
 
@@ -44,7 +45,7 @@ class Lab:
         self,
         cluster: Cluster,
         externals: Sequence[ExternalSpec] = (),
-        reading: nft.IPBlockReading = "match",
+        reading: IPBlockReading = "match",
         purpose: str = "",
         unknown: frozenset[IPAddress] = frozenset(),
     ) -> None:
@@ -83,7 +84,7 @@ class Lab:
     def _apply_rules(self) -> None:
         with ThreadPoolExecutor(max_workers=8) as pool:
             jobs = [
-                pool.submit(nft.apply, node.namespace, self.rulesets[node.ident])
+                pool.submit(nft.load_ruleset, node.namespace, self.rulesets[node.ident])
                 for node in self.topology.nodes
                 if node.endpoint is not None
             ]

@@ -1,5 +1,6 @@
 """Lint: the guide's common failures and AI-specific risks, each rule asking the engine."""
 
+from netfence.callables import make_callable
 from netfence.lint.catalogue import RULES, RuleInfo, rule_info
 from netfence.lint.finding import Finding, Severity
 from netfence.lint.options import LintOptions
@@ -17,3 +18,5 @@ __all__ = [
     "rule_info",
     "run_lint",
 ]
+
+make_callable(__name__)  # netfence.lint(...) is netfence.api.lint

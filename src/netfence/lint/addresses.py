@@ -76,16 +76,10 @@ def _family_text(reached: IPSet, family: IPSet, limit: int) -> str:
 
 def _hull_text(reached: IPSet, limit: int) -> str:
     """One address family: its CIDRs, or the smallest CIDR around them minus its holes."""
-    cidrs = reached.cidrs()
-    ranges = list(reached)
-    lo, hi = ranges[0][0], ranges[-1][1]
-    hull: IPNetwork = ipaddress.ip_network(lo)
-    while hi not in hull:
-        hull = hull.supernet()
-    holes = (IPSet.of([hull]) - reached).cidrs()
-    if holes and len(holes) < len(cidrs):
-        return f"{hull} except {_listed(holes, limit)}"
-    return _listed(cidrs, limit)
+    (cover,) = reached.covers()
+    if cover.holes_are_shorter():
+        return f"{cover.hull} except {_listed(cover.holes, limit)}"
+    return _listed(cover.cidrs, limit)
 
 
 def _listed(cidrs: tuple[IPNetwork, ...], limit: int) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import LintContext, policy_obj, policy_rules
+from netfence.lint.catalogue import found, rule_info
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import policy_obj
 from netfence.model import Direction, Endpoint, NetworkPolicy, Rule
 from netfence.problems import Problem
 from netfence.validate.apiversions import REMOVED
@@ -25,13 +26,11 @@ def check_deprecated_api(problems: Iterable[Problem]) -> Iterator[Finding]:
     info = rule_info("deprecated-api")
     for problem in problems:
         if removed_api(problem):
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"{problem.message}; the object is left out of the analysis",
                 obj=problem.obj,
                 source=problem.source,
-                hint=info.fix,
             )
 
 
@@ -50,7 +49,7 @@ def _destinations(
 def check_named_ports(ctx: LintContext) -> Iterator[Finding]:
     """Named ports that none of a rule's destinations declares."""
     info = rule_info("named-port-unresolved")
-    for policy, direction, r, rule in policy_rules(ctx.cluster):
+    for policy, direction, r, rule in ctx.cluster.rules():
         named = [(i, p) for i, p in enumerate(rule.ports) if isinstance(p.port, str)]
         destinations = _destinations(ctx, policy, direction, rule) if named else []
         for i, port in named:
@@ -59,13 +58,11 @@ def check_named_ports(ctx: LintContext) -> Iterator[Finding]:
                 continue
             shown = ", ".join(e.id for e in destinations[:3])
             more = f" and {len(destinations) - 3} more" if len(destinations) > 3 else ""
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"{direction}[{r}] ports[{i}]: no destination declares a "
                 f"{port.protocol} port named {name!r} ({shown}{more}), "
                 "so it admits nothing",
                 obj=policy_obj(policy),
                 source=ctx.field_source(policy.source, ("spec", direction, r, "ports", i, "port")),
-                hint=info.fix,
             )

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from netfence.blueprint import Blueprint, roles, synthesize
+from netfence.blueprint.documents import manifest_documents
 from netfence.lint.roles import merge_roles
 from netfence.load import Document
 from netfence.model import IPAddress, IPNetwork
-from netfence.problems import Source
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,7 @@ class BlueprintFacts:
 def blueprint_facts(bp: Blueprint, path: str) -> BlueprintFacts:
     """Facts from ``bp`` (read from ``path``); stand-in pods are positioned at its first line."""
     node_local = bp.dns.node_local
-    stand_ins = tuple(
-        Document(Source(path, index, 1), manifest, {})
-        for index, manifest in enumerate(synthesize(bp))
-    )
+    stand_ins = tuple(manifest_documents(synthesize(bp), path, line=1))
     return BlueprintFacts(
         roles=merge_roles(roles(bp)),
         dns_ips=(node_local,) if node_local is not None else (),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netfence.lint.finding import Severity
+from netfence.lint.finding import Finding, Severity
+from netfence.problems import Source
 
 
 @dataclass(frozen=True)
@@ -325,3 +326,19 @@ RULES_BY_ID: dict[str, RuleInfo] = {rule.id: rule for rule in RULES}
 def rule_info(rule_id: str) -> RuleInfo:
     """The catalogue entry of ``rule_id`` (KeyError for an unknown id)."""
     return RULES_BY_ID[rule_id]
+
+
+def found(
+    rule_id: str,
+    *,
+    message: str,
+    obj: str,
+    source: Source | None,
+    snippet: str | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding of a catalogued rule, with the rule's severity and fix: its hint followed by
+    its own snippet, or by ``snippet`` when one fitted to the case is given."""
+    info = rule_info(rule_id)
+    hint = info.fix if snippet is None else info.hint + "\n" + snippet
+    return Finding(rule_id, severity or info.severity, message, obj, source, hint)

@@ -1,109 +1,40 @@
-"""What every rule family shares: the cluster, one engine, roles, options and positions."""
+"""What every rule family shares: the cluster, one engine, roles, options, and the answers
+they all ask for (computed once per run)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from netfence.engine import (
     Engine,
-    EngineOptions,
     ExternalRange,
     Node,
-    PortSet,
     RuleRef,
     SideVerdict,
 )
 from netfence.engine.peers import peer_matches
-from netfence.lint.addresses import NON_PUBLIC, host_network, is_public
+from netfence.lint.addresses import is_public
+from netfence.lint.dns_discovery import allowed_node_local_dns
+from netfence.lint.intents import intended_pairs
 from netfence.lint.options import LintOptions
+from netfence.lint.positions import admitting_location, field_source
 from netfence.lint.roles import role_of
+from netfence.lint.setup import ASSUMED_DNS_NAME, engine_cidrs, make_engine
+from netfence.lint.wording import Connections, policy_obj
 from netfence.load import Document, Path
 from netfence.model import (
-    CLOUD_METADATA_IPS,
-    NAMESPACE_NAME_LABEL,
-    PROTOCOLS,
+    DIRECTIONS,
     Cluster,
-    ContainerPort,
     Direction,
     Endpoint,
     IPAddress,
     IPNetwork,
-    Namespace,
     NetworkPolicy,
     Peer,
-    Protocol,
-    Rule,
 )
-from netfence.model.types import freeze_labels
 from netfence.problems import Source
-
-SYSTEM_NAMESPACE_PREFIX = "kube-"
-DNS_NAMESPACE = "kube-system"
-ASSUMED_DNS_NAME = "kube-dns-assumed"
-DNS_PORT = 53
-Connections = dict[Protocol, PortSet]
-DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
-
-
-def policy_rules(cluster: Cluster) -> Iterator[tuple[NetworkPolicy, Direction, int, Rule]]:
-    """Every rule of every policy, with its direction and index."""
-    for policy in cluster.policies:
-        for direction in DIRECTIONS:
-            for index, rule in enumerate(policy.rules(direction)):
-                yield policy, direction, index, rule
-
-
-PEERS_KEY: dict[Direction, str] = {"ingress": "from", "egress": "to"}
-
-
-def is_system_namespace(name: str) -> bool:
-    """kube-system, kube-public, kube-node-lease: not the user's to default-deny."""
-    return name.startswith(SYSTEM_NAMESPACE_PREFIX)
-
-
-def with_assumed_dns(cluster: Cluster, dns_labels: tuple[tuple[str, str], ...]) -> Cluster:
-    """The cluster plus a standard kube-dns pod in kube-system when the input has none."""
-    if any(set(dns_labels) <= set(e.labels) for e in cluster.endpoints):
-        return cluster
-    dns = Endpoint(
-        namespace=DNS_NAMESPACE,
-        name=ASSUMED_DNS_NAME,
-        labels=freeze_labels(dict(dns_labels)),
-        ports=(ContainerPort(53, "UDP", "dns"), ContainerPort(53, "TCP", "dns-tcp")),
-    )
-    namespaces = cluster.namespaces
-    if cluster.namespace(DNS_NAMESPACE) is None:
-        system = Namespace(
-            DNS_NAMESPACE, freeze_labels({NAMESPACE_NAME_LABEL: DNS_NAMESPACE}), declared=False
-        )
-        namespaces = tuple(sorted((*namespaces, system), key=lambda n: n.name))
-    return replace(cluster, namespaces=namespaces, endpoints=(*cluster.endpoints, dns))
-
-
-def engine_cidrs(cluster: Cluster, options: LintOptions) -> tuple[IPNetwork, ...]:
-    """Boundaries the external partition must respect so exposure rules can read it."""
-    blocks = [
-        net
-        for policy in cluster.policies
-        for rule in (*policy.ingress, *policy.egress)
-        for peer in rule.peers
-        if peer.ip_block is not None
-        for net in (peer.ip_block.cidr, *peer.ip_block.excepts)
-    ]
-    return (
-        *NON_PUBLIC,
-        *options.effective_pod_cidrs,
-        *options.effective_service_cidrs,
-        *(host_network(ip) for ip in (*CLOUD_METADATA_IPS, *options.dns_ips)),
-        *blocks,
-    )
-
-
-def make_engine(cluster: Cluster, options: LintOptions, cidrs: tuple[IPNetwork, ...]) -> Engine:
-    """An engine with the lint's ipBlock reading and external boundaries."""
-    return Engine(cluster, EngineOptions(ipblock_pods=options.ipblock_pods, extra_cidrs=cidrs))
 
 
 @dataclass
@@ -142,21 +73,8 @@ class LintContext:
 
     @cached_property
     def node_local_dns(self) -> tuple[IPAddress, ...]:
-        """NodeLocal DNSCache addresses: given, else single link-local hosts that egress rules
-        allow on port 53 (a podSelector cannot match a host-network cache)."""
-        if self.options.dns_ips:
-            return self.options.dns_ips
-        found = {
-            peer.ip_block.cidr.network_address
-            for policy in self.cluster.policies
-            for rule in policy.egress
-            if not rule.ports or any(p.port == DNS_PORT for p in rule.ports)
-            for peer in rule.peers
-            if peer.ip_block is not None
-            and peer.ip_block.cidr.num_addresses == 1
-            and peer.ip_block.cidr.network_address.is_link_local
-        }
-        return tuple(sorted(found, key=str))
+        """NodeLocal DNSCache addresses: given, else those the egress rules allow."""
+        return self.options.dns_ips or allowed_node_local_dns(self.cluster)
 
     @cached_property
     def dns_targets(self) -> tuple[Node, ...]:
@@ -203,21 +121,7 @@ class LintContext:
     @cached_property
     def intended_pairs(self) -> tuple[tuple[Endpoint, Endpoint], ...]:
         """(source, destination) pairs that a rule names by label at either end."""
-        pairs: dict[tuple[Endpoint, Endpoint], None] = {}
-        for policy in self.cluster.policies:
-            for direction in DIRECTIONS:
-                own = [e for e in self.selected(policy, direction) if e in self.subject_set]
-                named = [
-                    e
-                    for rule in policy.rules(direction)
-                    for peer in rule.peers
-                    if is_intent(peer)
-                    for e in self.peer_endpoints(policy, peer)
-                ]
-                for a in own:
-                    for b in (e for e in named if e in self.subject_set or self.is_dns(e)):
-                        pairs[(a, b) if direction == "egress" else (b, a)] = None
-        return tuple(pair for pair in pairs if pair[0] != pair[1])
+        return intended_pairs(self)
 
     def is_dns(self, endpoint: Endpoint) -> bool:
         return endpoint in self.dns_servers
@@ -238,8 +142,7 @@ class LintContext:
 
     def field_source(self, source: Source | None, path: Path) -> Source | None:
         """The position of a field inside the document at ``source`` (or ``source`` itself)."""
-        doc = self.documents.get(source) if source is not None else None
-        return doc.source_of(path) if doc is not None else source
+        return field_source(self.documents, source, path)
 
     def rule_source(self, ref: RuleRef) -> Source | None:
         return ref.source or self.policies_by_id[ref.policy].source
@@ -268,37 +171,6 @@ class LintContext:
     ) -> Source | None:
         """The rule at ``direction``'s end that admits ``src -> dst``; the endpoint itself
         when that end is not isolated."""
-        engine = engine or self.engine
-        subject = src if direction == "egress" else dst
-        if isinstance(subject, ExternalRange):
-            return None
-        if not engine.selecting(subject, direction):
-            return subject.source
-        protocol, ports = next(iter(sorted(connections.items())))
-        verdict = engine.verdict(src, dst, ports.ranges[0][0], protocol)
-        side = verdict.egress if direction == "egress" else verdict.ingress
-        return self.rule_source(side.admitted_by[0]) if side.admitted_by else subject.source
-
-
-def is_intent(peer: Peer) -> bool:
-    """Whether a peer names pods or namespaces by label (unlike an ipBlock or ``{}``)."""
-    selectors = [s for s in (peer.pod_selector, peer.namespace_selector) if s is not None]
-    return peer.ip_block is None and any(not s.is_empty for s in selectors)
-
-
-def endpoint_obj(endpoint: Endpoint) -> str:
-    return f"{endpoint.kind}/{endpoint.namespace}/{endpoint.name}"
-
-
-def policy_obj(policy: NetworkPolicy) -> str:
-    return f"NetworkPolicy/{policy.namespace}/{policy.name}"
-
-
-def describe_connections(connections: Connections) -> str:
-    """``443/TCP``, ``all ports/TCP, 53/UDP`` or ``all ports and protocols``."""
-    if len(connections) == len(PROTOCOLS) and all(p.is_all for p in connections.values()):
-        return "all ports and protocols"
-    parts = []
-    for proto, ports in sorted(connections.items()):
-        parts.append(f"all ports/{proto}" if ports.is_all else f"{ports}/{proto}")
-    return ", ".join(parts)
+        return admitting_location(
+            self.rule_source, engine or self.engine, direction, src, dst, connections
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from netfence.lint.catalogue import rule_info
+from netfence.lint.catalogue import found
 from netfence.lint.finding import Finding
 from netfence.model import UnevaluatedObject
 from netfence.model.types import group_by_kind
@@ -14,18 +14,15 @@ SHOWN = 5
 
 def check_not_evaluated(objects: Sequence[UnevaluatedObject]) -> Iterator[Finding]:
     """One finding per kind, at its first object, naming up to five of them."""
-    info = rule_info("policy-kind-not-evaluated")
     for label, group in group_by_kind(objects).items():
         first = group[0]
         names = ", ".join(o.id for o in group[:SHOWN]) + (", ..." if len(group) > SHOWN else "")
         count = f"{len(group)} {label} object{'s' if len(group) != 1 else ''}"
         verb = "are" if len(group) != 1 else "is"
-        yield Finding(
-            rule=info.id,
-            severity=info.severity,
+        yield found(
+            "policy-kind-not-evaluated",
             message=f"{count} {verb} not evaluated ({names}): every verdict ignores what "
             f"{'they allow or deny' if len(group) != 1 else 'it allows or denies'}",
             obj="/".join(p for p in (first.kind, first.namespace, first.name) if p),
             source=first.source,
-            hint=info.fix,
         )

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import DNS_PORT, LintContext
+from netfence.lint.catalogue import found
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.model import Endpoint, Protocol
+from netfence.vocabulary import DNS_PORT
 
 
 @dataclass(frozen=True)
@@ -78,19 +79,17 @@ def _findings(ctx: LintContext, rule_id: str, gaps: list[DnsGap]) -> Iterator[Fi
         decided = gap.side.decided_by.policy if gap.side.decided_by else ""
         key = (gap.endpoint.namespace, gap.side.direction, (*gap.side.policies, decided))
         groups.setdefault(key, []).append(gap)
-    info = rule_info(rule_id)
     for (namespace, _direction, _policies), members in groups.items():
         side = members[0].side
         obj, source = ctx.blocker(side)
         names = ", ".join(gap.endpoint.id for gap in members)
         several = side.direction == "egress" and len(members) > 1
         where = refusal(side, "these pods" if several else side.endpoint)
-        yield Finding(
-            rule=rule_id,
-            severity=info.severity,
+        yield found(
+            rule_id,
             message=f"{names} cannot reach cluster DNS ({target_name(ctx)}) on "
             f"{DNS_PORT}/{members[0].protocol}: {where}",
             obj=obj,
             source=source,
-            hint=info.hint + "\n" + snippets.allow_dns(namespace, ctx.options.dns_ips),
+            snippet=snippets.allow_dns(namespace, ctx.options.dns_ips),
         )

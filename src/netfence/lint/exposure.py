@@ -8,16 +8,12 @@ from functools import cached_property
 
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.addresses import NODE_LOCAL, describe_externals, host_network
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import (
-    Connections,
-    LintContext,
-    describe_connections,
-    endpoint_obj,
-    make_engine,
-)
+from netfence.lint.catalogue import found
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding, Severity
 from netfence.lint.roles import DATA_ROLES, SERVING_ROLES
+from netfence.lint.setup import make_engine
+from netfence.lint.wording import Connections, describe_connections, endpoint_obj
 from netfence.model import (
     CLOUD_METADATA_IPS,
     NAMESPACE_NAME_LABEL,
@@ -50,14 +46,8 @@ def finding(
     severity: Severity | None = None,
 ) -> Finding:
     """A finding about ``endpoint`` with the rule's hint and snippet."""
-    info = rule_info(rule_id)
-    return Finding(
-        rule=rule_id,
-        severity=severity or info.severity,
-        message=message,
-        obj=endpoint_obj(endpoint),
-        source=source,
-        hint=info.fix,
+    return found(
+        rule_id, message=message, obj=endpoint_obj(endpoint), source=source, severity=severity
     )
 
 

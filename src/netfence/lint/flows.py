@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from netfence.engine import Engine, Matrix, RuleRef, SideVerdict
 from netfence.lint import snippets
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import LintContext, is_intent, policy_obj
+from netfence.lint.catalogue import found
+from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
+from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
+from netfence.lint.wording import policy_obj
 from netfence.model import Endpoint, NetworkPolicy
 
 RULE = "one-sided-flow"
@@ -101,19 +103,17 @@ def one_sided_flows(
 def check_flows(ctx: LintContext) -> Iterator[Finding]:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
     pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
-    info = rule_info(RULE)
     for flow in one_sided_flows(ctx.engine, ctx.policies_by_id, pairs):
         policy = ctx.blocking_policy(flow.refused)
         admitted_at = ctx.rule_source(flow.admitted)
         where = f" ({admitted_at.file}:{admitted_at.line})" if admitted_at else ""
         other = flow.src if flow.refused.direction == "ingress" else flow.dst
-        yield Finding(
-            rule=RULE,
-            severity=info.severity,
+        yield found(
+            RULE,
             message=f"{flow.describe()} is admitted at {flow.admitted.direction} by "
             f"{flow.admitted}{where} but refused at {flow.refused.direction}: "
             f"{refusal(flow.refused, flow.refused.endpoint)}; add {flow.missing}",
             obj=policy_obj(policy),
             source=policy.source,
-            hint=info.hint + "\n" + snippets.rule(flow.refused.direction, other, flow.ports),
+            snippet=snippets.rule(flow.refused.direction, other, flow.ports),
         )

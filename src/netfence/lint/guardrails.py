@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Iterator
 
 from netfence.engine.tier_match import subject_selects
-from netfence.lint.catalogue import rule_info
+from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.model import CLOUD_METADATA_IPS, Endpoint
@@ -23,15 +23,12 @@ GUARDED_ROLES = ("data", "inference")
 
 
 def _finding(ctx: LintContext, endpoint: Endpoint, message: str) -> Finding:
-    info = rule_info(RULE)
     namespace = ctx.cluster.namespace(endpoint.namespace)
-    return Finding(
-        rule=RULE,
-        severity=info.severity,
+    return found(
+        RULE,
         message=message,
         obj=f"Namespace/{endpoint.namespace}",
         source=namespace.source if namespace is not None else endpoint.source,
-        hint=info.fix,
     )
 
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netfence.lint import snippets
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import (
-    DIRECTIONS,
-    LintContext,
-    endpoint_obj,
-    is_system_namespace,
-    make_engine,
-)
+from netfence.lint.catalogue import found
+from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
 from netfence.lint.flows import OneSidedFlow, one_sided_flows
-from netfence.model import Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
+from netfence.lint.setup import is_system_namespace, make_engine
+from netfence.lint.wording import endpoint_obj
+from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
 
 WHAT_IF_NAME = "netfence-what-if-deny-all"
@@ -80,7 +76,6 @@ def _location(ctx: LintContext, namespace: str) -> Source | None:
 
 def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
     """Namespaces with workloads but no deny-all baseline, and what adding one breaks."""
-    info = rule_info("no-default-deny")
     namespaces = sorted({e.namespace for e in ctx.subjects})
     for namespace in namespaces:
         missing = missing_baseline(ctx.cluster, namespace)
@@ -88,18 +83,18 @@ def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
             continue
         lost_dns, broken = _what_if(ctx, namespace, missing)
         consequences = []
-        hint = [info.hint, snippets.deny_all(namespace)]
+        snippet = [snippets.deny_all(namespace)]
         if lost_dns:
             names = ", ".join(e.id for e in lost_dns)
             consequences.append(f"DNS for {names} (add allow-dns)")
-            hint.append(snippets.allow_dns(namespace, ctx.options.dns_ips))
+            snippet.append(snippets.allow_dns(namespace, ctx.options.dns_ips))
         for flow in broken:
             consequences.append(
                 f"{flow.describe()}, admitted at {flow.admitted.direction} by {flow.admitted} "
                 f"(add {flow.missing})"
             )
             other = flow.src if flow.refused.direction == "ingress" else flow.dst
-            hint.append(
+            snippet.append(
                 f"# for {flow.describe()}\n"
                 + snippets.rule(flow.refused.direction, other, flow.ports)
             )
@@ -109,31 +104,28 @@ def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
         )
         if consequences:
             message += "; adding a deny-all would also block: " + "; ".join(consequences)
-        yield Finding(
-            rule="no-default-deny",
-            severity=info.severity,
+        yield found(
+            "no-default-deny",
             message=message,
             obj=f"Namespace/{namespace}",
             source=_location(ctx, namespace),
-            hint="\n".join(hint),
+            snippet="\n".join(snippet),
         )
 
 
 def check_unprotected(ctx: LintContext) -> Iterator[Finding]:
     """Endpoints that slip through in namespaces that do have policies."""
-    info = rule_info("unprotected-endpoint")
     with_policies = {p.namespace for p in ctx.cluster.policies}
     for endpoint in ctx.subjects:
         if endpoint.namespace not in with_policies or is_system_namespace(endpoint.namespace):
             continue
         open_directions = [d for d in DIRECTIONS if not ctx.isolated(endpoint, d)]
         if open_directions:
-            yield Finding(
-                rule="unprotected-endpoint",
-                severity=info.severity,
+            yield found(
+                "unprotected-endpoint",
                 message=f"{endpoint.id} is not isolated for {' or '.join(open_directions)}: "
                 f"no policy in {endpoint.namespace} selects it for that direction",
                 obj=endpoint_obj(endpoint),
                 source=endpoint.source,
-                hint=info.hint + "\n" + snippets.deny_all(endpoint.namespace),
+                snippet=snippets.deny_all(endpoint.namespace),
             )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
+from netfence.engine import EngineOptions
 from netfence.lint.catalogue import RULES
 from netfence.model import IPAddress, IPNetwork
+from netfence.vocabulary import IPBlockReading
 
 DEFAULT_POD_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.244.0.0/16"),)
 DEFAULT_SERVICE_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.96.0.0/12"),)
@@ -16,17 +17,22 @@ ALL_RULES: frozenset[str] = frozenset(rule.id for rule in RULES)
 
 @dataclass(frozen=True)
 class LintOptions:
-    """How to lint. Empty CIDR tuples mean "unknown": the kubeadm defaults are assumed."""
+    """How to lint. Empty CIDR tuples mean "unknown": the kubeadm defaults are assumed;
+    ``engine``: the same engine options every command takes (the ipBlock reading)."""
 
     rules: frozenset[str] = ALL_RULES
     dns_ips: tuple[IPAddress, ...] = ()
     pod_cidrs: tuple[IPNetwork, ...] = ()
     service_cidrs: tuple[IPNetwork, ...] = ()
-    ipblock_pods: Literal["match", "ignore"] = "match"
     dns_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
     redundancy_budget: int = 50_000
     guardrails: tuple[str, ...] = ()
     """The guardrails a blueprint asks for (``denyInternet``, ...), checked against the tiers."""
+    engine: EngineOptions = field(default_factory=EngineOptions)
+
+    @property
+    def ipblock_pods(self) -> IPBlockReading:
+        return self.engine.ipblock_pods
 
     @property
     def effective_pod_cidrs(self) -> tuple[IPNetwork, ...]:

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 from netfence.engine import IPSet
 from netfence.engine.external import block_set
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import PEERS_KEY, LintContext, policy_obj, policy_rules
+from netfence.lint.catalogue import found, rule_info
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import PEERS_KEY, policy_obj
 from netfence.model import IPBlock, IPNetwork
 
 READING = {
@@ -29,35 +30,35 @@ def overlaps(ctx: LintContext, block: IPBlock) -> list[str]:
     """What of the cluster ``block`` covers, in words."""
     covered = block_set(block)
     options = ctx.options
-    found = _cidr_overlaps(covered, options.effective_pod_cidrs, "pod CIDR", not options.pod_cidrs)
-    found += _cidr_overlaps(
+    overlapping = _cidr_overlaps(
+        covered, options.effective_pod_cidrs, "pod CIDR", not options.pod_cidrs
+    )
+    overlapping += _cidr_overlaps(
         covered, options.effective_service_cidrs, "service CIDR", not options.service_cidrs
     )
     pods = [f"{e.id} ({ip})" for e in ctx.subjects for ip in e.ips if block.contains(ip)]
     if pods:
         shown = ", ".join(pods[:3]) + (f" and {len(pods) - 3} more" if len(pods) > 3 else "")
-        found.append(f"{len(pods)} known pod IP(s): {shown}")
-    return found
+        overlapping.append(f"{len(pods)} known pod IP(s): {shown}")
+    return overlapping
 
 
 def check_overlap(ctx: LintContext) -> Iterator[Finding]:
     """Every ipBlock peer that overlaps the cluster's own addresses."""
     info = rule_info("ipblock-overlaps-cluster")
-    for policy, direction, r, rule in policy_rules(ctx.cluster):
+    for policy, direction, r, rule in ctx.cluster.rules():
         for p, peer in enumerate(rule.peers):
             if peer.ip_block is None:
                 continue
-            found = overlaps(ctx, peer.ip_block)
-            if not found:
+            overlapping = overlaps(ctx, peer.ip_block)
+            if not overlapping:
                 continue
             path = ("spec", direction, r, PEERS_KEY[direction], p, "ipBlock")
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"{direction}[{r}] peer[{p}]: ipBlock {peer.ip_block} overlaps "
-                f"{'; '.join(found)}; whether ipBlock applies to pod traffic depends on "
+                f"{'; '.join(overlapping)}; whether ipBlock applies to pod traffic depends on "
                 f"the CNI ({READING[ctx.options.ipblock_pods]})",
                 obj=policy_obj(policy),
                 source=ctx.field_source(policy.source, path),
-                hint=info.fix,
             )

@@ -8,18 +8,13 @@ from dataclasses import replace
 from functools import cache
 
 from netfence.engine import Node, Verdict
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import (
-    DIRECTIONS,
-    Connections,
-    LintContext,
-    make_engine,
-    policy_obj,
-    policy_rules,
-)
+from netfence.lint.catalogue import found, rule_info
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.setup import make_engine
 from netfence.lint.snippets import PortKey
-from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol, Rule
+from netfence.lint.wording import Connections, policy_obj
+from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Protocol, Rule
 
 Pair = tuple[Node, Node]
 
@@ -122,25 +117,21 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
     for policy in ctx.cluster.policies:
         if policy.id in twins:
             if not _is_baseline(policy):
-                yield Finding(
-                    rule=info.id,
-                    severity=info.severity,
+                yield found(
+                    info.id,
                     message=f"removing policy {policy.id} changes no allowed connection "
                     "(an identical policy remains)",
                     obj=policy_obj(policy),
                     source=policy.source,
-                    hint=info.fix,
                 )
             continue
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
         if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"removing policy {policy.id} changes no allowed connection",
                 obj=policy_obj(policy),
                 source=policy.source,
-                hint=info.fix,
             )
             continue
         for direction in DIRECTIONS:
@@ -154,13 +145,11 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                     if ignored
                     else " (other rules already admit everything it admits)"
                 )
-                yield Finding(
-                    rule=info.id,
-                    severity=info.severity,
+                yield found(
+                    info.id,
                     message=f"removing {direction}[{index}] changes no allowed connection{why}",
                     obj=policy_obj(policy),
                     source=rule.source or policy.source,
-                    hint=info.fix,
                 )
 
 
@@ -209,17 +198,15 @@ def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
     verdict_of = cache(ctx.engine.verdict)  # copies of one rule ask the same questions
-    for policy, direction, index, rule in policy_rules(ctx.cluster):
+    for policy, direction, index, rule in ctx.cluster.rules():
         mirrors = _reply_mirrors(ctx, policy, direction, index, verdict_of)
         if not mirrors:
             continue
-        yield Finding(
-            rule=info.id,
-            severity=info.severity,
+        yield found(
+            info.id,
             message=f"{direction}[{index}] only admits the reverse of connections that are "
             f"already allowed ({'; '.join(mirrors)}): NetworkPolicy is stateful, so "
             "replies of an allowed connection always pass and this rule only widens access",
             obj=policy_obj(policy),
             source=rule.source or policy.source,
-            hint=info.fix,
         )

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 from netfence.lint.yamlfile import problem_at, read_mapping_file
 from netfence.model import Cluster, Endpoint
+from netfence.vocabulary import ROLE_LABELS
 
 # Labels that carry a namespace's role: netfence's own (set by ``plan``), then the guide's.
-ROLE_LABELS = ("netfence.dev/role", "purpose")
 ROLE_ALIASES: dict[str, str] = {
     "agent": "agents",
     "model-storage": "data",

@@ -9,7 +9,7 @@ from netfence.inputs import Inputs
 from netfence.lint.api import check_deprecated_api, check_named_ports
 from netfence.lint.blueprint_input import with_stand_ins
 from netfence.lint.catalogue import RULES
-from netfence.lint.context import LintContext, with_assumed_dns
+from netfence.lint.context import LintContext
 from netfence.lint.dialects import check_not_evaluated
 from netfence.lint.dns import check_dns
 from netfence.lint.exposure import check_exposure
@@ -22,6 +22,7 @@ from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
 from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
+from netfence.lint.setup import with_assumed_dns
 from netfence.lint.tiers import check_tiers
 from netfence.load import Document
 from netfence.model import Cluster, build_cluster

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netfence.lint.catalogue import rule_info
-from netfence.lint.context import PEERS_KEY, LintContext, policy_obj, policy_rules
+from netfence.lint.catalogue import found, rule_info
+from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.wording import PEERS_KEY, policy_obj
 from netfence.model import LabelSelector, NetworkPolicy, Peer
 
 
@@ -54,20 +55,18 @@ def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[
 def check_selectors(ctx: LintContext) -> Iterator[Finding]:
     """Rule peers whose selectors match nothing in the input."""
     info = rule_info("selector-matches-nothing")
-    for policy, direction, r, rule in policy_rules(ctx.cluster):
+    for policy, direction, r, rule in ctx.cluster.rules():
         for p, peer in enumerate(rule.peers):
             problem = _peer_problem(ctx, peer, policy)
             if problem is None:
                 continue
             field, text = problem
             path = ("spec", direction, r, PEERS_KEY[direction], p, field)
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"{direction}[{r}] peer[{p}]: {text}, so this peer admits nothing",
                 obj=policy_obj(policy),
                 source=ctx.field_source(policy.source, path),
-                hint=info.fix,
             )
 
 
@@ -79,12 +78,10 @@ def check_policy_selection(ctx: LintContext) -> Iterator[Finding]:
     selected = {policy_id for policy_id, _ in ctx.selected_by}
     for policy in ctx.cluster.policies:
         if policy.id not in selected:
-            yield Finding(
-                rule=info.id,
-                severity=info.severity,
+            yield found(
+                info.id,
                 message=f"podSelector {policy.pod_selector} selects no pod in namespace "
                 f"{policy.namespace}, so the policy has no effect",
                 obj=policy_obj(policy),
                 source=ctx.field_source(policy.source, ("spec", "podSelector")),
-                hint=info.fix,
             )

@@ -9,7 +9,7 @@ from netfence.engine.peers import Node
 from netfence.engine.tier_match import peer_matches, subject_selects
 from netfence.engine.tier_notes import tier_notes
 from netfence.engine.tiers import ordered
-from netfence.lint.catalogue import rule_info
+from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.model import Direction, Endpoint
@@ -57,14 +57,11 @@ def _ports_cover(outer: TierRule, inner: TierRule) -> bool:
 
 
 def _finding(rule_id: str, policy: TierPolicy, rule: TierRule | None, message: str) -> Finding:
-    info = rule_info(rule_id)
-    return Finding(
-        rule=info.id,
-        severity=info.severity,
+    return found(
+        rule_id,
         message=message,
         obj=policy.id,
         source=rule.source if rule is not None else policy.source,
-        hint=info.fix,
     )
 
 

@@ -1,11 +1,11 @@
 """Immutable typed objects built once from validated input."""
 
 from netfence.model.build import build_cluster
+from netfence.model.cluster import Cluster
 from netfence.model.types import (
     CLOUD_METADATA_IPS,
-    NAMESPACE_NAME_LABEL,
+    DIRECTIONS,
     PROTOCOLS,
-    Cluster,
     ContainerPort,
     Direction,
     Endpoint,
@@ -24,9 +24,11 @@ from netfence.model.types import (
     ServicePort,
     UnevaluatedObject,
 )
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 __all__ = [
     "CLOUD_METADATA_IPS",
+    "DIRECTIONS",
     "NAMESPACE_NAME_LABEL",
     "PROTOCOLS",
     "Cluster",

@@ -9,13 +9,12 @@ from typing import Any, cast
 from netfence.load.calico_kinds import is_calico
 from netfence.load.document import Document
 from netfence.model.calico_build import calico_policies
+from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.selectors import selector
 from netfence.model.tiers import ClusterNode, TierPolicy
 from netfence.model.tiers_build import TIER_KINDS, cluster_node, tier_policy
 from netfence.model.types import (
-    NAMESPACE_NAME_LABEL,
-    Cluster,
     ContainerPort,
     Direction,
     Endpoint,
@@ -33,6 +32,7 @@ from netfence.model.types import (
     UnevaluatedObject,
     freeze_labels,
 )
+from netfence.vocabulary import NAMESPACE_NAME_LABEL
 
 
 def _dict(value: Any) -> dict[str, Any]:

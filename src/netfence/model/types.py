@@ -1,25 +1,22 @@
-"""Immutable typed objects for namespaces, endpoints, services and NetworkPolicies."""
+"""Immutable typed objects for namespaces, endpoints, services and NetworkPolicies (the
+whole ``Cluster`` is in ``model.cluster``)."""
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from netfence.problems import Source
-
-if TYPE_CHECKING:
-    from netfence.model.calico import CalicoPolicies
-    from netfence.model.tiers import ClusterNode, TierPolicy
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Protocol = Literal["TCP", "UDP", "SCTP"]
 Direction = Literal["ingress", "egress"]
+DIRECTIONS: tuple[Direction, ...] = ("ingress", "egress")
 Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 # The cloud metadata service (AWS IMDS, GCP, Azure: IPv4; AWS Nitro: IPv6).
 CLOUD_METADATA_IPS: tuple[IPAddress, ...] = (
     ipaddress.ip_address("169.254.169.254"),
@@ -274,46 +271,3 @@ def group_by_kind(
 
     labels = sorted({label(o) for o in objects})
     return {k: tuple(o for o in objects if label(o) == k) for k in labels}
-
-
-def _no_calico() -> CalicoPolicies:
-    from netfence.model.calico import CalicoPolicies
-
-    return CalicoPolicies()
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """Everything the engine needs: namespaces, endpoints, policies (and services), plus the
-    objects of policy-like kinds it does not evaluate (so that every output can say so)."""
-
-    namespaces: tuple[Namespace, ...] = ()
-    endpoints: tuple[Endpoint, ...] = ()
-    policies: tuple[NetworkPolicy, ...] = ()
-    services: tuple[Service, ...] = ()
-    tier_policies: tuple[TierPolicy, ...] = ()
-    nodes: tuple[ClusterNode, ...] = ()
-    not_evaluated: tuple[UnevaluatedObject, ...] = ()
-    calico: CalicoPolicies = field(default_factory=lambda: _no_calico())
-
-    def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
-        return group_by_kind(self.not_evaluated)
-
-    def namespace(self, name: str) -> Namespace | None:
-        for namespace in self.namespaces:
-            if namespace.name == name:
-                return namespace
-        return None
-
-    def namespace_labels(self, name: str) -> dict[str, str]:
-        """Labels of a namespace (only the name label when it was never declared)."""
-        namespace = self.namespace(name)
-        if namespace is None:
-            return {NAMESPACE_NAME_LABEL: name}
-        return namespace.label_map
-
-    def endpoint(self, ident: str) -> Endpoint | None:
-        for endpoint in self.endpoints:
-            if endpoint.id == ident:
-                return endpoint
-        return None

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from rich.console import Console
 from rich.table import Table
 
-from netfence.lab.compare import Comparison
+from netfence.probes import Comparison
+
+MAX_DIFFERENCES_SHOWN = 40
 
 
 def comparison_table(comparisons: Sequence[Comparison], measured_by: str) -> Table:
@@ -33,3 +36,22 @@ def untested_reasons(comparisons: Sequence[Comparison]) -> list[str]:
         f"{note} ({count} {'cell' if count == 1 else 'cells'})"
         for note, count in sorted(counts.items())
     ]
+
+
+def print_comparisons(
+    comparisons: Sequence[Comparison], measured_by: str, console: Console
+) -> None:
+    """The table, why cells could not be tested, then the first differences."""
+    console.print(comparison_table(comparisons, measured_by))
+    for reason in untested_reasons(comparisons):
+        console.print(reason, markup=False)
+    differences = [(c, d) for c in comparisons for d in c.differences]
+    for c, d in differences[:MAX_DIFFERENCES_SHOWN]:
+        console.print(
+            f"DIFF {c.port}/{c.protocol}: {d.src} -> {d.dst}: engine "
+            f"{'allows' if d.predicted else 'blocks'}, {measured_by} "
+            f"{'allowed' if d.measured else 'blocked'}",
+            markup=False,
+        )
+    if len(differences) > MAX_DIFFERENCES_SHOWN:
+        console.print(f"... and {len(differences) - MAX_DIFFERENCES_SHOWN} more differences")

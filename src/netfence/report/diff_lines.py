@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from netfence.diff.naming import describe
 from netfence.diff.result import Change, ChangeKind
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.model import PROTOCOLS, Protocol
@@ -73,7 +72,7 @@ def diff_lines(changes: Iterable[Change]) -> list[DiffLine]:
         else:
             lines.append(DiffLine(kind, src, dst, label, deciding))
     for (kind, workload, inbound, label, deciding), merged in outside.items():
-        external = f"ext:{describe(merged)}"
+        external = f"ext:{merged.description()}"
         pair = (external, workload) if inbound else (workload, external)
         lines.append(DiffLine(kind, *pair, label, deciding))
     return lines

@@ -12,10 +12,8 @@ from typing import Any
 
 import yaml
 
-from netfence import __version__
 from netfence.diff.compare import Progress
-from netfence.diff.naming import describe
-from netfence.engine import Engine, ExternalRange, IPSet, PortSet
+from netfence.engine import Engine, ExternalRange, IPSet, Node, PortSet
 from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
@@ -24,8 +22,7 @@ from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
 from netfence.report.not_evaluated import not_evaluated_json
-
-Node = Endpoint | ExternalRange
+from netfence.vocabulary import VERSION
 
 
 def where(source: Source | None) -> str:
@@ -60,7 +57,7 @@ def external_label(external: ExternalRange, width: int = 24) -> str:
         return f"other IPv{external.version} addresses"
     if len(external.name) <= width:
         return external.name
-    text = describe(IPSet.of(external.cidrs))
+    text = IPSet.of(external.cidrs).description()
     if len(text) <= width:
         return text
     outer, _, holes = text.partition(" except ")
@@ -195,7 +192,7 @@ def report_data(
     return {
         "meta": {
             "inputs": inputs,
-            "version": __version__,
+            "version": VERSION,
             "ipblock_pods": engine.options.ipblock_pods,
         },
         "summary": {

@@ -48,8 +48,8 @@ def _axis_groups(
 
 def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceTotal]:
     """Per (source namespace, target namespace) counts; externals count as their own group."""
-    rows = _axis_groups(analysis.sources, analysis.externals)
-    columns = _axis_groups(analysis.targets, analysis.externals)
+    rows = _axis_groups(analysis.sources, analysis.source_externals)
+    columns = _axis_groups(analysis.targets, analysis.target_externals)
     totals: list[NamespaceTotal] = []
     for source, row_index in sorted(rows.items()):
         for target, column_index in sorted(columns.items()):
@@ -117,10 +117,12 @@ class Edge:
         return ", ".join(shown) + (" (some replicas)" if self.partial else "")
 
 
-def _nodes(analysis: Analysis, endpoints: Sequence[Endpoint]) -> list[tuple[str, list[int]]]:
+def _nodes(
+    endpoints: Sequence[Endpoint], externals: Sequence[ExternalRange]
+) -> list[tuple[str, list[int]]]:
     count = len(endpoints)
     nodes = [(w.id, list(w.members)) for w in workloads(endpoints)]
-    nodes += [(x.id, [count + j]) for j, x in enumerate(analysis.externals)]
+    nodes += [(x.id, [count + j]) for j, x in enumerate(externals)]
     return nodes
 
 
@@ -134,8 +136,8 @@ def _membership(nodes: list[tuple[str, list[int]]], size: int) -> np.ndarray:
 
 def edges(analysis: Analysis) -> list[Edge]:
     """Workload-level edges: allowed when some member pair (never a pod to itself) is."""
-    sources = _nodes(analysis, analysis.sources)
-    targets = _nodes(analysis, analysis.targets)
+    sources = _nodes(analysis.sources, analysis.source_externals)
+    targets = _nodes(analysis.targets, analysis.target_externals)
     not_self = np.array(analysis.row_ids)[:, None] != np.array(analysis.column_ids)[None, :]
     into = _membership(sources, len(analysis.row_ids))
     out_of = _membership(targets, len(analysis.column_ids)).T

@@ -15,14 +15,15 @@ def _row(cells: list[str]) -> str:
 
 def _grid(analysis: Analysis, result: QueryResult) -> list[str]:
     rows = by_namespace(analysis.sources) + [
-        len(analysis.sources) + j for j in range(len(analysis.externals))
+        len(analysis.sources) + j for j in range(len(analysis.source_externals))
     ]
     columns = by_namespace(analysis.targets) + [
-        len(analysis.targets) + j for j in range(len(analysis.externals))
+        len(analysis.targets) + j for j in range(len(analysis.target_externals))
     ]
-    labels = [f"E{k + 1}" for k in range(len(analysis.externals))]
-    row_ids = [e.id for e in analysis.sources] + labels
-    column_ids = [e.id for e in analysis.targets] + labels
+    row_ids = [e.id for e in analysis.sources]
+    row_ids += [analysis.external_label(x) for x in analysis.source_externals]
+    column_ids = [e.id for e in analysis.targets]
+    column_ids += [analysis.external_label(x) for x in analysis.target_externals]
     lines = [_row(["from \\ to", *(column_ids[j] for j in columns)])]
     lines.append(_row(["---"] * (len(columns) + 1)))
     for i in rows:

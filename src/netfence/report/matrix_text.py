@@ -32,7 +32,7 @@ def _mark(result: QueryResult, i: int, j: int) -> Text:
 def _grid(analysis: Analysis, result: QueryResult) -> Table:
     sources, targets = analysis.sources, analysis.targets
     columns = by_namespace(targets)
-    externals = len(analysis.externals)
+    row_externals, column_externals = analysis.source_externals, analysis.target_externals
     table = Table(
         title=f"{result.label}  (● allowed  · blocked; rows connect to columns)",
         title_justify="left",
@@ -43,8 +43,8 @@ def _grid(analysis: Analysis, result: QueryResult) -> Table:
     table.add_column("from \\ to", style="bold")
     for number, _ in enumerate(columns, start=1):
         table.add_column(str(number), justify="center")
-    for number in range(1, externals + 1):
-        table.add_column(f"E{number}", justify="center", style="cyan")
+    for external in column_externals:
+        table.add_column(analysis.external_label(external), justify="center", style="cyan")
     numbers = {targets[j].id: str(n) for n, j in enumerate(columns, start=1)}
     namespace = None
     for i in by_namespace(sources):
@@ -52,15 +52,16 @@ def _grid(analysis: Analysis, result: QueryResult) -> Table:
             namespace = sources[i].namespace
             table.add_row(Text(namespace, style="bold magenta"))
         marks = [_mark(result, i, j) for j in columns]
-        marks += [_mark(result, i, len(targets) + k) for k in range(externals)]
+        marks += [_mark(result, i, len(targets) + k) for k in range(len(column_externals))]
         column = numbers.get(sources[i].id, "")
         table.add_row(f"{column:>3} {sources[i].name}", *marks)
-    if externals:
+    if row_externals:
         table.add_row(Text("external", style="bold cyan"))
-    for k in range(externals):
+    for k, external in enumerate(row_externals):
         row = len(sources) + k
         marks = [_mark(result, row, j) for j in columns]
-        table.add_row(f"{'E' + str(k + 1):>3}", *marks, *([""] * externals))
+        blanks = [""] * len(column_externals)
+        table.add_row(f"{analysis.external_label(external):>3}", *marks, *blanks)
     return table
 
 

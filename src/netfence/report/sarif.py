@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from netfence import __version__
 from netfence.lint.catalogue import RULES, RuleInfo
 from netfence.lint.finding import Finding
 from netfence.lint.run import LintReport
 from netfence.sanitize import clean
+from netfence.vocabulary import VERSION
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -75,7 +75,7 @@ def sarif_log(report: LintReport, root: str = ".") -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "netfence",
-                        "version": __version__,
+                        "version": VERSION,
                         "rules": [rule_descriptor(rule) for rule in RULES],
                     }
                 },

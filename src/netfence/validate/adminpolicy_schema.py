@@ -18,8 +18,8 @@ from netfence.validate.schema import (
     STRING_MAP,
     STRINGS,
     ListOf,
-    Node,
     S,
+    SchemaNode,
     Struct,
 )
 
@@ -29,8 +29,8 @@ NAMESPACED_POD = Struct(
 SUBJECT = Struct(
     "AdminNetworkPolicySubject", {"namespaces": LABEL_SELECTOR, "pods": NAMESPACED_POD}
 )
-_SELECTOR_PEER: dict[str, Node] = {"namespaces": LABEL_SELECTOR, "pods": NAMESPACED_POD}
-_EXTERNAL_PEER: dict[str, Node] = {"nodes": LABEL_SELECTOR, "networks": STRINGS}
+_SELECTOR_PEER: dict[str, SchemaNode] = {"namespaces": LABEL_SELECTOR, "pods": NAMESPACED_POD}
+_EXTERNAL_PEER: dict[str, SchemaNode] = {"nodes": LABEL_SELECTOR, "networks": STRINGS}
 
 V1ALPHA1_PORT = Struct(
     "AdminNetworkPolicyPort",
@@ -46,7 +46,7 @@ def _v1alpha1_spec(name: str, priority: bool, domains: bool) -> Struct:
     egress_peer = {**_SELECTOR_PEER, **_EXTERNAL_PEER}
     if domains:
         egress_peer["domainNames"] = STRINGS
-    fields: dict[str, Node] = {
+    fields: dict[str, SchemaNode] = {
         "subject": SUBJECT,
         "ingress": ListOf(
             Struct(
@@ -144,7 +144,7 @@ NODE_STATUS = Struct(
 )
 
 
-def _top(kind: str, spec: Node, status: Node = OBJ) -> Struct:
+def _top(kind: str, spec: SchemaNode, status: SchemaNode = OBJ) -> Struct:
     return Struct(
         kind,
         {"apiVersion": S, "kind": S, "metadata": OBJECT_META, "spec": spec, "status": status},

@@ -11,8 +11,8 @@ from netfence.validate.schema import (
     STRINGS,
     B,
     ListOf,
-    Node,
     S,
+    SchemaNode,
     Struct,
 )
 
@@ -50,7 +50,7 @@ RULE = Struct(
         "metadata": Struct("RuleMetadata", {"annotations": STRING_MAP}),
     },
 )
-_POLICY_FIELDS: dict[str, Node] = {
+_POLICY_FIELDS: dict[str, SchemaNode] = {
     "tier": S,
     "order": ANY,
     "selector": S,
@@ -60,7 +60,7 @@ _POLICY_FIELDS: dict[str, Node] = {
     "egress": ListOf(RULE),
     "performanceHints": STRINGS,
 }
-_GLOBAL_FIELDS: dict[str, Node] = {
+_GLOBAL_FIELDS: dict[str, SchemaNode] = {
     **_POLICY_FIELDS,
     "namespaceSelector": S,
     "doNotTrack": B,

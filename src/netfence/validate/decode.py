@@ -13,7 +13,7 @@ from typing import Any
 
 from netfence.load.document import Path, render_path
 from netfence.validate.errors import FieldError, go_value, quote
-from netfence.validate.schema import ListOf, MapOf, Node, Scalar, Struct
+from netfence.validate.schema import ListOf, MapOf, Scalar, SchemaNode, Struct
 
 _INT_RANGES = {Scalar.INT32: 2**31, Scalar.INT64: 2**63}
 
@@ -82,7 +82,7 @@ def _scalar_ok(value: Any, scalar: Scalar) -> bool:
     return _is_integer(value, scalar)
 
 
-def _walk(value: Any, node: Node, path: Path) -> Iterator[tuple[Path, str | None]]:
+def _walk(value: Any, node: SchemaNode, path: Path) -> Iterator[tuple[Path, str | None]]:
     """(path, message) for each type error, (path, None) for each unknown field."""
     if value is None:
         return

@@ -31,20 +31,20 @@ class Struct:
     """An object with a fixed set of known fields."""
 
     name: str
-    fields: Mapping[str, Node]
+    fields: Mapping[str, SchemaNode]
 
 
 @dataclass(frozen=True)
 class ListOf:
-    item: Node
+    item: SchemaNode
 
 
 @dataclass(frozen=True)
 class MapOf:
-    value: Node
+    value: SchemaNode
 
 
-Node = Scalar | Struct | ListOf | MapOf
+SchemaNode = Scalar | Struct | ListOf | MapOf
 
 S, I32, I64, B = Scalar.STRING, Scalar.INT32, Scalar.INT64, Scalar.BOOL
 IOS, OBJ, ANY = Scalar.INT_OR_STRING, Scalar.OBJECT, Scalar.ANY
@@ -226,7 +226,7 @@ POD_STATUS = Struct(
 )
 POD_TEMPLATE = Struct("PodTemplateSpec", {"metadata": OBJECT_META, "spec": POD_SPEC})
 
-_REPLICATED: dict[str, Node] = {
+_REPLICATED: dict[str, SchemaNode] = {
     "replicas": I32,
     "selector": LABEL_SELECTOR,
     "template": POD_TEMPLATE,
@@ -350,8 +350,8 @@ SERVICE_SPEC = Struct(
 NAMESPACE_SPEC = Struct("NamespaceSpec", {"finalizers": STRINGS})
 
 
-def _top(kind: str, spec: Node | None, status: Node | None = OBJ) -> Struct:
-    fields: dict[str, Node] = {"apiVersion": S, "kind": S, "metadata": OBJECT_META}
+def _top(kind: str, spec: SchemaNode | None, status: SchemaNode | None = OBJ) -> Struct:
+    fields: dict[str, SchemaNode] = {"apiVersion": S, "kind": S, "metadata": OBJECT_META}
     if spec is not None:
         fields["spec"] = spec
     if status is not None:

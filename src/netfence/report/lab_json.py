@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from netfence.lab.probe import Measurement
 from netfence.lab.runs import ProbeRun
+from netfence.probes import Measurement
 from netfence.report.matrix_json import endpoint_json
 
 

@@ -1,0 +1,137 @@
+"""``netfence diff``: what connectivity changes between two policy sets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from netfence.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    ClusterSideOpt,
+    ContextOpt,
+    ExcludeOpt,
+    KubeconfigOpt,
+    MaxBytesOpt,
+    NamespaceOpt,
+    Reading,
+    ReadingOpt,
+    StrictFilesOpt,
+    ValidateMode,
+    ValidateOpt,
+    VerboseOpt,
+    fail,
+    input_options,
+    progress_bar,
+)
+from netfence.cli.front import announce, cluster_side, side_or_exit
+from netfence.diff import DiffResult, compare
+from netfence.diff.sides import EndpointChoice, pair_sides
+from netfence.engine import EngineOptions
+from netfence.load import Limits
+from netfence.report.diff_json import render_diff_json
+from netfence.report.diff_md import render_diff_md
+from netfence.report.diff_text import render_diff_text
+
+DIFF_HELP = """What connectivity changes between two policy sets: connections added and removed.
+
+OLD and NEW are manifest files or folders, blueprint files, or builtin:NAME; with --cluster,
+OLD is the live cluster and only NEW is given. Exact: every port, protocol and address.
+A side without real workloads (policies only, or a blueprint's stand-ins) is
+evaluated on the other side's (see --endpoints).
+Exit 1 when --fail-on-new-egress or --fail-on-new-ingress finds an added connection.
+
+Examples:
+
+  netfence diff main/policies/ policies/
+
+  netfence diff examples/guide-literal builtin:ai-mesh --format md
+
+  netfence diff --cluster policies/ --fail-on-new-egress
+"""
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+RENDERERS: dict[DiffFormat, Callable[[DiffResult], str]] = {
+    DiffFormat.text: render_diff_text,
+    DiffFormat.json: render_diff_json,
+    DiffFormat.md: render_diff_md,
+}
+
+SidesArg = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="OLD NEW", help="The two sides (only NEW with --cluster)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff", help=DIFF_HELP)(diff_command)
+
+
+def diff_command(
+    specs: SidesArg = None,
+    cluster: ClusterSideOpt = False,
+    output: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiffFormat.text
+    ),
+    fail_on_new_egress: Annotated[
+        bool,
+        typer.Option("--fail-on-new-egress", help="Exit 1 if a workload may send anything new."),
+    ] = False,
+    fail_on_new_ingress: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-new-ingress", help="Exit 1 if a workload may receive anything new."
+        ),
+    ] = False,
+    endpoints: Annotated[
+        EndpointChoice,
+        typer.Option(
+            "--endpoints",
+            help="Workloads to evaluate both sides on: each side its own (a side without real "
+            "ones borrows the other's), or the old or the new side's.",
+        ),
+    ] = EndpointChoice.own,
+    kubeconfig: KubeconfigOpt = None,
+    context: ContextOpt = None,
+    namespace: NamespaceOpt = "default",
+    max_bytes: MaxBytesOpt = Limits().max_bytes,
+    validate: ValidateOpt = ValidateMode.connectivity,
+    exclude: ExcludeOpt = None,
+    strict_files: StrictFilesOpt = False,
+    reading: ReadingOpt = Reading.match,
+    verbose: VerboseOpt = False,
+) -> None:
+    specs = specs or []
+    if len(specs) != (1 if cluster else 2):
+        fail("give OLD and NEW, or --cluster and NEW", EXIT_USAGE)
+    options = input_options(namespace, max_bytes, validate, exclude, strict_files)
+    old = (
+        cluster_side(kubeconfig, context, validate)
+        if cluster
+        else side_or_exit(specs[0:1], options)
+    )
+    new = side_or_exit(specs[-1:], options)
+    for side in (old, new):
+        announce(side, verbose)
+    old, new = pair_sides(old, new, endpoints)
+    with progress_bar("comparing connections") as progress:
+        result = compare(
+            old.cluster,
+            new.cluster,
+            old_label=old.label,
+            new_label=new.label,
+            options=EngineOptions(ipblock_pods=reading.value),
+            progress=progress,
+        )
+    typer.echo(RENDERERS[output](result), nl=False)
+    if (fail_on_new_egress and result.new_egress) or (fail_on_new_ingress and result.new_ingress):
+        raise typer.Exit(EXIT_FINDINGS)

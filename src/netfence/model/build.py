@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from netfence.load.calico_kinds import is_calico
 from netfence.load.document import Document
+from netfence.load.kinds import is_network_policy
 from netfence.model.calico_build import calico_policies
 from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
@@ -252,7 +253,7 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
             nodes.append(cluster_node(doc))
         elif kind == "Namespace":
             namespaces[doc.name] = namespace(doc)
-        elif kind == "NetworkPolicy":
+        elif is_network_policy(doc.api_version, kind):
             policies.append(network_policy(doc))
         elif kind == "Service":
             services.append(service(doc))

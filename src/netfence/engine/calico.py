@@ -7,7 +7,8 @@ policies by order (nil last) then name, rules in order: the first matching rule 
 applies but whose rules all miss denies, unless its ``defaultAction`` is ``Pass``.
 Kubernetes NetworkPolicies sit in the ``default`` tier at order 1000 (named
 ``knp.default.<name>``), each an Allow policy: the NetworkPolicy side verdict already says
-which of them isolate the endpoint and which admit the connection. After the last tier
+which of them isolate the endpoint and which admit the connection. The SIG Network tier
+kinds sit in the tiers Calico gives them (``engine/calico_kube``). After the last tier
 (nothing applied, or everything passed) the endpoint's profile allows.
 """
 
@@ -16,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from netfence.engine.calico_kube import KubeTierEntry, kube_tiers
 from netfence.engine.calico_match import CalicoMatcher
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
 from netfence.engine.verdict import SideVerdict, TierDecision
-from netfence.model import Cluster, Direction, Protocol
+from netfence.model import Cluster, Direction, Endpoint, Protocol
 from netfence.model.calico import (
     DEFAULT_TIER,
     KUBERNETES_POLICY_ORDER,
@@ -92,8 +94,14 @@ class CalicoReference:
     def __init__(self, cluster: Cluster, namespace_labels: Callable[[str], Mapping[str, str]]):
         self.cluster = cluster
         self.matcher = CalicoMatcher(cluster, namespace_labels)
-        self.tiers = cluster.calico.ordered_tiers()
+        self.namespace_labels = namespace_labels
+        tiers = (*cluster.calico.tiers, *kube_tiers(cluster))
+        self.tiers = tuple(sorted(tiers, key=lambda t: t.sort_key))
         self._policies = {t.name: cluster.calico.in_tier(t.name) for t in self.tiers}
+        self._kube = {
+            t.name: tuple(e for e in map(KubeTierEntry, cluster.tier_policies) if e.tier == t.name)
+            for t in self.tiers
+        }
 
     @property
     def active(self) -> bool:
@@ -101,11 +109,13 @@ class CalicoReference:
 
     def _entries(
         self, tier: CalicoTier, direction: Direction, subject: Node, kubernetes: tuple[str, ...]
-    ) -> list[CalicoPolicy | _KubernetesEntry]:
+    ) -> list[CalicoPolicy | _KubernetesEntry | KubeTierEntry]:
         """Policies of ``tier`` that apply to ``subject``, in evaluation order."""
-        entries: list[CalicoPolicy | _KubernetesEntry] = [
+        entries: list[CalicoPolicy | _KubernetesEntry | KubeTierEntry] = [
             p for p in self._policies[tier.name] if self.matcher.applies(p, subject, direction)
         ]
+        labels = self._labels(subject)
+        entries += [e for e in self._kube[tier.name] if e.applies(subject, direction, labels)]
         if tier.name == DEFAULT_TIER:
             entries += [_KubernetesEntry(p) for p in kubernetes]
         return sorted(entries, key=lambda e: e.sort_key)
@@ -119,7 +129,8 @@ class CalicoReference:
         protocol: Protocol,
     ) -> SideVerdict:
         """The side's verdict through every Calico tier (the NetworkPolicy verdict placed in
-        the default tier). ``isolated`` then says whether some tier applied."""
+        the default tier). ``isolated`` then says whether some tier applied and acted (a
+        tier that passes by default and whose rules all missed changes nothing)."""
         direction = networkpolicy.direction
         subject = src if direction == "egress" else dst
         if not self.active or port is None or isinstance(subject, ExternalRange):
@@ -131,14 +142,13 @@ class CalicoReference:
             entries = self._entries(tier, direction, subject, networkpolicy.policies)
             if not entries:
                 continue
-            applied = True
             decision = self._first_match(
                 entries, direction, src, dst, port, protocol, admitted, networkpolicy
             )
             if decision is not None and decision.action != "Pass":
                 return self._decided(networkpolicy, decision, passed)
             if decision is not None:
-                passed = decision
+                applied, passed = True, decision
                 continue
             if tier.default_action == "Deny":
                 return self._decided(networkpolicy, _end_of_tier(tier, direction), passed)
@@ -152,7 +162,7 @@ class CalicoReference:
 
     def _first_match(
         self,
-        entries: list[CalicoPolicy | _KubernetesEntry],
+        entries: list[CalicoPolicy | _KubernetesEntry | KubeTierEntry],
         direction: Direction,
         src: Node,
         dst: Node,
@@ -163,6 +173,14 @@ class CalicoReference:
     ) -> TierDecision | None:
         """The first matching rule's decision (Log rules are skipped), None when none matched."""
         for entry in entries:
+            if isinstance(entry, KubeTierEntry):
+                other = src if direction == "ingress" else dst
+                found = entry.first_match(
+                    self.cluster, direction, other, self._labels(other), port, protocol, dst
+                )
+                if found is not None:
+                    return found
+                continue
             if isinstance(entry, _KubernetesEntry):
                 if entry.policy_id in admitted:
                     return _kubernetes_decision(entry.policy_id, direction, networkpolicy)
@@ -173,6 +191,9 @@ class CalicoReference:
                 if self.matcher.rule_matches(entry, rule, src, dst, port, protocol):
                     return rule_decision(entry, direction, rule)
         return None
+
+    def _labels(self, node: Node) -> Mapping[str, str]:
+        return self.namespace_labels(node.namespace) if isinstance(node, Endpoint) else {}
 
     @staticmethod
     def _decided(

@@ -88,7 +88,8 @@ class Reference:
             allowed,
             () if admitted else tuple(near),
         )
-        networkpolicy = self.calico.side(networkpolicy, src, dst, port, protocol)
+        if self.calico.active:
+            return self.calico.side(networkpolicy, src, dst, port, protocol)
         return self.tiers.side(networkpolicy, subject, other, port, protocol, dst)
 
     def allowed(

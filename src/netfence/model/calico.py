@@ -27,6 +27,39 @@ NAME_LABEL = "projectcalico.org/name"
 ORCHESTRATOR_LABEL = "projectcalico.org/orchestrator"
 SERVICE_ACCOUNT_LABEL = "projectcalico.org/serviceaccount"
 NAMESPACE_PREFIX = "pcns."
+# Where Calico places the SIG Network tier kinds (tiers created at install, orders fixed):
+# AdminNetworkPolicy in tier adminnetworkpolicy (order 1000, defaultAction Pass) at its
+# priority; the BaselineAdminNetworkPolicy in tier baselineadminnetworkpolicy (order
+# 10,000,000, Pass) as if at order 1000; ClusterNetworkPolicy in kube-admin (1000) or
+# kube-baseline (10,000,000) by its tier, at its priority. Names as Calico derives them.
+ADMIN_TIER_ORDER = 1000.0
+BASELINE_TIER_ORDER = 10_000_000.0
+BASELINE_ADMIN_POLICY_ORDER = 1000.0
+
+
+@dataclass(frozen=True)
+class KubeTierPlace:
+    """The Calico tier (name, order) and the policy-name prefix of one SIG Network kind."""
+
+    tier: str
+    tier_order: float
+    prefix: str
+
+
+KUBE_TIER_PLACES: dict[tuple[str, str], KubeTierPlace] = {
+    ("AdminNetworkPolicy", "Admin"): KubeTierPlace(
+        "adminnetworkpolicy", ADMIN_TIER_ORDER, "kanp.adminnetworkpolicy."
+    ),
+    ("BaselineAdminNetworkPolicy", "Baseline"): KubeTierPlace(
+        "baselineadminnetworkpolicy", BASELINE_TIER_ORDER, "kbanp.baselineadminnetworkpolicy."
+    ),
+    ("ClusterNetworkPolicy", "Admin"): KubeTierPlace(
+        "kube-admin", ADMIN_TIER_ORDER, "kcnp.kube-admin."
+    ),
+    ("ClusterNetworkPolicy", "Baseline"): KubeTierPlace(
+        "kube-baseline", BASELINE_TIER_ORDER, "kcnp.kube-baseline."
+    ),
+}
 
 
 def order_key(order: float | None, name: str) -> tuple[bool, float, str]:

@@ -10,6 +10,7 @@ from netfence.load.document import Document, Path
 from netfence.model.calico import (
     DEFAULT_TIER,
     DEFAULT_TIER_ORDER,
+    KUBE_TIER_PLACES,
     CalicoAction,
     CalicoPolicies,
     CalicoPolicy,
@@ -24,6 +25,11 @@ from netfence.model.calico_selector import Expr, parse
 from netfence.model.goip import canonical_cidr
 from netfence.model.types import Direction, IPNetwork, freeze_labels
 
+BUILT_IN_TIERS = {
+    place.tier: CalicoTier(place.tier, place.tier_order, "Pass")
+    for place in KUBE_TIER_PLACES.values()
+}
+"""Tiers every Calico cluster has (created at install) for the SIG Network kinds."""
 PROTOCOL_NUMBERS = {"6": "TCP", "17": "UDP", "132": "SCTP", "1": "ICMP", "58": "ICMPV6"}
 HOST_ONLY_FIELDS = ("doNotTrack", "preDNAT", "applyOnForward")
 
@@ -168,7 +174,8 @@ def network_set(doc: Document) -> NetworkSet:
 
 def calico_policies(documents: Iterable[Document]) -> CalicoPolicies:
     """The Calico model of the Calico documents; the default tier always exists, and tiers
-    that policies name without a Tier object are kept as undeclared (order nil)."""
+    that policies name without a Tier object are kept as undeclared (order nil), except the
+    tiers Calico creates for the SIG Network kinds (their orders are fixed)."""
     tiers: dict[str, CalicoTier] = {DEFAULT_TIER: CalicoTier(DEFAULT_TIER, DEFAULT_TIER_ORDER)}
     policies: list[CalicoPolicy] = []
     sets: list[NetworkSet] = []
@@ -181,5 +188,7 @@ def calico_policies(documents: Iterable[Document]) -> CalicoPolicies:
             policies.append(calico_policy(doc))
     for policy in policies:
         if policy.tier not in tiers:
-            tiers[policy.tier] = CalicoTier(policy.tier, None, declared=False)
+            tiers[policy.tier] = BUILT_IN_TIERS.get(
+                policy.tier, CalicoTier(policy.tier, None, declared=False)
+            )
     return CalicoPolicies(tuple(tiers.values()), tuple(policies), tuple(sets))

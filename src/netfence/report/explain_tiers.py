@@ -32,7 +32,11 @@ def tier_line(side: SideVerdict) -> str | None:
     decision = side.decided_by
     if decision is None:
         passed = side.passed_by
-        return None if passed is None or not is_calico_decision(passed) else profile_line(side)
+        # networkpolicy_allowed is set on a side Calico's tiers evaluated to the profile.
+        calico = side.networkpolicy_allowed is not None
+        if passed is None or not (calico or is_calico_decision(passed)):
+            return None
+        return profile_line(side)
     if is_calico_decision(decision):
         return calico_line(side, decision)
     what = f"{side.direction} of {side.endpoint}"

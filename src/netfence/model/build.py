@@ -6,7 +6,10 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
+from netfence.load.calico_kinds import is_calico
 from netfence.load.document import Document
+from netfence.load.kinds import is_network_policy
+from netfence.model.calico_build import calico_policies
 from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.selectors import selector
@@ -171,6 +174,7 @@ def endpoint(doc: Document) -> Endpoint:
             ports=_container_ports(spec),
             host_network=bool(spec.get("hostNetwork")),
             source=doc.source,
+            service_account=_service_account(spec),
         )
     template = pod_template(doc)
     spec = _dict(template.get("spec"))
@@ -182,7 +186,13 @@ def endpoint(doc: Document) -> Endpoint:
         ports=_container_ports(spec),
         host_network=bool(spec.get("hostNetwork")),
         source=doc.source,
+        service_account=_service_account(spec),
     )
+
+
+def _service_account(pod_spec: Mapping[str, Any]) -> str:
+    """The pod's service account (``default`` when none is named)."""
+    return str(pod_spec.get("serviceAccountName") or pod_spec.get("serviceAccount") or "default")
 
 
 def service(doc: Document) -> Service:
@@ -232,15 +242,18 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
     services: list[Service] = []
     tier_policies: list[TierPolicy] = []
     nodes: list[ClusterNode] = []
+    calico_documents: list[Document] = []
     for doc in documents:
         kind = doc.kind
-        if kind in TIER_KINDS:
+        if is_calico(doc.api_version, kind):
+            calico_documents.append(doc)
+        elif kind in TIER_KINDS:
             tier_policies.append(tier_policy(doc))
         elif kind == "Node":
             nodes.append(cluster_node(doc))
         elif kind == "Namespace":
             namespaces[doc.name] = namespace(doc)
-        elif kind == "NetworkPolicy":
+        elif is_network_policy(doc.api_version, kind):
             policies.append(network_policy(doc))
         elif kind == "Service":
             services.append(service(doc))
@@ -256,6 +269,8 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
             endpoints.append(endpoint(doc))
     used = {e.namespace for e in endpoints} | {p.namespace for p in policies}
     used |= {s.namespace for s in services}
+    calico = calico_policies(calico_documents)
+    used |= {p.namespace for p in calico.policies if p.namespace}
     for name in sorted(used - namespaces.keys()):
         namespaces[name] = Namespace(
             name, freeze_labels({NAMESPACE_NAME_LABEL: name}), declared=False
@@ -268,4 +283,5 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
         tier_policies=tuple(tier_policies),
         nodes=tuple(nodes),
         not_evaluated=tuple(unevaluated(doc) for doc in not_evaluated),
+        calico=calico,
     )

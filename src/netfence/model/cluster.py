@@ -4,8 +4,9 @@ objects of kinds that are not evaluated."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from netfence.model.calico import CalicoPolicies
 from netfence.model.tiers import ClusterNode, TierPolicy
 from netfence.model.types import (
     DIRECTIONS,
@@ -35,6 +36,7 @@ class Cluster:
     tier_policies: tuple[TierPolicy, ...] = ()
     nodes: tuple[ClusterNode, ...] = ()
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
+    calico: CalicoPolicies = field(default_factory=CalicoPolicies)
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

@@ -195,6 +195,7 @@ class Endpoint:
     ports: tuple[ContainerPort, ...] = ()
     host_network: bool = False
     source: Source | None = field(default=None, compare=False)
+    service_account: str = "default"
 
     @property
     def id(self) -> str:

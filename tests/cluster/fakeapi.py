@@ -60,8 +60,24 @@ RESOURCES: dict[tuple[str, str], tuple[str, str, bool]] = {
         False,
     ),
 }
+# Calico's kinds, under the API server's group and the CRDs' group (``calico_served``).
+CALICO_GROUPS = {"projectcalico.org": "v3", "crd.projectcalico.org": "v1"}
+CALICO_KINDS = {
+    "tiers": ("Tier", False),
+    "globalnetworkpolicies": ("GlobalNetworkPolicy", False),
+    "networkpolicies": ("NetworkPolicy", True),
+    "globalnetworksets": ("GlobalNetworkSet", False),
+    "networksets": ("NetworkSet", True),
+}
+for _group, _version in CALICO_GROUPS.items():
+    for _plural, (_kind, _namespaced) in CALICO_KINDS.items():
+        RESOURCES[(_group, _plural)] = (_version, _kind, _namespaced)
 TIER_GROUP = "policy.networking.k8s.io"
-KIND_TO_RESOURCE = {kind: (group, plural) for (group, plural), (_, kind, _) in RESOURCES.items()}
+KIND_TO_RESOURCE = {
+    kind: (group, plural)
+    for (group, plural), (_, kind, _) in RESOURCES.items()
+    if group not in CALICO_GROUPS
+}
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 SERVER_OWNED_METADATA = {"uid", "resourceVersion", "managedFields", "creationTimestamp"}
 
@@ -216,6 +232,7 @@ class FakeCluster:
         self.requests: list[Request] = []
         self.networking_served = True
         self.tiers_served = False
+        self.calico_served: str | None = None  # the Calico group served, if any
         self.user = "fake-user"
         self.exec_handler: ExecHandler = lambda namespace, pod, container, argv: (
             126,
@@ -226,8 +243,12 @@ class FakeCluster:
     def add(self, obj: dict[str, Any], manager: str = "kubectl-create") -> dict[str, Any]:
         """Store an object as if ``manager`` had created it (operation Update)."""
         obj = copy.deepcopy(obj)
-        group, plural = KIND_TO_RESOURCE[obj["kind"]]
-        if obj["kind"] == "NetworkPolicy":
+        group = str(obj.get("apiVersion", "")).rpartition("/")[0]
+        if group in CALICO_GROUPS:
+            plural = next(p for p, (k, _) in CALICO_KINDS.items() if k == obj["kind"])
+        else:
+            group, plural = KIND_TO_RESOURCE[obj["kind"]]
+        if (group, obj["kind"]) == ("networking.k8s.io", "NetworkPolicy"):
             default_network_policy(obj)
         self._stamp(obj, {manager: ("Update", leaf_fields(obj))})
         meta = obj["metadata"]
@@ -312,6 +333,7 @@ class FakeCluster:
         groups = sorted({g for g, _ in RESOURCES if g} | {"authorization.k8s.io"})
         if not self.tiers_served:
             groups.remove(TIER_GROUP)
+        groups = [g for g in groups if g not in CALICO_GROUPS or g == self.calico_served]
         if not self.networking_served:
             groups.remove("networking.k8s.io")
         return {
@@ -329,6 +351,8 @@ class FakeCluster:
 
     def _resource_list(self, group: str, version: str) -> Reply:
         if group == TIER_GROUP and not self.tiers_served:
+            return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
+        if group in CALICO_GROUPS and group != self.calico_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         if group == "networking.k8s.io" and not self.networking_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
@@ -375,6 +399,7 @@ class FakeCluster:
             (group, plural) not in RESOURCES
             or (group == "networking.k8s.io" and not self.networking_served)
             or (group == TIER_GROUP and not self.tiers_served)
+            or (group in CALICO_GROUPS and group != self.calico_served)
         ):
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         verb = {"GET": "get" if name else "list", "POST": "create", "PATCH": "patch"}.get(

@@ -74,3 +74,20 @@ def test_skipped_files_and_excludes_of_a_repository(monkeypatch: pytest.MonkeyPa
     also = _run("analyze", ".", "--exclude", "k8s", "--exclude", "*.yml", "-f", "json")
     assert also.exit_code == 1
     assert "no Kubernetes objects found (3 files skipped)" in also.stderr
+
+
+def test_every_evaluated_dialect_of_the_mix_takes_part() -> None:
+    """policy-dialects: Kubernetes, Calico (both API groups) and SIG Network policies each
+    decide a cell; Cilium's and Istio's kinds are reported instead."""
+    result = _run("analyze", str(CORPUS / "policy-dialects"), "--port", "8080", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    cells = {(c["from"], c["to"]): c for q in data["queries"] for c in q["matrix"] + q["external"]}
+    assert cells["ml/notebook", "ml/trainer"]["allowed"]  # Calico NetworkPolicy after the KNP
+    assert not cells["ml/trainer", "ml/notebook"]["allowed"]  # the KNP isolates, nothing admits
+    assert not cells["sandbox/scraper", "ml/trainer"]["allowed"]  # the ANP tier runs first
+    assert cells["sandbox/scraper", "ml/trainer"]["tier"] == "Admin"
+    assert not cells["ml/trainer", "ext:169.254.169.254/32"]["allowed"]  # crd.projectcalico.org
+    assert cells["ml/notebook", "ext:169.254.169.254/32"]["allowed"]
+    kinds = {entry["kind"] for entry in data["not_evaluated"]}
+    assert kinds == {"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy", "AuthorizationPolicy"}

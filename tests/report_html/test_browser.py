@@ -209,7 +209,8 @@ def test_objects_not_evaluated_are_shown(browser: Any, tmp_path: Path) -> None:
     notice = report.page.text_content("#not-evaluated") or ""
     assert "2 CiliumNetworkPolicy" in notice and "ml/l7-allow, ml/fqdn" in notice
     assert "AdminNetworkPolicy" not in notice  # the SIG Network tiers are evaluated
-    assert report.page.text_content("[data-metric='Not evaluated'] .value") == "6"
+    assert "GlobalNetworkPolicy" not in notice  # and so are Calico's kinds
+    assert report.page.text_content("[data-metric='Not evaluated'] .value") == "4"
     assert report.errors == []
 
 

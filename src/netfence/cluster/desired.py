@@ -11,7 +11,8 @@ from typing import Any
 from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE
 from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
-from netfence.load import Limits
+from netfence.load import Document, Limits
+from netfence.load.kinds import is_kubernetes_policy, is_network_policy
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
 from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER
@@ -52,6 +53,14 @@ def from_blueprint(spec: str | None) -> DesiredState:
     )
 
 
+def _is_network_policy(doc: Document) -> bool:
+    return is_network_policy(doc.api_version, doc.kind)
+
+
+def _is_tier_policy(doc: Document) -> bool:
+    return is_kubernetes_policy(doc.api_version, doc.kind, TIER_KINDS)
+
+
 def from_folder(folder: str) -> DesiredState:
     """Namespaces, NetworkPolicies and tier policies from manifests: a folder (e.g.
     ``netfence plan``'s output) or a file.
@@ -63,9 +72,11 @@ def from_folder(folder: str) -> DesiredState:
         raise InputError(inputs.errors)
     return DesiredState(
         tuple(copy.deepcopy(d.data) for d in inputs.documents if d.kind == "Namespace"),
-        tuple(managed(d.data) for d in inputs.documents if d.kind == "NetworkPolicy"),
+        tuple(
+            managed(d.data) for d in inputs.documents if is_network_policy(d.api_version, d.kind)
+        ),
         folder,
-        tuple(managed(d.data) for d in inputs.documents if d.kind in TIER_KINDS),
+        tuple(managed(d.data) for d in inputs.documents if _is_tier_policy(d)),
     )
 
 

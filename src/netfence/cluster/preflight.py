@@ -8,6 +8,7 @@ from typing import Any, Literal
 from kubernetes import client
 
 from netfence.cluster import access, cidrs
+from netfence.cluster.calico import served_api
 from netfence.cluster.cni import CniFound, DaemonSetInfo, detect
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
@@ -38,6 +39,7 @@ class ClusterFacts:
     cidrs: cidrs.CidrFacts = field(default_factory=cidrs.CidrFacts)
     missing: list[access.Permission] = field(default_factory=list)
     tier_kinds: dict[str, str] = field(default_factory=dict)
+    calico: tuple[str, tuple[str, ...]] | None = None
     """Policy-tier kind (network-policy-api CRD) -> the version serving it."""
 
 
@@ -50,6 +52,7 @@ def gather(connection: Connection) -> ClusterFacts:
     cidrs.from_control_plane_pods(facts.cidrs, _optional(connection, "Pod", "kube-system"))
     facts.missing = access.missing(connection)
     facts.tier_kinds = served_kinds(connection)
+    facts.calico = served_api(connection)
     return facts
 
 
@@ -94,7 +97,29 @@ def evaluate(facts: ClusterFacts) -> list[Check]:
         _cidr_check(facts.cidrs),
         *_access_checks(facts.missing),
         _tiers_check(facts.tier_kinds),
+        _calico_check(facts.calico),
     ]
+
+
+def _calico_check(served: tuple[str, tuple[str, ...]] | None) -> Check:
+    """Whether Calico's policy kinds are served (its API server, or only its CRDs)."""
+    if served is None:
+        return Check(
+            "Calico policy API",
+            "pass",
+            "projectcalico.org and crd.projectcalico.org are not served: no Calico policies "
+            "to read (only Kubernetes and SIG Network policies decide)",
+        )
+    api_version, kinds = served
+    detail = f"{api_version} serves {', '.join(kinds)}: snapshots read them"
+    if api_version.startswith("crd."):
+        return Check(
+            "Calico policy API",
+            "warn",
+            detail + " (Calico's API server is not installed: its validation is not applied)",
+            "install the Calico API server to apply projectcalico.org/v3 objects",
+        )
+    return Check("Calico policy API", "pass", detail)
 
 
 def _tiers_check(served: dict[str, str]) -> Check:

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from netfence.cluster import PAGE_SIZE
+from netfence.cluster.calico import calico_manifests
 from netfence.cluster.connect import Connection, ConnectOptions, connect
 from netfence.cluster.errors import ClusterError
 from netfence.cluster.listing import Progress, list_all
@@ -72,6 +73,9 @@ def take(
     pods = [p for p in raw["Pod"] if _dict(p.get("status")).get("phase") not in FINISHED_PHASES]
     workloads = [w for kind in WORKLOAD_KINDS for w in raw[kind]]
     tiers = tier_manifests(connection, options.page_size, warn or _warn_on_stderr)
+    calico = calico_manifests(
+        connection, options.page_size, warn or _warn_on_stderr, options.namespaces or ()
+    )
     nodes = list_all(connection, "Node", page_size=options.page_size) if tiers else []
     return [
         *(clean_namespace(n) for n in namespaces),
@@ -81,6 +85,7 @@ def take(
         *(clean_policy(p) for p in raw["NetworkPolicy"]),
         *(clean_node(n) for n in nodes),
         *tiers,
+        *calico,
     ]
 
 

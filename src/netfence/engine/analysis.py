@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.calico_notes import calico_notes
 from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
@@ -131,8 +132,10 @@ def analyze(
         externals=engine.externals if sources is None or targets is None else (),
         queries=results,
         reading=engine.options.ipblock_pods,
-        notes=tier_notes(engine.cluster) + cilium_notes(engine.cluster, engine.externals),
-        tiers=bool(engine.cluster.tier_policies),
+        notes=tier_notes(engine.cluster)
+        + cilium_notes(engine.cluster, engine.externals)
+        + calico_notes(engine.cluster),
+        tiers=bool(engine.cluster.tier_policies) or engine.cluster.calico.active,
         not_evaluated=engine.cluster.not_evaluated,
         source_externals=engine.externals if sources is None else (),
         target_externals=engine.externals if targets is None else (),

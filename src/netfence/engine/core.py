@@ -164,6 +164,9 @@ class Engine:
         """[src class, dst class]: one end's policies allow the connection and the other's
         refuse it (what makes a flow one-sided)."""
         key = (port, protocol)
+        if key not in self._disagree and self._matrices.calico_active:
+            size = self._matrices.classes.size  # Calico's order: every pair may disagree
+            self._disagree[key] = np.ones((size, size), dtype=bool)
         if key not in self._disagree:
             (egress, ingress), _ = self._matrices.class_sides(port, protocol)
             self._disagree[key] = egress != ingress

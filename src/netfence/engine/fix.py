@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from netfence.engine.calico import END_OF_TIER
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
 from netfence.engine.verdict import SideVerdict, Verdict
 from netfence.model import NAMESPACE_NAME_LABEL, Endpoint, IPAddress
+from netfence.model.calico import DEFAULT_TIER
 
 # Labels a controller stamps on each replica: selecting by them would pin one pod.
 VOLATILE_LABELS = frozenset(
@@ -24,6 +26,16 @@ VOLATILE_LABELS = frozenset(
 )
 
 Manifest = dict[str, Any]
+
+
+def networkpolicy_can_fix(side: SideVerdict) -> bool:
+    """Whether a NetworkPolicy can admit what ``side`` refused: not after an Admin tier's
+    or a Calico rule's Deny, nor at the end of a Calico tier other than the default one
+    (Kubernetes NetworkPolicies live in the default tier)."""
+    decision = side.decided_by
+    if decision is None or decision.tier == "Baseline":
+        return True
+    return decision.tier == DEFAULT_TIER and decision.rule == END_OF_TIER
 
 
 def stable_labels(endpoint: Endpoint) -> dict[str, str]:
@@ -86,7 +98,6 @@ def suggest_fix(
     fixes: list[Manifest] = []
     for side in verdict.blocked_at:
         subject, other = (src, dst) if side.direction == "egress" else (dst, src)
-        admin = side.decided_by is not None and side.decided_by.tier == "Admin"
-        if isinstance(subject, Endpoint) and not admin:
+        if isinstance(subject, Endpoint) and networkpolicy_can_fix(side):
             fixes.append(_policy(subject, other, verdict, side, address))
     return fixes

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from netfence.engine.calico_matrix import calico_class_matrix
 from netfence.engine.cilium_matrix import CiliumMatrices
 from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
+from netfence.engine.reference import Reference
 from netfence.engine.rulesets import DirectionRules
 from netfence.engine.tier_matrix import NO_TIER, TierMatrices, cell_tiers
 from netfence.model import DIRECTIONS, Cluster, Protocol
@@ -52,6 +54,8 @@ class MatrixEngine:
         self.tiers = TierMatrices(self.classes)
         self.cilium = CiliumMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
+        self._calico = Reference(cluster, reading) if cluster.calico.active else None
+        self.has_tiers = self.tiers.active or self._calico is not None
 
     def class_sides(
         self, port: int | str, protocol: Protocol
@@ -79,8 +83,19 @@ class MatrixEngine:
         egress_side = self.tiers.side("egress", egress_np, egress_decided, protocol, resolved)
         return (egress_side[0], ingress_side[0] & served), (egress_side[1], ingress_side[1])
 
+    @property
+    def calico_active(self) -> bool:
+        """Calico's ordered tiers decide (``class_sides`` then holds no answer)."""
+        return self._calico is not None
+
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[src class, dst class] allowed, before self traffic is added."""
+        if self._calico is not None:
+            calico, calico_codes = calico_class_matrix(
+                self._calico, self.classes.reps, port, protocol
+            )
+            self._tier_cache[(port, protocol)] = calico_codes
+            return calico
         (egress, ingress), codes = self.class_sides(port, protocol)
         externals = ~self.classes.is_endpoint
         allowed: np.ndarray = egress & ingress
@@ -112,7 +127,7 @@ class MatrixEngine:
         diagonal = np.arange(self._endpoints)
         allowed[diagonal, diagonal] = True
         tiers = None
-        if self.tiers.active:
+        if self.has_tiers:
             tiers = self._tier_cache[key].take(class_of, axis=1).take(class_of, axis=0)
             tiers[diagonal, diagonal] = NO_TIER
         return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index, tiers)

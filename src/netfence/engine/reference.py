@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
+from netfence.engine.calico import CalicoReference
+from netfence.engine.calico_match import rule_port_spans
 from netfence.engine.cilium_match import CiliumView
 from netfence.engine.cilium_side import CiliumReference
 from netfence.engine.external import ExternalRange
-from netfence.engine.intervals import PortSet
+from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.peers import Node, matching_peer, peer_miss
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
 from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
-from netfence.model import PROTOCOLS, Cluster, Direction, NetworkPolicy, Protocol
+from netfence.model import PROTOCOLS, Cluster, Direction, Endpoint, NetworkPolicy, Protocol
 from netfence.vocabulary import IPBlockReading
 
 
@@ -35,6 +38,7 @@ class Reference:
     def __post_init__(self) -> None:
         self.tiers = TierReference(self.cluster, self.namespace_labels)
         self.cilium = CiliumReference(CiliumView(self.cluster))
+        self.calico = CalicoReference(self.cluster, self.cluster.namespace_labels)
 
     def namespace_labels(self, node: Node) -> dict[str, str]:
         if isinstance(node, ExternalRange):
@@ -94,6 +98,8 @@ class Reference:
             () if admitted else tuple(near),
         )
         networkpolicy = self.cilium.side(networkpolicy, subject, other, port, protocol, dst)
+        if self.calico.active:
+            return self.calico.side(networkpolicy, src, dst, port, protocol)
         return self.tiers.side(networkpolicy, subject, other, port, protocol, dst)
 
     def allowed(
@@ -137,6 +143,8 @@ class Reference:
         subject, other = (src, dst) if direction == "egress" else (dst, src)
         if isinstance(subject, ExternalRange):
             return PortSet.all()
+        if self.calico.active:
+            return self._calico_side_ports(direction, src, dst, protocol)
         key = (subject.id, direction)
         if key not in self._isolating:
             self._isolating[key] = isolating(self.cluster.policies, subject, direction)
@@ -151,6 +159,38 @@ class Reference:
             direction, subject, other, protocol, dst, admitted, bool(policies)
         )
         return self.tiers.side_ports(direction, subject, other, protocol, dst, admitted, decided)
+
+    def _calico_side_ports(
+        self, direction: Direction, src: Node, dst: Node, protocol: Protocol
+    ) -> PortSet:
+        """Ports one side lets through with Calico's tiers: the side verdict at the start of
+        every span where some rule's ports begin or end."""
+        bounds = {1, MAX_PORT + 1}
+        for calico in self.cluster.calico.policies:
+            for calico_rule in calico.rules(direction):
+                for lo, hi in rule_port_spans(calico_rule, protocol, dst):
+                    bounds |= {lo, hi + 1}
+        for policy in self.cluster.policies:
+            for rule in policy.rules(direction):
+                for lo, hi in rule_port_set(rule, protocol, dst):
+                    bounds |= {lo, hi + 1}
+        for tier_policy in self.cluster.tier_policies:
+            for tier_rule in tier_policy.rules(direction):
+                for entry in tier_rule.ports or ():
+                    named = (
+                        ()
+                        if entry.name is None or not isinstance(dst, Endpoint)
+                        else (dst.named_ports(entry.name, protocol))
+                    )
+                    spans = [(n, n) for n in named] or [(entry.low, entry.high)]
+                    bounds |= {b for lo, hi in spans for b in (lo, hi + 1)}
+        edges = sorted(b for b in bounds if 1 <= b <= MAX_PORT + 1)
+        allowed = [
+            (lo, next_lo - 1)
+            for lo, next_lo in pairwise(edges)
+            if self.side(direction, src, dst, lo, protocol).allowed
+        ]
+        return PortSet.of(allowed)
 
     def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
         """Exact allowed ports per protocol from ``src`` to ``dst``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 
+from netfence.engine.calico_match import calico_cidrs
 from netfence.engine.domains import covers, network_covers_domain
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
@@ -90,17 +91,24 @@ def tier_cidrs(cluster: Cluster) -> tuple[IPNetwork, ...]:
         for network in peer.networks
     }
     found |= {ipaddress.ip_network(ip) for node in cluster.nodes for ip in node.ips}
+    found |= calico_cidrs(cluster)
     return tuple(sorted(found, key=lambda n: (n.version, int(n.network_address), n.prefixlen)))
 
 
 def tier_class_keys(cluster: Cluster, nodes: Sequence[Node]) -> list[object]:
     """What tiers see of each node beyond namespace, labels and ports: whether it is
-    host-networked, and which ``networks`` CIDRs and Node addresses hold its IPs."""
-    if not cluster.tier_policies:
+    host-networked, its service account (Calico), and which ``networks`` CIDRs, Calico nets
+    and Node addresses hold its IPs."""
+    if not cluster.tier_policies and not cluster.calico.active:
         return [None] * len(nodes)
     cidrs = tier_cidrs(cluster)
     return [
-        (node.host_network, tuple(any(ip in c for ip in node.ips) for c in cidrs))
+        (
+            node.host_network,
+            node.service_account,
+            tuple(sorted({ip.version for ip in node.ips})),
+            tuple(any(ip in c for ip in node.ips) for c in cidrs),
+        )
         if isinstance(node, Endpoint)
         else None
         for node in nodes

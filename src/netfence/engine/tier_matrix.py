@@ -12,9 +12,9 @@ from netfence.engine.tiers import ordered
 from netfence.model import Direction, Endpoint, LabelSelector, Protocol
 from netfence.model.tiers import Tier, TierPeer, TierRule
 
-# Codes of the deciding tier in matrices.
-NO_TIER, ADMIN, BASELINE = 0, 1, 2
-TIER_NAMES = {ADMIN: "Admin", BASELINE: "Baseline"}
+# Codes of the deciding tier in matrices (CALICO: one of Calico's tiers).
+NO_TIER, ADMIN, BASELINE, CALICO = 0, 1, 2, 3
+TIER_NAMES = {ADMIN: "Admin", BASELINE: "Baseline", CALICO: "Calico"}
 
 
 @dataclass(frozen=True)

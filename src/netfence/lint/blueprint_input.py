@@ -10,6 +10,7 @@ from netfence.blueprint.documents import manifest_documents
 from netfence.lint.roles import merge_roles
 from netfence.load import Document
 from netfence.model import IPAddress, IPNetwork
+from netfence.model.types import WORKLOAD_KINDS
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def asked_guardrails(bp: Blueprint) -> tuple[str, ...]:
 
 def with_stand_ins(documents: Sequence[Document], stand_ins: Sequence[Document]) -> list[Document]:
     """``documents`` plus ``stand_ins`` (a blueprint's workloads) when the input has none."""
-    workloads = any(doc.kind not in ("Namespace", "NetworkPolicy", "Service") for doc in documents)
+    workloads = any(doc.kind in ("Pod", *WORKLOAD_KINDS) for doc in documents)
     if workloads or not stand_ins:
         return list(documents)
     declared = {doc.name for doc in documents if doc.kind == "Namespace"}

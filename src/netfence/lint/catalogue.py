@@ -307,16 +307,58 @@ RULES: tuple[RuleInfo, ...] = (
         "the opposite of a default-deny baseline.",
     ),
     RuleInfo(
+        id="calico-rule-shadowed",
+        severity="warning",
+        description="A Calico rule that an earlier rule of its policy or tier always decides "
+        "first.",
+        hint="Delete the rule, or move it (earlier in the list, or a lower policy order).",
+        explanation="Calico evaluates the policies of a tier by order (then name) and their "
+        "rules in order; the first matching Allow, Deny or Pass decides. A rule all of whose "
+        "endpoints, peers, protocols and ports an earlier rule matches never takes effect.",
+    ),
+    RuleInfo(
+        id="calico-pass-to-nothing",
+        severity="info",
+        description="A Calico Pass rule whose endpoints no later tier applies to: the profile "
+        "allows the traffic.",
+        hint="Use Allow if allowing is meant; otherwise add the lower-tier policy that should "
+        "decide.",
+        explanation="Pass skips to the next tier that has a policy applying to the endpoint. "
+        "When there is none, the endpoint's profile decides, and Kubernetes workloads' "
+        "profiles allow: the Pass allows, which a reader of Pass rarely expects.",
+    ),
+    RuleInfo(
+        id="calico-tier-denies-unplanned",
+        severity="warning",
+        description="A Calico tier selects endpoints none of its rules speaks of: the end of "
+        "the tier denies all their traffic.",
+        hint="Narrow the policies' selectors, add the rules those endpoints need, or end the "
+        "tier with an explicit Pass (or defaultAction: Pass).",
+        explanation="A tier that applies to an endpoint and takes no action on a packet drops "
+        "it (unless its defaultAction is Pass). A broad selector (all(), a namespace) with "
+        "rules written for a few workloads therefore cuts off every other selected endpoint. "
+        "A policy without rules in a direction is read as a deliberate deny and not reported.",
+    ),
+    RuleInfo(
+        id="calico-order-overlap",
+        severity="warning",
+        description="Two Calico tiers, or two policies of one tier applying to common "
+        "endpoints with different actions, share an order.",
+        hint="Give them distinct orders.",
+        explanation="Calico breaks ties of order by name, so renaming a policy or tier "
+        "changes which decides. The intended order should be written in the orders.",
+    ),
+    RuleInfo(
         id="policy-kind-not-evaluated",
         severity="warning",
         description="Objects of a policy-like kind netfence does not evaluate are in the input.",
         hint="Check what they allow or deny by hand (or with the CNI's own tools); express the "
         "isolation that must be proven as Kubernetes NetworkPolicy.",
-        explanation="CiliumNetworkPolicy, Calico's GlobalNetworkPolicy, "
+        explanation="CiliumNetworkPolicy, Antrea's ClusterNetworkPolicy, "
         "Istio's AuthorizationPolicy and similar kinds can deny what NetworkPolicies allow, "
         "or allow what they would deny. netfence reads them but evaluates only Kubernetes "
-        "NetworkPolicy and the SIG Network tiers, so its verdicts, findings and proofs do not "
-        "take them into account.",
+        "NetworkPolicy, the SIG Network tiers and Calico's policies, so its verdicts, findings "
+        "and proofs do not take them into account.",
     ),
 )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from netfence.inputs import Inputs
 from netfence.lint.api import check_deprecated_api, check_named_ports
 from netfence.lint.blueprint_input import with_stand_ins
+from netfence.lint.calico import check_calico
 from netfence.lint.catalogue import RULES
 from netfence.lint.context import LintContext
 from netfence.lint.dialects import check_not_evaluated
@@ -62,6 +63,17 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
             }
         ),
         check_tiers,
+    ),
+    (
+        frozenset(
+            {
+                "calico-rule-shadowed",
+                "calico-pass-to-nothing",
+                "calico-tier-denies-unplanned",
+                "calico-order-overlap",
+            }
+        ),
+        check_calico,
     ),
     (frozenset({"guardrail-not-enforced"}), check_guardrails),
 )

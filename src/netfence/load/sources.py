@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
+from netfence.load.calico_kinds import NAMESPACED_CALICO_KINDS, is_calico
 from netfence.load.document import Document
 from netfence.load.removed import removed_message
 from netfence.load.render import render_folder, render_label
@@ -205,6 +206,13 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
         result.problems.append(Problem(doc.source, "Required value: kind is missing", field="kind"))
         return
     api_version = data.get("apiVersion")
+    meta = data.get("metadata")
+    if is_calico(api_version, kind):
+        namespaced = kind in NAMESPACED_CALICO_KINDS
+        if namespaced and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
+            meta["namespace"] = namespace
+        result.documents.append(doc)
+        return
     removed = removed_message(kind, api_version) if isinstance(api_version, str) else None
     if _is_cilium_config(data):
         result.documents.append(doc)
@@ -230,7 +238,6 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
             f"{doc.source.file}:{doc.source.line}: skipped {doc.ident()} (kind {kind})"
         )
         return
-    meta = data.get("metadata")
     if kind in NAMESPACED_KINDS and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
         meta["namespace"] = namespace
     result.documents.append(doc)

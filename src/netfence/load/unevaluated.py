@@ -5,18 +5,11 @@ One entry per API group. When the engine learns a dialect, its kinds leave this 
 
 from __future__ import annotations
 
+from netfence.load.kinds import api_group
+
 NOT_EVALUATED: dict[str, frozenset[str]] = {
     "projectcalico.org": frozenset(
-        {
-            "NetworkPolicy",
-            "GlobalNetworkPolicy",
-            "NetworkSet",
-            "GlobalNetworkSet",
-            "Tier",
-            "StagedNetworkPolicy",
-            "StagedGlobalNetworkPolicy",
-            "StagedKubernetesNetworkPolicy",
-        }
+        {"StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"}
     ),
     "crd.antrea.io": frozenset({"ClusterNetworkPolicy", "NetworkPolicy", "Tier", "ClusterGroup"}),
     "security.istio.io": frozenset({"AuthorizationPolicy", "PeerAuthentication"}),
@@ -29,12 +22,6 @@ NOT_EVALUATED: dict[str, frozenset[str]] = {
 }
 # Calico's CRDs are served under a second group with the same kinds.
 NOT_EVALUATED["crd.projectcalico.org"] = NOT_EVALUATED["projectcalico.org"]
-
-
-def api_group(api_version: str) -> str:
-    """``networking.k8s.io/v1`` -> ``networking.k8s.io``; ``v1`` -> ``""`` (the core group)."""
-    group, slash, _ = api_version.rpartition("/")
-    return group if slash else ""
 
 
 def is_not_evaluated(api_version: object, kind: object) -> bool:

@@ -6,7 +6,10 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
+from netfence.load.calico_kinds import is_calico
 from netfence.load.document import Document
+from netfence.load.kinds import is_network_policy
+from netfence.model.calico_build import calico_policies
 from netfence.model.cilium_build import CILIUM_KINDS, cilium_translation, cluster_name
 from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
@@ -245,18 +248,21 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
     tier_policies: list[TierPolicy] = []
     nodes: list[ClusterNode] = []
     cilium: list[Document] = []
+    calico_documents: list[Document] = []
     documents = list(documents)
     for doc in documents:
         kind = doc.kind
         if kind in CILIUM_KINDS:
             cilium.append(doc)
+        elif is_calico(doc.api_version, kind):
+            calico_documents.append(doc)
         elif kind in TIER_KINDS:
             tier_policies.append(tier_policy(doc))
         elif kind == "Node":
             nodes.append(cluster_node(doc))
         elif kind == "Namespace":
             namespaces[doc.name] = namespace(doc)
-        elif kind == "NetworkPolicy":
+        elif is_network_policy(doc.api_version, kind):
             policies.append(network_policy(doc))
         elif kind == "Service":
             services.append(service(doc))
@@ -274,6 +280,8 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
     used |= {s.namespace for s in services}
     translation = cilium_translation(cilium, services, cluster_name(documents))
     used |= {p.namespace for p in translation.policies if p.namespace}
+    calico = calico_policies(calico_documents)
+    used |= {p.namespace for p in calico.policies if p.namespace}
     for name in sorted(used - namespaces.keys()):
         namespaces[name] = Namespace(
             name, freeze_labels({NAMESPACE_NAME_LABEL: name}), declared=False
@@ -288,4 +296,5 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
         not_evaluated=tuple(unevaluated(doc) for doc in not_evaluated),
         cilium_policies=translation.policies,
         notes=translation.notes,
+        calico=calico,
     )

@@ -4,8 +4,9 @@ objects of kinds that are not evaluated."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from netfence.model.calico import CalicoPolicies
 from netfence.model.cilium import CiliumPolicy
 from netfence.model.tiers import ClusterNode, TierPolicy
 from netfence.model.types import (
@@ -39,6 +40,7 @@ class Cluster:
     cilium_policies: tuple[CiliumPolicy, ...] = ()
     notes: tuple[str, ...] = ()
     """What the translation of a dialect could not evaluate, said by every analysis."""
+    calico: CalicoPolicies = field(default_factory=CalicoPolicies)
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

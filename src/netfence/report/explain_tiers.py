@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netfence.engine.verdict import SideVerdict, TierDecision
+from netfence.report.explain_calico import calico_line, is_calico_decision, profile_line
 
 
 def _rule(decision: TierDecision) -> str:
@@ -30,7 +31,14 @@ def tier_line(side: SideVerdict) -> str | None:
     """The line for a side a tier decided; None when the NetworkPolicy tier or the default did."""
     decision = side.decided_by
     if decision is None:
-        return None
+        passed = side.passed_by
+        # networkpolicy_allowed is set on a side Calico's tiers evaluated to the profile.
+        calico = side.networkpolicy_allowed is not None
+        if passed is None or not (calico or is_calico_decision(passed)):
+            return None
+        return profile_line(side)
+    if is_calico_decision(decision):
+        return calico_line(side, decision)
     what = f"{side.direction} of {side.endpoint}"
     verb = "allowed" if side.allowed else "denied"
     line = f"{what}: {verb} at {decision.tier} tier by {_rule(decision)}; {_networkpolicy(side)}"

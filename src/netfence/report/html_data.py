@@ -17,6 +17,8 @@ from netfence.engine import Engine, ExternalRange, IPSet, Node, PortSet
 from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
+from netfence.load.calico_kinds import CALICO_POLICY_KINDS, is_calico
+from netfence.load.kinds import is_kubernetes_policy, is_network_policy
 from netfence.model import Endpoint, Protocol
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
@@ -142,9 +144,17 @@ def _tier_label(doc: Document) -> str:
     return f"{tier} tier{priority}: {doc.kind}/{doc.name}"
 
 
+def _calico_label(doc: Document) -> str:
+    """``Calico tier platform, order 100: GlobalNetworkPolicy/platform.deny``."""
+    spec = doc.data.get("spec") if isinstance(doc.data.get("spec"), dict) else {}
+    order = f", order {spec['order']}" if "order" in spec else ""
+    where = f"{doc.namespace}/" if doc.kind == "NetworkPolicy" else ""
+    return f"Calico tier {spec.get('tier') or 'default'}{order}: {doc.kind}/{where}{doc.name}"
+
+
 def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
-    """The NetworkPolicy manifests (then the tier policies) as YAML text, with where each
-    came from."""
+    """The NetworkPolicy manifests (then the tier policies, then Calico's) as YAML text,
+    with where each came from."""
     records = [
         {
             "id": f"{doc.namespace}/{doc.name}",
@@ -153,7 +163,7 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
             "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
         }
         for doc in documents
-        if doc.kind == "NetworkPolicy"
+        if is_network_policy(doc.api_version, doc.kind)
     ]
     records += [
         {
@@ -164,7 +174,18 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
             "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
         }
         for doc in documents
-        if doc.kind in TIER_KINDS
+        if is_kubernetes_policy(doc.api_version, doc.kind, TIER_KINDS)
+    ]
+    records += [
+        {
+            "id": _calico_label(doc),
+            "namespace": doc.namespace if doc.kind == "NetworkPolicy" else "",
+            "tier": "Calico",
+            "where": where(doc.source),
+            "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
+        }
+        for doc in documents
+        if is_calico(doc.api_version, doc.kind) and doc.kind in CALICO_POLICY_KINDS
     ]
     return records
 

@@ -18,11 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
+from netfence.load.calico_kinds import is_calico
 from netfence.load.document import Document, Path, render_path
 from netfence.problems import Problem
 from netfence.validate.adminpolicy import validate_node, validate_tier_policy
 from netfence.validate.adminpolicy_schema import TIER_KIND_SCHEMAS
 from netfence.validate.apiversions import SERVED, check_api_version
+from netfence.validate.calico import calico_field_errors
 from netfence.validate.cilium import validate_cidr_group, validate_cilium_policy
 from netfence.validate.cilium_schema import CILIUM_KIND_SCHEMAS
 from netfence.validate.decode import decode, unknown_field_message
@@ -63,6 +65,8 @@ SCHEMAS = {**KIND_SCHEMAS, **TIER_KIND_SCHEMAS, **CILIUM_KIND_SCHEMAS}
 def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[FieldError]:
     """All errors (and warnings, per ``mode``) of one manifest object."""
     kind = data.get("kind")
+    if is_calico(data.get("apiVersion"), kind):
+        return calico_field_errors(data, mode == "warn", mode != "ignore")
     if not isinstance(kind, str) or kind not in SERVED:
         return []
     version_error = check_api_version(kind, data.get("apiVersion"))

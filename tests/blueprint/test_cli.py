@@ -146,21 +146,25 @@ def test_schema_validates_what_init_writes(tmp_path: Path, template: str) -> Non
 def test_plan_proof_says_what_it_does_not_evaluate(tmp_path: Path) -> None:
     from netfence.blueprint import synthesize
 
-    cilium = {
-        "apiVersion": "cilium.io/v2",
-        "kind": "CiliumNetworkPolicy",
+    istio = {
+        "apiVersion": "security.istio.io/v1",
+        "kind": "AuthorizationPolicy",
         "metadata": {"name": "l7", "namespace": "ai-agents"},
-        "spec": {"endpointSelector": {}},
+        "spec": {},
     }
-    pods = [*synthesize(builtin("ai-mesh")), cilium]
+    pods = [*synthesize(builtin("ai-mesh")), istio]
     (tmp_path / "cluster.yaml").write_text(yaml.safe_dump_all(pods))
     args = ["plan", "--cluster-manifests", "cluster.yaml", "-o", "out"]
     text = run(*args, cwd=tmp_path)
     assert text.exit_code == 0, text.stderr
-    assert "1 CiliumNetworkPolicy object is not evaluated: verdicts ignore it" in text.stderr
-    assert "The proof does not cover them: 1 CiliumNetworkPolicy object" in text.stdout
+    assert "1 AuthorizationPolicy object is not evaluated: verdicts ignore it" in text.stderr
+    assert "The proof does not cover them: 1 AuthorizationPolicy object" in text.stdout
     assert "Proof holds (for NetworkPolicy objects)" in text.stdout
     data = json.loads(run(*args, "--format", "json", "-o", "out2", cwd=tmp_path).stdout)
     assert data["proof"]["not_evaluated"] == [
-        {"kind": "CiliumNetworkPolicy", "apiVersion": "cilium.io/v2", "object": "ai-agents/l7"}
+        {
+            "kind": "AuthorizationPolicy",
+            "apiVersion": "security.istio.io/v1",
+            "object": "ai-agents/l7",
+        }
     ]

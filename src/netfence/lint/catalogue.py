@@ -354,11 +354,11 @@ RULES: tuple[RuleInfo, ...] = (
         description="Objects of a policy-like kind netfence does not evaluate are in the input.",
         hint="Check what they allow or deny by hand (or with the CNI's own tools); express the "
         "isolation that must be proven as Kubernetes NetworkPolicy.",
-        explanation="CiliumNetworkPolicy, Antrea's ClusterNetworkPolicy, "
+        explanation="Antrea's ClusterNetworkPolicy, "
         "Istio's AuthorizationPolicy and similar kinds can deny what NetworkPolicies allow, "
         "or allow what they would deny. netfence reads them but evaluates only Kubernetes "
-        "NetworkPolicy, the SIG Network tiers and Calico's policies, so its verdicts, findings "
-        "and proofs do not take them into account.",
+        "NetworkPolicy, the SIG Network tiers, Calico's and Cilium's policies, so its "
+        "verdicts, findings and proofs do not take them into account.",
     ),
 )
 

@@ -43,9 +43,7 @@ class Engine:
         self._reference = Reference(cluster, self.options.ipblock_pods)
         self._connections: dict[tuple[int, int], dict[Protocol, PortSet]] = {}
         self._selecting: dict[tuple[int, Direction], tuple[NetworkPolicy, ...]] = {}
-        self._disagree: dict[tuple[int | str, Protocol], np.ndarray] = {}
         self._verdicts: dict[tuple[int, int, int | str, Protocol], Verdict] = {}
-        self._class_allowed: dict[tuple[int | str, Protocol], np.ndarray] = {}
 
     @cached_property
     def _matrices(self) -> MatrixEngine:
@@ -133,11 +131,7 @@ class Engine:
         source, target = self._node(src), self._node(dst)
         if source == target:
             return self._reference.connections(source, target)
-        classes = self._matrices.classes
-        key = (
-            classes.class_of[classes.index(source.id)],
-            classes.class_of[classes.index(target.id)],
-        )
+        key = (self.node_class(source), self.node_class(target))
         if key not in self._connections:
             self._connections[key] = self._reference.connections(source, target)
         return self._connections[key]
@@ -155,19 +149,9 @@ class Engine:
     def class_allowed(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class] (see ``node_class``): whether distinct nodes of the two
         classes may connect on ``port``/``protocol``."""
-        key = (port, protocol)
-        if key not in self._class_allowed:
-            self._class_allowed[key] = self._matrices.cached_class_matrix(port, protocol)
-        return self._class_allowed[key]
+        return self._matrices.cached_class_matrix(port, protocol)
 
     def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class]: one end's policies allow the connection and the other's
         refuse it (what makes a flow one-sided)."""
-        key = (port, protocol)
-        if key not in self._disagree and self._matrices.calico_active:
-            size = self._matrices.classes.size  # Calico's order: every pair may disagree
-            self._disagree[key] = np.ones((size, size), dtype=bool)
-        if key not in self._disagree:
-            (egress, ingress), _ = self._matrices.class_sides(port, protocol)
-            self._disagree[key] = egress != ingress
-        return self._disagree[key]
+        return self._matrices.sides_disagree(port, protocol)

@@ -40,7 +40,7 @@ class Matrix:
 
 
 class MatrixEngine:
-    """Whole matrices for one ipBlock reading; class-level results are cached (bit-packed)."""
+    """Whole matrices for one ipBlock reading; class-level results are cached."""
 
     def __init__(
         self, cluster: Cluster, externals: Sequence[ExternalRange], reading: IPBlockReading
@@ -51,6 +51,7 @@ class MatrixEngine:
         self._endpoints = len(cluster.endpoints)
         self._rules = {d: DirectionRules(self.classes, d) for d in DIRECTIONS}
         self._cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
+        self._disagree: dict[tuple[int | str, Protocol], np.ndarray] = {}
         self.tiers = TierMatrices(self.classes)
         self.cilium = CiliumMatrices(self.classes)
         self._tier_cache: dict[tuple[int | str, Protocol], np.ndarray] = {}
@@ -83,11 +84,6 @@ class MatrixEngine:
         egress_side = self.tiers.side("egress", egress_np, egress_decided, protocol, resolved)
         return (egress_side[0], ingress_side[0] & served), (egress_side[1], ingress_side[1])
 
-    @property
-    def calico_active(self) -> bool:
-        """Calico's ordered tiers decide (``class_sides`` then holds no answer)."""
-        return self._calico is not None
-
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[src class, dst class] allowed, before self traffic is added."""
         if self._calico is not None:
@@ -107,14 +103,26 @@ class MatrixEngine:
         return allowed
 
     def cached_class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
-        """``class_matrix``, computed once per port/protocol (kept bit-packed)."""
+        """``class_matrix``, computed once per port/protocol (read-only)."""
         key = (port, protocol)
         if key not in self._cache:
-            self._cache[key] = np.packbits(self.class_matrix(port, protocol), axis=1)
-        unpacked: np.ndarray = np.unpackbits(
-            self._cache[key], axis=1, count=self.classes.size
-        ).view(bool)
-        return unpacked
+            allowed = self.class_matrix(port, protocol)
+            allowed.setflags(write=False)
+            self._cache[key] = allowed
+        return self._cache[key]
+
+    def sides_disagree(self, port: int | str, protocol: Protocol) -> np.ndarray:
+        """[src class, dst class]: the egress end and the ingress end decide differently
+        (with Calico, whose tiers order both ends together, every pair may)."""
+        key = (port, protocol)
+        if key not in self._disagree:
+            if self._calico is not None:
+                size = self.classes.size
+                self._disagree[key] = np.ones((size, size), dtype=bool)
+            else:
+                (egress, ingress), _ = self.class_sides(port, protocol)
+                self._disagree[key] = egress != ingress
+        return self._disagree[key]
 
     def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:
         """The full node matrix; class matrices are cached, the expansion is not."""

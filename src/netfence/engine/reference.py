@@ -47,6 +47,15 @@ class Reference:
             self._namespace_labels[node.namespace] = self.cluster.namespace_labels(node.namespace)
         return self._namespace_labels[node.namespace]
 
+    def _isolating_policies(
+        self, subject: Endpoint, direction: Direction
+    ) -> tuple[NetworkPolicy, ...]:
+        """``isolating``, asked once per endpoint and direction."""
+        key = (subject.id, direction)
+        if key not in self._isolating:
+            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
+        return self._isolating[key]
+
     def side(
         self,
         direction: Direction,
@@ -61,10 +70,7 @@ class Reference:
         subject, other = (src, dst) if direction == "egress" else (dst, src)
         if isinstance(subject, ExternalRange):
             return SideVerdict(direction, subject.id, False, (), (), True)
-        key = (subject.id, direction)
-        if key not in self._isolating:
-            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
-        policies = self._isolating[key]
+        policies = self._isolating_policies(subject, direction)
         labels = self.namespace_labels(other)
         admitted: list[RuleRef] = []
         near: list[NearMiss] = []
@@ -145,10 +151,7 @@ class Reference:
             return PortSet.all()
         if self.calico.active:
             return self._calico_side_ports(direction, src, dst, protocol)
-        key = (subject.id, direction)
-        if key not in self._isolating:
-            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
-        policies = self._isolating[key]
+        policies = self._isolating_policies(subject, direction)
         admitted = PortSet() if policies else PortSet.all()
         for policy in policies:
             for rule in policy.rules(direction):

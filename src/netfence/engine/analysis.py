@@ -43,16 +43,13 @@ class QueryResult:
 class Analysis:
     """Who can reach whom: endpoints that pass the filters, externals, one result per query.
 
-    ``sources`` and ``targets`` are the in-cluster endpoints on each axis, ``externals`` the
-    ranges outside on either; an axis with a filter has no external ranges (a filter chooses
-    pods), so
-    matrices have ``sources + source_externals`` rows and ``targets + target_externals``
-    columns.
+    ``sources`` and ``targets`` are the in-cluster endpoints on each axis; an axis with a
+    filter has no external ranges (a filter chooses pods), so matrices have
+    ``sources + source_externals`` rows and ``targets + target_externals`` columns.
     """
 
     sources: tuple[Endpoint, ...]
     targets: tuple[Endpoint, ...]
-    externals: tuple[ExternalRange, ...]
     queries: tuple[QueryResult, ...]
     reading: IPBlockReading
     notes: tuple[str, ...] = ()
@@ -60,6 +57,11 @@ class Analysis:
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
     source_externals: tuple[ExternalRange, ...] = ()
     target_externals: tuple[ExternalRange, ...] = ()
+
+    @property
+    def externals(self) -> tuple[ExternalRange, ...]:
+        """The ranges outside on either axis (each axis has all of them or none)."""
+        return self.source_externals or self.target_externals
 
     def external_label(self, external: ExternalRange) -> str:
         """``E1``, ``E2``, ...: the range's number in ``externals``, the same on both axes."""
@@ -129,7 +131,6 @@ def analyze(
     return Analysis(
         sources=tuple(engine.endpoints[i] for i in rows),
         targets=tuple(engine.endpoints[i] for i in columns),
-        externals=engine.externals if sources is None or targets is None else (),
         queries=results,
         reading=engine.options.ipblock_pods,
         notes=tier_notes(engine.cluster)

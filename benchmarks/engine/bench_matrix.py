@@ -31,14 +31,17 @@ DEFAULT_SIZES = ("500/100", "2000/400", "5000/1000", "20000/4000")
 NCA_TIMEOUT = 600.0
 
 
-def write_cluster(directory: Path, pods: int, policies: int, seed: int) -> None:
-    """The synthetic cluster as three YAML files (the layout nca's options expect)."""
+def write_cluster(directory: Path, pods: int, policies: int, seed: int, every: int = 0) -> None:
+    """The synthetic cluster as three YAML files (the layout nca's options expect); ``every``
+    > 0 leaves out every n-th policy."""
     cluster = synthetic_cluster(pods, policies, seed)
+    kept = [p for i, p in enumerate(cluster.policies) if not every or i % every]
+    directory.mkdir(parents=True, exist_ok=True)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for name, documents in (
         ("namespaces.yaml", cluster.namespaces),
         ("pods.yaml", cluster.pods),
-        ("policies.yaml", cluster.policies),
+        ("policies.yaml", kept),
     ):
         with open(directory / name, "w") as handle:
             yaml.dump_all(documents, handle, Dumper=dumper, sort_keys=False)

@@ -6,26 +6,20 @@ peak memory of each ``netfence`` process (loading, computing and writing the out
     python benchmarks/scale/bench_commands.py --commands analyze,lint
 
 The cluster comes from ``benchmarks/engine/synthetic.py`` (seeded); ``diff`` compares it with
-a copy that lacks every tenth policy. Output goes to files in a scratch folder, as a user's
-would; the table is Markdown for benchmarks/README.md.
+a copy that lacks every tenth policy; the report goes to a file in a scratch folder. The
+table is Markdown for benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
-
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
-from synthetic import synthetic_cluster
+from bench_matrix import measure, write_cluster
 
 DEFAULT_SIZES = ("500/100", "2000/400")
 COMMANDS: dict[str, list[str]] = {
@@ -36,37 +30,6 @@ COMMANDS: dict[str, list[str]] = {
     "diff": ["diff", "{old}", "{cluster}", "--format", "json"],
     "report": ["report", "{cluster}", "-o", "{scratch}/report.html"],
 }
-
-
-def write_cluster(folder: Path, pods: int, policies: int, seed: int, every: int = 0) -> None:
-    """The synthetic cluster as YAML files; ``every`` > 0 leaves out every n-th policy."""
-    cluster = synthetic_cluster(pods, policies, seed)
-    kept = [p for i, p in enumerate(cluster.policies) if not every or i % every]
-    folder.mkdir(parents=True, exist_ok=True)
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    for name, documents in (
-        ("namespaces.yaml", cluster.namespaces),
-        ("pods.yaml", cluster.pods),
-        ("policies.yaml", kept),
-    ):
-        with open(folder / name, "w") as handle:
-            yaml.dump_all(documents, handle, Dumper=dumper, sort_keys=False)
-
-
-def measure(command: list[str], output: Path, timeout: float) -> tuple[float, float, int | None]:
-    """Run ``command`` with stdout to ``output``: wall seconds, peak RSS MiB, exit code (None
-    when it was stopped at ``timeout``)."""
-    start = time.perf_counter()
-    with open(output, "w") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.DEVNULL)
-        timer = threading.Timer(timeout, process.kill)
-        timer.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        timer.cancel()
-    wall = time.perf_counter() - start
-    if os.WIFSIGNALED(status) and wall >= timeout:
-        return wall, usage.ru_maxrss / 1024, None
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
@@ -88,9 +51,8 @@ def main() -> None:
             names = {"cluster": str(cluster), "old": str(old), "scratch": scratch}
             for name in args.commands.split(","):
                 command = netfence + [part.format(**names) for part in COMMANDS[name]]
-                output = Path(scratch, f"{name}.out")
-                wall, peak, code = measure(command, output, args.timeout)
-                written = output.stat().st_size
+                wall, peak, code, output = measure(command, args.timeout)
+                written = len(output.encode())
                 if name == "report" and Path(scratch, "report.html").exists():
                     written = Path(scratch, "report.html").stat().st_size
                 shown = f"> {args.timeout:.0f}" if code is None else f"{wall:.2f}"

@@ -61,3 +61,11 @@ def load_scenarios() -> list[Scenario]:
         spec = yaml.safe_load(spec_file.read_text()) if spec_file.exists() else {}
         found.append(Scenario(folder, spec.get("options", {}), spec.get("expect", {})))
     return found
+
+
+def messages_by_rule(path: Path) -> dict[str, list[str]]:
+    """Lint of one manifest file with every rule: each rule's finding messages."""
+    found: dict[str, list[str]] = {}
+    for finding in lint_inputs(read_inputs([str(path)])).findings:
+        found.setdefault(finding.rule, []).append(finding.message)
+    return found

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netfence.inputs import read_inputs
-from netfence.lint.run import lint_inputs
 from tests.calico.test_semantics import PODS, gnp, tier
+from tests.lint.scenarios import messages_by_rule
 
 
 def _rules(tmp_path: Path, policies: str) -> dict[str, list[str]]:
     (tmp_path / "in.yaml").write_text(PODS + "---\n" + policies)
-    report = lint_inputs(read_inputs([str(tmp_path / "in.yaml")]))
-    found: dict[str, list[str]] = {}
-    for finding in report.findings:
-        found.setdefault(finding.rule, []).append(finding.message)
-    return found
+    return messages_by_rule(tmp_path / "in.yaml")
 
 
 def test_a_rule_an_earlier_rule_covers_is_shadowed(tmp_path: Path) -> None:

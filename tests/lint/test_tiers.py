@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import netfence.blueprint
-from netfence.inputs import read_inputs
-from netfence.lint.run import lint_inputs
 from tests.conftest import run_cli
+from tests.lint.scenarios import messages_by_rule
 from tests.tiers.houses import anp, cnp, dump, houses, network_policy, rule, world
 
 G, S = "gryffindor", "slytherin"
@@ -16,11 +15,7 @@ G, S = "gryffindor", "slytherin"
 
 def _rules(tmp_path: Path, policies: list[dict[str, object]]) -> dict[str, list[str]]:
     (tmp_path / "in.yaml").write_text(dump(world() + policies))
-    report = lint_inputs(read_inputs([str(tmp_path / "in.yaml")]))
-    found: dict[str, list[str]] = {}
-    for finding in report.findings:
-        found.setdefault(finding.rule, []).append(finding.message)
-    return found
+    return messages_by_rule(tmp_path / "in.yaml")
 
 
 def test_a_rule_an_earlier_rule_covers_is_shadowed(tmp_path: Path) -> None:

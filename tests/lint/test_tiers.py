@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import netfence.blueprint
 from tests.conftest import run_cli
 from tests.lint.scenarios import messages_by_rule
@@ -79,7 +81,10 @@ def test_baseline_allow_across_namespaces(tmp_path: Path) -> None:
     assert _rules(tmp_path, [banp])["baseline-allow-opens-namespaces"]
 
 
-def test_plan_guardrails_satisfy_the_blueprint_and_their_absence_is_found(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dialect", [["--tiers", "v1alpha2"], ["--dialect", "calico"]])
+def test_plan_guardrails_satisfy_the_blueprint_and_their_absence_is_found(
+    tmp_path: Path, dialect: list[str]
+) -> None:
     template = Path(netfence.blueprint.__file__).parent / "templates" / "ai-mesh.yaml"
     blueprint = tmp_path / "bp.yaml"
     guardrails = (
@@ -87,7 +92,7 @@ def test_plan_guardrails_satisfy_the_blueprint_and_their_absence_is_found(tmp_pa
     )
     blueprint.write_text(template.read_text() + guardrails + " protectModelStorage: true}\n")
     out = tmp_path / "out"
-    planned = run_cli("plan", str(blueprint), "--tiers", "v1alpha2", "-o", str(out))
+    planned = run_cli("plan", str(blueprint), *dialect, "-o", str(out))
     assert planned.returncode == 0, planned.stdout + planned.stderr
 
     def guardrail_findings() -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from netfence.blueprint.calico_guardrails import calico_manifests
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
 from netfence.blueprint.items import Item
@@ -34,7 +35,7 @@ class Generated:
 
     @property
     def tier_policies(self) -> tuple[dict[str, Any], ...]:
-        """The guardrails (ANP/BANP or ClusterNetworkPolicy), when ``--tiers`` asked for them."""
+        """The guardrails (ANP/BANP, ClusterNetworkPolicy or Calico tiers), when asked for."""
         return tuple(i.manifest for i in self.items if i.file == GUARDRAILS_FILE)
 
     def manifests(self) -> list[dict[str, Any]]:
@@ -51,7 +52,8 @@ class Generated:
 
 def generate(bp: Blueprint, tiers: TierDialect = "none") -> Generated:
     """Namespace labels, deny-all, allow-dns and one policy per workload and direction; the
-    blueprint's guardrails as tier policies of dialect ``tiers`` (none: no guardrails)."""
+    blueprint's guardrails as tier policies of dialect ``tiers`` (calico: Calico Tiers and
+    GlobalNetworkPolicies; none: no guardrails)."""
     intents = expected_flows(bp)
     by_end = _by_selected_workload(intents)
     items: list[Item] = []
@@ -62,7 +64,12 @@ def generate(bp: Blueprint, tiers: TierDialect = "none") -> Generated:
         items.append(_allow_dns(bp, namespace, [i for i in intents if i.kind == "dns"]))
         for name in sorted(w for w, spec in bp.workloads.items() if spec.namespace == namespace):
             items.extend(_workload_policies(bp, name, by_end))
-    if tiers != "none":
+    if tiers == "calico":
+        items += [
+            Item(GUARDRAILS_FILE, m, why)
+            for m, why in calico_manifests(guardrails(bp), bp.metadata.name)
+        ]
+    elif tiers != "none":
         items += [
             Item(GUARDRAILS_FILE, manifest(g, tiers, bp.metadata.name), g.why)
             for g in guardrails(bp)

@@ -15,7 +15,7 @@ from netfence.blueprint.intents import Addresses, Intent, Pods, expected_flows
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import CLOUD_METADATA_IPS, NAMESPACE_NAME_LABEL
 
-TierDialect = Literal["v1alpha1", "v1alpha2", "none"]
+TierDialect = Literal["v1alpha1", "v1alpha2", "calico", "none"]
 GROUP = "policy.networking.k8s.io"
 GUARDED_ROLES = ("model-storage", "inference")
 EVERYWHERE = ("0.0.0.0/0", "::/0")

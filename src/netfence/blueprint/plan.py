@@ -86,6 +86,7 @@ def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[s
         ),
         nodes=world.nodes,
         not_evaluated=world.not_evaluated,
+        calico=world.calico.overlaid(generated.calico),
     )
     return cluster, notes
 
@@ -119,7 +120,8 @@ def make_plan(
         ]
     if bp.guardrails is not None and tiers == "none":
         notes.append(
-            "the blueprint's guardrails are not written: pass --tiers v1alpha1 or v1alpha2"
+            "the blueprint's guardrails are not written: pass --tiers v1alpha1 or v1alpha2, "
+            "or --dialect calico"
         )
     proof = None if problems else prove(cluster, bp)
     return Plan(bp, generated, tuple(problems), tuple(notes), cluster, proof, existing is None)

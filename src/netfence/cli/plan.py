@@ -11,6 +11,7 @@ import typer
 
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE, builtin, template_text
 from netfence.blueprint.generate import generate
+from netfence.blueprint.guardrails import TierDialect
 from netfence.blueprint.jsonschema import SCHEMA_FILE, SCHEMA_LINE
 from netfence.blueprint.loading import load_blueprint
 from netfence.blueprint.output import OutputError, OutputExistsError, write_file, write_folder
@@ -76,6 +77,34 @@ TiersOpt = Annotated[
         "(v1alpha1) or ClusterNetworkPolicy (v1alpha2); none: no guardrails.",
     ),
 ]
+
+
+class Dialect(StrEnum):
+    kubernetes = "kubernetes"
+    calico = "calico"
+
+
+DialectOpt = Annotated[
+    Dialect,
+    typer.Option(
+        "--dialect",
+        help="kubernetes: guardrails as --tiers says; calico: guardrails as Calico Tiers and "
+        "GlobalNetworkPolicies (Calico 3.30+), flows as NetworkPolicies Calico enforces.",
+    ),
+]
+
+
+def _tier_dialect(tiers: Tiers, dialect: Dialect) -> TierDialect:
+    """How the guardrails are written; --dialect calico writes its own tiers."""
+    if dialect is Dialect.kubernetes:
+        return tiers.value
+    if tiers is not Tiers.none:
+        fail(
+            f"--dialect calico writes the guardrails as Calico tiers: drop --tiers {tiers.value}",
+            EXIT_USAGE,
+        )
+    return "calico"
+
 
 PLAN_HELP = f"""Write zero-trust NetworkPolicies for an AI stack and prove them.
 
@@ -155,7 +184,9 @@ def plan(
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
     tiers: TiersOpt = Tiers.none,
+    dialect: DialectOpt = Dialect.kubernetes,
 ) -> None:
+    tier_dialect = _tier_dialect(tiers, dialect)
     if output == STREAM and output_format is OutputFormat.json:
         fail("--format json and -o - both write to stdout: choose one", EXIT_USAGE)
     if cluster and cluster_manifests:
@@ -170,7 +201,7 @@ def plan(
         if bp.workloads and len(unmatched(bp, existing)) == len(bp.workloads):
             where = "the live cluster" if cluster else ", ".join(cluster_manifests or [])
             fail(f"no pod in {where} is a workload of the blueprint: nothing to prove")
-    result = make_plan(bp, existing, output if output != STREAM else "<stream>", tiers.value)
+    result = make_plan(bp, existing, output if output != STREAM else "<stream>", tier_dialect)
     if result.holds:
         _write(result.generated.files(), result.generated.stream(), output)
     if output_format is OutputFormat.json:
@@ -193,9 +224,11 @@ def generate_command(
     template: TemplateOpt = None,
     output: OutputDirOpt = DEFAULT_OUTPUT,
     tiers: TiersOpt = Tiers.none,
+    dialect: DialectOpt = Dialect.kubernetes,
 ) -> None:
+    tier_dialect = _tier_dialect(tiers, dialect)
     bp, _ = _blueprint(blueprint, template)
-    generated = generate(bp, tiers.value)
+    generated = generate(bp, tier_dialect)
     _write(generated.files(), generated.stream(), output)
     if output != STREAM:
         out.print(f"Wrote {len(generated.files())} files to {os.path.normpath(output)}/")

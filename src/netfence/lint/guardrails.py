@@ -2,7 +2,9 @@
 
 Checked on the input's endpoints through the engine where a verdict can show it (DNS always
 allowed, no metadata service), and on the tier policies themselves where it cannot (a
-Baseline default deny, model storage closed to other pods).
+Baseline default deny, model storage closed to other pods). A guardrail is the SIG Network
+Admin (before NetworkPolicies) or Baseline (after them) tier, or a Calico tier ordered before
+or after Calico's default tier, where Kubernetes NetworkPolicies sit.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
+from netfence.engine.calico_match import CalicoMatcher
 from netfence.engine.tier_match import subject_selects
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.model import CLOUD_METADATA_IPS, Endpoint
+from netfence.model.calico import DEFAULT_TIER_ORDER, CalicoPolicy, EntityRule
+from netfence.model.calico_selector import All
 from netfence.model.tiers import TierPolicy
 
 RULE = "guardrail-not-enforced"
@@ -29,6 +34,55 @@ def _finding(ctx: LintContext, endpoint: Endpoint, message: str) -> Finding:
         message=message,
         obj=f"Namespace/{endpoint.namespace}",
         source=namespace.source if namespace is not None else endpoint.source,
+    )
+
+
+def _before_policies(ctx: LintContext, tier: str) -> bool | None:
+    """Whether ``tier`` comes before the NetworkPolicies (None: it is their own tier)."""
+    if tier in ("Admin", "Baseline"):
+        return tier == "Admin"
+    order = next((t.order for t in ctx.cluster.calico.tiers if t.name == tier), None)
+    if order == DEFAULT_TIER_ORDER:
+        return None
+    return order is not None and order < DEFAULT_TIER_ORDER
+
+
+def _calico_selecting(ctx: LintContext, endpoint: Endpoint, before: bool) -> list[CalicoPolicy]:
+    matcher = CalicoMatcher(ctx.cluster, ctx.cluster.namespace_labels)
+    return [
+        p
+        for p in ctx.cluster.calico.policies
+        if _before_policies(ctx, p.tier) is before and matcher.applies(p, endpoint, "ingress")
+    ]
+
+
+def _every_pod(entity: EntityRule) -> bool:
+    """The entity matches every pod of every namespace, on every port."""
+    chosen = (entity.selector, entity.namespace_selector)
+    return (
+        all(s is None or isinstance(s, All) for s in chosen)
+        and entity.not_selector is None
+        and not (entity.nets or entity.not_nets or entity.ports or entity.not_ports)
+        and not (entity.service_account_names or entity.service_account_selector)
+    )
+
+
+def _calico_denies_all(policy: CalicoPolicy) -> bool:
+    return any(
+        rule.action == "Deny"
+        and rule.protocol is None
+        and rule.not_protocol is None
+        and _every_pod(rule.source)
+        and _every_pod(rule.destination)
+        for rule in policy.ingress
+    )
+
+
+def _closed_to_pods(ctx: LintContext, endpoint: Endpoint, before: bool) -> bool:
+    """Some tier policy before (after) the NetworkPolicies denies ingress from every pod."""
+    tier = "Admin" if before else "Baseline"
+    return any(_denies_all(p, "ingress") for p in _selecting(ctx, endpoint, tier)) or any(
+        _calico_denies_all(p) for p in _calico_selecting(ctx, endpoint, before)
     )
 
 
@@ -56,7 +110,7 @@ def _denies_all(policy: TierPolicy, direction: str) -> bool:
 def _dns(ctx: LintContext, endpoint: Endpoint) -> str | None:
     for target in ctx.dns_targets:
         decided = ctx.engine.verdict(endpoint, target, 53, "UDP").egress.decided_by
-        if decided is None or decided.tier != "Admin" or decided.action != "Allow":
+        if decided is None or not _before_policies(ctx, decided.tier) or decided.action != "Allow":
             return f"alwaysAllowDNS: no Admin tier rule allows {endpoint.id} DNS to {target.id}"
     return None
 
@@ -69,7 +123,7 @@ def _metadata(ctx: LintContext, endpoint: Endpoint) -> str | None:
         if target is None:
             continue
         decided = ctx.engine.verdict(endpoint, target, 80, "TCP").egress.decided_by
-        if decided is None or decided.tier != "Admin" or decided.action != "Deny":
+        if decided is None or not _before_policies(ctx, decided.tier) or decided.action != "Deny":
             return (
                 f"denyInternet: no Admin tier rule denies {endpoint.id} the metadata service "
                 f"{ipaddress.ip_address(ip)}"
@@ -90,16 +144,14 @@ def check_guardrails(ctx: LintContext) -> Iterator[Finding]:
             problems.append(_dns(ctx, endpoint))
         if "denyInternet" in asked and role in GUARDED_ROLES:
             problems.append(_metadata(ctx, endpoint))
-        if "baselineDefaultDeny" in asked and not any(
-            _denies_all(p, "ingress") for p in _selecting(ctx, endpoint, "Baseline")
-        ):
+        if "baselineDefaultDeny" in asked and not _closed_to_pods(ctx, endpoint, before=False):
             problems.append(
                 f"baselineDefaultDeny: no Baseline tier policy denies ingress to {endpoint.id}"
             )
         if (
             "protectModelStorage" in asked
             and role == "data"
-            and not any(_denies_all(p, "ingress") for p in _selecting(ctx, endpoint, "Admin"))
+            and not _closed_to_pods(ctx, endpoint, before=True)
         ):
             problems.append(
                 f"protectModelStorage: no Admin tier rule denies other pods' ingress to "

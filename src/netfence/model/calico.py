@@ -216,6 +216,17 @@ class CalicoPolicies:
     def tier(self, name: str) -> CalicoTier:
         return next(t for t in self.tiers if t.name == name)
 
+    def overlaid(self, newer: CalicoPolicies) -> CalicoPolicies:
+        """These objects with ``newer``'s applied over them: same-named objects replaced
+        (an undeclared tier by nothing but a declared one)."""
+        tiers = {t.name: t for t in self.tiers}
+        tiers.update({t.name: t for t in newer.tiers if t.declared or t.name not in tiers})
+        policies = {p.id: p for p in self.policies}
+        policies.update({p.id: p for p in newer.policies})
+        sets = {(s.namespace, s.name): s for s in self.network_sets}
+        sets.update({(s.namespace, s.name): s for s in newer.network_sets})
+        return CalicoPolicies(tuple(tiers.values()), tuple(policies.values()), tuple(sets.values()))
+
     def ordered_tiers(self) -> tuple[CalicoTier, ...]:
         return tuple(sorted(self.tiers, key=lambda t: t.sort_key))
 

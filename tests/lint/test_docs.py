@@ -22,6 +22,6 @@ def test_every_rule_has_a_unique_id_a_section_and_a_hint() -> None:
     text = render_rules_markdown()
     assert len({rule.id for rule in RULES}) == len(RULES)
     for rule in RULES:
-        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.id)
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", rule.id)
         assert f"\n## {rule.id}\n" in text
         assert rule.hint and rule.explanation and "\n" not in rule.description

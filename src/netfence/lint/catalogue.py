@@ -349,6 +349,80 @@ RULES: tuple[RuleInfo, ...] = (
         "changes which decides. The intended order should be written in the orders.",
     ),
     RuleInfo(
+        id="cilium-fqdn-without-dns-visibility",
+        severity="warning",
+        description="A Cilium toFQDNs rule for endpoints whose DNS lookups of the name no DNS "
+        "rule lets Cilium's proxy see: it allows nothing.",
+        hint="Add a DNS rule to the egress allow to kube-dns: toPorts [{ports: [{port: '53', "
+        "protocol: ANY}], rules: {dns: [{matchPattern: '*'}]}}].",
+        explanation="Cilium learns the addresses behind a name from the lookups its DNS proxy "
+        "sees, and only lookups that a toPorts rules.dns section covers go through the proxy. "
+        "Without one, the name's addresses are never learnt and the toFQDNs rule matches no "
+        "packet.",
+    ),
+    RuleInfo(
+        id="cilium-dns-to-world",
+        severity="warning",
+        description="DNS (port 53) is allowed to the world entity, a /0 CIDR or every peer "
+        "instead of to kube-dns.",
+        hint="Allow port 53 to the kube-dns pods (k8s:k8s-app: kube-dns in kube-system) only.",
+        explanation="Lookups sent straight to outside resolvers bypass the cluster's DNS and "
+        "Cilium's DNS proxy (so toFQDNs rules learn nothing from them), and a DNS channel to "
+        "any address is a classic way to tunnel data out.",
+    ),
+    RuleInfo(
+        id="cilium-fqdn-pattern-too-wide",
+        severity="warning",
+        description="A toFQDNs matchPattern that matches every name ('*') or every name of a "
+        "top-level domain ('*.com').",
+        hint="Name the services the workload calls (matchName: api.openai.com) or a pattern "
+        "under the provider's own domain (*.githubusercontent.com).",
+        explanation="FQDN egress is only as narrow as its patterns: '*' is the whole internet "
+        "by name, and '*.com' nearly so; an attacker controls plenty of names under both.",
+    ),
+    RuleInfo(
+        id="cilium-agent-any-fqdn",
+        severity="error",
+        description="An AI agent may reach every DNS name (toFQDNs matchPattern '*').",
+        hint="List the tool APIs the agent calls by name (matchName) or by the provider's "
+        "domain; keep everything else blocked.",
+        explanation="Agents act on untrusted input (prompts, tool results): one with egress to "
+        "any name can be talked into sending what it holds anywhere. Tool access is what the "
+        "FQDN list is for.",
+        needs_roles=True,
+    ),
+    RuleInfo(
+        id="cilium-world-egress",
+        severity="error",
+        description="A Cilium egress allow to the whole outside (world, all, or a /0 CIDR) "
+        "from inference or model storage.",
+        hint="Remove the rule; allow the few outside services these workloads need by name "
+        "(toFQDNs) or by their CIDRs.",
+        explanation="Model weights live in model storage and inference servers; egress to "
+        "the internet from either is the exfiltration path zero trust exists to close.",
+        needs_roles=True,
+    ),
+    RuleInfo(
+        id="cilium-l7-rule-moot",
+        severity="warning",
+        description="L7 rules (http, kafka) on a port that another allow, without L7 rules, "
+        "opens to the same peers: they restrict nothing.",
+        hint="Remove the L4-only allow for that port, or narrow its peers, so the L7 rules decide.",
+        explanation="Cilium allows a connection when any rule allows it: an L4 allow of the "
+        "same peer and port lets every request through, whatever the L7 rules say.",
+    ),
+    RuleInfo(
+        id="cilium-mixed-with-networkpolicy",
+        severity="info",
+        description="Endpoints that a Cilium policy and Kubernetes NetworkPolicies both allow "
+        "traffic for in one direction.",
+        hint="Keep one kind of policy per workload and direction, or review the union: each "
+        "kind's allows add to the other's.",
+        explanation="Cilium enforces Kubernetes NetworkPolicies and its own together: a "
+        "connection either allows is allowed (only Cilium's deny rules win). Reviewers of one "
+        "kind alone see less than what is open.",
+    ),
+    RuleInfo(
         id="policy-kind-not-evaluated",
         severity="warning",
         description="Objects of a policy-like kind netfence does not evaluate are in the input.",

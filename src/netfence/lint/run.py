@@ -10,6 +10,7 @@ from netfence.lint.api import check_deprecated_api, check_named_ports
 from netfence.lint.blueprint_input import with_stand_ins
 from netfence.lint.calico import check_calico
 from netfence.lint.catalogue import RULES
+from netfence.lint.cilium import check_cilium
 from netfence.lint.context import LintContext
 from netfence.lint.dialects import check_not_evaluated
 from netfence.lint.dns import check_dns
@@ -74,6 +75,20 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
             }
         ),
         check_calico,
+    ),
+    (
+        frozenset(
+            {
+                "cilium-fqdn-without-dns-visibility",
+                "cilium-dns-to-world",
+                "cilium-fqdn-pattern-too-wide",
+                "cilium-agent-any-fqdn",
+                "cilium-world-egress",
+                "cilium-l7-rule-moot",
+                "cilium-mixed-with-networkpolicy",
+            }
+        ),
+        check_cilium,
     ),
     (frozenset({"guardrail-not-enforced"}), check_guardrails),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from netfence.blueprint.dialects import Dialect
 from netfence.blueprint.loading import parse_blueprint
 from netfence.blueprint.schema import Blueprint
 
@@ -18,6 +19,6 @@ def template_text(name: str = DEFAULT_TEMPLATE) -> str:
     return files("netfence.blueprint").joinpath(f"templates/{name}.yaml").read_text("utf-8")
 
 
-def builtin(name: str = DEFAULT_TEMPLATE) -> Blueprint:
-    """A built-in blueprint: ``ai-mesh`` (the default) or ``guide``."""
-    return parse_blueprint(template_text(name), f"<template {name}>")
+def builtin(name: str = DEFAULT_TEMPLATE, dialect: Dialect = "kubernetes") -> Blueprint:
+    """A built-in blueprint: ``ai-mesh`` (the default) or ``guide``, checked for ``dialect``."""
+    return parse_blueprint(template_text(name), f"<template {name}>", dialect=dialect)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from netfence.blueprint.calico_guardrails import calico_manifests
+from netfence.blueprint.cilium_policies import fqdn_policy
+from netfence.blueprint.dialects import Dialect, for_dialect
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
-from netfence.blueprint.intents import Addresses, End, Intent, Pods, expected_flows
+from netfence.blueprint.intents import Addresses, End, Intent, Names, Pods, expected_flows
 from netfence.blueprint.items import Item
 from netfence.blueprint.render import namespace_file, render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
@@ -34,12 +36,16 @@ class Generated:
         return tuple(i.manifest for i in self.items if i.kind == "NetworkPolicy")
 
     @property
+    def cilium_policies(self) -> tuple[dict[str, Any], ...]:
+        return tuple(i.manifest for i in self.items if i.kind == "CiliumNetworkPolicy")
+
+    @property
     def tier_policies(self) -> tuple[dict[str, Any], ...]:
         """The guardrails (ANP/BANP, ClusterNetworkPolicy or Calico tiers), when asked for."""
         return tuple(i.manifest for i in self.items if i.file == GUARDRAILS_FILE)
 
     def manifests(self) -> list[dict[str, Any]]:
-        return [*self.namespaces, *self.policies, *self.tier_policies]
+        return [*self.namespaces, *self.policies, *self.cilium_policies, *self.tier_policies]
 
     def files(self) -> dict[str, str]:
         """File name -> YAML text: one file per namespace plus kustomization.yaml."""
@@ -50,10 +56,14 @@ class Generated:
         return render_stream(self.blueprint, self.items)
 
 
-def generate(bp: Blueprint, tiers: TierDialect = "none") -> Generated:
-    """Namespace labels, deny-all, allow-dns and one policy per workload and direction; the
-    blueprint's guardrails as tier policies of dialect ``tiers`` (calico: Calico Tiers and
+def generate(
+    bp: Blueprint, tiers: TierDialect = "none", dialect: Dialect = "kubernetes"
+) -> Generated:
+    """Namespace labels, deny-all, allow-dns and one policy per workload and direction (with
+    ``dialect`` cilium, flows to named externals in a CiliumNetworkPolicy); the blueprint's
+    guardrails as tier policies of dialect ``tiers`` (calico: Calico Tiers and
     GlobalNetworkPolicies; none: no guardrails)."""
+    bp = for_dialect(bp, dialect)
     intents = expected_flows(bp)
     by_end = _by_selected_workload(intents)
     items: list[Item] = []
@@ -64,6 +74,8 @@ def generate(bp: Blueprint, tiers: TierDialect = "none") -> Generated:
         items.append(_allow_dns(bp, namespace, [i for i in intents if i.kind == "dns"]))
         for name in sorted(w for w, spec in bp.workloads.items() if spec.namespace == namespace):
             items.extend(_workload_policies(bp, name, by_end))
+            cilium = fqdn_policy(bp, name, by_end.get((name, "egress"), []))
+            items += [cilium] if cilium is not None else []
     if tiers == "calico":
         items += [
             Item(GUARDRAILS_FILE, m, why)
@@ -175,7 +187,7 @@ def _workload_policies(
         ("ingress", "Ingress", "from", "accepts"),
         ("egress", "Egress", "to", "may connect to"),
     ):
-        found = by_end.get((name, direction), [])
+        found = [i for i in by_end.get((name, direction), []) if not isinstance(i.target, Names)]
         if not found:
             continue
         peers = [(_ends(i, direction)[1], i.ports) for i in found]
@@ -206,6 +218,8 @@ def _rules(
 
 
 def _peers(end: End, namespace: str) -> list[dict[str, Any]]:
+    if isinstance(end, Names):
+        raise ValueError(f"{end.name} is reached by name: only --dialect cilium writes it")
     if isinstance(end, Addresses):
         return [{"ipBlock": block.manifest()} for block in end.blocks]
     if end.namespace == namespace:

@@ -48,7 +48,15 @@ class Addresses:
         return Addresses(name, found, address_set(found))
 
 
-End = Pods | Addresses
+@dataclass(frozen=True)
+class Names:
+    """Outside end reached by DNS name: the ``fqdn:`` destinations of its names and patterns."""
+
+    name: str
+    fqdns: tuple[str, ...]
+
+
+End = Pods | Addresses | Names
 
 
 @dataclass(frozen=True)
@@ -68,11 +76,15 @@ class Intent:
 
 
 def workload_end(bp: Blueprint, name: str) -> End:
-    """The end a flow's ``from``/``to`` names: a workload's pods or an external's addresses."""
+    """The end a flow's ``from``/``to`` names: a workload's pods, an external's addresses, or
+    the names of an external without CIDRs (see ``dialects.for_dialect``)."""
     workload = bp.workloads.get(name)
     if workload is not None:
         return Pods(name, workload.namespace, freeze_labels(workload.selector))
-    return Addresses.of(name, blocks(bp, bp.externals[name]))
+    external = bp.externals[name]
+    if not external.cidrs:
+        return Names(name, tuple(external.fqdns))
+    return Addresses.of(name, blocks(bp, external))
 
 
 def dns_intents(bp: Blueprint) -> list[Intent]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from netfence.blueprint.checks import Issue, check_blueprint
+from netfence.blueprint.dialects import Dialect, dialect_issues
 from netfence.blueprint.schema import Blueprint
 from netfence.load.document import Document, Path, render_path
 from netfence.load.sources import read_text
@@ -19,18 +20,23 @@ from netfence.problems import InputError, Problem, Source
 
 
 def load_blueprint(
-    path: str, limits: Limits | None = None, stdin: BinaryIO | None = None
+    path: str,
+    limits: Limits | None = None,
+    stdin: BinaryIO | None = None,
+    dialect: Dialect = "kubernetes",
 ) -> Blueprint:
-    """Read and check the blueprint in ``path`` (``-`` is stdin); raises InputError naming
-    file, line, field."""
+    """Read and check the blueprint in ``path`` (``-`` is stdin) for writing in ``dialect``;
+    raises InputError naming file, line, field."""
     limits = limits or Limits()
     text, problem = read_text(path, limits, stdin, size_option=None)
     if problem is not None or text is None:
         raise InputError([problem] if problem else [])
-    return parse_blueprint(text, path, limits)
+    return parse_blueprint(text, path, limits, dialect)
 
 
-def parse_blueprint(text: str, file: str, limits: Limits | None = None) -> Blueprint:
+def parse_blueprint(
+    text: str, file: str, limits: Limits | None = None, dialect: Dialect = "kubernetes"
+) -> Blueprint:
     """The blueprint in ``text`` (one YAML document); raises InputError."""
     docs, problems = read_stream(text, file, limits or Limits())
     if problems:
@@ -48,7 +54,7 @@ def parse_blueprint(text: str, file: str, limits: Limits | None = None) -> Bluep
         blueprint = Blueprint.model_validate(doc.data)
     except ValidationError as err:
         raise InputError(_by_line([_problem(doc, e) for e in err.errors()])) from None
-    issues = check_blueprint(blueprint)
+    issues = [*check_blueprint(blueprint), *dialect_issues(blueprint, dialect)]
     if issues:
         raise InputError(_by_line([_issue_problem(doc, issue) for issue in issues]))
     return blueprint

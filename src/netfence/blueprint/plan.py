@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from netfence.blueprint.dialects import Dialect, for_dialect, unused_names
 from netfence.blueprint.documents import manifest_documents
 from netfence.blueprint.generate import Generated, generate
 from netfence.blueprint.guardrails import TierDialect
@@ -75,6 +76,7 @@ def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[s
     ]
     namespaces = tuple(Namespace(name, freeze_labels(labels[name])) for name in sorted(labels))
     ours_tiers = {p.id for p in generated.tier_policies}
+    ours_cilium = {p.id for p in generated.cilium_policies}
     cluster = Cluster(
         namespaces=namespaces,
         endpoints=world.endpoints,
@@ -86,7 +88,12 @@ def apply_generated(world: Cluster, generated: Cluster) -> tuple[Cluster, list[s
         ),
         nodes=world.nodes,
         not_evaluated=world.not_evaluated,
+        cilium_policies=(
+            *(p for p in world.cilium_policies if p.id not in ours_cilium),
+            *generated.cilium_policies,
+        ),
         calico=world.calico.overlaid(generated.calico),
+        notes=tuple(dict.fromkeys((*world.notes, *generated.notes))),
     )
     return cluster, notes
 
@@ -106,13 +113,18 @@ def make_plan(
     existing: Cluster | None = None,
     folder: str = DEFAULT_OUTPUT,
     tiers: TierDialect = "none",
+    dialect: Dialect = "kubernetes",
 ) -> Plan:
     """Generate and prove ``bp`` on ``existing`` (stand-in pods when None); ``tiers``: the
-    dialect of the blueprint's guardrails (none: not generated)."""
+    dialect of the blueprint's guardrails (none: not generated); ``dialect``: the policy
+    dialect of the flows (cilium: named externals by name)."""
+    notes = unused_names(bp, dialect)
+    bp = for_dialect(bp, dialect)
     generated = generate(bp, tiers)
     docs, problems = generated_documents(generated, folder)
     world = existing if existing is not None else synthesized_cluster(bp)
-    cluster, notes = apply_generated(world, build_cluster(docs))
+    cluster, replaced = apply_generated(world, build_cluster(docs))
+    notes += replaced
     if existing is not None:
         notes += [
             f"workload {name} matches no pod in the given manifests: not checked"

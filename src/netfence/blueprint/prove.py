@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from netfence.blueprint.intents import Addresses, End, Intent, expected_flows
+from netfence.blueprint.intents import Addresses, End, Intent, Names, expected_flows
 from netfence.blueprint.schema import Blueprint
 from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading, Node, PortSet
 from netfence.model import PROTOCOLS, Cluster, Endpoint, Protocol
@@ -62,8 +62,14 @@ class Proof:
 
 
 def _matches(end: End, node: Node) -> bool:
+    if isinstance(end, Names):
+        return isinstance(node, ExternalRange) and node.domain in end.fqdns
     if isinstance(end, Addresses):
-        return isinstance(node, ExternalRange) and node.representative in end.addresses
+        return (
+            isinstance(node, ExternalRange)
+            and not node.domain
+            and node.representative in end.addresses
+        )
     return isinstance(node, Endpoint) and end.matches(node)
 
 
@@ -121,7 +127,8 @@ def _merge(per_reading: Sequence[list[Cell]]) -> tuple[Cell, ...]:
             key = (cell.source, cell.target, cell.protocol, cell.allowed, cell.expected)
             seen = merged.get(key)
             if seen is not None:
-                cell = replace(seen, readings=(*seen.readings, *cell.readings))
+                readings = tuple(dict.fromkeys((*seen.readings, *cell.readings)))
+                cell = replace(seen, readings=readings)
             merged[key] = cell
     return tuple(merged.values())
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, model_validator
 
 from netfence.model import CLOUD_METADATA_IPS, IPAddress, IPNetwork, Protocol
 
@@ -137,6 +137,21 @@ def parse_port(value: Any) -> PortRange:
     return PortRange(protocol, start, end)  # type: ignore[arg-type]
 
 
+_FQDN = re.compile(r"^(\*|(\*\*\.)?([-a-z0-9_*]+\.)*[-a-z0-9_*]+)$")
+
+
+def parse_fqdn(value: str) -> str:
+    """A DNS name (``api.openai.com``) or a Cilium pattern (``*.githubusercontent.com``, ``*``),
+    lower case, without the trailing dot."""
+    name = value.strip().lower().removesuffix(".")
+    if len(name) > 255 or not _FQDN.match(name):
+        raise ValueError(
+            f"{value!r} is not a DNS name or pattern (letters, digits, '-', '_', '*' "
+            "in dot-separated labels)"
+        )
+    return name
+
+
 NamespaceName = Annotated[str, AfterValidator(_dns_label(63))]
 ObjectName = Annotated[str, AfterValidator(_dns_label(MAX_NAME))]
 LabelKey = Annotated[str, AfterValidator(_label_key)]
@@ -144,6 +159,7 @@ LabelValue = Annotated[str, AfterValidator(_label_value)]
 Labels = dict[LabelKey, LabelValue]
 CIDR = Annotated[IPNetwork, PlainValidator(parse_cidr)]
 Address = Annotated[IPAddress, PlainValidator(parse_address)]
+FQDN = Annotated[str, AfterValidator(parse_fqdn)]
 Port = Annotated[PortRange, PlainValidator(parse_port)]
 
 
@@ -182,11 +198,21 @@ class Workload(Strict):
 
 
 class External(Strict):
-    """A named set of outside addresses: CIDRs minus exceptions."""
+    """A named outside destination: CIDRs minus exceptions, and/or DNS names and patterns.
 
-    cidrs: list[CIDR] = Field(min_length=1)
+    ``plan --dialect cilium`` reaches an external with ``fqdns`` by name (``toFQDNs``); the
+    kubernetes dialect uses its ``cidrs`` (NetworkPolicy has no names)."""
+
+    cidrs: list[CIDR] = Field(default_factory=list)
     excepts: list[CIDR] = Field(default_factory=list, alias="except")
+    fqdns: list[FQDN] = Field(default_factory=list)
     description: str = ""
+
+    @model_validator(mode="after")
+    def _has_destination(self) -> External:
+        if not self.cidrs and not self.fqdns:
+            raise ValueError("an external needs cidrs, fqdns or both")
+        return self
 
 
 class Flow(Strict):

@@ -82,21 +82,23 @@ TiersOpt = Annotated[
 class Dialect(StrEnum):
     kubernetes = "kubernetes"
     calico = "calico"
+    cilium = "cilium"
 
 
 DialectOpt = Annotated[
     Dialect,
     typer.Option(
         "--dialect",
-        help="kubernetes: guardrails as --tiers says; calico: guardrails as Calico Tiers and "
-        "GlobalNetworkPolicies (Calico 3.30+), flows as NetworkPolicies Calico enforces.",
+        help="kubernetes: NetworkPolicies, guardrails as --tiers says; calico: guardrails as "
+        "Calico Tiers and GlobalNetworkPolicies (Calico 3.30+); cilium: flows to externals "
+        "with fqdns as CiliumNetworkPolicy toFQDNs rules.",
     ),
 ]
 
 
 def _tier_dialect(tiers: Tiers, dialect: Dialect) -> TierDialect:
     """How the guardrails are written; --dialect calico writes its own tiers."""
-    if dialect is Dialect.kubernetes:
+    if dialect is not Dialect.calico:
         return tiers.value
     if tiers is not Tiers.none:
         fail(
@@ -134,15 +136,17 @@ def register(app: typer.Typer) -> None:
     app.command("init", help="Write an editable copy of a built-in blueprint.")(init)
 
 
-def _blueprint(path: str | None, template: Template | None) -> tuple[Blueprint, str]:
-    """The blueprint to use and how to name it."""
+def _blueprint(
+    path: str | None, template: Template | None, dialect: Dialect = Dialect.kubernetes
+) -> tuple[Blueprint, str]:
+    """The blueprint to use, checked for ``dialect``, and how to name it."""
     if path is not None and template is not None:
         fail("give a BLUEPRINT file or --template, not both", EXIT_USAGE)
     try:
         if path is not None:
-            return load_blueprint(path), path
+            return load_blueprint(path, dialect=dialect.value), path
         name = (template or Template(DEFAULT_TEMPLATE)).value
-        return builtin(name), f"built-in template {name}"
+        return builtin(name, dialect.value), f"built-in template {name}"
     except InputError as error:
         print_problems(error.problems)
         raise typer.Exit(EXIT_FINDINGS) from None
@@ -191,7 +195,7 @@ def plan(
         fail("--format json and -o - both write to stdout: choose one", EXIT_USAGE)
     if cluster and cluster_manifests:
         fail("--cluster and --cluster-manifests: choose one", EXIT_USAGE)
-    bp, origin = _blueprint(blueprint, template)
+    bp, origin = _blueprint(blueprint, template, dialect)
     existing = None
     if cluster_manifests or cluster:
         options = input_options(None, Limits().max_bytes, ValidateMode.connectivity)
@@ -201,7 +205,8 @@ def plan(
         if bp.workloads and len(unmatched(bp, existing)) == len(bp.workloads):
             where = "the live cluster" if cluster else ", ".join(cluster_manifests or [])
             fail(f"no pod in {where} is a workload of the blueprint: nothing to prove")
-    result = make_plan(bp, existing, output if output != STREAM else "<stream>", tier_dialect)
+    where = output if output != STREAM else "<stream>"
+    result = make_plan(bp, existing, where, tier_dialect, dialect.value)
     if result.holds:
         _write(result.generated.files(), result.generated.stream(), output)
     if output_format is OutputFormat.json:
@@ -227,8 +232,8 @@ def generate_command(
     dialect: DialectOpt = Dialect.kubernetes,
 ) -> None:
     tier_dialect = _tier_dialect(tiers, dialect)
-    bp, _ = _blueprint(blueprint, template)
-    generated = generate(bp, tier_dialect)
+    bp, _ = _blueprint(blueprint, template, dialect)
+    generated = generate(bp, tier_dialect, dialect.value)
     _write(generated.files(), generated.stream(), output)
     if output != STREAM:
         out.print(f"Wrote {len(generated.files())} files to {os.path.normpath(output)}/")

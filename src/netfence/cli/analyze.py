@@ -35,6 +35,7 @@ from netfence.cli.front import load_or_exit
 from netfence.engine import Engine, EngineOptions
 from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
+from netfence.engine.grouping import Grouping, grouped_analysis
 from netfence.load import Limits
 from netfence.model import Endpoint, Protocol
 from netfence.report.matrix_csv import write_matrix_csv
@@ -56,7 +57,15 @@ Examples:
   netfence analyze manifests/ --port 443 --from app=ai-agent --to 'ai-data/*'
 
   netfence analyze manifests/ --port 80 --protocol UDP --format json
+
+  netfence analyze cluster-snapshot/ --group class --format json
 """
+
+
+class Group(StrEnum):
+    pod = "pod"
+    workload = "workload"
+    group_class = "class"
 
 
 class MatrixFormat(StrEnum):
@@ -119,6 +128,15 @@ def analyze_command(
         str | None, typer.Option("--to", help="Destinations: label selector or ns/name.")
     ] = None,
     reading: ReadingOpt = Reading.match,
+    group: Annotated[
+        Group,
+        typer.Option(
+            "--group",
+            help="Rows and columns: pods (default), workloads (a pod's controller), or classes "
+            "of endpoints every rule treats alike. A group cell is allowed when every pair of "
+            "distinct members is; 'partial' when only some are.",
+        ),
+    ] = Group.pod,
     output: Annotated[MatrixFormat, typer.Option("--format", "-f")] = MatrixFormat.text,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
@@ -151,7 +169,11 @@ def analyze_command(
             markup=False,
         )
     engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
-    analysis = analyze(engine, queries, sources, targets)
+    if group is Group.pod:
+        analysis = analyze(engine, queries, sources, targets)
+    else:
+        grouping: Grouping = "class" if group is Group.group_class else "workload"
+        analysis = grouped_analysis(engine, queries, grouping, sources, targets)
     for note in analysis.notes:
         err.print(f"note: {note}", markup=False)
     if output is MatrixFormat.text:

@@ -5,8 +5,8 @@ Renderers in ``netfence.report`` only arrange this object; they never compute ve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,8 @@ class QueryResult:
     reading_decided: np.ndarray
     tiers: np.ndarray | None = None
     """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
+    partial: np.ndarray | None = None
+    """Grouped analyses: cells where some pairs of members are allowed and some are not."""
 
     @property
     def label(self) -> str:
@@ -57,6 +59,9 @@ class Analysis:
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
     source_externals: tuple[ExternalRange, ...] = ()
     target_externals: tuple[ExternalRange, ...] = ()
+    grouping: str = "pod"
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Grouped analyses (``grouping`` workload or class): each group's endpoint ids."""
 
     @property
     def externals(self) -> tuple[ExternalRange, ...]:
@@ -112,6 +117,15 @@ def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> Q
     )
 
 
+def analysis_notes(engine: Engine) -> tuple[str, ...]:
+    """What the tiers and dialects of the input say about every verdict."""
+    return (
+        tier_notes(engine.cluster)
+        + cilium_notes(engine.cluster, engine.externals)
+        + calico_notes(engine.cluster)
+    )
+
+
 def analyze(
     engine: Engine,
     queries: Sequence[Query],
@@ -133,9 +147,7 @@ def analyze(
         targets=tuple(engine.endpoints[i] for i in columns),
         queries=results,
         reading=engine.options.ipblock_pods,
-        notes=tier_notes(engine.cluster)
-        + cilium_notes(engine.cluster, engine.externals)
-        + calico_notes(engine.cluster),
+        notes=analysis_notes(engine),
         tiers=bool(engine.cluster.tier_policies) or engine.cluster.calico.active,
         not_evaluated=engine.cluster.not_evaluated,
         source_externals=engine.externals if sources is None else (),

@@ -146,10 +146,24 @@ class Engine:
             self._selecting[key] = isolating(self.cluster.policies, endpoint, direction)
         return self._selecting[key]
 
-    def class_allowed(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
-        """[src class, dst class] (see ``node_class``): whether distinct nodes of the two
-        classes may connect on ``port``/``protocol``."""
-        return self._matrices.cached_class_matrix(port, protocol)
+    def node_classes(self, other_reading: bool = False) -> np.ndarray:
+        """The class of every node (endpoints, then externals) under this engine's ipBlock
+        reading or the other one."""
+        matrices = self._other_matrices if other_reading else self._matrices
+        return matrices.classes.class_of
+
+    @property
+    def reading_matters(self) -> bool:
+        """Whether some ipBlock holds an endpoint's address (the readings can differ)."""
+        return self._matrices.reading_matters
+
+    def class_allowed(
+        self, port: int | str, protocol: Protocol = "TCP", other_reading: bool = False
+    ) -> np.ndarray:
+        """[src class, dst class] (see ``node_class``, or ``node_classes(other_reading)``):
+        whether distinct nodes of the two classes may connect on ``port``/``protocol``."""
+        matrices = self._other_matrices if other_reading else self._matrices
+        return matrices.cached_class_matrix(port, protocol)
 
     def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class]: one end's policies allow the connection and the other's

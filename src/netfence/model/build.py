@@ -177,6 +177,7 @@ def endpoint(doc: Document) -> Endpoint:
             source=doc.source,
             service_account=_service_account(spec),
             node_name=str(spec.get("nodeName") or ""),
+            workload=_owner(doc),
         )
     template = pod_template(doc)
     spec = _dict(template.get("spec"))
@@ -191,6 +192,21 @@ def endpoint(doc: Document) -> Endpoint:
         service_account=_service_account(spec),
         node_name=str(spec.get("nodeName") or ""),
     )
+
+
+def _owner(doc: Document) -> str:
+    """``Kind/name`` of a Pod's controller, with a Deployment's ReplicaSet read as the
+    Deployment (its name minus the ``pod-template-hash`` the pod carries); "" when none."""
+    references = doc.metadata().get("ownerReferences")
+    owners = [r for r in references if isinstance(r, dict)] if isinstance(references, list) else []
+    controller = next((r for r in owners if r.get("controller") is True), None)
+    if controller is None:
+        return ""
+    kind, name = str(controller.get("kind") or ""), str(controller.get("name") or "")
+    template_hash = _dict(doc.metadata().get("labels")).get("pod-template-hash")
+    if kind == "ReplicaSet" and template_hash and name.endswith(f"-{template_hash}"):
+        return f"Deployment/{name.removesuffix(f'-{template_hash}')}"
+    return f"{kind}/{name}" if kind and name else ""
 
 
 def _service_account(pod_spec: Mapping[str, Any]) -> str:

@@ -197,10 +197,19 @@ class Endpoint:
     source: Source | None = field(default=None, compare=False)
     service_account: str = "default"
     node_name: str = ""
+    workload: str = field(default="", compare=False)
+    """``Kind/name`` of the workload that owns a Pod (from its controller ownerReference),
+    "" for a bare Pod; a workload template is its own workload."""
 
     @property
     def id(self) -> str:
         return f"{self.namespace}/{self.name}"
+
+    @property
+    def workload_id(self) -> str:
+        """``ns/Kind/name`` of the owning workload (a bare Pod: ``ns/Pod/name``)."""
+        owner = self.workload or f"{self.kind}/{self.name}"
+        return f"{self.namespace}/{owner}"
 
     @property
     def label_map(self) -> dict[str, str]:

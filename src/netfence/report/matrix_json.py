@@ -36,6 +36,22 @@ def external_json(external: ExternalRange) -> dict[str, Any]:
     }
 
 
+def _endpoints_json(analysis: Analysis) -> dict[str, Any]:
+    """``endpoints``; grouped, the groups (``from``/``to`` of the cells, with their member
+    count) and ``endpoints`` mapping each endpoint id to its group."""
+    if not analysis.members:
+        return {"endpoints": [endpoint_json(e) for e in analysis.endpoints]}
+    groups = [
+        {**endpoint_json(g), "members": len(analysis.members[g.id])} for g in analysis.endpoints
+    ]
+    members = sorted((m, g) for g, ids in analysis.members.items() for m in ids)
+    return {
+        "grouping": analysis.grouping,
+        "groups": groups,
+        "endpoints": [{"id": m, "group": g} for m, g in dict(members).items()],
+    }
+
+
 def _indented(value: Any) -> str:
     """``value`` as JSON indented to sit at the top level of the document."""
     return json.dumps(value, indent=2).replace("\n", "\n  ")
@@ -56,10 +72,12 @@ def _write_cells(
         allowed = result.allowed[i]
         decided = result.reading_decided[i]
         tiers = result.tiers[i] if result.tiers is not None else None
+        partial = result.partial[i] if result.partial is not None else None
         cells = [
             prefix
             + column_ids[j]
             + (', "allowed": true' if allowed[j] else ', "allowed": false')
+            + (', "partial": true' if partial is not None and partial[j] else "")
             + (f', "tier": "{TIER_NAMES[tiers[j]]}"' if tiers is not None and tiers[j] else "")
             + (', "ipblock_reading_decided": true}' if decided[j] else "}")
             for j in columns
@@ -78,7 +96,7 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     head: dict[str, Any] = {
         "ipblock_pods": analysis.reading,
         "ipblock_reading_decided": analysis.reading_mattered,
-        "endpoints": [endpoint_json(e) for e in analysis.endpoints],
+        **_endpoints_json(analysis),
         "externals": [external_json(x) for x in analysis.externals],
         "not_evaluated": not_evaluated_json(analysis.not_evaluated),
     }

@@ -26,6 +26,7 @@ NAMESPACED_KINDS = frozenset(
         "StatefulSet",
         "DaemonSet",
         "ReplicaSet",
+        "ReplicationController",
         "Job",
         "CronJob",
         "Service",

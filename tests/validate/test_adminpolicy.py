@@ -252,3 +252,14 @@ def test_the_baseline_is_a_singleton_named_default_without_pass() -> None:
 def test_wrong_api_version_names_the_served_one() -> None:
     (error,) = field_errors({**ANP, "apiVersion": "policy.networking.k8s.io/v1"})
     assert "policy.networking.k8s.io/v1alpha1" in error.message
+
+
+def test_pods_peer_without_pod_selector_says_the_apiserver_refuses_it() -> None:
+    """An ANP ``pods`` peer with only ``namespaceSelector`` (the shape of netpol-analyzer's
+    anp_test_10): the v1alpha1 CRD requires both selectors, so the line names the missing
+    field and says kube-apiserver refuses the object."""
+    errors = _errors(ANP, ("spec", "egress", 0, "to"), [{"pods": {"namespaceSelector": {}}}])
+    (line,) = [e for e in errors if "pods" in e]
+    assert line.startswith("spec.egress[0].to[0].pods.podSelector: Required value: ")
+    assert "namespaceSelector and podSelector" in line
+    assert "kube-apiserver refuses the object" in line

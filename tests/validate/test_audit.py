@@ -137,7 +137,7 @@ def test_malformed_neighbour_does_not_hide_valid_documents(tmp_path: Path) -> No
     [
         ("tabs.yaml", "a tab: YAML indents with spaces only"),
         ("empty.yaml", "no Kubernetes objects found"),
-        ("only-unknown-kinds.yaml", "1 of other kinds skipped"),
+        ("only-unknown-kinds.yaml", "only 1 ConfigMap (skipped)"),
         ("json-trailing-comma.json", "JSON syntax error"),
         ("removed-ingress-extensions.yaml", "use apiVersion networking.k8s.io/v1"),
         ("removed-psp.yaml", "removed in Kubernetes v1.25"),

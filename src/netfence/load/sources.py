@@ -6,12 +6,14 @@ import difflib
 import os
 import stat
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from netfence.load.calico_kinds import NAMESPACED_CALICO_KINDS, is_calico
 from netfence.load.document import Document
+from netfence.load.read_kinds import describe_read_kinds, describe_skipped
 from netfence.load.removed import removed_message
 from netfence.load.render import render_folder, render_label
 from netfence.load.unevaluated import is_not_evaluated
@@ -26,6 +28,7 @@ NAMESPACED_KINDS = frozenset(
         "StatefulSet",
         "DaemonSet",
         "ReplicaSet",
+        "ReplicationController",
         "Job",
         "CronJob",
         "Service",
@@ -52,7 +55,8 @@ class LoadResult:
     """Documents of the kinds netfence understands, plus problems and skip notes.
 
     ``notes`` are shown with ``--verbose``; ``notices`` always (files that hold no Kubernetes
-    objects); ``not_evaluated`` holds the objects of policy-like kinds verdicts ignore.
+    objects); ``not_evaluated`` holds the objects of policy-like kinds verdicts ignore;
+    ``skipped_kinds`` counts the objects of other kinds, by kind.
     """
 
     documents: list[Document] = field(default_factory=list)
@@ -61,6 +65,7 @@ class LoadResult:
     notices: list[str] = field(default_factory=list)
     not_evaluated: list[Document] = field(default_factory=list)
     foreign: list[Document] = field(default_factory=list)
+    skipped_kinds: Counter[str] = field(default_factory=Counter)
 
     def extend(self, other: LoadResult) -> None:
         self.documents.extend(other.documents)
@@ -69,6 +74,7 @@ class LoadResult:
         self.notices.extend(other.notices)
         self.not_evaluated.extend(other.not_evaluated)
         self.foreign.extend(other.foreign)
+        self.skipped_kinds.update(other.skipped_kinds)
 
 
 def read_bytes(stream: BinaryIO, limit: int) -> bytes | None:
@@ -237,6 +243,7 @@ def _keep(doc: Document, namespace: str, result: LoadResult) -> None:
         result.notes.append(
             f"{doc.source.file}:{doc.source.line}: skipped {doc.ident()} (kind {kind})"
         )
+        result.skipped_kinds[kind] += 1
         return
     if kind in NAMESPACED_KINDS and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
         meta["namespace"] = namespace
@@ -321,10 +328,11 @@ def _refuse_empty(paths: Sequence[str], result: LoadResult) -> None:
         if own is not None:
             result.notices.remove(own)
             message = f"no Kubernetes objects found: {own.removeprefix(skipped)}"
-        elif result.notes:
+        elif result.skipped_kinds:
             message = (
-                f"no objects of the kinds netfence reads ({', '.join(sorted(KNOWN_KINDS))}); "
-                f"{len(result.notes)} of other kinds skipped"
+                f"no objects of the kinds netfence reads, only "
+                f"{describe_skipped(result.skipped_kinds)} (skipped); netfence reads "
+                f"{describe_read_kinds(KNOWN_KINDS)}"
             )
         elif result.notices:
             message = f"no Kubernetes objects found ({len(result.notices)} files skipped)"

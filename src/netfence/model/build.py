@@ -288,6 +288,7 @@ def build_cluster(documents: Iterable[Document], not_evaluated: Iterable[Documen
             "StatefulSet",
             "DaemonSet",
             "ReplicaSet",
+            "ReplicationController",
             "Job",
             "CronJob",
         ):

@@ -33,6 +33,7 @@ from netfence.validate.namespace import validate_namespace
 from netfence.validate.networkpolicy import validate_network_policy
 from netfence.validate.pod import validate_pod
 from netfence.validate.relevance import is_relevant
+from netfence.validate.replication import validate_replication_controller
 from netfence.validate.schema import KIND_SCHEMAS
 from netfence.validate.service import validate_service
 from netfence.validate.workloads import validate_cron_job, validate_job, validate_replicated
@@ -49,6 +50,7 @@ KIND_VALIDATORS: dict[str, Callable[[dict[str, Any]], list[FieldError]]] = {
     "StatefulSet": validate_replicated,
     "DaemonSet": validate_replicated,
     "ReplicaSet": validate_replicated,
+    "ReplicationController": validate_replication_controller,
     "Job": validate_job,
     "CronJob": validate_cron_job,
     "AdminNetworkPolicy": validate_tier_policy,

@@ -26,6 +26,11 @@ CIDR_MAX = 43
 _LABEL = r"[a-zA-Z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?"
 DOMAIN_PATTERN = rf"^(\*\.)?({_LABEL}\.)+{_LABEL}\.?$"
 _DOMAIN = re.compile(DOMAIN_PATTERN)
+# The CRDs list both selectors of a pods selection as required (``{}`` selects all).
+PODS_SELECTORS_REQUIRED = (
+    "a pods selection needs namespaceSelector and podSelector (write {} to select all); "
+    "kube-apiserver refuses the object without it"
+)
 BANP_NAME_MESSAGE = (
     'Only one baseline admin network policy with metadata.name="default" can be created '
     "in the cluster"
@@ -174,7 +179,7 @@ def validate_selection(value: dict[str, Any], path: Path) -> list[FieldError]:
         pods = obj(value["pods"])
         for key in ("namespaceSelector", "podSelector"):
             if key not in pods:
-                errors.append(required((*path, "pods", key)))
+                errors.append(required((*path, "pods", key), PODS_SELECTORS_REQUIRED))
             else:
                 errors += validate_label_selector(pods[key], (*path, "pods", key))
     return errors

@@ -16,6 +16,7 @@ SERVED: dict[str, str] = {
     "StatefulSet": "apps/v1",
     "DaemonSet": "apps/v1",
     "ReplicaSet": "apps/v1",
+    "ReplicationController": "v1",
     "Job": "batch/v1",
     "CronJob": "batch/v1",
     "Node": "v1",

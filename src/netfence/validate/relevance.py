@@ -18,7 +18,14 @@ from netfence.load.document import Path
 Pattern = tuple[str, ...]
 
 TIER_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+WORKLOAD_KINDS = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+)
 
 
 def _pod_spec(prefix: Pattern) -> tuple[Pattern, ...]:

@@ -276,6 +276,10 @@ REPLICA_SET_SPEC = Struct(
     "ReplicaSetSpec",
     {k: v for k, v in _REPLICATED.items() if k != "revisionHistoryLimit"},
 )
+REPLICATION_CONTROLLER_SPEC = Struct(
+    "ReplicationControllerSpec",
+    {"replicas": I32, "minReadySeconds": I32, "selector": STRING_MAP, "template": POD_TEMPLATE},
+)
 JOB_SPEC = Struct(
     "JobSpec",
     {
@@ -368,6 +372,7 @@ KIND_SCHEMAS: Mapping[str, Struct] = {
     "StatefulSet": _top("StatefulSet", STATEFUL_SET_SPEC),
     "DaemonSet": _top("DaemonSet", DAEMON_SET_SPEC),
     "ReplicaSet": _top("ReplicaSet", REPLICA_SET_SPEC),
+    "ReplicationController": _top("ReplicationController", REPLICATION_CONTROLLER_SPEC),
     "Job": _top("Job", JOB_SPEC),
     "CronJob": _top("CronJob", CRON_JOB_SPEC),
 }

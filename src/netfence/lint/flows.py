@@ -134,11 +134,17 @@ def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
     )
 
 
-def check_flows(ctx: LintContext) -> Iterator[Finding]:
-    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's); flows
-    with the same admitting rule, refusing policies and ports are one finding with a count."""
+def flows_of(ctx: LintContext) -> list[OneSidedFlow]:
+    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
     pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
-    for flows in grouped(one_sided_flows(ctx.engine, ctx.policies_by_id, pairs), _group_key):
+    return one_sided_flows(ctx.engine, ctx.policies_by_id, pairs)
+
+
+def check_flows(ctx: LintContext) -> Iterator[Finding]:
+    """Every one-sided flow; flows with the same admitting rule, refusing policies and ports
+    are one finding with a count. This rule owns the story of such a flow: redundant-rule,
+    which finds the admitting rule changes nothing, refers to it."""
+    for flows in grouped(flows_of(ctx), _group_key):
         flow = flows[0]
         policy = ctx.blocking_policy(flow.refused)
         admitted_at = ctx.rule_source(flow.admitted)

@@ -255,6 +255,18 @@ RULES: tuple[RuleInfo, ...] = (
         snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
     ),
     RuleInfo(
+        id="service-port-in-policy",
+        severity="warning",
+        description="A rule names a Service's port where the pods behind the Service serve a "
+        "different targetPort.",
+        hint="Name the pods' port (the Service's targetPort) in the rule.",
+        explanation="Services translate their port to the pods' targetPort before policy "
+        "applies, so NetworkPolicy ports are always pod ports: a rule allowing port 80 to pods "
+        "behind a Service `port: 80, targetPort: 8000` admits nothing of what the Service "
+        "carries. Checked only when the input has Services.",
+        snippet="ports: [{port: 8000, protocol: TCP}]  # the targetPort, not the Service port\n",
+    ),
+    RuleInfo(
         id="guardrail-not-enforced",
         severity="error",
         description="A guardrail the blueprint asks for (DNS always allowed, no internet or "

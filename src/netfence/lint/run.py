@@ -25,6 +25,7 @@ from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
 from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
+from netfence.lint.service_ports import check_service_ports
 from netfence.lint.setup import with_assumed_dns
 from netfence.lint.tiers import check_tiers
 from netfence.load import Document
@@ -57,6 +58,7 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
     (frozenset({"redundant-rule"}), check_redundancy),
     (frozenset({"return-traffic-rule"}), check_return_traffic),
     (frozenset({"named-port-unresolved"}), check_named_ports),
+    (frozenset({"service-port-in-policy"}), check_service_ports),
     (
         frozenset(
             {

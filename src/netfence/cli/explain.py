@@ -30,6 +30,7 @@ from netfence.cli.common import (
 from netfence.cli.front import load_or_exit
 from netfence.engine import Engine, EngineOptions, Node
 from netfence.engine.fix import suggest_fix
+from netfence.lint.withheld import withheld_reason
 from netfence.load import Limits
 from netfence.model import PROTOCOLS, IPAddress, Protocol
 from netfence.report.explain_text import render_explain_text
@@ -118,5 +119,6 @@ def explain_command(
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     verdict = engine.verdict(src, dst, port, protocol)
     address = next((a for a in map(_address, (src_text, dst_text)) if a is not None), None)
-    fixes = suggest_fix(engine, verdict, address)
-    out.file.write(render_explain_text(verdict, fixes, reading.value))
+    withheld = withheld_reason(engine, verdict, address)
+    fixes = [] if withheld else suggest_fix(engine, verdict, address)
+    out.file.write(render_explain_text(verdict, fixes, reading.value, withheld))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
@@ -33,6 +35,7 @@ from netfence.cli.common import (
     out,
     print_notes,
     print_problems,
+    progress_bar,
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
 from netfence.engine import EngineOptions
@@ -48,7 +51,7 @@ from netfence.lint.config import (
 from netfence.lint.finding import SEVERITY_RANK
 from netfence.lint.options import ALL_RULES, LintOptions
 from netfence.lint.roles import merge_roles, roles_from_file
-from netfence.lint.run import LintReport, lint_inputs
+from netfence.lint.run import LintReport, Progress, lint_inputs
 from netfence.load import Limits
 from netfence.model import IPAddress, IPNetwork
 from netfence.problems import InputError
@@ -160,6 +163,27 @@ def _options(
     )
 
 
+@contextmanager
+def _progress(verbose: bool) -> Iterator[Progress | None]:
+    """Progress of the rule families on stderr: one line each with --verbose, a transient bar
+    on a terminal, nothing otherwise (stdout only ever holds the report)."""
+    if verbose:
+
+        def line(rule: str, done: int, total: int) -> None:
+            err.print(f"lint: {done + 1}/{total} {rule}", markup=False)
+
+        yield line
+    elif err.is_terminal:
+        with progress_bar("linting") as advance:
+
+            def bar(_rule: str, done: int, total: int) -> None:
+                advance(done, total)
+
+            yield bar
+    else:
+        yield None
+
+
 def _write(report: LintReport, output: LintFormat, hints: bool) -> None:
     if output is LintFormat.json:
         sys.stdout.write(render_lint_json(report))
@@ -229,12 +253,14 @@ def lint(
     if blocking:
         print_problems(blocking)
         raise typer.Exit(EXIT_FINDINGS)
-    report = lint_inputs(
-        inputs,
-        roles=merge_roles(inputs.roles or {}, file_roles),
-        options=options,
-        stand_ins=facts.stand_ins if facts else (),
-    )
+    with _progress(verbose) as progress:
+        report = lint_inputs(
+            inputs,
+            roles=merge_roles(inputs.roles or {}, file_roles),
+            options=options,
+            stand_ins=facts.stand_ins if facts else (),
+            progress=progress,
+        )
     _write(report, output, hints)
     threshold = fail_on.value if fail_on else settings.fail_on or "error"
     raise typer.Exit(EXIT_FINDINGS if _reaches(report, threshold) else EXIT_OK)

@@ -34,7 +34,7 @@ def check_deprecated_api(problems: Iterable[Problem]) -> Iterator[Finding]:
             )
 
 
-def _destinations(
+def rule_destinations(
     ctx: LintContext, policy: NetworkPolicy, direction: Direction, rule: Rule
 ) -> list[Endpoint]:
     """The endpoints a rule's named ports are resolved on."""
@@ -51,7 +51,7 @@ def check_named_ports(ctx: LintContext) -> Iterator[Finding]:
     info = rule_info("named-port-unresolved")
     for policy, direction, r, rule in ctx.cluster.rules():
         named = [(i, p) for i, p in enumerate(rule.ports) if isinstance(p.port, str)]
-        destinations = _destinations(ctx, policy, direction, rule) if named else []
+        destinations = rule_destinations(ctx, policy, direction, rule) if named else []
         for i, port in named:
             name = str(port.port)
             if not destinations or any(e.named_ports(name, port.protocol) for e in destinations):

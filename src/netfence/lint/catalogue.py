@@ -68,14 +68,13 @@ spec:
     ports: [{port: PORT, protocol: TCP}]
 """
 
-_PUBLIC_ONLY = """\
-egress:
-- to:
-  - ipBlock:
-      cidr: 0.0.0.0/0
-      except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10,
-               169.254.0.0/16, 127.0.0.0/8]
-  ports: [{port: 443, protocol: TCP}]
+_CLOSE_INGRESS = """\
+# replacing the rule that admits every namespace or address:
+ingress:
+- from:
+  - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: CLIENT_NAMESPACE}}
+    podSelector: {matchLabels: {app: CLIENT}}
+  ports: [{port: PORT, protocol: TCP}]
 """
 
 RULES: tuple[RuleInfo, ...] = (
@@ -159,12 +158,12 @@ RULES: tuple[RuleInfo, ...] = (
         severity="error",
         description="An endpoint can reach public IP space (error for inference and data, "
         "info for agents, warning otherwise).",
-        hint="Isolate its egress and allow only the destinations it needs; agents should reach "
-        "tool APIs through an ipBlock that excludes private and link-local ranges.",
+        hint="Close the route: isolate its egress, and remove or narrow the rule that admits "
+        "public addresses (named below); model storage and inference get no outside route, "
+        "agents reach their tool APIs by those APIs' own CIDRs.",
         explanation="Inference servers and model storage hold model weights: any route to the "
         "internet is an exfiltration route. Agents legitimately call external tools, so it is "
         "only information for them. Severity depends on the endpoint's role.",
-        snippet=_PUBLIC_ONLY,
         needs_roles=True,
     ),
     RuleInfo(
@@ -172,12 +171,13 @@ RULES: tuple[RuleInfo, ...] = (
         severity="error",
         description="An endpoint can reach the cloud metadata address 169.254.169.254 or "
         "fd00:ec2::254 (warning when it has no egress isolation at all).",
-        hint="Exclude 169.254.0.0/16 (and fd00:ec2::254/128) from ipBlocks that allow egress, "
-        "and isolate egress.",
+        hint="Close it: add the metadata address to the except of the ipBlock that admits it "
+        "(named below), or isolate egress where it is not.",
         explanation="The instance metadata service hands out node credentials; a compromised "
         "pod that reaches it can act as the node. It is an error when an egress rule admits it "
         "(a rule was written and is too wide), a warning when egress is simply not isolated.",
-        snippet="- ipBlock:\n    cidr: 0.0.0.0/0\n    except: [169.254.0.0/16]\n",
+        snippet="# in the ipBlock that admits it, keep its cidr and add:\n"
+        "except: [169.254.169.254/32]  # fd00:ec2::254/128 in an IPv6 ipBlock\n",
     ),
     RuleInfo(
         id="ipblock-overlaps-cluster",
@@ -208,12 +208,12 @@ RULES: tuple[RuleInfo, ...] = (
         severity="error",
         description="An inference, vector-db or data endpoint admits traffic from all "
         "namespaces or all IPs.",
-        hint="Admit only the namespaces and pods that need it (e.g. the gateway for inference).",
+        hint="Admit only its clients: the ones the input's own rules name, or the ones you "
+        "decide (fill in the placeholders), on the ports it serves.",
         explanation="These endpoints serve models, embeddings and weights. Admitting every "
         "namespace (namespaceSelector {}, or no isolation) or every address (ipBlock "
         "0.0.0.0/0) lets any compromised pod query or copy them.",
-        snippet="ingress:\n- from:\n  - namespaceSelector:\n      matchLabels: "
-        "{kubernetes.io/metadata.name: gateway}\n  ports: [{port: 8000, protocol: TCP}]\n",
+        snippet=_CLOSE_INGRESS,
         needs_roles=True,
     ),
     RuleInfo(
@@ -253,6 +253,18 @@ RULES: tuple[RuleInfo, ...] = (
         explanation="A named port is resolved on each destination pod's container ports; a "
         "name no destination declares matches nothing, so the rule admits nothing.",
         snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
+    ),
+    RuleInfo(
+        id="service-port-in-policy",
+        severity="warning",
+        description="A rule names a Service's port where the pods behind the Service serve a "
+        "different targetPort.",
+        hint="Name the pods' port (the Service's targetPort) in the rule.",
+        explanation="Services translate their port to the pods' targetPort before policy "
+        "applies, so NetworkPolicy ports are always pod ports: a rule allowing port 80 to pods "
+        "behind a Service `port: 80, targetPort: 8000` admits nothing of what the Service "
+        "carries. Checked only when the input has Services.",
+        snippet="ports: [{port: 8000, protocol: TCP}]  # the targetPort, not the Service port\n",
     ),
     RuleInfo(
         id="guardrail-not-enforced",
@@ -452,9 +464,11 @@ def found(
     source: Source | None,
     snippet: str | None = None,
     severity: Severity | None = None,
+    hint: str | None = None,
 ) -> Finding:
-    """A finding of a catalogued rule, with the rule's severity and fix: its hint followed by
-    its own snippet, or by ``snippet`` when one fitted to the case is given."""
+    """A finding of a catalogued rule, with the rule's severity and fix: its hint (or ``hint``
+    when one fitted to the case is given) followed by its own snippet, or by ``snippet``."""
     info = rule_info(rule_id)
-    hint = info.fix if snippet is None else info.hint + "\n" + snippet
-    return Finding(rule_id, severity or info.severity, message, obj, source, hint)
+    snippet = info.snippet if snippet is None else snippet
+    fix = (info.hint if hint is None else hint) + ("\n" + snippet if snippet else "")
+    return Finding(rule_id, severity or info.severity, message, obj, source, fix)

@@ -10,6 +10,7 @@ from netfence.lint import snippets
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.grouping import counted, grouped
 from netfence.model import Endpoint, Protocol
 from netfence.vocabulary import DNS_PORT
 
@@ -73,16 +74,18 @@ def check_dns(ctx: LintContext) -> Iterator[Finding]:
     yield from _findings(ctx, "dns-tcp-blocked", tcp)
 
 
+def _story(gap: DnsGap) -> tuple[str, str, tuple[str, ...]]:
+    """Gaps of one namespace that the same policies cause at the same side: one finding."""
+    decided = gap.side.decided_by.policy if gap.side.decided_by else ""
+    return (gap.endpoint.namespace, gap.side.direction, (*gap.side.policies, decided))
+
+
 def _findings(ctx: LintContext, rule_id: str, gaps: list[DnsGap]) -> Iterator[Finding]:
-    groups: dict[tuple[str, str, tuple[str, ...]], list[DnsGap]] = {}
-    for gap in gaps:
-        decided = gap.side.decided_by.policy if gap.side.decided_by else ""
-        key = (gap.endpoint.namespace, gap.side.direction, (*gap.side.policies, decided))
-        groups.setdefault(key, []).append(gap)
-    for (namespace, _direction, _policies), members in groups.items():
-        side = members[0].side
+    for members in grouped(gaps, _story):
+        side, namespace = members[0].side, members[0].endpoint.namespace
         obj, source = ctx.blocker(side)
-        names = ", ".join(gap.endpoint.id for gap in members)
+        ids = [gap.endpoint.id for gap in members]
+        names = ids[0] if len(ids) == 1 else counted("pods", ids)
         several = side.direction == "egress" and len(members) > 1
         where = refusal(side, "these pods" if several else side.endpoint)
         yield found(

@@ -9,6 +9,7 @@ from functools import cached_property
 from netfence.engine import Engine, ExternalRange, IPSet, Node
 from netfence.lint.addresses import NODE_LOCAL, describe_externals, host_network
 from netfence.lint.catalogue import found
+from netfence.lint.closing import close_egress, close_ingress
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding, Severity
 from netfence.lint.roles import DATA_ROLES, SERVING_ROLES
@@ -27,6 +28,14 @@ from netfence.problems import Source
 
 PROBE_NAMESPACE = "netfence-probe"
 ROLE_SEVERITY: dict[str, Severity] = {"inference": "error", "data": "error", "agents": "info"}
+# What may take the place of a public ipBlock, by role: for model storage and inference,
+# nothing (their route to the internet is what the finding is about).
+REPLACEMENT: dict[str, str] = {
+    "inference": "",
+    "data": "",
+    "agents": "; list the tool APIs the agent calls by their own CIDRs instead",
+}
+OTHER_REPLACEMENT = "; if it must reach an outside service, list that service's own CIDRs instead"
 
 
 def merge(parts: list[Connections]) -> Connections:
@@ -44,10 +53,17 @@ def finding(
     message: str,
     source: Source | None,
     severity: Severity | None = None,
+    fix: str = "",
 ) -> Finding:
-    """A finding about ``endpoint`` with the rule's hint and snippet."""
+    """A finding about ``endpoint`` with the rule's hint, then ``fix`` (how to close it in this
+    input) or, without one, the rule's snippet."""
     return found(
-        rule_id, message=message, obj=endpoint_obj(endpoint), source=source, severity=severity
+        rule_id,
+        message=message,
+        obj=endpoint_obj(endpoint),
+        source=source,
+        severity=severity,
+        snippet=fix or None,
     )
 
 
@@ -141,6 +157,9 @@ def check_egress_to_internet(ctx: LintContext, exposure: Exposure) -> Iterator[F
             + _not_isolated(ctx, endpoint, "egress"),
             ctx.location("egress", endpoint, first, connections),
             ROLE_SEVERITY.get(role, "warning"),
+            close_egress(
+                ctx, endpoint, reached, allowed_by_name=REPLACEMENT.get(role, OTHER_REPLACEMENT)
+            ),
         )
 
 
@@ -161,6 +180,7 @@ def check_metadata(ctx: LintContext, exposure: Exposure) -> Iterator[Finding]:
             + _not_isolated(ctx, endpoint, "egress"),
             ctx.location("egress", endpoint, first, connections),
             "error" if isolated else "warning",
+            close_egress(ctx, endpoint, reached, excluded=CLOUD_METADATA_IPS),
         )
 
 
@@ -172,6 +192,7 @@ def check_ingress_from_everywhere(ctx: LintContext, exposure: Exposure) -> Itera
             continue
         engine, probe = exposure.probe
         wide: list[str] = []
+        sources: list[tuple[Node, Connections, Engine]] = []
         source: Source | None = None
         from_anyone = {
             p: s for p, s in engine.connections(probe, endpoint).items() if not s.is_empty
@@ -179,11 +200,13 @@ def check_ingress_from_everywhere(ctx: LintContext, exposure: Exposure) -> Itera
         if from_anyone:
             wide.append(f"pods of any namespace on {describe_connections(from_anyone)}")
             source = ctx.location("ingress", probe, endpoint, from_anyone, engine)
+            sources.append((probe, from_anyone, engine))
         publics = ctx.public_externals
         from_everywhere = [ctx.reach(ext, endpoint) for ext in publics]
         if publics and all(from_everywhere):
             wide.append(f"every public address on {describe_connections(merge(from_everywhere))}")
             source = source or ctx.location("ingress", publics[0], endpoint, from_everywhere[0])
+            sources.append((publics[0], from_everywhere[0], ctx.engine))
         if wide:
             yield finding(
                 "ingress-from-everywhere",
@@ -192,6 +215,7 @@ def check_ingress_from_everywhere(ctx: LintContext, exposure: Exposure) -> Itera
                 + " and ".join(wide)
                 + _not_isolated(ctx, endpoint, "ingress"),
                 source,
+                fix=close_ingress(ctx, endpoint, sources),
             )
 
 

@@ -13,7 +13,8 @@ SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding of one rule about one object (``Kind/namespace/name``)."""
+    """One finding of one rule about one object (``Kind/namespace/name``); ``members``: the
+    objects of alike findings it stands for, ``obj`` first (empty when it stands alone)."""
 
     rule: str
     severity: Severity
@@ -21,6 +22,7 @@ class Finding:
     obj: str
     source: Source | None
     hint: str
+    members: tuple[str, ...] = ()
 
     @property
     def namespace(self) -> str:

@@ -11,6 +11,7 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
+from netfence.lint.grouping import counted, grouped
 from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
@@ -120,9 +121,6 @@ def _one_sided(
     return answers
 
 
-EXAMPLES = 3
-
-
 def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
     """Flows that one rule admits and the same policies refuse, on the same ports, at the
     same namespace's end: one story, told once."""
@@ -136,14 +134,17 @@ def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
     )
 
 
-def check_flows(ctx: LintContext) -> Iterator[Finding]:
-    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's); flows
-    with the same admitting rule, refusing policies and ports are one finding with a count."""
+def flows_of(ctx: LintContext) -> list[OneSidedFlow]:
+    """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
     pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
-    groups: dict[tuple[object, ...], list[OneSidedFlow]] = {}
-    for flow in one_sided_flows(ctx.engine, ctx.policies_by_id, pairs):
-        groups.setdefault(_group_key(flow), []).append(flow)
-    for flows in groups.values():
+    return one_sided_flows(ctx.engine, ctx.policies_by_id, pairs)
+
+
+def check_flows(ctx: LintContext) -> Iterator[Finding]:
+    """Every one-sided flow; flows with the same admitting rule, refusing policies and ports
+    are one finding with a count. This rule owns the story of such a flow: redundant-rule,
+    which finds the admitting rule changes nothing, refers to it."""
+    for flows in grouped(flows_of(ctx), _group_key):
         flow = flows[0]
         policy = ctx.blocking_policy(flow.refused)
         admitted_at = ctx.rule_source(flow.admitted)
@@ -152,9 +153,7 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
         what = flow.describe()
         refused = refusal(flow.refused, flow.refused.endpoint)
         if len(flows) > 1:
-            examples = "; ".join(f.describe() for f in flows[:EXAMPLES])
-            more = f"; and {len(flows) - EXAMPLES} more" if len(flows) > EXAMPLES else ""
-            what = f"{len(flows)} connections ({examples}{more})"
+            what = counted("connections", [f.describe() for f in flows])
             owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
             refused = refusal(flow.refused, owners)
         yield found(

@@ -10,10 +10,13 @@ from netfence.engine import Node, Verdict
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
+from netfence.lint.flows import OneSidedFlow, flows_of
+from netfence.lint.grouping import counted
 from netfence.lint.setup import make_engine
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import Connections, policy_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Protocol, Rule
+from netfence.problems import Source
 
 Pair = tuple[Node, Node]
 
@@ -86,6 +89,61 @@ def _behaviour(policy: NetworkPolicy) -> tuple[object, ...]:
     )
 
 
+class _OneSided:
+    """The one-sided flows each rule admits, found (once) when a redundant rule is."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        self.by_rule: dict[tuple[str, Direction, int], list[OneSidedFlow]] | None = None
+
+    def admitted(
+        self, policy: NetworkPolicy, direction: Direction | None = None, index: int = -1
+    ) -> list[OneSidedFlow]:
+        """The one-sided flows admitted by one rule of ``policy`` (by any when no direction)."""
+        if self.by_rule is None:
+            self.by_rule = {}
+            for flow in flows_of(self.ctx):
+                ref = flow.admitted
+                self.by_rule.setdefault((ref.policy, ref.direction, ref.rule), []).append(flow)
+        return [
+            flow
+            for (owner, d, i), flows in self.by_rule.items()
+            if owner == policy.id and direction in (None, d) and index in (-1, i)
+            for flow in flows
+        ]
+
+
+ONE_SIDED_HINT = (
+    "Decide the flow first: if it is wanted, add the other end's rule as the one-sided-flow "
+    "finding on it says (this rule then matters); if it is not, delete this rule."
+)
+
+
+def _redundant(
+    info_id: str,
+    policy: NetworkPolicy,
+    what: str,
+    why: str,
+    flows: list[OneSidedFlow],
+    source: Source | None,
+) -> Finding:
+    """redundant-rule about ``what``; when it admits one-sided flows, the story is theirs:
+    it changes nothing only because the other end refuses, and one-sided-flow tells it."""
+    if not flows:
+        message = f"removing {what} changes no allowed connection{why}"
+        return found(info_id, message=message, obj=policy_obj(policy), source=source)
+    described = [f.describe() for f in flows]
+    refused = described[0] if len(flows) == 1 else counted("connections", described)
+    return found(
+        info_id,
+        message=f"removing {what} changes no allowed connection only because the other end "
+        f"refuses what it admits: {refused}; see one-sided-flow on it",
+        obj=policy_obj(policy),
+        source=source,
+        hint=ONE_SIDED_HINT,
+    )
+
+
 def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
     """Policies, then rules, whose removal leaves every connection exactly as it is.
 
@@ -113,6 +171,7 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
         )
         return
     compare = _Comparison(ctx)
+    one_sided = _OneSided(ctx)
     for policy in ctx.cluster.policies:
         if policy.id in twins:
             if not _is_baseline(policy):
@@ -126,12 +185,8 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
             continue
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
         if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
-            yield found(
-                info.id,
-                message=f"removing policy {policy.id} changes no allowed connection",
-                obj=policy_obj(policy),
-                source=policy.source,
-            )
+            flows = one_sided.admitted(policy)
+            yield _redundant(info.id, policy, f"policy {policy.id}", "", flows, policy.source)
             continue
         for direction in DIRECTIONS:
             for index, rule in enumerate(policy.rules(direction)):
@@ -144,12 +199,9 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                     if ignored
                     else " (other rules already admit everything it admits)"
                 )
-                yield found(
-                    info.id,
-                    message=f"removing {direction}[{index}] changes no allowed connection{why}",
-                    obj=policy_obj(policy),
-                    source=rule.source or policy.source,
-                )
+                flows = [] if ignored else one_sided.admitted(policy, direction, index)
+                where = rule.source or policy.source
+                yield _redundant(info.id, policy, f"{direction}[{index}]", why, flows, where)
 
 
 def _single_ports(rule: Rule) -> list[PortKey]:

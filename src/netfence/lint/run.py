@@ -17,6 +17,7 @@ from netfence.lint.dns import check_dns
 from netfence.lint.exposure import check_exposure
 from netfence.lint.finding import Finding
 from netfence.lint.flows import check_flows
+from netfence.lint.grouping import group_endpoint_findings
 from netfence.lint.guardrails import check_guardrails
 from netfence.lint.isolation import check_default_deny, check_unprotected
 from netfence.lint.options import LintOptions
@@ -24,12 +25,15 @@ from netfence.lint.overlap import check_overlap
 from netfence.lint.redundancy import check_redundancy, check_return_traffic
 from netfence.lint.roles import merge_roles, roles_from_labels, roles_from_workloads
 from netfence.lint.selectors import check_policy_selection, check_selectors
+from netfence.lint.service_ports import check_service_ports
 from netfence.lint.setup import with_assumed_dns
 from netfence.lint.tiers import check_tiers
 from netfence.load import Document
 from netfence.model import Cluster, build_cluster
 
 Check = Callable[[LintContext], Iterable[Finding]]
+Progress = Callable[[str, int, int], None]
+"""Told before each rule family runs: its first rule id, families done, families to run."""
 
 # Each family and the rule ids it can report; a family runs when one of its rules is enabled.
 FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
@@ -54,6 +58,7 @@ FAMILIES: tuple[tuple[frozenset[str], Check], ...] = (
     (frozenset({"redundant-rule"}), check_redundancy),
     (frozenset({"return-traffic-rule"}), check_return_traffic),
     (frozenset({"named-port-unresolved"}), check_named_ports),
+    (frozenset({"service-port-in-policy"}), check_service_ports),
     (
         frozenset(
             {
@@ -109,8 +114,10 @@ def run_lint(
     roles: Mapping[str, str] | None = None,
     options: LintOptions | None = None,
     documents: Iterable[Document] = (),
+    progress: Progress | None = None,
 ) -> LintReport:
-    """Every enabled rule on ``cluster``; ``documents`` sharpen positions to the field."""
+    """Every enabled rule on ``cluster``; ``documents`` sharpen positions to the field;
+    ``progress`` hears of each rule family as it starts."""
     options = options or LintOptions()
     guessed = roles_from_workloads(cluster)
     known_roles = merge_roles(roles_from_labels(cluster), guessed, roles or {})
@@ -125,12 +132,15 @@ def run_lint(
         named = ", ".join(f"{ident} {role}" for ident, role in sorted(guessed.items()))
         ctx.notes.append(f"roles from well-known workload names: {named}")
     findings: set[Finding] = set()
-    for rule_ids, check in FAMILIES:
-        if rule_ids & options.rules:
-            findings.update(f for f in check(ctx) if f.rule in options.rules)
+    families = [(ids, check) for ids, check in FAMILIES if ids & options.rules]
+    for done, (rule_ids, check) in enumerate(families):
+        if progress is not None:
+            progress(min(rule_ids & options.rules), done, len(families))
+        findings.update(f for f in check(ctx) if f.rule in options.rules)
     if "policy-kind-not-evaluated" in options.rules:
         findings.update(check_not_evaluated(cluster.not_evaluated))
-    ordered = tuple(sorted(findings, key=Finding.sort_key))
+    alike = group_endpoint_findings(sorted(findings, key=Finding.sort_key), ctx.cluster.endpoints)
+    ordered = tuple(sorted(alike, key=Finding.sort_key))
     return LintReport(ordered, tuple(ctx.notes), known_roles)
 
 
@@ -150,6 +160,7 @@ def lint_inputs(
     roles: Mapping[str, str] | None = None,
     options: LintOptions | None = None,
     stand_ins: Sequence[Document] = (),
+    progress: Progress | None = None,
 ) -> LintReport:
     """Lint what ``read_inputs`` produced: the model, the documents (for positions) and the
     problems (for deprecated-api); ``stand_ins`` are workloads a blueprint describes, used
@@ -157,7 +168,7 @@ def lint_inputs(
     options = options or LintOptions()
     documents = with_stand_ins(inputs.documents, stand_ins)
     cluster = replace(build_cluster(documents), not_evaluated=inputs.cluster.not_evaluated)
-    report = run_lint(cluster, roles=roles, options=options, documents=documents)
+    report = run_lint(cluster, roles=roles, options=options, documents=documents, progress=progress)
     findings = report.findings
     if "deprecated-api" in options.rules:
         removed = check_deprecated_api(inputs.problems)

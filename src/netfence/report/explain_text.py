@@ -43,8 +43,11 @@ def side_line(verdict: Verdict, side: SideVerdict) -> str:
     return line
 
 
-def render_explain_text(verdict: Verdict, fixes: list[dict[str, Any]], reading: str) -> str:
-    """The verdict, each side's reasons, and a YAML snippet that would admit it."""
+def render_explain_text(
+    verdict: Verdict, fixes: list[dict[str, Any]], reading: str, withheld: str | None = None
+) -> str:
+    """The verdict, each side's reasons, and a YAML snippet that would admit it (or, when
+    ``withheld`` says why it must stay blocked, that reason instead)."""
     port = f"{verdict.port}/{verdict.protocol}"
     if verdict.resolved_port is not None and verdict.resolved_port != verdict.port:
         port += f" (port {verdict.resolved_port})"
@@ -61,6 +64,8 @@ def render_explain_text(verdict: Verdict, fixes: list[dict[str, Any]], reading: 
             f"  note: decided by the ipBlock reading --ipblock-pods={reading} "
             "(whether ipBlocks match in-cluster pod IPs); the other reading flips it"
         )
+    if withheld and not verdict.allowed:
+        lines.append(f"no policy to allow it is offered: {withheld}")
     if fixes:
         lines.append("to allow it, add:")
         lines.append(yaml.safe_dump_all(fixes, sort_keys=False).rstrip())

@@ -124,6 +124,19 @@ def test_an_object_defined_twice_keeps_the_later_one_with_a_warning(tmp_path: Pa
     assert problem.message.startswith(f"defined again at {tmp_path}/b.yaml:1")
 
 
+def test_same_kind_and_name_in_two_api_groups_are_two_objects(tmp_path: Path) -> None:
+    kubernetes = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+    calico = "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\n"
+    meta = "metadata: {name: allow, namespace: app}\nspec: {}\n"
+    _tree(tmp_path, {"k.yaml": kubernetes + meta, "c.yaml": calico + meta})
+    result = load_paths([str(tmp_path)])
+    assert sorted(d.api_version for d in result.documents) == [
+        "networking.k8s.io/v1",
+        "projectcalico.org/v3",
+    ]
+    assert result.problems == []
+
+
 def test_config_excludes_are_read_and_checked(tmp_path: Path) -> None:
     from netfence.load.project import config_excludes
     from netfence.problems import InputError

@@ -14,9 +14,11 @@ from typing import Any
 from kubernetes import client
 
 from netfence.cluster.applyplan import ApplyPlan, Step
+from netfence.cluster.calico import PLURALS, served_kinds
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.tiers import GROUP, RESOURCES
+from netfence.load.kinds import api_group
 from netfence.vocabulary import FIELD_MANAGER
 
 APPLY_PATCH = "application/apply-patch+yaml"
@@ -42,6 +44,8 @@ class ApplyOutcome:
 def send(connection: Connection, step: Step, *, dry_run: bool, force: bool) -> dict[str, Any]:
     """One step: server-side apply of its body, or delete for a prune."""
     options: dict[str, Any] = {"dry_run": "All"} if dry_run else {}
+    if step.is_calico:
+        return send_calico(connection, step, options, force)
     if step.kind in RESOURCES:
         return send_tier_policy(connection, step, options, force)
     if step.action == "prune":
@@ -69,7 +73,7 @@ def in_new_namespace(plan: ApplyPlan) -> list[Step]:
     """Policy steps in namespaces the plan creates: a dry run creates no namespace, so the
     server would answer that it does not exist; nothing can conflict there either."""
     new = {s.name for s in plan.changes if s.kind == "Namespace" and s.action == "create"}
-    return [s for s in plan.changes if s.kind == "NetworkPolicy" and s.namespace in new]
+    return [s for s in plan.changes if s.kind != "Namespace" and s.namespace in new]
 
 
 def send_tier_policy(
@@ -95,6 +99,49 @@ def send_tier_policy(
         dict(step.body),
         **options,
     )
+
+
+def send_calico(
+    connection: Connection, step: Step, options: dict[str, Any], force: bool
+) -> dict[str, Any]:
+    """Server-side apply (or delete) of a Calico object through the custom-objects API, in
+    the group and version its manifest names."""
+    custom = client.CustomObjectsApi(connection.api)
+    group, _, version = str(step.body.get("apiVersion", "")).rpartition("/")
+    where = (group, version, step.namespace) if step.namespace else (group, version)
+    target = (*where, PLURALS[step.kind], step.name)
+    if step.action == "prune":
+        delete: Callable[..., Any] = custom.delete_cluster_custom_object
+        if step.namespace:
+            delete = custom.delete_namespaced_custom_object
+        return connection.call(delete, *target, **options)
+    options.update(field_manager=FIELD_MANAGER, _content_type=APPLY_PATCH)
+    if force:
+        options["force"] = True
+    patch = (
+        custom.patch_namespaced_custom_object
+        if step.namespace
+        else custom.patch_cluster_custom_object
+    )
+    return connection.call(patch, *target, dict(step.body), **options)
+
+
+def require_calico_api(connection: Connection, plan: ApplyPlan) -> None:
+    """Raises ClusterError (one line) when the plan writes Calico objects of a group or kind
+    the cluster does not serve (preflight's discovery of Calico's API)."""
+    needed: dict[str, list[Step]] = {}
+    for step in plan.changes:
+        if step.is_calico:
+            needed.setdefault(str(step.body.get("apiVersion", "")), []).append(step)
+    for api_version, steps in sorted(needed.items()):
+        served = served_kinds(connection, api_group(api_version))
+        missing = [s for s in steps if s.kind not in served]
+        if missing:
+            raise ClusterError(
+                f"the cluster does not serve Calico's {missing[0].kind} as {api_version}: "
+                f"cannot apply {len(missing)} Calico object(s), first {missing[0].ident} "
+                "(install Calico's API server or CRDs; netfence preflight shows what is served)"
+            )
 
 
 def check_conflicts(connection: Connection, plan: ApplyPlan, force: bool) -> list[Conflict]:
@@ -124,8 +171,10 @@ def apply_plan(
 ) -> ApplyOutcome:
     """Dry-run everything, stop on conflicts, then (unless ``dry_run``) write in order.
 
-    Raises ClusterError when a write fails, naming how far the run got.
+    Raises ClusterError when the plan holds Calico objects the cluster does not serve, or
+    when a write fails, naming how far the run got.
     """
+    require_calico_api(connection, plan)
     outcome = ApplyOutcome(conflicts=check_conflicts(connection, plan, force))
     if outcome.conflicts or dry_run:
         return outcome

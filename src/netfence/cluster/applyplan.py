@@ -2,7 +2,7 @@
 
 Order: namespace labels first, then every policy that admits traffic (those admitting DNS
 first), then policies that only isolate (deny-all), then tier policies (Allow-only ones
-first), then prunes (isolating ones first). So
+first), then Calico objects (``calico_plan``), then prunes (isolating ones first). So
 a run stopped at any step never leaves a namespace isolated for egress without its DNS
 allows, and never labels too late for a namespaceSelector.
 """
@@ -14,8 +14,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
+from netfence.cluster.calico_plan import (
+    calico_body,
+    calico_key,
+    is_calico_object,
+    live_calico,
+    ordered,
+    same_calico,
+)
 from netfence.cluster.desired import DesiredState
 from netfence.load import Document
+from netfence.load.kinds import api_group, is_network_policy
 from netfence.model import NAMESPACE_NAME_LABEL, Cluster, NetworkPolicy, build_cluster
 from netfence.model.build import network_policy
 from netfence.model.tiers_build import TIER_KINDS
@@ -36,6 +45,10 @@ class Step:
         "AdminNetworkPolicy",
         "BaselineAdminNetworkPolicy",
         "ClusterNetworkPolicy",
+        "GlobalNetworkPolicy",
+        "NetworkSet",
+        "GlobalNetworkSet",
+        "Tier",
     ]
     namespace: str
     name: str
@@ -43,10 +56,21 @@ class Step:
     detail: str = ""
 
     @property
+    def group(self) -> str:
+        return api_group(str(self.body.get("apiVersion", "")))
+
+    @property
+    def is_calico(self) -> bool:
+        return is_calico_object(self.body)
+
+    @property
     def ident(self) -> str:
+        """``NetworkPolicy/ns/name``; Calico kinds name their group:
+        ``NetworkPolicy.projectcalico.org/ns/name``."""
+        kind = f"{self.kind}.{self.group}" if self.is_calico else self.kind
         if not self.namespace:
-            return f"{self.kind}/{self.name}"
-        return f"{self.kind}/{self.namespace}/{self.name}"
+            return f"{kind}/{self.name}"
+        return f"{kind}/{self.namespace}/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -164,7 +188,7 @@ def is_managed(obj: Mapping[str, Any]) -> bool:
 def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: bool) -> ApplyPlan:
     """The ordered steps that bring ``live`` (snapshot manifests) to ``desired``."""
     live_namespaces = {_key(o)[1]: o for o in live if o.get("kind") == "Namespace"}
-    live_policies = {_key(o): o for o in live if o.get("kind") == "NetworkPolicy"}
+    live_policies = {_key(o): o for o in live if is_live_network_policy(o)}
     namespace_steps = [
         _namespace_step(n, live_namespaces.get(str(_meta(n).get("name"))))
         for n in desired.namespaces
@@ -172,6 +196,7 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
     ranked = sorted(desired.policies, key=lambda p: (policy_rank(p), _key(p)))
     policy_steps = [_policy_step(p, live_policies.get(_policy_key(p))) for p in ranked]
     policy_steps += tier_steps(desired.tier_policies, live)
+    policy_steps += calico_steps(desired.calico, live)
     prune_steps: list[Step] = []
     if prune:
         wanted = {_policy_key(p) for p in desired.policies}
@@ -180,6 +205,7 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
             namespace, name = _key(obj)
             prune_steps.append(Step("prune", "NetworkPolicy", namespace, name, obj))
         prune_steps += tier_prunes(desired.tier_policies, live)
+        prune_steps += calico_prunes(desired.calico, live)
     return ApplyPlan(tuple(namespace_steps + policy_steps + prune_steps))
 
 
@@ -235,6 +261,59 @@ def tier_prunes(
     ]
 
 
+def _calico_step(action: Action, body: Mapping[str, Any], detail: str = "") -> Step:
+    _, kind, namespace, name = calico_key(body)
+    return Step(action, cast(Any, kind), namespace, name, body, detail)
+
+
+def calico_steps(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Create or change steps for Calico objects, matched by group, kind and name."""
+    have = live_calico(live)
+    steps = []
+    for manifest in ordered(desired):
+        body = calico_body(manifest)
+        current = have.get(calico_key(body))
+        if current is None:
+            steps.append(_calico_step("create", body))
+        elif same_calico(body, current):
+            steps.append(_calico_step("unchanged", body))
+        else:
+            steps.append(_calico_step("change", body, "spec or labels differ"))
+    return steps
+
+
+def calico_prunes(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Managed Calico objects the desired state no longer has (policies before sets and
+    tiers)."""
+    wanted = {calico_key(m) for m in desired}
+    stale = [o for key, o in live_calico(live).items() if key not in wanted and is_managed(o)]
+    return [_calico_step("prune", o) for o in reversed(ordered(stale))]
+
+
+def is_live_network_policy(obj: Mapping[str, Any]) -> bool:
+    """A Kubernetes NetworkPolicy (not a Calico one of the same kind name)."""
+    return is_network_policy(obj.get("apiVersion"), obj.get("kind"))
+
+
+def step_key(step: Step) -> tuple[str, str, str, str]:
+    """(group, kind, namespace, name) of what a step writes."""
+    return step.group, step.kind, step.namespace, step.name
+
+
+def object_key(obj: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """The same key for a live object (NetworkPolicies default to namespace ``default``)."""
+    if is_calico_object(obj):
+        return calico_key(obj)
+    namespace, name = _key(obj)
+    if is_live_network_policy(obj):
+        namespace = namespace or "default"
+    return api_group(str(obj.get("apiVersion", ""))), str(obj.get("kind")), namespace, name
+
+
 def _policy_key(policy: Mapping[str, Any]) -> tuple[str, str]:
     namespace, name = _key(policy)
     return namespace or "default", name
@@ -242,15 +321,13 @@ def _policy_key(policy: Mapping[str, Any]) -> tuple[str, str]:
 
 def projected(live: Iterable[Mapping[str, Any]], plan: ApplyPlan) -> list[dict[str, Any]]:
     """The live manifests as they will be once every step of ``plan`` is applied."""
-    replaced = {(s.namespace, s.name) for s in plan.steps if s.kind == "NetworkPolicy"}
-    tiers = {(s.kind, s.name) for s in plan.steps if s.kind in TIER_KINDS}
+    written = [s for s in plan.steps if s.kind != "Namespace"]
+    replaced = {step_key(s) for s in written}
     labels = {s.name: s.body["metadata"]["labels"] for s in plan.steps if s.kind == "Namespace"}
     result: list[dict[str, Any]] = []
     for obj in live:
         item = copy.deepcopy(dict(obj))
-        if item.get("kind") == "NetworkPolicy" and _key(item) in replaced:
-            continue
-        if item.get("kind") in TIER_KINDS and _tier_key(item) in tiers:
+        if item.get("kind") != "Namespace" and object_key(item) in replaced:
             continue
         if item.get("kind") == "Namespace" and _key(item)[1] in labels:
             meta = item.setdefault("metadata", {})
@@ -260,11 +337,7 @@ def projected(live: Iterable[Mapping[str, Any]], plan: ApplyPlan) -> list[dict[s
         namespace_body({"metadata": {"name": name, "labels": extra}})
         for name, extra in labels.items()
     ]
-    result += [
-        copy.deepcopy(dict(s.body))
-        for s in plan.steps
-        if s.kind in ("NetworkPolicy", *TIER_KINDS) and s.action != "prune"
-    ]
+    result += [copy.deepcopy(dict(s.body)) for s in written if s.action != "prune"]
     return result
 
 

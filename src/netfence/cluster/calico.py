@@ -30,18 +30,23 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def served_kinds(connection: Connection, group: str) -> tuple[str, ...]:
+    """The Calico kinds ``group`` (at its served version) serves: () when it is not served."""
+    api = client.CustomObjectsApi(connection.api)
+    try:
+        listed = connection.call(api.get_api_resources, group, SERVED_VERSIONS[group])
+    except ApiStatusError as exc:
+        if exc.status in (403, 404):
+            return ()
+        raise
+    names = {str(_dict(r).get("name")) for r in listed.get("resources") or []}
+    return tuple(kind for kind, plural in PLURALS.items() if plural in names)
+
+
 def served_api(connection: Connection) -> tuple[str, tuple[str, ...]] | None:
     """The group/version serving Calico's kinds and the kinds it serves (None: neither)."""
-    api = client.CustomObjectsApi(connection.api)
     for group in CALICO_GROUPS:
-        try:
-            listed = connection.call(api.get_api_resources, group, SERVED_VERSIONS[group])
-        except ApiStatusError as exc:
-            if exc.status in (403, 404):
-                continue
-            raise
-        names = {str(_dict(r).get("name")) for r in listed.get("resources") or []}
-        kinds = tuple(kind for kind, plural in PLURALS.items() if plural in names)
+        kinds = served_kinds(connection, group)
         if kinds:
             return f"{group}/{SERVED_VERSIONS[group]}", kinds
     return None

@@ -12,6 +12,7 @@ from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE
 from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
 from netfence.load import Document, Limits
+from netfence.load.calico_kinds import is_calico
 from netfence.load.kinds import is_kubernetes_policy, is_network_policy
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
@@ -27,6 +28,8 @@ class DesiredState:
     origin: str
     tier_policies: tuple[dict[str, Any], ...] = ()
     """AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy manifests."""
+    calico: tuple[dict[str, Any], ...] = ()
+    """Calico objects (projectcalico.org/v3 or crd.projectcalico.org/v1 kinds)."""
 
 
 def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,7 +65,7 @@ def _is_tier_policy(doc: Document) -> bool:
 
 
 def from_folder(folder: str) -> DesiredState:
-    """Namespaces, NetworkPolicies and tier policies from manifests: a folder (e.g.
+    """Namespaces, NetworkPolicies, tier policies and Calico objects from manifests: a folder (e.g.
     ``netfence plan``'s output) or a file.
 
     Raises InputError when a manifest is invalid.
@@ -77,6 +80,7 @@ def from_folder(folder: str) -> DesiredState:
         ),
         folder,
         tuple(managed(d.data) for d in inputs.documents if _is_tier_policy(d)),
+        tuple(managed(d.data) for d in inputs.documents if is_calico(d.api_version, d.kind)),
     )
 
 

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from netfence.cluster.applyplan import (
+    is_live_network_policy,
     is_managed,
     model_of,
     namespace_body,
     plan_apply,
     projected,
     same_policy,
+)
+from netfence.cluster.calico_plan import (
+    calico_body,
+    calico_key,
+    is_calico_object,
+    live_calico,
+    same_calico,
 )
 from netfence.cluster.desired import DesiredState
 from netfence.diff import DiffResult, compare
@@ -70,12 +78,42 @@ def _in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
     return _key(obj)[0] in namespaces or is_managed(obj)
 
 
+def _calico_in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
+    """Calico objects the expected state speaks for: netfence's own, and namespaced ones in
+    its namespaces."""
+    _, _, namespace, _ = calico_key(obj)
+    return is_managed(obj) or namespace in namespaces
+
+
+def calico_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[Drift]:
+    """Missing, extra and differing Calico objects (told apart by group, kind and name)."""
+    namespaces = scope(desired)
+    have = {k: o for k, o in live_calico(live).items() if _calico_in_scope(o, namespaces)}
+    wanted = {calico_key(m): calico_body(m) for m in desired.calico}
+    drift: list[Drift] = []
+    for key in sorted(wanted.keys() | have.keys()):
+        group, kind, namespace, name = key
+        ident = "/".join(p for p in (f"{kind}.{group}", namespace, name) if p)
+        if key not in have:
+            drift.append(Drift("missing", ident))
+        elif key not in wanted:
+            drift.append(Drift("extra", ident, "not in the expected set"))
+        elif not same_calico(wanted[key], have[key]):
+            drift.append(Drift("differs", ident, "spec or labels differ"))
+    return drift
+
+
 def expected_manifests(
     desired: DesiredState, live: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """Live workloads and foreign policies, with the expected policies and labels in place."""
     namespaces = scope(desired)
-    kept = [o for o in live if not (o.get("kind") == "NetworkPolicy" and _in_scope(o, namespaces))]
+    kept = [
+        o
+        for o in live
+        if not (is_live_network_policy(o) and _in_scope(o, namespaces))
+        and not (is_calico_object(o) and _calico_in_scope(o, namespaces))
+    ]
     return projected(kept, plan_apply(desired, kept, prune=False))
 
 
@@ -83,7 +121,7 @@ def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> li
     """Missing, extra and differing policies, and namespace labels that are not set."""
     namespaces = scope(desired)
     live_policies = {
-        _key(o): o for o in live if o.get("kind") == "NetworkPolicy" and _in_scope(o, namespaces)
+        _key(o): o for o in live if is_live_network_policy(o) and _in_scope(o, namespaces)
     }
     wanted = {_key(p): p for p in desired.policies}
     drift: list[Drift] = []
@@ -95,6 +133,7 @@ def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> li
             drift.append(Drift("extra", ident, "not in the expected set"))
         elif not same_policy(wanted[key], live_policies[key]):
             drift.append(Drift("differs", ident, "spec or labels differ"))
+    drift += calico_drift(desired, live)
     live_labels = {
         str(_meta(o).get("name")): dict(_meta(o).get("labels") or {})
         for o in live
@@ -115,7 +154,7 @@ def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> li
 
 def counts(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[NamespaceCount]:
     """Policies per namespace, for every namespace with live or expected policies."""
-    live_policies = [o for o in live if o.get("kind") == "NetworkPolicy"]
+    live_policies = [o for o in live if is_live_network_policy(o)]
     live_count = Counter(_key(o)[0] for o in live_policies)
     managed_count = Counter(_key(o)[0] for o in live_policies if is_managed(o))
     expected_count = Counter(_key(p)[0] for p in desired.policies)

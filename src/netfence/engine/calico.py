@@ -37,7 +37,7 @@ END_OF_TIER = -1
 
 
 @dataclass(frozen=True)
-class _KubernetesEntry:
+class KubernetesEntry:
     """A Kubernetes NetworkPolicy's place in the default tier."""
 
     policy_id: str
@@ -107,17 +107,17 @@ class CalicoReference:
     def active(self) -> bool:
         return self.cluster.calico.active
 
-    def _entries(
+    def entries(
         self, tier: CalicoTier, direction: Direction, subject: Node, kubernetes: tuple[str, ...]
-    ) -> list[CalicoPolicy | _KubernetesEntry | KubeTierEntry]:
+    ) -> list[CalicoPolicy | KubernetesEntry | KubeTierEntry]:
         """Policies of ``tier`` that apply to ``subject``, in evaluation order."""
-        entries: list[CalicoPolicy | _KubernetesEntry | KubeTierEntry] = [
+        entries: list[CalicoPolicy | KubernetesEntry | KubeTierEntry] = [
             p for p in self._policies[tier.name] if self.matcher.applies(p, subject, direction)
         ]
         labels = self._labels(subject)
         entries += [e for e in self._kube[tier.name] if e.applies(subject, direction, labels)]
         if tier.name == DEFAULT_TIER:
-            entries += [_KubernetesEntry(p) for p in kubernetes]
+            entries += [KubernetesEntry(p) for p in kubernetes]
         return sorted(entries, key=lambda e: e.sort_key)
 
     def side(
@@ -139,7 +139,7 @@ class CalicoReference:
         applied = False
         passed: TierDecision | None = None
         for tier in self.tiers:
-            entries = self._entries(tier, direction, subject, networkpolicy.policies)
+            entries = self.entries(tier, direction, subject, networkpolicy.policies)
             if not entries:
                 continue
             decision = self._first_match(
@@ -162,7 +162,7 @@ class CalicoReference:
 
     def _first_match(
         self,
-        entries: list[CalicoPolicy | _KubernetesEntry | KubeTierEntry],
+        entries: list[CalicoPolicy | KubernetesEntry | KubeTierEntry],
         direction: Direction,
         src: Node,
         dst: Node,
@@ -181,7 +181,7 @@ class CalicoReference:
                 if found is not None:
                     return found
                 continue
-            if isinstance(entry, _KubernetesEntry):
+            if isinstance(entry, KubernetesEntry):
                 if entry.policy_id in admitted:
                     return _kubernetes_decision(entry.policy_id, direction, networkpolicy)
                 continue

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netfence.engine import Engine
+from netfence.engine.intervals import MAX_PORT
 from netfence.lab.runs import ProbeRun
 from netfence.model import Cluster, Protocol
 from netfence.probes import Comparison, compare_cells
 
 UNMENTIONED_PORT_START = 9000
+PROBED: tuple[Protocol, ...] = ("TCP", "UDP")
 
 
 def compare_run(engine: Engine, run: ProbeRun) -> Comparison:
@@ -45,11 +47,30 @@ def _tier_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
                     yield port.high, port.protocol
 
 
+def _calico_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
+    """Both ends of every Calico destination port or range (names for the protocols
+    destinations serve them on) and the port after each range."""
+    served = {(p.name, p.protocol) for e in cluster.endpoints for p in e.ports if p.name}
+    for policy in cluster.calico.policies:
+        for rule in (*policy.ingress, *policy.egress):
+            protocols = [p for p in PROBED if rule.protocol in (None, p)]
+            for entry in (*rule.destination.ports, *rule.destination.not_ports):
+                for protocol in protocols:
+                    if entry.name is not None:
+                        if (entry.name, protocol) in served:
+                            yield entry.name, protocol
+                        continue
+                    for number in (entry.low, entry.high, entry.high + 1):
+                        if number <= MAX_PORT:
+                            yield number, protocol
+
+
 def verify_queries(cluster: Cluster) -> list[tuple[int | str, Protocol]]:
     """Every port the manifests mention (names stay names, resolved per destination) with its
     protocol, every number also for TCP and UDP, and one port nothing mentions."""
     mentioned: set[tuple[int | str, Protocol]] = set(_policy_ports(cluster))
     mentioned |= set(_tier_ports(cluster))
+    mentioned |= set(_calico_ports(cluster))
     mentioned |= {(p.port, p.protocol) for e in cluster.endpoints for p in e.ports}
     numbers = {port for port, _ in mentioned if isinstance(port, int)}
     unmentioned = next(n for n in range(UNMENTIONED_PORT_START, 65536) if n not in numbers)

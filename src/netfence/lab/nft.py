@@ -12,7 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from netfence.engine import PortSet
+from netfence.engine.external import ExternalRange
 from netfence.lab import netns
+from netfence.lab.nft_calico import CalicoWriter
+from netfence.lab.nft_text import FAMILY, port_list, set_definition
 from netfence.lab.nft_tiers import TierWriter, chain_name
 from netfence.model import (
     Cluster,
@@ -29,7 +32,6 @@ from netfence.model import (
 from netfence.vocabulary import IPBlockReading
 
 TABLE = "netfence"
-_FAMILY = {4: ("ip", "ipv4_addr"), 6: ("ip6", "ipv6_addr")}
 NEIGHBOR_DISCOVERY = "nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert"
 _HOOK = {"ingress": ("input", "saddr", "iif"), "egress": ("output", "daddr", "oif")}
 
@@ -65,9 +67,7 @@ class _Writer:
     excluded: set[str]
 
     def add_set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
-        flags = "\n\t\tflags interval; auto-merge" if interval else ""
-        body = f"\n\t\telements = {{ {', '.join(elements)} }}" if elements else ""
-        self.sets.append(f"\tset {name} {{\n\t\ttype {kind};{flags}{body}\n\t}}")
+        self.sets.append(set_definition(name, kind, elements, interval))
         return "@" + name
 
     def pods_of(self, peer: Peer | None, policy: NetworkPolicy) -> list[Endpoint]:
@@ -93,7 +93,7 @@ class _Writer:
         """Address matches for an ipBlock: its cidr, minus its excepts and the addresses it must
         not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones)."""
         version = block.cidr.version
-        family, _ = _FAMILY[version]
+        family, _ = FAMILY[version]
         parts = [f"{family} {field} {block.cidr}"]
         excepts = [str(e) for e in block.excepts if e.version == version]
         if excepts:
@@ -118,7 +118,7 @@ class _Writer:
             return [" ".join(self.block_matches(peer.ip_block, field))]
         matches = []
         pods = self.pods_of(peer, policy)
-        for version, (family, kind) in _FAMILY.items():
+        for version, (family, kind) in FAMILY.items():
             ips = sorted({str(ip) for e in pods for ip in e.ips if ip.version == version})
             if ips:
                 ref = self.add_set(f"{set_name}_v{version}", kind, ips, interval=True)
@@ -130,7 +130,7 @@ class _Writer:
     ) -> list[str]:
         """Egress named ports: (destination, protocol, port) as resolved on each destination."""
         lines = []
-        for version, (family, kind) in _FAMILY.items():
+        for version, (family, kind) in FAMILY.items():
             elements = sorted(
                 {
                     f"{ip} . {p.protocol.lower()} . {number}"
@@ -171,8 +171,7 @@ def port_matches(ports: Iterable[PolicyPort], owner: Endpoint | None) -> list[st
         if admitted is None:
             matches.append(f"meta l4proto {protocol.lower()}")
         elif not admitted.is_empty:
-            listed = ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in admitted)
-            matches.append(f"meta l4proto {protocol.lower()} th dport {{ {listed} }}")
+            matches.append(f"meta l4proto {protocol.lower()} th dport {port_list(admitted)}")
     return matches
 
 
@@ -198,56 +197,101 @@ def _rule_lines(
     return lines
 
 
+def _hook_chain(direction: Direction, body: list[str]) -> str:
+    """The direction's base chain: loopback, replies and neighbour discovery pass first."""
+    hook, _, interface = _HOOK[direction]
+    lines = [
+        f"\tchain {hook} {{",
+        f"\t\ttype filter hook {hook} priority filter; policy accept;",
+        f'\t\t{interface} "lo" accept',
+        "\t\tct state established,related accept",
+        f"\t\ticmpv6 type {{ {NEIGHBOR_DISCOVERY} }} accept",
+        *body,
+        "\t}",
+    ]
+    return "\n".join(lines)
+
+
+def _policy_lines(
+    writer: _Writer, number: int, policy: NetworkPolicy, direction: Direction
+) -> list[str]:
+    lines: list[str] = []
+    for index, rule in enumerate(policy.rules(direction)):
+        lines += _rule_lines(writer, f"np{number}", policy, direction, index, rule)
+    return lines
+
+
+def _tier_body(
+    writer: _Writer,
+    tiers: TierWriter,
+    direction: Direction,
+    policies: Sequence[NetworkPolicy],
+    chains: list[str],
+) -> list[str]:
+    """Admin tier, NetworkPolicies (isolating: drop at the end), or else the Baseline tier."""
+    admin = tiers.chain("Admin", direction)
+    baseline = None if policies else tiers.chain("Baseline", direction)
+    lines: list[str] = []
+    if admin:
+        lines.append(f"\t\tjump {chain_name('Admin', direction)}")
+        chains.append(admin)
+    for number, policy in enumerate(sorted(policies, key=lambda p: p.id)):
+        lines += _policy_lines(writer, number, policy, direction)
+    if policies:
+        lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
+        lines += ["\t\tdrop"]
+    elif baseline:
+        lines.append(f"\t\tjump {chain_name('Baseline', direction)}")
+        chains.append(baseline)
+    return lines
+
+
 def compile_ruleset(
     cluster: Cluster,
     endpoint: Endpoint,
     reading: IPBlockReading = "match",
     unknown: frozenset[IPAddress] = frozenset(),
+    externals: Sequence[ExternalRange] = (),
 ) -> str:
     """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``;
-    ipBlocks never match the ``unknown`` addresses (made up by the lab)."""
+    ipBlocks never match the ``unknown`` addresses (made up by the lab). With Calico policies
+    the tiers run in Calico's order (``nft_calico``), which needs the lab's ``externals``."""
     writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set())
     tiers = TierWriter(cluster, endpoint, unknown)
-    chains = []
+    calico = None
+    if cluster.calico.active:
+        numbers = {p.id: n for n, p in enumerate(sorted(cluster.policies, key=lambda p: p.id))}
+        calico = CalicoWriter(
+            cluster,
+            endpoint,
+            unknown,
+            externals,
+            tiers,
+            lambda policy, direction: _policy_lines(writer, numbers[policy.id], policy, direction),
+        )
+    chains: list[str] = []
     for direction in ("ingress", "egress"):
         policies = [
             p for p in cluster.policies if direction in p.policy_types and selects(p, endpoint)
         ]
-        admin = tiers.chain("Admin", direction)
-        baseline = None if policies else tiers.chain("Baseline", direction)
-        if not (policies or admin or baseline):
-            continue
-        hook, _, interface = _HOOK[direction]
-        lines = [
-            f"\tchain {hook} {{",
-            f"\t\ttype filter hook {hook} priority filter; policy accept;",
-            f'\t\t{interface} "lo" accept',
-            "\t\tct state established,related accept",
-            f"\t\ticmpv6 type {{ {NEIGHBOR_DISCOVERY} }} accept",
-        ]
-        if admin:
-            lines.append(f"\t\tjump {chain_name('Admin', direction)}")
-            chains.append(admin)
-        for number, policy in enumerate(sorted(policies, key=lambda p: p.id)):
-            for index, rule in enumerate(policy.rules(direction)):
-                lines += _rule_lines(writer, f"np{number}", policy, direction, index, rule)
-        if policies:
-            lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
-            lines += ["\t\tdrop"]
-        elif baseline:
-            lines.append(f"\t\tjump {chain_name('Baseline', direction)}")
-            chains.append(baseline)
-        lines.append("\t}")
-        chains.append("\n".join(lines))
+        if calico is not None:
+            body, tier_chains = calico.chains(direction, policies)
+            chains += tier_chains
+        else:
+            body = _tier_body(writer, tiers, direction, policies, chains)
+        if body:
+            chains.append(_hook_chain(direction, body))
     tiers.unknown_sets()
     writer.sets += tiers.sets
+    if calico is not None:
+        writer.sets += calico.sets
     excluded = {"cluster": [ip for e in cluster.endpoints for ip in e.ips], "unknown": unknown}
     for name in sorted(writer.excluded):
-        for version, (_, kind) in _FAMILY.items():
+        for version, (_, kind) in FAMILY.items():
             elements = sorted({str(ip) for ip in excluded[name] if ip.version == version})
             writer.add_set(f"{name}_v{version}", kind, elements, interval=True)
-    body = "\n".join([*writer.sets, *chains])
-    return f"table inet {TABLE} {{\n{body}\n}}\n" if body else ""
+    text = "\n".join([*writer.sets, *chains])
+    return f"table inet {TABLE} {{\n{text}\n}}\n" if text else ""
 
 
 def load_ruleset(namespace: str, ruleset: str) -> None:

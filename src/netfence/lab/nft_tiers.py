@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from netfence.engine.tier_match import node_addresses, selection_matches, subject_selects
 from netfence.engine.tiers import ordered
+from netfence.lab.nft_text import FAMILY, port_list, set_definition
 from netfence.model import Cluster, Direction, Endpoint, IPAddress, Protocol
 from netfence.model.tiers import Tier, TierPeer, TierPolicy, TierRule
 
-_FAMILY = {4: ("ip", "ipv4_addr"), 6: ("ip6", "ipv6_addr")}
 _FIELD = {"ingress": "saddr", "egress": "daddr"}
-_VERDICT = {"Allow": "accept", "Deny": "drop", "Pass": "return"}
+VERDICT = {"Allow": "accept", "Deny": "drop", "Pass": "return"}
 PROTOCOL_NAMES: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
 
 
@@ -39,9 +39,7 @@ class TierWriter:
     uses_unknown: set[int] = field(default_factory=set)
 
     def _set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
-        flags = "\n\t\tflags interval; auto-merge" if interval else ""
-        body = f"\n\t\telements = {{ {', '.join(elements)} }}" if elements else ""
-        self.sets.append(f"\tset {name} {{\n\t\ttype {kind};{flags}{body}\n\t}}")
+        self.sets.append(set_definition(name, kind, elements, interval))
         return "@" + name
 
     def policies(self, tier: Tier, direction: Direction) -> list[TierPolicy]:
@@ -68,7 +66,7 @@ class TierWriter:
     def address_matches(self, peer: TierPeer, address: str, name: str) -> list[str]:
         """One match per family ([] when the peer matches nothing the lab can address)."""
         matches = []
-        for version, (family, kind) in _FAMILY.items():
+        for version, (family, kind) in FAMILY.items():
             if peer.kind == "networks":
                 cidrs = [str(n) for n in peer.networks if n.version == version]
                 if not cidrs:
@@ -104,10 +102,7 @@ class TierWriter:
                     (n, n) for name in names for n in self.endpoint.named_ports(name, protocol)
                 }
             if spans:
-                listed = ", ".join(
-                    str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in sorted(spans)
-                )
-                matches.append(f"meta l4proto {protocol.lower()} th dport {{ {listed} }}")
+                matches.append(f"meta l4proto {protocol.lower()} th dport {port_list(spans)}")
         return matches
 
     def named_pairs(self, rule: TierRule, peer: TierPeer, name: str) -> list[str]:
@@ -116,7 +111,7 @@ class TierWriter:
         if not names:
             return []
         lines = []
-        for version, (family, kind) in _FAMILY.items():
+        for version, (family, kind) in FAMILY.items():
             elements = sorted(
                 {
                     f"{ip} . {protocol.lower()} . {number}"
@@ -141,7 +136,7 @@ class TierWriter:
     def rule_lines(
         self, tag: str, policy: TierPolicy, direction: Direction, rule: TierRule
     ) -> list[str]:
-        verdict = _VERDICT[rule.action]
+        verdict = VERDICT[rule.action]
         lines = [f"\t\t# {policy.short}, {direction} rule {rule.label}: {rule.action}"]
         for index, peer in enumerate(rule.peers):
             name = f"{tag}_r{rule.index}_p{index}"
@@ -169,6 +164,6 @@ class TierWriter:
 
     def unknown_sets(self) -> None:
         for version in sorted(self.uses_unknown):
-            _, kind = _FAMILY[version]
+            _, kind = FAMILY[version]
             listed = sorted(str(ip) for ip in self.unknown if ip.version == version)
             self._set(f"tier_unknown_v{version}", kind, listed, interval=True)

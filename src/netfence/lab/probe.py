@@ -95,6 +95,9 @@ class Prober:
         def result(allowed: bool | None, note: str = "") -> Measurement:
             return Measurement(src.ident, dst.ident, port, number, protocol, allowed, note)
 
+        if number is None and src.ident == dst.ident:
+            unserved = f"serves no {protocol} port named {port}"
+            return result(None, f"could not test: {unserved} (self traffic is never filtered)")
         if number is None:
             return result(False, f"destination serves no {protocol} port named {port}")
         targets = _targets(src, dst)

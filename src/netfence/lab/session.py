@@ -12,6 +12,7 @@ from types import FrameType, TracebackType
 from netfence.lab import nft, state, topology
 from netfence.lab.names import new_lab_id
 from netfence.lab.netns import Entry
+from netfence.lab.nft_calico import external_nodes
 from netfence.lab.topology import ExternalSpec
 from netfence.model import Cluster, IPAddress
 from netfence.vocabulary import IPBlockReading
@@ -53,8 +54,11 @@ class Lab:
         self.reading = reading
         self.topology = topology.plan(new_lab_id(), cluster, externals)
         self.entry = Entry()
+        externals_here = external_nodes(self.topology.nodes)
         self.rulesets = {
-            node.ident: nft.compile_ruleset(cluster, node.endpoint, reading, unknown)
+            node.ident: nft.compile_ruleset(
+                cluster, node.endpoint, reading, unknown, externals_here
+            )
             for node in self.topology.nodes
             if node.endpoint is not None
         }

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from netfence.load.calico_kinds import NAMESPACED_CALICO_KINDS, is_calico
 from netfence.load.document import Document
+from netfence.load.kinds import api_group
 from netfence.load.read_kinds import describe_read_kinds, describe_skipped
 from netfence.load.removed import removed_message
 from netfence.load.render import render_folder, render_label
@@ -296,14 +297,19 @@ def _open_regular(file: str) -> BinaryIO:
 
 
 def _keep_last_of_duplicates(result: LoadResult) -> None:
-    """One object per kind, namespace and name, as the API server keeps it: the last one
-    applied wins; each replaced copy is a warning (two overlays of one base, a copy)."""
-    last: dict[tuple[str, str, str], Document] = {}
+    """One object per API group, kind, namespace and name, as the API server keeps it (a
+    Calico NetworkPolicy is not a Kubernetes one): the last one applied wins; each replaced
+    copy is a warning (two overlays of one base, a copy)."""
+    last: dict[tuple[str, str, str, str], Document] = {}
+
+    def key(doc: Document) -> tuple[str, str, str, str]:
+        return api_group(str(doc.api_version)), doc.kind, doc.namespace, doc.name
+
     for doc in result.documents:
-        last[(doc.kind, doc.namespace, doc.name)] = doc
+        last[key(doc)] = doc
     kept: list[Document] = []
     for doc in result.documents:
-        winner = last[(doc.kind, doc.namespace, doc.name)]
+        winner = last[key(doc)]
         if winner is doc or not doc.name:
             kept.append(doc)
             continue

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netfence.engine.analysis import Analysis, QueryResult
-from netfence.engine.tier_matrix import ADMIN, BASELINE
+from netfence.engine.tier_matrix import ADMIN, BASELINE, CALICO
 from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_totals
 
 ALLOWED = Text("●", style="green")
@@ -16,7 +16,7 @@ BLOCKED = Text("·", style="red")
 DECIDED_STYLE = "bold yellow"
 MAX_TOTAL_ROWS = 60
 TIER_STYLE = "cyan"
-TIER_MARKS = {ADMIN: "A", BASELINE: "B"}
+TIER_MARKS = {ADMIN: "A", BASELINE: "B", CALICO: "C"}
 
 
 def _mark(result: QueryResult, i: int, j: int) -> Text:
@@ -123,7 +123,10 @@ def render_matrix_text(analysis: Analysis, console: Console) -> None:
         console.print(_externals(analysis))
     if analysis.tiers and grid:
         console.print(
-            Text("A/B: decided by the Admin/Baseline tier (see explain)", style=TIER_STYLE)
+            Text(
+                "A/B/C: decided by the Admin/Baseline tier or a Calico tier (see explain)",
+                style=TIER_STYLE,
+            )
         )
     if analysis.reading_mattered:
         console.print(

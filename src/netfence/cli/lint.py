@@ -35,6 +35,7 @@ from netfence.cli.common import (
     print_problems,
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
+from netfence.cli.possible import require_something
 from netfence.engine import EngineOptions
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
@@ -229,6 +230,7 @@ def lint(
     if blocking:
         print_problems(blocking)
         raise typer.Exit(EXIT_FINDINGS)
+    require_something(inputs.cluster, inputs.label)
     report = lint_inputs(
         inputs,
         roles=merge_roles(inputs.roles or {}, file_roles),

@@ -57,6 +57,12 @@ class Analysis:
     not_evaluated: tuple[UnevaluatedObject, ...] = ()
     source_externals: tuple[ExternalRange, ...] = ()
     target_externals: tuple[ExternalRange, ...] = ()
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """Endpoints that are possible witnesses (``engine.possible``), with their descriptions."""
+
+    def witness(self, ident: str) -> str | None:
+        """The description of witness ``ident`` (None for an observed endpoint)."""
+        return dict(self.witnesses).get(ident)
 
     @property
     def externals(self) -> tuple[ExternalRange, ...]:
@@ -140,4 +146,5 @@ def analyze(
         not_evaluated=engine.cluster.not_evaluated,
         source_externals=engine.externals if sources is None else (),
         target_externals=engine.externals if targets is None else (),
+        witnesses=engine.cluster.witnesses,
     )

@@ -141,7 +141,7 @@ def analyze_command(
             fail(f"--port: {exc}", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
-    model = evaluated_cluster(inputs.cluster, inputs.label)
+    model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces)
     _require_match(sources, source, "--from", model.endpoints)
     _require_match(targets, target, "--to", model.endpoints)
     destinations = [e for e in model.endpoints if targets is None or targets(e)]

@@ -116,7 +116,7 @@ def explain_command(
     port, protocol = _port_protocol(port_text)
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose)
-    model = evaluated_cluster(inputs.cluster, inputs.label, describe=False)
+    model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces, describe=False)
     engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     for node in (src, dst):

@@ -230,7 +230,8 @@ def lint(
     if blocking:
         print_problems(blocking)
         raise typer.Exit(EXIT_FINDINGS)
-    require_something(inputs.cluster, inputs.label)
+    if not any(removed_api(p) for p in inputs.errors):  # a removed apiVersion is a finding
+        require_something(inputs.cluster, inputs.label)
     report = lint_inputs(
         inputs,
         roles=merge_roles(inputs.roles or {}, file_roles),

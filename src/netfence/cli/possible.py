@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from netfence.cli.common import EXIT_FINDINGS, err, fail
 from netfence.engine.possible import has_policies, with_possible_endpoints
 from netfence.model import Cluster
@@ -18,12 +20,14 @@ def require_something(cluster: Cluster, label: str) -> None:
         fail(f"nothing to evaluate: {name} holds no policies and no workloads", EXIT_FINDINGS)
 
 
-def evaluated_cluster(cluster: Cluster, label: str, describe: bool = True) -> Cluster:
+def evaluated_cluster(
+    cluster: Cluster, label: str, namespaces: Sequence[str] = (), describe: bool = True
+) -> Cluster:
     """``cluster``, or its policies on possible witnesses when it has no workloads (said on
-    stderr, with one line per witness and its description when ``describe``); exit 1 when
-    there is nothing."""
+    stderr, with one line per witness and its description when ``describe``; only witnesses
+    in ``namespaces`` when given, as ``-n``); exit 1 when there is nothing."""
     require_something(cluster, label)
-    evaluated, possible = with_possible_endpoints(cluster)
+    evaluated, possible = with_possible_endpoints(cluster, namespaces)
     if possible is not None:
         err.print(f"note: {possible.notice}", markup=False)
         shown = possible.descriptions[:MAX_DESCRIBED] if describe else ()

@@ -367,10 +367,26 @@ def on_witnesses(cluster: Cluster, found: Witnesses) -> Cluster:
     )
 
 
-def with_possible_endpoints(cluster: Cluster) -> tuple[Cluster, Witnesses | None]:
-    """``cluster`` itself when it has workloads; otherwise on the witnesses of its own
-    policies (with them, to say so)."""
-    if cluster.endpoints:
+def within(found: Witnesses, namespaces: Sequence[str]) -> Witnesses:
+    """Only the witnesses in ``namespaces`` (all of them when none are given)."""
+    if not namespaces:
+        return found
+    keep = [e for e in found.endpoints if e.namespace in namespaces]
+    ids = {e.id for e in keep}
+    return replace(
+        found,
+        endpoints=tuple(keep),
+        namespaces=tuple(n for n in found.namespaces if n.name in namespaces),
+        descriptions=tuple((i, d) for i, d in found.descriptions if i in ids),
+    )
+
+
+def with_possible_endpoints(
+    cluster: Cluster, namespaces: Sequence[str] = ()
+) -> tuple[Cluster, Witnesses | None]:
+    """``cluster`` itself when it has workloads (or no policies); otherwise on the witnesses
+    of its own policies (only those in ``namespaces`` when given), with them, to say so."""
+    if cluster.endpoints or not has_policies(cluster):
         return cluster, None
-    found = witnesses([cluster])
+    found = within(witnesses([cluster]), namespaces)
     return on_witnesses(cluster, found), found

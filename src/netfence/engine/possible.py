@@ -199,7 +199,7 @@ def label_classes(
             for value in values:
                 candidate = dict(labels) if value is None else {**labels, key: value}
                 state = tuple(_partial(s, candidate, assigned) for s in selectors)
-                grown.setdefault(state, candidate)
+                grown.setdefault(state[:1], candidate)
         classes = grown
     return list(classes.values())
 
@@ -295,6 +295,15 @@ def describe(namespace: NamespaceClass, labels: Labels, others: Mapping[str, str
     return text
 
 
+def likewise(namespaces: Sequence[NamespaceClass]) -> str:
+    """``; likewise in namespace x, y and in namespaces no policy names``: the other
+    namespaces whose pods of the same labels every policy treats as the witness."""
+    named = [n.name for n in namespaces if n.named]
+    parts = [f"namespace {', '.join(named)}"] if named else []
+    parts += ["namespaces no policy names"] if len(named) < len(namespaces) else []
+    return f"; likewise in {' and in '.join(parts)}" if parts else ""
+
+
 def witness_name(labels: Labels) -> str:
     """``possible:app=minio`` (``possible:no-labels`` for none)."""
     text = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
@@ -311,9 +320,10 @@ def witnesses(clusters: Sequence[Cluster]) -> Witnesses:
     pod_selectors = list(dict.fromkeys(s.pods for s in sets if s.pods is not None))
     pods = label_classes(pod_selectors, key_regions)
     ports = served_ports(clusters)
-    seen: set[tuple[bool, ...]] = set()
+    seen: dict[tuple[bool, ...], int] = {}
     endpoints: list[Endpoint] = []
-    descriptions: list[tuple[str, str]] = []
+    texts: list[str] = []
+    alike: list[list[NamespaceClass]] = []
     used: list[NamespaceClass] = []
     capped = False
     for namespace in namespace_classes(clusters, sets):
@@ -324,18 +334,27 @@ def witnesses(clusters: Sequence[Cluster]) -> Witnesses:
                 for s in sets
             )
             if signature in seen:
+                kept = alike[seen[signature]]
+                if namespace.name != endpoints[seen[signature]].namespace and namespace not in kept:
+                    kept.append(namespace)
                 continue
             if len(endpoints) == MAX_WITNESSES:
                 capped = True
                 break
-            seen.add(signature)
-            endpoint = Endpoint(
-                namespace.name, witness_name(labels), labels=freeze_labels(labels), ports=ports
+            seen[signature] = len(endpoints)
+            endpoints.append(
+                Endpoint(
+                    namespace.name, witness_name(labels), labels=freeze_labels(labels), ports=ports
+                )
             )
-            endpoints.append(endpoint)
-            descriptions.append((endpoint.id, describe(namespace, labels, others)))
+            texts.append(describe(namespace, labels, others))
+            alike.append([])
             if namespace not in used:
                 used.append(namespace)
+    descriptions = [
+        (e.id, text + likewise(others_alike))
+        for e, text, others_alike in zip(endpoints, texts, alike, strict=True)
+    ]
     namespaces = tuple(
         Namespace(n.name, n.labels, declared=n.declared or not n.named) for n in used
     )

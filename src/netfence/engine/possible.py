@@ -199,7 +199,7 @@ def label_classes(
             for value in values:
                 candidate = dict(labels) if value is None else {**labels, key: value}
                 state = tuple(_partial(s, candidate, assigned) for s in selectors)
-                grown.setdefault(state[:1], candidate)
+                grown.setdefault(state, candidate)
         classes = grown
     return list(classes.values())
 

@@ -32,6 +32,7 @@ from netfence.cli.common import (
     parse_port,
 )
 from netfence.cli.front import load_or_exit
+from netfence.cli.possible import evaluated_cluster
 from netfence.engine import Engine, EngineOptions
 from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
@@ -158,9 +159,10 @@ def analyze_command(
             fail(f"--port: {exc}", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
-    _require_match(sources, source, "--from", inputs.cluster.endpoints)
-    _require_match(targets, target, "--to", inputs.cluster.endpoints)
-    destinations = [e for e in inputs.cluster.endpoints if targets is None or targets(e)]
+    model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces)
+    _require_match(sources, source, "--from", model.endpoints)
+    _require_match(targets, target, "--to", model.endpoints)
+    destinations = [e for e in model.endpoints if targets is None or targets(e)]
     if port is None:
         queries = served_queries(destinations, chosen)
     elif not (port.isdigit() or any(p.name == port for e in destinations for p in e.ports)):
@@ -168,7 +170,7 @@ def analyze_command(
             f"note: no destination serves a port named {port!r}: only self traffic is allowed",
             markup=False,
         )
-    engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
+    engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
     if group is Group.pod:
         analysis = analyze(engine, queries, sources, targets)
     else:

@@ -31,6 +31,7 @@ from netfence.cli.front import announce, cluster_side, side_or_exit
 from netfence.diff import DiffResult, compare
 from netfence.diff.sides import EndpointChoice, pair_sides
 from netfence.engine import EngineOptions
+from netfence.engine.possible import has_policies
 from netfence.load import Limits
 from netfence.report.diff_json import render_diff_json
 from netfence.report.diff_md import render_diff_md
@@ -120,6 +121,8 @@ def diff_command(
     new = side_or_exit(specs[-1:], options)
     for side in (old, new):
         announce(side, verbose)
+    if not any(has_policies(s.cluster) or s.cluster.endpoints for s in (old, new)):
+        fail("nothing to evaluate: neither side holds policies or workloads", EXIT_FINDINGS)
     old, new = pair_sides(old, new, endpoints)
     with progress_bar("comparing connections") as progress:
         result = compare(

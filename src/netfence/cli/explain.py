@@ -22,12 +22,14 @@ from netfence.cli.common import (
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    err,
     fail,
     input_options,
     out,
     parse_port,
 )
 from netfence.cli.front import load_or_exit
+from netfence.cli.possible import evaluated_cluster
 from netfence.engine import Engine, EngineOptions, Node
 from netfence.engine.fix import suggest_fix
 from netfence.lint.withheld import withheld_reason
@@ -115,8 +117,12 @@ def explain_command(
     port, protocol = _port_protocol(port_text)
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose)
-    engine = Engine(inputs.cluster, EngineOptions(ipblock_pods=reading.value))
+    model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces, describe=False)
+    engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
+    for node in (src, dst):
+        if model.witness(node.id) is not None:
+            err.print(f"note: {node.id} is {model.witness(node.id)}", markup=False)
     verdict = engine.verdict(src, dst, port, protocol)
     address = next((a for a in map(_address, (src_text, dst_text)) if a is not None), None)
     withheld = withheld_reason(engine, verdict, address)

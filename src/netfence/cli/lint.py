@@ -38,6 +38,7 @@ from netfence.cli.common import (
     progress_bar,
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
+from netfence.cli.possible import require_something
 from netfence.engine import EngineOptions
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
@@ -253,6 +254,8 @@ def lint(
     if blocking:
         print_problems(blocking)
         raise typer.Exit(EXIT_FINDINGS)
+    if not any(removed_api(p) for p in inputs.errors):  # a removed apiVersion is a finding
+        require_something(inputs.cluster, inputs.label)
     with _progress(verbose) as progress:
         report = lint_inputs(
             inputs,

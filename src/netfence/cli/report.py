@@ -27,6 +27,7 @@ from netfence.cli.common import (
     progress_bar,
 )
 from netfence.cli.front import announce, cluster_side, side_or_exit
+from netfence.cli.possible import evaluated_cluster
 from netfence.engine import Engine, EngineOptions
 from netfence.lint import LintOptions, lint_cluster
 from netfence.load import Limits
@@ -86,10 +87,9 @@ def report_command(
     )
     announce(side, verbose)
     engine_options = EngineOptions(ipblock_pods=reading.value)
-    engine = Engine(side.cluster, engine_options)
-    findings = lint_cluster(
-        side.cluster, roles=side.roles, options=LintOptions(engine=engine_options)
-    )
+    model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
+    engine = Engine(model, engine_options)
+    findings = lint_cluster(model, roles=side.roles, options=LintOptions(engine=engine_options))
     with progress_bar("computing flows") as progress:
         data = report_data(engine, findings, side.documents, side.label, progress, side.helpers)
     page = render_html(data)

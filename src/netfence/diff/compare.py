@@ -14,7 +14,7 @@ from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.engine.tier_match import tier_cidrs
-from netfence.model import PROTOCOLS, Cluster, IPNetwork, Protocol
+from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
 Progress = Callable[[int, int], None]  # (pairs done, pairs in all)
@@ -75,6 +75,8 @@ def domain_slots(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ...])
 def _connections(engine: Engine, src: Node | None, dst: Node | None) -> Connections:
     if src is None or dst is None:
         return {}
+    if src is dst and isinstance(src, Endpoint):  # a witness: two pods of its class
+        return engine.connections_within(src)
     return engine.connections(src, dst)
 
 
@@ -137,7 +139,8 @@ def compare(
     endpoints = [Slot(i, old_ends.get(i), new_ends.get(i)) for i in ids]
     externals = align_externals(_ranges(before), _ranges(after))
     externals += domain_slots(before.externals, after.externals)
-    pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id]
+    possible = dict(old.witnesses) | dict(new.witnesses)
+    pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id or s.id in possible]
     pairs += [(s, d) for s in endpoints for d in externals]
     pairs += [(s, d) for s in externals for d in endpoints]
     changes: list[Change] = []
@@ -162,4 +165,5 @@ def compare(
         endpoints_added=tuple(sorted(new_ends.keys() - old_ends.keys())),
         endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
         ipblock_pods=engine_options.ipblock_pods,
+        witnesses=tuple(sorted(possible.items())),
     )

@@ -58,6 +58,15 @@ class DiffResult:
     endpoints_added: tuple[str, ...] = ()
     endpoints_removed: tuple[str, ...] = ()
     ipblock_pods: str = "match"
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """Both sides were evaluated on these possible endpoints (id, description), one witness
+    per class of pods the policies tell apart; a pair of one witness with itself stands for
+    two distinct pods of its class."""
+
+    def described(self) -> tuple[tuple[str, str], ...]:
+        """The witnesses some change names, with their descriptions."""
+        named = {i for c in self.changes for i in (c.src, c.dst)}
+        return tuple((i, d) for i, d in self.witnesses if i in named)
 
     @property
     def added(self) -> tuple[Change, ...]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from netfence.engine.possible import Witnesses, on_witnesses, witnesses
 from netfence.inputs import Inputs
 from netfence.load import Document
 from netfence.model import Cluster
@@ -81,6 +82,16 @@ def on_endpoints_of(side: Side, donor: Side) -> Side:
     return replace(side, cluster=cluster)
 
 
+def on_possible_endpoints(old: Side, new: Side) -> tuple[Side, Side]:
+    """Both sides evaluated on the same witnesses: one possible pod for each class of pods
+    the policies of either side tell apart (``engine.possible``)."""
+    found: Witnesses = witnesses([old.cluster, new.cluster])
+    return tuple(  # type: ignore[return-value]
+        replace(s, cluster=on_witnesses(s.cluster, found), notices=(*s.notices, found.notice))
+        for s in (old, new)
+    )
+
+
 def pair_sides(
     old: Side, new: Side, endpoints: EndpointChoice = EndpointChoice.own
 ) -> tuple[Side, Side]:
@@ -88,9 +99,14 @@ def pair_sides(
 
     ``own``: each side its own, except that a side without real workloads (policies only, or
     a blueprint's stand-ins) borrows the other side's real ones; ``old``/``new``: both sides
-    on that side's workloads.
+    on that side's workloads. When the chosen workloads are not real (neither side has real
+    ones, or the side chosen has none), both sides are evaluated on every possible pod.
     """
     own = endpoints is EndpointChoice.own
+    chosen = {EndpointChoice.old: old, EndpointChoice.new: new}.get(endpoints)
+    none_real = not (old.has_real_workloads or new.has_real_workloads)
+    if (chosen is None and none_real) or (chosen is not None and not chosen.has_real_workloads):
+        return on_possible_endpoints(old, new)
     if endpoints is EndpointChoice.old or (
         own and old.has_real_workloads and not new.has_real_workloads
     ):

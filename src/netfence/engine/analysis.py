@@ -62,6 +62,12 @@ class Analysis:
     grouping: str = "pod"
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Grouped analyses (``grouping`` workload or class): each group's endpoint ids."""
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """Endpoints that are possible witnesses (``engine.possible``), with their descriptions."""
+
+    def witness(self, ident: str) -> str | None:
+        """The description of witness ``ident`` (None for an observed endpoint)."""
+        return dict(self.witnesses).get(ident)
 
     @property
     def externals(self) -> tuple[ExternalRange, ...]:
@@ -152,4 +158,5 @@ def analyze(
         not_evaluated=engine.cluster.not_evaluated,
         source_externals=engine.externals if sources is None else (),
         target_externals=engine.externals if targets is None else (),
+        witnesses=engine.cluster.witnesses,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -135,6 +136,12 @@ class Engine:
         if key not in self._connections:
             self._connections[key] = self._reference.connections(source, target)
         return self._connections[key]
+
+    def connections_within(self, endpoint: Endpoint) -> dict[Protocol, PortSet]:
+        """Exact allowed ports from ``endpoint`` to another pod of its class (same namespace,
+        labels and ports; no IP): what a possible witness stands for between two pods."""
+        twin = replace(endpoint, name=f"{endpoint.name}~twin", ips=())
+        return self._reference.connections(endpoint, twin)
 
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
         """Policies that select ``endpoint`` and isolate it in ``direction`` (asked once per

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from netfence.engine.possible import with_possible_endpoints
 from netfence.inputs import Inputs
 from netfence.lint.api import check_deprecated_api, check_named_ports
 from netfence.lint.blueprint_input import with_stand_ins
@@ -167,7 +168,8 @@ def lint_inputs(
     when the input declares none."""
     options = options or LintOptions()
     documents = with_stand_ins(inputs.documents, stand_ins)
-    cluster = replace(build_cluster(documents), not_evaluated=inputs.cluster.not_evaluated)
+    built = replace(build_cluster(documents), not_evaluated=inputs.cluster.not_evaluated)
+    cluster, possible = with_possible_endpoints(built)
     report = run_lint(cluster, roles=roles, options=options, documents=documents, progress=progress)
     findings = report.findings
     if "deprecated-api" in options.rules:
@@ -176,6 +178,9 @@ def lint_inputs(
     notes = report.notes
     if len(documents) > len(inputs.documents):
         notes = ("the input declares no workloads: linting the blueprint's stand-in pods", *notes)
+    if possible is not None:
+        named = [(i, d) for i, d in possible.descriptions if any(i in f.obj for f in findings)]
+        notes = (possible.notice, *(f"{i} is {d}" for i, d in named), *notes)
     return LintReport(findings, notes, report.roles)
 
 

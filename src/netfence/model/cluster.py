@@ -41,6 +41,13 @@ class Cluster:
     notes: tuple[str, ...] = ()
     """What the translation of a dialect could not evaluate, said by every analysis."""
     calico: CalicoPolicies = field(default_factory=CalicoPolicies)
+    witnesses: tuple[tuple[str, str], ...] = ()
+    """Ids of the endpoints that are possible witnesses (``engine.possible``), not observed
+    workloads, each with its description."""
+
+    def witness(self, ident: str) -> str | None:
+        """The description of witness ``ident`` (None for an observed endpoint)."""
+        return dict(self.witnesses).get(ident)
 
     def not_evaluated_by_kind(self) -> dict[str, tuple[UnevaluatedObject, ...]]:
         return group_by_kind(self.not_evaluated)

@@ -29,8 +29,9 @@ def change_record(change: Change) -> dict[str, Any]:
 
 
 def diff_document(result: DiffResult) -> dict[str, Any]:
-    """The JSON-ready form of a diff."""
-    return {
+    """The JSON-ready form of a diff (with ``possible_endpoints`` when both sides were
+    evaluated on possible witnesses)."""
+    document: dict[str, Any] = {
         "old": result.old,
         "new": result.new,
         "ipblock_pods": result.ipblock_pods,
@@ -47,6 +48,12 @@ def diff_document(result: DiffResult) -> dict[str, Any]:
         "added": [change_record(c) for c in result.added],
         "removed": [change_record(c) for c in result.removed],
     }
+    if result.witnesses:
+        document["possible_endpoints"] = [
+            {"id": ident, "description": text, "observed": False}
+            for ident, text in result.witnesses
+        ]
+    return document
 
 
 def render_diff_json(result: DiffResult) -> str:

@@ -35,6 +35,14 @@ def render_diff_md(result: DiffResult) -> str:
         f"address, exactly (ipBlock on pod IPs: {result.ipblock_pods}).",
         "",
     ]
+    if result.witnesses:
+        lines += [
+            f"Evaluated on {len(result.witnesses)} possible endpoints (no workloads given): "
+            "one witness per class of pods the policies tell apart.",
+            "",
+        ]
+        lines += [f"- {_cell(ident)}: {clean(text)}" for ident, text in result.described()]
+        lines += [""] if result.described() else []
     if result.is_empty and not (result.endpoints_added or result.endpoints_removed):
         return "\n".join([*lines, "No connectivity changes.", ""])
     added = diff_lines(result.added)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from netfence.diff.result import DiffResult
 from netfence.report.diff_lines import DiffLine, diff_lines
+from netfence.sanitize import clean
 
 MARKS = {"added": "+", "removed": "-"}
 MAX_PAD = 64  # pairs longer than this are not padded, so one long range keeps lines short
@@ -15,11 +16,23 @@ def render_line(line: DiffLine, width: int) -> str:
     return f"{MARKS[line.kind]} {pair:<{width}}  {line.ports}{line.tier_note}"
 
 
+def witness_lines(result: DiffResult) -> list[str]:
+    """What the endpoints are when both sides were evaluated on possible witnesses."""
+    if not result.witnesses:
+        return []
+    lines = [
+        f"  on {len(result.witnesses)} possible endpoints (no workloads given): one witness "
+        "per class of pods the policies tell apart; a witness to itself is two such pods"
+    ]
+    return lines + [f"  {ident}: {clean(text)}" for ident, text in result.described()]
+
+
 def render_diff_text(result: DiffResult) -> str:
     """The whole diff, added lines first; ends with a one-line summary."""
     lines = diff_lines(result.added) + diff_lines(result.removed)
     added = [x for x in lines if x.kind == "added"]
     text = [f"connectivity from {result.old} to {result.new}"]
+    text += witness_lines(result)
     text += [f"  workload only in new: {ident}" for ident in result.endpoints_added]
     text += [f"  workload only in old: {ident}" for ident in result.endpoints_removed]
     width = min(MAX_PAD, max((len(f"{x.src} -> {x.dst}") for x in lines), default=0))

@@ -12,8 +12,9 @@ from netfence.model import Endpoint
 from netfence.report.not_evaluated import not_evaluated_json
 
 
-def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
-    return {
+def endpoint_json(endpoint: Endpoint, description: str | None = None) -> dict[str, Any]:
+    """One endpoint; ``description`` marks a possible witness (``observed`` false)."""
+    record: dict[str, Any] = {
         "id": endpoint.id,
         "namespace": endpoint.namespace,
         "name": endpoint.name,
@@ -21,7 +22,11 @@ def endpoint_json(endpoint: Endpoint) -> dict[str, Any]:
         "labels": dict(endpoint.labels),
         "ips": [str(ip) for ip in endpoint.ips],
         "ports": [{"port": p.port, "protocol": p.protocol, "name": p.name} for p in endpoint.ports],
+        "observed": description is None,
     }
+    if description is not None:
+        record["description"] = description
+    return record
 
 
 def external_json(external: ExternalRange) -> dict[str, Any]:
@@ -40,7 +45,7 @@ def _endpoints_json(analysis: Analysis) -> dict[str, Any]:
     """``endpoints``; grouped, the groups (``from``/``to`` of the cells, with their member
     count) and ``endpoints`` mapping each endpoint id to its group."""
     if not analysis.members:
-        return {"endpoints": [endpoint_json(e) for e in analysis.endpoints]}
+        return {"endpoints": [endpoint_json(e, analysis.witness(e.id)) for e in analysis.endpoints]}
     groups = [
         {**endpoint_json(g), "members": len(analysis.members[g.id])} for g in analysis.endpoints
     ]

@@ -118,5 +118,6 @@ def test_plan_dialect_cilium_on_the_command_line(tmp_path: Path) -> None:
     docs = list(yaml.safe_load_all((out / "ns-ai-agents.yaml").read_text()))
     assert "CiliumNetworkPolicy" in [d["kind"] for d in docs]
     linted = run_cli("lint", str(out), "--format", "json")
-    rules = {f["rule"] for f in yaml.safe_load(linted.stdout)["findings"]}
-    assert not {r for r in rules if r.startswith("cilium-")}
+    findings = yaml.safe_load(linted.stdout)["findings"]
+    # the plan mixes kinds on purpose (info): nothing worse from the Cilium rules
+    assert not [f for f in findings if f["rule"].startswith("cilium-") and f["severity"] != "info"]

@@ -141,7 +141,12 @@ def test_explain_accepts_the_paths_after_the_query(guide_dir: Path) -> None:
 
 
 def test_explain_an_outside_address_fixes_just_that_address(guide_dir: Path) -> None:
-    result = run_cli_in_process("explain", str(guide_dir), "ai-inference/vllm-0", "8.8.8.8", "443")
-    assert "blocked at egress of ai-inference/vllm-0" in result.stdout
+    result = run_cli_in_process("explain", str(guide_dir), "ai-agents/ai-agent-0", "8.8.8.8", "443")
+    assert "blocked at egress of ai-agents/ai-agent-0" in result.stdout
     assert "outside the cluster, no policy applies" in result.stdout
     assert "cidr: 8.8.8.8/32" in result.stdout
+    inference = run_cli_in_process(
+        "explain", str(guide_dir), "ai-inference/vllm-0", "8.8.8.8", "443"
+    )
+    assert "blocked at egress of ai-inference/vllm-0" in inference.stdout
+    assert "cidr: 8.8.8.8/32" not in inference.stdout

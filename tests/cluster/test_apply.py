@@ -15,7 +15,7 @@ from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.snapshot import SnapshotOptions, take
 from netfence.engine import Engine
 from netfence.vocabulary import MANAGED_BY_LABEL
-from tests.cluster.fakeapi import FakeCluster, Fault
+from tests.cluster.fakeapi import FakeApiServer, FakeCluster, Fault
 from tests.cluster.objects import ALLOW_DNS, DENY_ALL, policy
 from tests.conftest import run_cli_in_process
 
@@ -110,8 +110,36 @@ def test_declined_or_unanswered_prompt_changes_nothing(
         "apply", str(source), "--kubeconfig", str(kubeconfig), stdin=answer.encode()
     )
     assert result.returncode == 1
-    assert "Apply 12 changes?" in result.stdout
+    assert "Apply 12 changes to context stand-in?" in result.stdout
     assert state(live) == before
+
+
+def test_apply_without_a_source_is_a_usage_error_and_touches_no_cluster(
+    live: FakeCluster, kubeconfig: Path
+) -> None:
+    result = run_cli_in_process("apply", "--kubeconfig", str(kubeconfig), "--yes")
+    assert result.returncode == 2
+    assert "netfence apply builtin:ai-mesh" in result.stderr
+    assert live.requests == []
+
+
+def test_target_is_shown_before_the_question_and_in_a_dry_run(
+    live: FakeCluster, kubeconfig: Path, source: Path, server: FakeApiServer
+) -> None:
+    target = f"target: context stand-in, server {server.url}, user stand-in"
+    for extra in ("--dry-run", None):
+        args = ["apply", str(source), "--kubeconfig", str(kubeconfig)]
+        result = run_cli_in_process(*args, *([extra] if extra else []), stdin=b"n\n")
+        assert target in result.stdout
+        assert result.stdout.index(target) < result.stdout.index("apply plan for")
+
+
+def test_target_names_the_user_of_the_context_given(tmp_path: Path, server: FakeApiServer) -> None:
+    from netfence.cluster.connect import ConnectOptions, connect
+
+    path = server.write_kubeconfig(tmp_path / "config", context="staging")
+    connection = connect(ConnectOptions(kubeconfig=str(path), context="staging"))
+    assert connection.target() == f"context staging, server {server.url}, user staging"
 
 
 def test_confirmed_prompt_applies(live: FakeCluster, kubeconfig: Path, source: Path) -> None:

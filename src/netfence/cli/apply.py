@@ -10,9 +10,9 @@ import typer
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
     EXIT_FINDINGS,
+    EXIT_USAGE,
     ContextOpt,
     KubeconfigOpt,
-    SourceArg,
     TimeoutOpt,
     err,
     fail,
@@ -22,17 +22,34 @@ from netfence.cli.front import connect_or_exit, desired_or_exit, report_progress
 from netfence.diff import compare
 from netfence.report.apply_text import print_apply_plan
 from netfence.report.diff_text import render_diff_text
+from netfence.sanitize import clean
+
+ApplySourceArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="What to apply (required): a blueprint file, builtin:NAME, or manifest files or "
+        "folders (e.g. netfence plan's output).",
+        show_default=False,
+    ),
+]
+NO_SOURCE = (
+    "netfence apply writes to a cluster and has no default: name what to apply, e.g. "
+    "`netfence apply builtin:ai-mesh`, `netfence apply blueprint.yaml` or "
+    "`netfence apply netfence-out/`"
+)
 
 APPLY_HELP = """Label namespaces and server-side apply the blueprint's policies (manager netfence).
 
-Prints the plan first (objects to create, change and prune, and the connectivity that
-changes), then asks. Every change is dry-run on the server first: a conflict with another
-field manager stops the run with nothing changed, unless --force. Namespace labels and
-DNS allows go before deny-all policies, so an interrupted run never cuts DNS.
+Requires what to apply: there is no default blueprint. Prints the kube context, cluster
+server and user it writes to and the plan (objects to create, change and prune, and the
+connectivity that changes), then asks. Every change is dry-run on the server first: a
+conflict with another field manager stops the run with nothing changed, unless --force.
+Namespace labels and DNS allows go before deny-all policies, so an interrupted run never
+cuts DNS.
 
 Examples:
 
-  netfence apply --dry-run
+  netfence apply builtin:ai-mesh --dry-run
 
   netfence apply blueprint.yaml --yes --prune
 
@@ -41,7 +58,7 @@ Examples:
 
 
 def apply_command(
-    source: SourceArg = None,
+    source: ApplySourceArg = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Server-side dry run only; change nothing.")
     ] = False,
@@ -62,8 +79,11 @@ def apply_command(
     from netfence.cluster.errors import ClusterError
     from netfence.cluster.snapshot import SnapshotOptions, take
 
+    if source is None:
+        fail(NO_SOURCE, EXIT_USAGE)
     desired = desired_or_exit(source)
     connection = connect_or_exit(kubeconfig, context, timeout)
+    out.print(f"target: {clean(connection.target())}", markup=False)
     try:
         live = take(connection, SnapshotOptions(), report_progress)
         plan = plan_apply(desired, live, prune)
@@ -79,7 +99,9 @@ def apply_command(
             new_label="planned",
         )
         out.print(render_diff_text(changes), markup=False, end="")
-        if not (yes or dry_run) and not confirm(f"Apply {len(plan.changes)} changes?"):
+        if not (yes or dry_run) and not confirm(
+            f"Apply {len(plan.changes)} changes to context {clean(connection.context) or '(none)'}?"
+        ):
             asked = "" if sys.stdin.isatty() else " (no terminal to ask on: pass --yes)"
             fail(f"nothing was changed{asked}", EXIT_FINDINGS)
         outcome = apply_plan(

@@ -44,9 +44,17 @@ class Connection:
     server: str
     context: str
     timeout: float
+    user: str = ""
 
     def describe(self) -> str:
         return f"{self.server} (context {self.context})" if self.context else self.server
+
+    def target(self) -> str:
+        """Where a write goes, as kubectl names it: context, cluster server and user."""
+        return (
+            f"context {self.context or '(none)'}, server {self.server}, "
+            f"user {self.user or '(none)'}"
+        )
 
     def call(self, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Run one client operation and return the response JSON object; failures raise
@@ -154,11 +162,11 @@ def connect(options: ConnectOptions) -> Connection:
     """Load kubeconfig (flag, KUBECONFIG list, ~/.kube/config) or in-cluster config."""
     source = kubeconfig_source(options)
     configuration = client.Configuration()
-    context = ""
+    context = user = ""
     try:
         if source is None:
             config.load_incluster_config(client_configuration=configuration)  # type: ignore[no-untyped-call]
-            context = "in-cluster"
+            context, user = "in-cluster", "the pod's service account"
         else:
             if options.kubeconfig and not os.path.exists(options.kubeconfig):
                 raise ClusterError(f"kubeconfig {options.kubeconfig} does not exist")
@@ -174,7 +182,7 @@ def connect(options: ConnectOptions) -> Connection:
                 )
             if killed:
                 raise ClusterError(f"cannot use kubeconfig {source}: {killed[0]}")
-            context = options.context or _current_context(source)
+            context, user = _context_and_user(source, options.context)
     except ConfigException as exc:
         where = "in-cluster config" if source is None else f"kubeconfig {source}"
         raise ClusterError(f"cannot use {where}: {_one_line(exc)}") from None
@@ -193,7 +201,9 @@ def connect(options: ConnectOptions) -> Connection:
         # The kubeconfig asks for insecure-skip-tls-verify: said once by preflight, not on
         # every request.
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    return Connection(client.ApiClient(configuration), configuration.host, context, options.timeout)
+    return Connection(
+        client.ApiClient(configuration), configuration.host, context, options.timeout, user
+    )
 
 
 def _no_kubeconfig(options: ConnectOptions, source: str) -> str:
@@ -203,12 +213,19 @@ def _no_kubeconfig(options: ConnectOptions, source: str) -> str:
     return f"no kubeconfig: {DEFAULT_KUBECONFIG} does not exist; set --kubeconfig or KUBECONFIG"
 
 
-def _current_context(source: str) -> str:
+def _context_and_user(source: str, wanted: str | None) -> tuple[str, str]:
+    """The context in use (``wanted`` or the current one) and the user it names."""
     try:
-        _, active = config.list_kube_config_contexts(config_file=source)  # type: ignore[no-untyped-call]
+        contexts, active = config.list_kube_config_contexts(config_file=source)  # type: ignore[no-untyped-call]
     except (ConfigException, OSError, ValueError, TypeError, AttributeError):
-        return ""
-    return str(active.get("name", "")) if isinstance(active, dict) else ""
+        return wanted or "", ""
+    named = [c for c in contexts or [] if isinstance(c, dict) and c.get("name") == wanted]
+    entry = (named[0] if named else None) if wanted else active
+    if not isinstance(entry, dict):
+        return wanted or "", ""
+    details = entry.get("context")
+    user = details.get("user", "") if isinstance(details, dict) else ""
+    return str(wanted or entry.get("name", "")), str(user or "")
 
 
 def _one_line(exc: BaseException) -> str:

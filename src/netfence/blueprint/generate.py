@@ -67,7 +67,7 @@ def generate(
     intents = expected_flows(bp)
     by_end = _by_selected_workload(intents)
     items: list[Item] = []
-    for namespace in sorted(bp.namespaces):
+    for namespace in sorted(bp.isolated):
         items.append(_namespace(bp, namespace))
         if bp.options.default_deny:
             items.append(_deny_all(bp, namespace))

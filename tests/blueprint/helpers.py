@@ -14,7 +14,7 @@ BASE: dict[str, Any] = {
     "kind": "Blueprint",
     "metadata": {"name": "test"},
     "cluster": {"podCIDRs": ["10.244.0.0/16"], "serviceCIDRs": ["10.96.0.0/12"]},
-    "namespaces": {"web": {"role": "gateway"}, "ml": {"role": "inference"}},
+    "namespaces": {"web": {"role": "custom"}, "ml": {"role": "inference"}},
     "workloads": {
         "front": {"namespace": "web", "selector": {"app": "front"}, "ports": [8080]},
         "model": {"namespace": "ml", "selector": {"app": "model"}, "ports": [8000, "9000/UDP"]},

@@ -100,7 +100,7 @@ def test_bad_blueprint_is_one_line_per_mistake(tmp_path: Path) -> None:
     result = run("plan", str(path), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:{line}: flows[0].ports[0]: port 80000 is out of range (1-65535)"
+        f"{path}:{line}: flows[2].ports[0]: port 80000 is out of range (1-65535)"
     ]
 
 

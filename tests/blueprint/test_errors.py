@@ -32,7 +32,40 @@ def _set(path: str, value: Any) -> Edit:
     return edit
 
 
+def _edge(data: dict[str, Any]) -> None:
+    """An ingress controller's namespace netfence does not isolate, with one workload."""
+    data["namespaces"]["edge"] = {"role": "ingress-controller", "isolate": False}
+    data["workloads"]["proxy"] = {
+        "namespace": "edge",
+        "selector": {"app": "proxy"},
+        "ports": [8000],
+    }
+
+
+def _then(*edits: Edit) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        for one in edits:
+            one(data)
+
+    return edit
+
+
 CASES: list[tuple[str, Edit, str]] = [
+    (
+        "gateway that no flow reaches",
+        _set("namespaces.web.role", "gateway"),
+        "workloads.front: gateway 'front' (namespace 'web' has role gateway) admits no client",
+    ),
+    (
+        "flow into a namespace netfence does not isolate",
+        _then(_edge, _set("flows.0.to", "proxy")),
+        "flows[0].to: 'proxy' is in namespace 'edge', which has isolate: false",
+    ),
+    (
+        "labels on a namespace netfence does not isolate",
+        _then(_edge, _set("namespaces.edge.labels", {"a": "b"})),
+        "namespaces.edge.labels: netfence never writes to a namespace with isolate: false",
+    ),
     (
         "unknown workload in a flow",
         _set("flows.0.to", "modle"),
@@ -147,7 +180,7 @@ def test_line_points_at_the_field(tmp_path: Path) -> None:
         "kind: Blueprint\n"
         "metadata: {name: x}\n"
         "namespaces:\n"
-        "  web: {role: gateway}\n"
+        "  web: {role: custom}\n"
         "workloads:\n"
         "  a: {namespace: web, ports: [8080]}\n"
         "flows:\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from netfence.blueprint import TEMPLATES, builtin, generate
 from netfence.vocabulary import FLOWS_ANNOTATION, MANAGED_BY
@@ -109,10 +110,11 @@ def test_node_local_dns_is_allowed_by_address() -> None:
     assert {"ipBlock": {"cidr": "169.254.20.10/32"}} in peers
 
 
-def test_files_are_one_per_namespace_plus_kustomization() -> None:
+def test_files_are_one_per_namespace_plus_labels_and_kustomization() -> None:
     files = generate(builtin()).files()
     assert list(files) == [
         "kustomization.yaml",
+        "namespace-labels.yaml",
         "ns-ai-agents.yaml",
         "ns-ai-data.yaml",
         "ns-ai-inference.yaml",
@@ -120,6 +122,25 @@ def test_files_are_one_per_namespace_plus_kustomization() -> None:
     ]
     assert "- ns-ai-agents.yaml" in files["kustomization.yaml"]
     assert "# agent (AI agents) may connect to:" in files["ns-ai-agents.yaml"]
+
+
+def test_the_output_owns_policies_only() -> None:
+    """kubectl delete -k must never delete a namespace: no Namespace is a resource of the
+    kustomization or in the stream; the labels file says how to set them."""
+    generated = generate(builtin())
+    files = generated.files()
+    resources = yaml.safe_load(files["kustomization.yaml"])["resources"]
+    assert "namespace-labels.yaml" not in resources
+    kinds = {d["kind"] for name in resources for d in yaml.safe_load_all(files[name])}
+    assert "Namespace" not in kinds
+    assert "kind: Namespace" not in generated.stream()
+    labels = list(yaml.safe_load_all(files["namespace-labels.yaml"]))
+    assert {d["kind"] for d in labels} == {"Namespace"}
+    command = (
+        "kubectl label namespace gateway netfence.dev/role=gateway purpose=gateway --overwrite"
+    )
+    assert command in files["namespace-labels.yaml"] and command in generated.stream()
+    assert "ingress-nginx" not in files["namespace-labels.yaml"]  # isolate: false
 
 
 def test_examples_are_current(update_golden: bool) -> None:

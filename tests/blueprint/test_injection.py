@@ -62,14 +62,10 @@ def test_a_namespace_named_kustomization_plans_like_any_other(tmp_path: Path) ->
     assert kustomization["kind"] == "Kustomization"
     resources = sorted(kustomization["resources"])
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        [*resources, "kustomization.yaml"]
+        [*resources, "kustomization.yaml", "namespace-labels.yaml"]
     )
-    namespaces = [
-        d["metadata"]["name"]
-        for r in resources
-        for d in yaml.safe_load_all((tmp_path / "out" / r).read_text())
-        if d["kind"] == "Namespace"
-    ]
+    labels = (tmp_path / "out" / "namespace-labels.yaml").read_text()
+    namespaces = [d["metadata"]["name"] for d in yaml.safe_load_all(labels)]
     assert sorted(namespaces) == ["kustomization", "web"]
 
 
@@ -83,5 +79,6 @@ def test_a_namespace_named_guardrails_keeps_its_policies_apart(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     kinds = {p.name: {d["kind"] for d in yaml.safe_load_all(p.read_text())} for p in out.iterdir()}
     assert kinds["guardrails.yaml"] == {"ClusterNetworkPolicy"}
-    assert "Namespace" in kinds["ns-guardrails.yaml"]
+    assert kinds["ns-guardrails.yaml"] == {"NetworkPolicy"}
+    assert kinds["namespace-labels.yaml"] == {"Namespace"}
     assert "ClusterNetworkPolicy" not in kinds["ns-guardrails.yaml"]

@@ -13,6 +13,7 @@ import pytest
 
 from netfence.blueprint import builtin, generate
 from netfence.blueprint.render import KUSTOMIZATION
+from netfence.blueprint.schema import METADATA_ADDRESSES
 from netfence.engine import IPSet
 
 pytestmark = pytest.mark.peer
@@ -65,12 +66,22 @@ def test_nca_sees_exactly_the_declared_flows(nca: str, tmp_path: Path, guide_dir
     mesh = [line for line in lines if _in_mesh(line[0]) or _in_mesh(line[1])]
     pods = {line for line in mesh if "/" in line[0] and "/" in line[1] and ":" not in line[1]}
     assert pods == EXPECTED_PODS
-    outside = [line for line in mesh if line not in pods]
-    assert {(src, conns) for src, _, conns in outside} == {
+    outbound = [line for line in mesh if line not in pods and _in_mesh(line[0])]
+    assert {(src, conns) for src, _, conns in outbound} == {
         ("ai-agents/ai-agent-0", "{protocols:TCP,dst_ports:443}")
     }
     reached = IPSet()
-    for _, target, _ in outside:
+    for _, target, _ in outbound:
         reached = reached | _range(target)
     excluded = builtin().externals["tool-apis"].excepts
     assert reached == IPSet.everything() - IPSet.of(excluded)
+    inbound = [line for line in mesh if line not in pods and line not in outbound]
+    assert {(dst, conns) for _, dst, conns in inbound} == {
+        ("gateway/gateway-0", "{protocols:TCP,dst_ports:8080}")
+    }
+    clients = IPSet()
+    for source, _, _ in inbound:
+        clients = clients | _range(source)
+    bp = builtin()
+    cluster = IPSet.of([*bp.cluster.pod_cidrs, *bp.cluster.service_cidrs])
+    assert clients == IPSet.everything() - cluster - IPSet.of(METADATA_ADDRESSES)

@@ -70,6 +70,7 @@ def test_stand_ins_cover_every_workload_dns_and_a_stranger() -> None:
         if m["kind"] == "Pod"
     }
     assert set(pods) == {
+        "ingress-nginx/ingress-controller",
         "gateway/gateway",
         "ai-inference/vllm",
         "ai-data/model-storage",
@@ -80,9 +81,10 @@ def test_stand_ins_cover_every_workload_dns_and_a_stranger() -> None:
     }
     assert pods["ai-inference/vllm"]["metadata"]["labels"] == {"app": "vllm"}
     ips = [ip["ip"] for pod in pods.values() for ip in pod["status"]["podIPs"]]
-    assert len(ips) == len(set(ips)) == 14  # one IPv4 and one IPv6 address each
+    assert len(ips) == len(set(ips)) == 16  # one IPv4 and one IPv6 address each
     assert {m["metadata"]["name"] for m in manifests if m["kind"] == "Namespace"} == {
         "default",
+        "ingress-nginx",
         "kube-system",
     }
 

@@ -20,7 +20,8 @@ EXTERNALS: dict[str, dict[str, Any]] = {
     "partner": {"cidrs": ["203.0.113.0/24"]},
     "lab": {"cidrs": ["2001:db8::/32", "198.51.100.0/24"], "except": ["198.51.100.0/28"]},
 }
-ROLES = ("gateway", "inference", "agents", "vector-db", "model-storage", "custom")
+# No gateway: a gateway needs a client flow (tests/blueprint/test_errors.py).
+ROLES = ("inference", "agents", "vector-db", "model-storage", "custom")
 
 
 @st.composite

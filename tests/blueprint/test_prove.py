@@ -15,6 +15,7 @@ from tests.blueprint.helpers import base, parse
 DNS = "kube-system/kube-dns"
 # What the built-in ai-mesh must allow, written out independently of the generator.
 AI_MESH = {
+    ("ingress-nginx/ingress-controller", "gateway/gateway", "TCP", "8080"),
     ("gateway/gateway", "ai-inference/vllm", "TCP", "8000"),
     ("ai-inference/vllm", "ai-data/model-storage", "TCP", "443"),
     ("ai-agents/agent", "ai-agents/weaviate", "TCP", "8080"),
@@ -45,10 +46,12 @@ def test_ai_mesh_allows_exactly_its_flows_and_dns() -> None:
     assert plan.holds and plan.proof is not None
     cells = _allowed(plan.proof.cells)
     internet = {c for c in cells if c[1].startswith("ext:")}
-    assert cells - internet == AI_MESH
+    clients = {c for c in cells if c[0].startswith("ext:")}
+    assert cells - internet - clients == AI_MESH
     assert {(c[0], c[2], c[3]) for c in internet} == {("ai-agents/agent", "TCP", "443")}
     ranges = [c[1] for c in internet]
     assert len(ranges) == 2  # the public IPv4 and IPv6 internet
+    assert {(c[1], c[2], c[3]) for c in clients} == {("gateway/gateway", "TCP", "8080")}
     assert all(set(c.readings) == {"match", "ignore"} for c in plan.proof.cells)
     assert plan.proof.pairs > 60
 
@@ -114,6 +117,7 @@ def test_proof_on_the_guides_own_cluster(guide_dir: Path) -> None:
     assert plan.notes == (
         "external tool-apis is reached by its CIDRs; its names (api.openai.com, "
         "api.anthropic.com, *.githubusercontent.com) need --dialect cilium",
+        "workload ingress-controller matches no pod in the given manifests: not checked",
     )
     assert ("ai-inference/vllm-0", "ai-data/minio-0", "TCP", "443") in _allowed(plan.proof.cells)
 
@@ -132,9 +136,32 @@ def test_the_guides_leftover_policies_break_the_proof(guide_dir: Path) -> None:
         "workload gateway matches no pod in the given manifests: not checked"
     )
     offending = {(c.source, c.target, str(c.extra), c.readings) for c in plan.proof.offending}
-    leftover = "ext:10.0.0.0/8-except-10.0.0.0/28"
+    leftover = "ext:10.0.0.0/8-except-10.0.0.0/28,10.96.0.0/12,10.244.0.0/16"
     assert ("ai-agents/ai-agent-0", leftover, "443", ("match", "ignore")) in offending
     assert ("ai-agents/ai-agent-0", "default/test-pod", "443", ("match",)) in offending
+
+
+def test_a_gateway_no_client_reaches_fails_the_proof() -> None:
+    """The blueprint admits the gateway's clients, but on these pods none exists: the front
+    door is closed, and the proof says so however exactly the rest matches."""
+    data = base()
+    data["namespaces"]["web"]["role"] = "gateway"
+    data["namespaces"]["edge"] = {"role": "ingress-controller", "isolate": False}
+    data["workloads"]["proxy"] = {"namespace": "edge", "selector": {"app": "proxy"}}
+    data["flows"].append({"from": "proxy", "to": "front", "ports": [8080]})
+    bp = parse(data)
+    assert make_plan(bp).holds
+    world = synthesized_cluster(bp)
+    no_proxy = dataclasses.replace(
+        world, endpoints=tuple(e for e in world.endpoints if e.namespace != "edge")
+    )
+    plan = make_plan(bp, no_proxy)
+    assert plan.proof is not None and not plan.proof.offending and not plan.holds
+    assert [str(e) for e in plan.proof.closed_entries] == [
+        "entry point front (namespace web, role gateway) admits no client: nothing can reach "
+        "the stack's front door (add a flow to it from an ingress controller's workload, in a "
+        "namespace with isolate: false, or from an external of client ranges)"
+    ]
 
 
 def test_applying_merges_namespace_labels() -> None:

@@ -37,6 +37,7 @@ def check_blueprint(bp: Blueprint) -> list[Issue]:
         *_overlapping_workloads(bp),
         *_externals(bp),
         *_flows(bp),
+        *_unreachable_gateways(bp),
         *_dns(bp),
         *_api_server(bp),
         *_cluster(bp),
@@ -45,6 +46,11 @@ def check_blueprint(bp: Blueprint) -> list[Issue]:
 
 def _namespaces(bp: Blueprint) -> Iterator[Issue]:
     for name, spec in bp.namespaces.items():
+        if not spec.isolate and spec.labels:
+            yield Issue(
+                ("namespaces", name, "labels"),
+                "netfence never writes to a namespace with isolate: false (remove its labels)",
+            )
         for key in spec.labels:
             if key == "kubernetes.io/metadata.name" or key.startswith("netfence.dev/"):
                 yield Issue(
@@ -172,6 +178,7 @@ def _flows(bp: Blueprint) -> Iterator[Issue]:
                 )
         if flow.source in bp.externals and flow.target in bp.externals:
             yield Issue(path, "a flow between two externals never crosses the cluster")
+        yield from _unisolated_ends(bp, flow.source, flow.target, path)
         target = bp.workloads.get(flow.target)
         if target is not None:
             for port_index, port in enumerate(flow.ports):
@@ -189,6 +196,47 @@ def _flows(bp: Blueprint) -> Iterator[Issue]:
                 "merge them or give each a distinct name)",
             )
         seen.setdefault(flow.id, index)
+
+
+def _unreachable_gateways(bp: Blueprint) -> Iterator[Issue]:
+    """A gateway that no flow reaches is a front door the deny-all bricks up."""
+    targets = {flow.target for flow in bp.flows}
+    for name, workload in bp.workloads.items():
+        spec = bp.namespaces.get(workload.namespace)
+        if spec is None or not spec.isolate or spec.role != "gateway" or name in targets:
+            continue
+        served = ", ".join(str(p) for p in workload.ports) or "its ports"
+        yield Issue(
+            ("workloads", name),
+            f"gateway {name!r} (namespace {workload.namespace!r} has role gateway) admits no "
+            f"client: no flow has `to: {name}` (add a flow to it on {served} from its "
+            "clients: an external of their ranges, or an ingress controller's workload in a "
+            "namespace with isolate: false)",
+        )
+
+
+def _isolated(bp: Blueprint, name: str) -> bool:
+    """Whether ``name`` is a workload of a namespace netfence isolates."""
+    workload = bp.workloads.get(name)
+    return workload is not None and workload.namespace in bp.isolated
+
+
+def _unisolated_ends(bp: Blueprint, source: str, target: str, path: Path) -> Iterator[Issue]:
+    """A flow needs a policy in an isolated namespace: it may come from a namespace with
+    isolate: false (an ingress controller), never go into one."""
+    workload = bp.workloads.get(target)
+    if workload is not None and workload.namespace in bp.namespaces and not _isolated(bp, target):
+        yield Issue(
+            (*path, "to"),
+            f"{target!r} is in namespace {workload.namespace!r}, which has isolate: false: "
+            "netfence writes no policy there (flows may only come from it)",
+        )
+    elif source in bp.workloads and target in bp.externals and not _isolated(bp, source):
+        yield Issue(
+            (*path, "from"),
+            f"{source!r} is in a namespace with isolate: false: netfence writes no policy for "
+            "its flows to externals (isolate its namespace)",
+        )
 
 
 def _dns(bp: Blueprint) -> Iterator[Issue]:
@@ -216,6 +264,11 @@ def _api_server(bp: Blueprint) -> Iterator[Issue]:
             yield Issue(
                 ("options", "apiServer", "workloads", index),
                 f"{name!r} is not a workload ({_suggest(name, bp.workloads)})",
+            )
+        elif not _isolated(bp, name) and bp.workloads[name].namespace in bp.namespaces:
+            yield Issue(
+                ("options", "apiServer", "workloads", index),
+                f"{name!r} is in a namespace with isolate: false: its egress is not restricted",
             )
     for index, address in enumerate(api.addresses):
         if any(address.overlaps(s) for s in bp.cluster.service_cidrs):

@@ -12,7 +12,12 @@ from netfence.blueprint.dialects import Dialect, for_dialect
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Names, Pods, expected_flows
 from netfence.blueprint.items import Item
-from netfence.blueprint.render import namespace_file, render_files, render_stream
+from netfence.blueprint.render import (
+    NAMESPACE_LABELS_FILE,
+    namespace_file,
+    render_files,
+    render_stream,
+)
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
 from netfence.vocabulary import BLUEPRINT_ANNOTATION, FLOWS_ANNOTATION, MANAGED_BY, ROLE_LABEL
@@ -67,7 +72,7 @@ def generate(
     intents = expected_flows(bp)
     by_end = _by_selected_workload(intents)
     items: list[Item] = []
-    for namespace in sorted(bp.namespaces):
+    for namespace in sorted(bp.isolated):
         items.append(_namespace(bp, namespace))
         if bp.options.default_deny:
             items.append(_deny_all(bp, namespace))
@@ -102,10 +107,11 @@ def _namespace(bp: Blueprint, name: str) -> Item:
         "metadata": {"name": name, "labels": labels},
     }
     why = (
-        f"Namespace {name} (role: {spec.role}). Only its labels are managed here;",
-        f"policies select it by {NAMESPACE_NAME_LABEL}, which only Kubernetes can set.",
+        f"Namespace {name} (role: {spec.role}): its labels only, never deleted by netfence",
+        "(netfence apply creates it only when missing, and says so). Policies select it by",
+        f"{NAMESPACE_NAME_LABEL}, which Kubernetes sets.",
     )
-    return Item(namespace_file(name), manifest, why)
+    return Item(NAMESPACE_LABELS_FILE, manifest, why)
 
 
 def _policy(

@@ -60,7 +60,7 @@ def _pods(end: Pods) -> dict[str, Any]:
 
 
 def _roles(bp: Blueprint, roles: Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted(n for n, spec in bp.namespaces.items() if spec.role in roles))
+    return tuple(sorted(n for n in bp.isolated if bp.namespaces[n].role in roles))
 
 
 def _dns(bp: Blueprint, intents: Sequence[Intent]) -> Guardrail:
@@ -80,7 +80,7 @@ def _dns(bp: Blueprint, intents: Sequence[Intent]) -> Guardrail:
         "netfence-always-allow-dns",
         "Admin",
         10,
-        tuple(sorted(bp.namespaces)),
+        tuple(sorted(bp.isolated)),
         (
             "Every pod of the blueprint's namespaces may always resolve names: no namespace",
             "policy can take DNS away.",
@@ -158,7 +158,7 @@ def _baseline(bp: Blueprint) -> Guardrail:
         "default",
         "Baseline",
         100,
-        tuple(sorted(bp.namespaces)),
+        tuple(sorted(bp.isolated)),
         (
             "Default deny for pods no NetworkPolicy isolates (a namespace created tomorrow",
             "included); namespace policies override it.",

@@ -88,7 +88,7 @@ def workload_end(bp: Blueprint, name: str) -> End:
 
 
 def dns_intents(bp: Blueprint) -> list[Intent]:
-    """Every pod of every blueprint namespace may query cluster DNS (and NodeLocal DNSCache)."""
+    """Every pod of every isolated namespace may query cluster DNS (and NodeLocal DNSCache)."""
     servers: list[End] = [Pods("kube-dns", bp.dns.namespace, freeze_labels(bp.dns.selector))]
     if bp.dns.node_local is not None:
         servers.append(
@@ -103,7 +103,7 @@ def dns_intents(bp: Blueprint) -> list[Intent]:
             DNS_PORTS,
             f"every pod of {namespace} resolves names",
         )
-        for namespace in bp.namespaces
+        for namespace in bp.isolated
         for server in servers
     ]
 

@@ -1,7 +1,8 @@
-"""The proof: the engine's exact analysis equals the blueprint's intents, nothing more or less.
+"""The proof: the engine's exact analysis equals the blueprint's intents, nothing more or less,
+and the stack's entry point admits some client.
 
-Every ordered pair of nodes with at least one end in a blueprint namespace is checked on
-every port of TCP, UDP and SCTP, under both readings of ipBlocks on pod addresses.
+Every ordered pair of nodes with at least one end in an isolated blueprint namespace is checked
+on every port of TCP, UDP and SCTP, under both readings of ipBlocks on pod addresses.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from netfence.blueprint.entrypoints import ClosedEntry, closed_entries
 from netfence.blueprint.intents import Addresses, End, Intent, Names, expected_flows
 from netfence.blueprint.schema import Blueprint
 from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading, Node, PortSet
@@ -45,12 +47,14 @@ class Cell:
 
 @dataclass(frozen=True)
 class Proof:
-    """Cells where something is allowed or intended (the rest are denied and intended so)."""
+    """Cells where something is allowed or intended (the rest are denied and intended so),
+    and the entry points (gateway workloads) that admit no client."""
 
     cells: tuple[Cell, ...]
     pairs: int
     endpoints: int
     externals: tuple[ExternalRange, ...]
+    closed_entries: tuple[ClosedEntry, ...] = ()
 
     @property
     def offending(self) -> tuple[Cell, ...]:
@@ -58,7 +62,7 @@ class Proof:
 
     @property
     def holds(self) -> bool:
-        return not self.offending
+        return not self.offending and not self.closed_entries
 
 
 def _matches(end: End, node: Node) -> bool:
@@ -136,13 +140,16 @@ def _merge(per_reading: Sequence[list[Cell]]) -> tuple[Cell, ...]:
 def prove(cluster: Cluster, bp: Blueprint) -> Proof:
     """Check the cluster's connectivity against the blueprint's intents."""
     intents = expected_flows(bp)
-    managed = frozenset(bp.namespaces)
+    managed = frozenset(bp.isolated)
     engines = [Engine(cluster, EngineOptions(ipblock_pods=r)) for r in READINGS]
     per_reading = [_cells(engine, intents, managed) for engine in engines]
     first = engines[0]
+    cells = _merge(per_reading)
+    reached = (c.target for c in cells if not c.allowed.is_empty and c.source != c.target)
     return Proof(
-        cells=_merge(per_reading),
+        cells=cells,
         pairs=len(_pairs(first, managed)),
         endpoints=len(first.endpoints),
         externals=first.externals,
+        closed_entries=closed_entries(bp, first.endpoints, reached),
     )

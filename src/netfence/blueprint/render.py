@@ -1,5 +1,11 @@
 """Generated manifests as YAML text: one file per namespace, kustomization.yaml, or a stream.
 
+The output owns policies only: ``kustomization.yaml`` (and the stream) list no Namespace, so
+``kubectl delete -k`` removes the policies and never a namespace. The labels the blueprint
+puts on its namespaces are in ``namespace-labels.yaml``, outside the kustomization's
+resources, with the ``kubectl label`` commands that set them (``netfence apply`` sets them by
+server-side apply of the labels alone).
+
 Every manifest is an object serialised by PyYAML; the only text netfence composes itself
 is comment lines, and each goes through the sanitiser, so no input string can end a
 comment, start a key or start another document. Namespace files are ``ns-<name>.yaml``: a
@@ -14,10 +20,12 @@ from typing import Any
 import yaml
 
 from netfence.blueprint.items import Item
+from netfence.model import NAMESPACE_NAME_LABEL
 from netfence.sanitize import clean
 
 KUSTOMIZATION = "kustomization.yaml"
 NAMESPACE_FILE_PREFIX = "ns-"
+NAMESPACE_LABELS_FILE = "namespace-labels.yaml"  # never ns-<name>.yaml: no collision
 
 
 def namespace_file(namespace: str) -> str:
@@ -50,27 +58,64 @@ def _join(documents: Sequence[str]) -> str:
     return "---\n".join(documents)
 
 
+def label_commands(items: Sequence[Item]) -> list[str]:
+    """One ``kubectl label namespace ... --overwrite`` command per generated Namespace."""
+    commands = []
+    for item in items:
+        if item.kind != "Namespace":
+            continue
+        meta = item.manifest["metadata"]
+        labels = {k: v for k, v in meta.get("labels", {}).items() if k != NAMESPACE_NAME_LABEL}
+        pairs = " ".join(f"{k}={v}" for k, v in labels.items())
+        commands.append(f"kubectl label namespace {meta['name']} {pairs} --overwrite")
+    return commands
+
+
+def _labels_header(items: Sequence[Item]) -> list[str]:
+    commands = label_commands(items)
+    if not commands:
+        return []
+    return [
+        "Namespace labels, not in kustomization.yaml: netfence labels namespaces, it never owns",
+        "them (kubectl delete -k removes the policies only). Set them with netfence apply, or:",
+        *(f"  {command}" for command in commands),
+    ]
+
+
 def render_files(blueprint: str, items: Sequence[Item]) -> dict[str, str]:
-    """Each item's file (``ns-<namespace>.yaml``, ``guardrails.yaml``) plus
-    ``kustomization.yaml``, sorted by name."""
+    """Each item's file (``ns-<namespace>.yaml``, ``guardrails.yaml``,
+    ``namespace-labels.yaml``) plus ``kustomization.yaml`` listing the policy files only,
+    sorted by name."""
     grouped: dict[str, list[str]] = {}
     for item in items:
         grouped.setdefault(item.file, []).append(_document(item))
-    files = {name: _header(blueprint) + _join(docs) for name, docs in sorted(grouped.items())}
+    header = {NAMESPACE_LABELS_FILE: _comments(_labels_header(items))}
+    files = {
+        name: _header(blueprint) + header.get(name, "") + _join(docs)
+        for name, docs in sorted(grouped.items())
+    }
     kustomization: dict[str, Any] = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
-        "resources": sorted(files),
+        "resources": sorted(n for n in files if n != NAMESPACE_LABELS_FILE),
     }
-    files[KUSTOMIZATION] = (
-        _header(blueprint)
-        + _comments(["Apply with: kubectl apply -k <this folder>"])
-        + _yaml(kustomization)
-    )
+    about = [
+        "Apply with: kubectl apply -k <this folder>. Policies only: kubectl delete -k <this",
+        "folder> removes them and nothing else.",
+    ]
+    if NAMESPACE_LABELS_FILE in files:
+        about.append(f"Namespace labels: see {NAMESPACE_LABELS_FILE} (not a resource here).")
+    files[KUSTOMIZATION] = _header(blueprint) + _comments(about) + _yaml(kustomization)
     return dict(sorted(files.items()))
 
 
 def render_stream(blueprint: str, items: Sequence[Item]) -> str:
-    """All manifests as one multi-document stream, in file order."""
-    ordered = sorted(items, key=lambda item: item.file)
-    return _header(blueprint) + _join([_document(item) for item in ordered])
+    """The policies as one multi-document stream, in file order; the namespace labels as
+    ``kubectl label`` commands in its header (a stream applied and deleted with kubectl -f
+    must not own namespaces either)."""
+    ordered = sorted((item for item in items if item.kind != "Namespace"), key=lambda i: i.file)
+    return (
+        _header(blueprint)
+        + _comments(_labels_header(items))
+        + _join([_document(item) for item in ordered])
+    )

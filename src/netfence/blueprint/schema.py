@@ -17,7 +17,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 from netfence.model import CLOUD_METADATA_IPS, IPAddress, IPNetwork, Protocol
 
 Role = Literal[
-    "gateway", "inference", "agents", "vector-db", "model-storage", "observability", "custom"
+    "gateway",
+    "inference",
+    "agents",
+    "vector-db",
+    "model-storage",
+    "observability",
+    "ingress-controller",
+    "custom",
 ]
 METADATA_ADDRESSES: tuple[IPNetwork, ...] = tuple(
     ipaddress.ip_network(ip) for ip in CLOUD_METADATA_IPS
@@ -182,10 +189,13 @@ class ClusterCIDRs(Strict):
 
 
 class NamespaceSpec(Strict):
-    """A namespace netfence isolates: its role and the labels to put on it."""
+    """A namespace of the stack: its role and the labels to put on it. ``isolate: false``
+    declares a namespace netfence never writes to (an ingress controller's): no policy, no
+    label; its workloads are clients that flows may admit into the isolated namespaces."""
 
     role: Role
     labels: Labels = Field(default_factory=dict)
+    isolate: bool = True
 
 
 class Workload(Strict):
@@ -277,3 +287,8 @@ class Blueprint(Strict):
     dns: DNS = Field(default_factory=DNS)
     options: Options = Field(default_factory=Options)
     guardrails: Guardrails | None = None
+
+    @property
+    def isolated(self) -> tuple[str, ...]:
+        """The namespaces netfence isolates and labels, in declaration order."""
+        return tuple(name for name, spec in self.namespaces.items() if spec.isolate)

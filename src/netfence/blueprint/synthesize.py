@@ -65,13 +65,15 @@ def _pod(
 
 
 def synthesize(bp: Blueprint) -> list[dict[str, Any]]:
-    """Namespaces outside the blueprint (DNS, the outsider's) and one Pod per workload,
+    """Namespaces netfence does not isolate (DNS, the outsider's, the blueprint's
+    ``isolate: false`` ones) and one Pod per workload,
     plus the DNS server and a stranger ``test-pod`` like the guide's (step 8).
 
     The blueprint's own Namespace manifests come from :func:`generate`, not from here.
     """
     outsider = outsider_namespace(bp)
-    docs = [_namespace(n) for n in sorted({bp.dns.namespace, outsider})]
+    unisolated = {n for n in bp.namespaces if n not in bp.isolated}
+    docs = [_namespace(n) for n in sorted({bp.dns.namespace, outsider, *unisolated})]
     pods = [
         (w.namespace, name, dict(w.selector), _container_ports(w.ports))
         for name, w in sorted(bp.workloads.items())

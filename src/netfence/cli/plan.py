@@ -16,6 +16,7 @@ from netfence.blueprint.jsonschema import SCHEMA_FILE, SCHEMA_LINE
 from netfence.blueprint.loading import load_blueprint
 from netfence.blueprint.output import OutputError, OutputExistsError, write_file, write_folder
 from netfence.blueprint.plan import DEFAULT_OUTPUT, make_plan, unmatched
+from netfence.blueprint.render import label_commands
 from netfence.blueprint.schema import Blueprint
 from netfence.cli.common import (
     EXIT_ENVIRONMENT,
@@ -219,9 +220,16 @@ def plan(
     if output_format is OutputFormat.text and output != STREAM:
         folder = os.path.normpath(output)
         out.print(
-            f"Wrote {len(result.generated.files())} files to {folder}/ "
-            f"(apply with: kubectl apply -k {folder}/)"
+            f"Wrote {len(result.generated.files())} files to {folder}/ (policies: kubectl "
+            f"apply -k {folder}/; kubectl delete -k {folder}/ removes them and nothing else)",
+            markup=False,
         )
+        commands = label_commands(result.generated.items)
+        if commands:
+            out.print(
+                "Namespace labels (netfence apply sets them; or run):\n  " + "\n  ".join(commands),
+                markup=False,
+            )
 
 
 def generate_command(

@@ -152,7 +152,8 @@ def _namespace_step(desired: Mapping[str, Any], live: Mapping[str, Any] | None) 
     name = str(body["metadata"]["name"])
     wanted: dict[str, str] = body["metadata"]["labels"]
     if live is None:
-        return Step("create", "Namespace", "", name, body, _labels_text(wanted))
+        detail = f"namespace missing: created, labelled {_labels_text(wanted)}"
+        return Step("create", "Namespace", "", name, body, detail)
     have = dict(_meta(live).get("labels") or {})
     missing = {k: v for k, v in wanted.items() if have.get(k) != v}
     if missing:

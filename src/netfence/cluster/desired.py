@@ -10,10 +10,12 @@ from typing import Any
 
 from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE
+from netfence.blueprint.render import NAMESPACE_LABELS_FILE
 from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
 from netfence.load import Document, Limits
 from netfence.load.calico_kinds import is_calico
 from netfence.load.kinds import is_kubernetes_policy, is_network_policy
+from netfence.load.walk import folder_kind
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
 from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER
@@ -65,12 +67,17 @@ def _is_tier_policy(doc: Document) -> bool:
 
 
 def from_folder(folder: str) -> DesiredState:
-    """Namespaces, NetworkPolicies, tier policies and Calico objects from manifests: a folder (e.g.
-    ``netfence plan``'s output) or a file.
+    """Namespaces, NetworkPolicies, tier policies and Calico objects from manifests: a folder
+    (e.g. ``netfence plan``'s output) or a file. A kustomization folder is rendered, and the
+    ``namespace-labels.yaml`` beside it (not one of its resources) read as well.
 
     Raises InputError when a manifest is invalid.
     """
-    inputs = read_inputs([folder], InputOptions())
+    labels = os.path.join(folder, NAMESPACE_LABELS_FILE)
+    extra = (
+        [labels] if os.path.isdir(folder) and folder_kind(folder) and os.path.isfile(labels) else []
+    )
+    inputs = read_inputs([folder, *extra], InputOptions())
     if inputs.errors:
         raise InputError(inputs.errors)
     return DesiredState(

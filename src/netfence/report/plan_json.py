@@ -55,6 +55,10 @@ def plan_json(plan: Plan, output: str | None) -> dict[str, Any]:
             "externals": len(proof.externals),
             "cells": [_cell_json(c, names) for c in proof.cells],
             "offending": [_cell_json(c, names) for c in proof.offending],
+            "closed_entries": [
+                {"workload": e.workload, "namespace": e.namespace, "message": str(e)}
+                for e in proof.closed_entries
+            ],
             "not_evaluated": [
                 {"kind": o.kind, "apiVersion": o.api_version, "object": o.id}
                 for o in plan.cluster.not_evaluated

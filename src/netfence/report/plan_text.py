@@ -51,6 +51,8 @@ def render_plan_text(result: Plan, origin: str, console: Console) -> bool:
                 "blueprint, on every port and protocol.",
                 markup=False,
             )
+    for entry in proof.closed_entries:
+        console.print(f"Closed front door: {entry}", markup=False, style="bold red")
     for line in not_evaluated_lines(result.cluster.not_evaluated):
         console.print(f"The proof does not cover them: {line}", markup=False, style="yellow")
     if proof.holds:
@@ -59,9 +61,11 @@ def render_plan_text(result: Plan, origin: str, console: Console) -> bool:
             f"Proof holds{scope}: the policies allow exactly the blueprint's flows plus DNS."
         )
     else:
+        closed = len(proof.closed_entries)
+        doors = f", {closed} entry points admit no client" if closed else ""
         console.print(
             f"Proof FAILS: {len(proof.offending)} connections differ from the blueprint "
-            "(rows in red); nothing was written.",
+            f"(rows in red){doors}; nothing was written.",
             style="bold red",
         )
     return True

@@ -33,3 +33,7 @@ DNS_PORT = 53
 
 IPBlockReading = Literal["match", "ignore"]
 """Whether ipBlocks match in-cluster pod IPs: implementation-defined, chosen per CNI."""
+
+# Beside a kustomization netfence writes (not one of its resources): the namespace labels its
+# policies need, read with the kustomization so that deleting the output removes only policies.
+NAMESPACE_LABELS_FILE = "namespace-labels.yaml"

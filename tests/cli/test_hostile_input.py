@@ -28,7 +28,7 @@ def test_a_4301_digit_integer_in_a_blueprint_names_file_line_and_field(tmp_path:
     path = tmp_path / "bp.yaml"
     path.write_text(yaml.safe_dump(data).replace("8000", BIG, 1))
     result = CliRunner().invoke(app, ["plan", str(path), "-o", "-"])
-    line = assert_one_line(result, 1, str(path), "flows[0].ports[0]", "is not a port")
+    line = assert_one_line(result, 1, str(path), "flows[2].ports[0]", "is not a port")
     assert ":" in line.split(str(path), 1)[1][:8]  # file:line
 
 

@@ -50,9 +50,11 @@ def test_verify_reads_builtin_and_manifest_files(stand_in_kubeconfig: Path, tmp_
     builtin = run_cli_in_process("verify", "builtin:ai-mesh", *kube)
     assert (default.returncode, builtin.returncode) == (1, 1)
     assert builtin.stdout == default.stdout
-    written = run_cli_in_process("plan", "-o", "-")
-    manifests = tmp_path / "policies.yaml"
-    manifests.write_text(written.stdout)
+    # plan's files without the kustomization (read as plain manifests, no kustomize needed):
+    # the stream (plan -o -) holds policies only, namespace-labels.yaml the labels
+    manifests = tmp_path / "policies"
+    assert run_cli_in_process("plan", "-o", str(manifests)).returncode == 0
+    (manifests / "kustomization.yaml").unlink()
     from_file = run_cli_in_process("verify", str(manifests), *kube)
     assert from_file.returncode == 1, from_file.stderr
     assert from_file.stdout == default.stdout

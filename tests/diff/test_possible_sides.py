@@ -65,7 +65,7 @@ def test_widened_selector_is_caught_for_pods_that_are_not_there(tmp_path: Path) 
     result = run_cli_in_process("diff", str(MESH), str(widened), "--fail-on-new-ingress")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "-> ai-data/possible:no-labels" in result.stdout
-    assert "a pod with no labels in namespace kube-system" in result.stdout
+    assert "likewise in namespace kube-system" in result.stdout
 
 
 def test_same_policies_in_any_form_diff_to_nothing() -> None:

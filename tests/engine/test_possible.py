@@ -60,7 +60,7 @@ def test_ai_mesh_policies_give_readable_stable_witnesses() -> None:
         "(labelled netfence.dev/role=inference,purpose=inference)"
     )
     assert all(not e.ips for e in found.endpoints)
-    assert not found.capped and "9 possible endpoints" in found.notice
+    assert not found.capped and "10 possible endpoints" in found.notice
 
 
 def test_one_witness_per_vector_of_selector_outcomes() -> None:

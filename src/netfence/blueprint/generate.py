@@ -12,15 +12,16 @@ from netfence.blueprint.dialects import Dialect, for_dialect
 from netfence.blueprint.guardrails import TierDialect, guardrails, manifest
 from netfence.blueprint.intents import Addresses, End, Intent, Names, Pods, expected_flows
 from netfence.blueprint.items import Item
-from netfence.blueprint.render import (
-    NAMESPACE_LABELS_FILE,
-    namespace_file,
-    render_files,
-    render_stream,
-)
+from netfence.blueprint.render import namespace_file, render_files, render_stream
 from netfence.blueprint.schema import Blueprint, PortRange
 from netfence.model import NAMESPACE_NAME_LABEL
-from netfence.vocabulary import BLUEPRINT_ANNOTATION, FLOWS_ANNOTATION, MANAGED_BY, ROLE_LABEL
+from netfence.vocabulary import (
+    BLUEPRINT_ANNOTATION,
+    FLOWS_ANNOTATION,
+    MANAGED_BY,
+    NAMESPACE_LABELS_FILE,
+    ROLE_LABEL,
+)
 
 GUARDRAILS_FILE = "guardrails.yaml"  # namespace files are ns-<name>.yaml: no collision
 

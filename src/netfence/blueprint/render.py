@@ -22,10 +22,10 @@ import yaml
 from netfence.blueprint.items import Item
 from netfence.model import NAMESPACE_NAME_LABEL
 from netfence.sanitize import clean
+from netfence.vocabulary import NAMESPACE_LABELS_FILE  # never ns-<name>.yaml: no collision
 
 KUSTOMIZATION = "kustomization.yaml"
 NAMESPACE_FILE_PREFIX = "ns-"
-NAMESPACE_LABELS_FILE = "namespace-labels.yaml"  # never ns-<name>.yaml: no collision
 
 
 def namespace_file(namespace: str) -> str:

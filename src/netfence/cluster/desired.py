@@ -10,7 +10,6 @@ from typing import Any
 
 from netfence.blueprint import builtin, generate, load_blueprint
 from netfence.blueprint.builtins import DEFAULT_TEMPLATE
-from netfence.blueprint.render import NAMESPACE_LABELS_FILE
 from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
 from netfence.load import Document, Limits
 from netfence.load.calico_kinds import is_calico
@@ -18,7 +17,7 @@ from netfence.load.kinds import is_kubernetes_policy, is_network_policy
 from netfence.load.walk import folder_kind
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import InputError
-from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER
+from netfence.vocabulary import MANAGED_BY_LABEL, MANAGER, NAMESPACE_LABELS_FILE
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from netfence.load.unevaluated import is_not_evaluated
 from netfence.load.walk import Entry, find_entries
 from netfence.load.yamlread import Limits, read_stream
 from netfence.problems import Problem, Source
+from netfence.vocabulary import NAMESPACE_LABELS_FILE
 
 NAMESPACED_KINDS = frozenset(
     {
@@ -360,7 +361,13 @@ def _load_entry(
             problem = replace(problem, severity="error")
         return LoadResult(problems=[problem] if problem else [])
     label = render_label(entry.kind, entry.path)
-    return load_text(text, label, namespace, limits, strict_files)
+    result = load_text(text, label, namespace, limits, strict_files)
+    labels = os.path.join(entry.path, NAMESPACE_LABELS_FILE)
+    if entry.kind == "kustomize" and os.path.isfile(labels):
+        beside = load_file(labels, namespace=namespace, limits=limits, strict_files=strict_files)
+        result.documents += beside.documents
+        result.problems += beside.problems
+    return result
 
 
 def read_text(

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from netfence.vocabulary import NAMESPACE_LABELS_FILE
 from tests.conftest import EXAMPLES, run_cli
 
 pytestmark = pytest.mark.controlplane
@@ -62,6 +63,9 @@ def test_kustomize_output_reads_like_the_folder(
     folder = EXAMPLES / "ai-mesh"
     rendered = render(*tool, str(folder))
     assert rendered.count(b"kind: NetworkPolicy") >= 4
+    # The namespace labels live beside the kustomization, not in it: the folder reads them,
+    # and a user piping the tools' output names the file too, as README shows.
+    labels = str(folder / NAMESPACE_LABELS_FILE)
     from_folder = run_cli("analyze", str(folder), "--format", "json", "--port", "8000")
     assert from_folder.returncode == 0, from_folder.stderr
-    assert analyze_stdin(rendered, "--port", "8000") == json.loads(from_folder.stdout)
+    assert analyze_stdin(rendered, labels, "--port", "8000") == json.loads(from_folder.stdout)

@@ -131,6 +131,8 @@ def _container_ports(pod_spec: Mapping[str, Any]) -> tuple[ContainerPort, ...]:
     for container in containers:
         for port in _list(_dict(container).get("ports")):
             port = _dict(port)
+            if port.get("containerPort") is None:
+                continue  # analysis reads an entry without a number as serving nothing
             ports.append(
                 ContainerPort(
                     port=_int(port["containerPort"]),

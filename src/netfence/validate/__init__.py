@@ -32,7 +32,7 @@ from netfence.validate.errors import FieldError
 from netfence.validate.namespace import validate_namespace
 from netfence.validate.networkpolicy import validate_network_policy
 from netfence.validate.pod import validate_pod
-from netfence.validate.relevance import is_relevant
+from netfence.validate.relevance import is_relevant, reading_of
 from netfence.validate.replication import validate_replication_controller
 from netfence.validate.schema import KIND_SCHEMAS
 from netfence.validate.service import validate_service
@@ -73,7 +73,9 @@ def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[
         return []
     version_error = check_api_version(kind, data.get("apiVersion"))
     if version_error is not None:
-        return [version_error]
+        if mode == "strict" or reading_of(kind, version_error.path, version_error.message) is None:
+            return [version_error]
+        return _neutral_as_warnings(kind, [version_error, *field_errors(_served(data), mode)])
     decoded = decode(data, SCHEMAS[kind])
     unknown = [
         FieldError(path, unknown_field_message(path), warning=mode == "warn")
@@ -93,12 +95,23 @@ def field_errors(data: dict[str, Any], mode: ValidationMode = "strict") -> list[
 
 
 def _neutral_as_warnings(kind: str, errors: Sequence[FieldError]) -> list[FieldError]:
-    return [
-        e
-        if e.warning or is_relevant(kind, e.path, e.message)
-        else replace(e, message=e.message + NEUTRAL_NOTE, warning=True)
-        for e in errors
-    ]
+    return [e if e.warning else _as_warning(kind, e) for e in errors]
+
+
+def _as_warning(kind: str, error: FieldError) -> FieldError:
+    """A warning for a problem analysis can read past (saying how), else the error itself."""
+    if not is_relevant(kind, error.path, error.message):
+        return replace(error, message=error.message + NEUTRAL_NOTE, warning=True)
+    reading = reading_of(kind, error.path, error.message)
+    if reading is None:
+        return error
+    note = f" ({reading}; --validate strict refuses it)"
+    return replace(error, message=error.message + note, warning=True)
+
+
+def _served(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` under the apiVersion that serves its kind today."""
+    return {**data, "apiVersion": SERVED[str(data["kind"])]}
 
 
 def _without(data: dict[str, Any], paths: Sequence[Path]) -> dict[str, Any]:

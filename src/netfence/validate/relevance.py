@@ -48,6 +48,16 @@ def _template(prefix: Pattern) -> tuple[Pattern, ...]:
     )
 
 
+POLICY_KINDS = (
+    "NetworkPolicy",
+    *TIER_KINDS,
+    "CiliumNetworkPolicy",
+    "CiliumClusterwideNetworkPolicy",
+)
+
+# Kinds whose removed API versions hold the same pod template as the served one.
+READ_ANY_VERSION = (*WORKLOAD_KINDS, "CronJob")
+
 EVERY_KIND: tuple[Pattern, ...] = (
     ("apiVersion",),
     ("kind",),
@@ -87,6 +97,30 @@ def _matches(pattern: Pattern, path: Path) -> bool:
 def _contains(path: Path, pattern: Pattern) -> bool:
     """Whether the field at ``path`` contains the subtree ``pattern`` names."""
     return len(path) < len(pattern) and _matches(pattern[: len(path)], path)
+
+
+# Problems in relevant fields whose reading is still unambiguous: analysis reads the object
+# that way (the note says how) and reports a warning; ``validate`` and strict mode refuse.
+READINGS: tuple[tuple[str, str], ...] = (
+    ("`selector` does not match template `labels`", "its pods carry the template's labels"),
+    ("a pods selection needs namespaceSelector and podSelector", "the missing selector read as {}"),
+    ("cannot be set with namedPorts", "named ports match nothing for those peers"),
+    ("Start port must be less than End port", "read as an empty range: it admits nothing"),
+    ("must be greater than or equal to `port`", "read as an empty range: it admits nothing"),
+)
+
+
+def reading_of(kind: str, path: Path, message: str) -> str | None:
+    """How analysis reads an object despite a relevant problem at ``path``, or None when the
+    problem leaves no unambiguous reading (then it stays an error)."""
+    if path == ("apiVersion",) and "no longer served" in message and kind in READ_ANY_VERSION:
+        return "its pod template read as today's version"
+    in_port = "ports" in (str(part) for part in path[:-1])
+    if in_port and kind not in POLICY_KINDS and message.startswith("unknown field"):
+        return "dropped, as kube-apiserver drops unknown fields without strict validation"
+    if in_port and path[-1] == "containerPort" and message.startswith("Required value"):
+        return "a port entry without a number serves nothing"
+    return next((reading for text, reading in READINGS if text in message), None)
 
 
 def is_relevant(kind: str, path: Path, message: str) -> bool:

@@ -35,6 +35,8 @@ class QueryResult:
     """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
     partial: np.ndarray | None = None
     """Grouped analyses: cells where some pairs of members are allowed and some are not."""
+    depends: np.ndarray | None = None
+    """Cells blocked, but allowed at some addresses of an end without an IP."""
 
     @property
     def label(self) -> str:
@@ -97,6 +99,11 @@ class Analysis:
     def reading_mattered(self) -> bool:
         return any(q.reading_decided.any() for q in self.queries)
 
+    @property
+    def address_mattered(self) -> bool:
+        """Whether some cell depends on the address of an end without an IP."""
+        return any(q.depends is not None and q.depends.any() for q in self.queries)
+
 
 def served_queries(
     endpoints: Iterable[Endpoint], protocol: Protocol | None = None
@@ -120,6 +127,7 @@ def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> Q
         matrix.allowed[pick],
         engine.reading_decided(port, protocol)[pick],
         None if matrix.tiers is None else matrix.tiers[pick],
+        depends=None if matrix.depends is None else matrix.depends[pick],
     )
 
 
@@ -129,6 +137,7 @@ def analysis_notes(engine: Engine) -> tuple[str, ...]:
         tier_notes(engine.cluster)
         + cilium_notes(engine.cluster, engine.externals)
         + calico_notes(engine.cluster)
+        + engine.placement_notes
     )
 
 

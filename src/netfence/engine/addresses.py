@@ -23,7 +23,7 @@ from itertools import product
 from netfence.engine.external import block_set, region_classes
 from netfence.engine.intervals import IntervalSet, IPSet
 from netfence.engine.tier_match import tier_cidrs
-from netfence.model import Cluster, Endpoint, IPAddress, IPNetwork
+from netfence.model import Cluster, Endpoint, IPAddress, IPBlock, IPNetwork
 
 DEFAULT_POD_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.244.0.0/16"),)
 SOURCES = {
@@ -129,6 +129,13 @@ def describe(classes: Sequence[AddressClass]) -> str:
             union = union | c.addresses
         return union.description()
     return " or ".join(c.name for c in classes)
+
+
+def holds_part(block: IPBlock, pod: PodCIDR) -> bool:
+    """Whether ``block`` holds some, not all, of the pod CIDR (of some family of it)."""
+    space = IPSet.of(pod.networks)
+    inside = block_set(block) & space
+    return not inside.is_empty and inside != space
 
 
 def placement_notes(pod: PodCIDR, cluster: Cluster) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.addresses import PodCIDR
 from netfence.engine.calico_notes import calico_notes
 from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
@@ -66,6 +67,8 @@ class Analysis:
     """Grouped analyses (``grouping`` workload or class): each group's endpoint ids."""
     witnesses: tuple[tuple[str, str], ...] = ()
     """Endpoints that are possible witnesses (``engine.possible``), with their descriptions."""
+    pod_cidr: PodCIDR | None = None
+    """Where endpoints without an IP have their address, when a CIDR reaches into it."""
 
     def witness(self, ident: str) -> str | None:
         """The description of witness ``ident`` (None for an observed endpoint)."""
@@ -168,4 +171,5 @@ def analyze(
         source_externals=engine.externals if sources is None else (),
         target_externals=engine.externals if targets is None else (),
         witnesses=engine.cluster.witnesses,
+        pod_cidr=engine.pod_cidr if engine.placement_notes else None,
     )

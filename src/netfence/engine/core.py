@@ -24,6 +24,8 @@ from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol
 
+Connections = dict[Protocol, PortSet]
+
 
 class Engine:
     """Connectivity of a cluster: verdicts with reasons, matrices, exact port sets."""
@@ -47,7 +49,7 @@ class Engine:
         self.addresses: tuple[AddressClass, ...] = address_classes(self.pod_cidr, cluster)
         self.placement_notes = placement_notes(self.pod_cidr, cluster)
         self._reference = Reference(cluster, self.options.ipblock_pods, self.pod_cidr)
-        self._connections: dict[tuple[int, int], dict[Protocol, PortSet]] = {}
+        self._connections: dict[tuple[int, int], tuple[Connections, Connections]] = {}
         self._selecting: dict[tuple[int, Direction], tuple[NetworkPolicy, ...]] = {}
         self._verdicts: dict[tuple[int, int, int | str, Protocol], Verdict] = {}
 
@@ -134,24 +136,35 @@ class Engine:
         return flipped
 
     def connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
-        """Exact allowed ports per protocol from ``src`` to ``dst``.
+        """Exact allowed ports per protocol from ``src`` to ``dst`` (with an end without an
+        IP: the ports allowed at some of its addresses in the pod CIDR).
 
         Computed once per pair of node classes (nodes every rule treats alike), so asking for
         every pair of a large cluster stays cheap; traffic to itself is never filtered.
         """
+        return self._placed_connections(src, dst)[0]
+
+    def certain_connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
+        """``connections`` allowed wherever in the pod CIDR the ends without an IP are."""
+        return self._placed_connections(src, dst)[1]
+
+    def _placed_connections(
+        self, src: Node | str, dst: Node | str
+    ) -> tuple[Connections, Connections]:
         source, target = self._node(src), self._node(dst)
         if source == target:
-            return self._reference.connections(source, target)
+            return self._reference.placed_connections(source, target)
         key = (self.node_class(source), self.node_class(target))
         if key not in self._connections:
-            self._connections[key] = self._reference.connections(source, target)
+            self._connections[key] = self._reference.placed_connections(source, target)
         return self._connections[key]
 
-    def connections_within(self, endpoint: Endpoint) -> dict[Protocol, PortSet]:
+    def connections_within(self, endpoint: Endpoint) -> tuple[Connections, Connections]:
         """Exact allowed ports from ``endpoint`` to another pod of its class (same namespace,
-        labels and ports; no IP): what a possible witness stands for between two pods."""
+        labels and ports; no IP): what a possible witness stands for between two pods, at
+        some of their addresses and at every one."""
         twin = replace(endpoint, name=f"{endpoint.name}~twin", ips=())
-        return self._reference.connections(endpoint, twin)
+        return self._reference.placed_connections(endpoint, twin)
 
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
         """Policies that select ``endpoint`` and isolate it in ``direction`` (asked once per

@@ -15,6 +15,7 @@ from netfence.engine.addresses import (
     PodCIDR,
     address_classes,
     describe,
+    holds_part,
     placed,
     pod_cidr,
     unaddressed,
@@ -156,8 +157,26 @@ class Reference:
         blocked = next(v for row in grid for v in row if not v.allowed)
         condition = self._condition(src, dst, allowed, (len(sources), len(targets)))
         allowing = grid[allowed[0][0]][allowed[0][1]]
-        dependence = AddressDependence(condition, allowing, str(self.pod))
+        blocks = self._partial_blocks(allowing)
+        dependence = AddressDependence(condition, allowing, str(self.pod), blocks)
         return replace(blocked, depends_on_address=dependence)
+
+    def _partial_blocks(self, verdict: Verdict) -> tuple[str, ...]:
+        """The ipBlocks holding part of the pod CIDR through which ``verdict`` is allowed."""
+        assert self.pod is not None
+        policies = {p.id: p for p in self.cluster.policies}
+        found: list[str] = []
+        for side in (verdict.egress, verdict.ingress):
+            for ref in side.admitted_by:
+                policy = policies.get(ref.policy)
+                rules = () if policy is None else policy.rules(ref.direction)
+                if ref.peer is None or ref.rule >= len(rules):
+                    continue
+                peers = rules[ref.rule].peers
+                block = peers[ref.peer].ip_block if ref.peer < len(peers) else None
+                if block is not None and holds_part(block, self.pod):
+                    found.append(f"ipBlock {block} ({ref.policy} {ref.direction}[{ref.rule}])")
+        return tuple(found)
 
     def _condition(
         self, src: Node, dst: Node, allowed: list[tuple[int, int]], shape: tuple[int, int]
@@ -256,19 +275,29 @@ class Reference:
     def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
         """Exact allowed ports per protocol from ``src`` to ``dst``; with an end without an
         IP, the ports allowed at some placement of the ends (what its address may allow)."""
+        return self.placed_connections(src, dst)[0]
+
+    def placed_connections(
+        self, src: Node, dst: Node
+    ) -> tuple[dict[Protocol, PortSet], dict[Protocol, PortSet]]:
+        """Allowed ports per protocol at some placement of the ends, and at every one."""
         if not isinstance(src, ExternalRange) and src == dst:
-            return {protocol: PortSet.all() for protocol in PROTOCOLS}
+            every = {protocol: PortSet.all() for protocol in PROTOCOLS}
+            return every, every
         if isinstance(src, ExternalRange) and isinstance(dst, ExternalRange):
-            return {protocol: PortSet() for protocol in PROTOCOLS}
-        found = {protocol: PortSet() for protocol in PROTOCOLS}
+            none = {protocol: PortSet() for protocol in PROTOCOLS}
+            return none, none
+        some = {protocol: PortSet() for protocol in PROTOCOLS}
+        every = {protocol: PortSet.all() for protocol in PROTOCOLS}
         for source in self.placements(src):
             for target in self.placements(dst):
                 for protocol in PROTOCOLS:
-                    found[protocol] = found[protocol] | (
-                        self.side_ports("egress", source, target, protocol)
-                        & self.side_ports("ingress", source, target, protocol)
+                    ports = self.side_ports("egress", source, target, protocol) & self.side_ports(
+                        "ingress", source, target, protocol
                     )
-        return found
+                    some[protocol] = some[protocol] | ports
+                    every[protocol] = every[protocol] & ports
+        return some, every
 
 
 def _state(verdict: Verdict) -> tuple[bool, bool]:

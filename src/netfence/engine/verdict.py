@@ -142,3 +142,5 @@ class AddressDependence:
     """The verdict at an address that allows it (its rules say which ipBlock admits it)."""
     pod_cidr: str
     """The pod CIDR the addresses come from, and where it was found."""
+    blocks: tuple[str, ...] = ()
+    """The ipBlocks holding part of the pod CIDR that admit it there (with their rules)."""

@@ -148,5 +148,5 @@ def placement_notes(pod: PodCIDR, cluster: Cluster) -> tuple[str, ...]:
     return (
         f"{loose} endpoint(s) without an IP are read as having an address in the {pod}: "
         "a CIDR that holds all of it matches them, one that holds part of it makes the "
-        "verdict depend on the address (shown ?)",
+        "verdict depend on the address",
     )

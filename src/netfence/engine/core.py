@@ -195,6 +195,10 @@ class Engine:
         matrices = self._other_matrices if other_reading else self._matrices
         return matrices.cached_class_matrix(port, protocol)
 
+    def class_possible(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
+        """``class_allowed`` at some addresses of the ends without an IP (a superset)."""
+        return self._matrices.cells(port, protocol)[1]
+
     def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class]: one end's policies allow the connection and the other's
         refuse it (what makes a flow one-sided)."""

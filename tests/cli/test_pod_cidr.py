@@ -204,3 +204,13 @@ def test_snapshot_keeps_the_nodes_pod_cidrs() -> None:
     }
     assert clean_node(node)["spec"] == {"podCIDR": "10.1.0.0/24", "podCIDRs": ["10.1.0.0/24"]}
     assert "spec" not in clean_node({"metadata": {"name": "n2"}})
+
+
+def test_analyze_csv_adds_the_depends_column_only_when_a_cell_depends(tmp_path: Path) -> None:
+    path = write(tmp_path / "in", WORKLOADS + ingress_from("10.244.0.0/17"))
+    _, out, _ = run("analyze", path, "--port", "5432", "-f", "csv")
+    lines = out.splitlines()
+    assert lines[0].endswith(",ipblock_reading_decided,depends_on_address")
+    assert "5432,TCP,shop/web,shop/db,false,true,true" in lines
+    _, out, _ = run("analyze", path, "--port", "5432", "-f", "csv", "--pod-cidr", "10.244.0.0/18")
+    assert out.splitlines()[0].endswith(",ipblock_reading_decided")

@@ -214,3 +214,15 @@ def test_analyze_csv_adds_the_depends_column_only_when_a_cell_depends(tmp_path: 
     assert "5432,TCP,shop/web,shop/db,false,true,true" in lines
     _, out, _ = run("analyze", path, "--port", "5432", "-f", "csv", "--pod-cidr", "10.244.0.0/18")
     assert out.splitlines()[0].endswith(",ipblock_reading_decided")
+
+
+def test_a_bad_node_pod_cidr_is_one_line(tmp_path: Path) -> None:
+    node = "---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {podCIDRs: [10.1.0.0]}\n"
+    path = write(tmp_path / "in", WORKLOADS + node)
+    code, _, err = run("analyze", path)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        'Node/n1: spec.podCIDRs[0]: Invalid value: "10.1.0.0": must be a valid CIDR value, '
+        "(e.g. 10.9.8.0/24 or 2001:db8::/64)"
+    )

@@ -328,7 +328,9 @@ def validate_node(data: dict[str, Any]) -> list[FieldError]:
     """A Node: a DNS-subdomain name and valid metadata; its pod CIDRs must be CIDRs."""
     errors = validate_object_meta(data.get("metadata"), name_is_dns_subdomain, namespaced=False)
     spec = obj(data.get("spec"))
-    entries = [(("spec", "podCIDR"), spec.get("podCIDR"))] if present(spec.get("podCIDR")) else []
+    entries: list[tuple[Path, Any]] = []
+    if present(spec.get("podCIDR")):
+        entries.append((("spec", "podCIDR"), spec["podCIDR"]))
     entries += [(("spec", "podCIDRs", i), v) for i, v in enumerate(items(spec.get("podCIDRs")))]
     for path, value in entries:
         if not isinstance(value, str) or parse_cidr(value) is None or "/" not in value:

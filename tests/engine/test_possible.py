@@ -128,7 +128,7 @@ def unmatched(model: Cluster, found: Witnesses, pods: list[Endpoint]) -> list[st
     def allowed(src: Node, dst: Node, port: int | str, protocol: str) -> bool:
         key = (src.id, dst.id, port, protocol)
         if key not in cache:
-            cache[key] = reference.allowed(src, dst, port, protocol, "match")  # type: ignore[arg-type]
+            cache[key] = reference.verdict(src, dst, port, protocol).allowed  # type: ignore[arg-type]
         return cache[key]
 
     def vector(node: Endpoint, skip: Endpoint) -> list[bool]:

@@ -17,6 +17,7 @@ from netfence.engine import Engine, EngineOptions, ExternalRange, IPBlockReading
 from netfence.model import PROTOCOLS, Cluster, Endpoint, Protocol
 
 Expected = dict[Protocol, tuple[PortSet, tuple[str, ...]]]
+Connections = dict[Protocol, PortSet]
 READINGS: tuple[IPBlockReading, ...] = ("match", "ignore")
 
 
@@ -107,16 +108,22 @@ def _pairs(engine: Engine, managed: frozenset[str]) -> list[tuple[Node, Node]]:
 
 def _cells(engine: Engine, intents: Sequence[Intent], managed: frozenset[str]) -> list[Cell]:
     reading = engine.options.ipblock_pods
-    answers: dict[tuple[int, int], tuple[dict[Protocol, PortSet], Expected]] = {}
+    answers: dict[tuple[int, int], tuple[Connections, Connections, Expected]] = {}
     cells: list[Cell] = []
     for src, dst in _pairs(engine, managed):
         key = (engine.node_class(src), engine.node_class(dst))
         if key not in answers:
-            answers[key] = (engine.connections(src, dst), _expected(intents, src, dst))
-        allowed, expected = answers[key]
+            answers[key] = (
+                engine.connections(src, dst),
+                engine.certain_connections(src, dst),
+                _expected(intents, src, dst),
+            )
+        possible, certain, expected = answers[key]
         for protocol in PROTOCOLS:
-            ports = allowed.get(protocol, PortSet())
             wanted, ids = expected.get(protocol, (PortSet(), ()))
+            # a wanted port counts where every address of the pod CIDR allows it; an unwanted
+            # one where some address does
+            ports = certain.get(protocol, PortSet()) | (possible.get(protocol, PortSet()) - wanted)
             if ports.is_empty and wanted.is_empty:
                 continue
             cells.append(Cell(src.id, dst.id, protocol, ports, wanted, ids, (reading,)))
@@ -141,7 +148,8 @@ def prove(cluster: Cluster, bp: Blueprint) -> Proof:
     """Check the cluster's connectivity against the blueprint's intents."""
     intents = expected_flows(bp)
     managed = frozenset(bp.isolated)
-    engines = [Engine(cluster, EngineOptions(ipblock_pods=r)) for r in READINGS]
+    pods = tuple(bp.cluster.pod_cidrs)
+    engines = [Engine(cluster, EngineOptions(ipblock_pods=r, pod_cidrs=pods)) for r in READINGS]
     per_reading = [_cells(engine, intents, managed) for engine in engines]
     first = engines[0]
     cells = _merge(per_reading)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -13,9 +14,11 @@ import typer
 from rich.progress import Progress as RichProgress
 
 from netfence.diff.compare import Progress
+from netfence.engine import EngineOptions
 from netfence.inputs import InputOptions
 from netfence.load import Limits
 from netfence.load.project import config_excludes
+from netfence.model import IPNetwork
 from netfence.problems import InputError, Problem
 from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
@@ -68,6 +71,33 @@ ReadingOpt = Annotated[
         "or ignore (Cilium).",
     ),
 ]
+
+
+PodCidrOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pod-cidr",
+        metavar="CIDR",
+        help="Pod CIDR (repeatable; IPv4 and IPv6): where endpoints without an IP (workload "
+        "templates, pending pods) have their address. Default: the input's Nodes' "
+        "spec.podCIDRs, else 10.244.0.0/16 (flannel's kubeadm guide; kubeadm has none).",
+    ),
+]
+
+
+def networks(option: str, texts: Sequence[str]) -> tuple[IPNetwork, ...]:
+    """CIDRs given to ``option``; a bad one ends the command (exit 2)."""
+    try:
+        return tuple(ipaddress.ip_network(t) for t in texts)
+    except ValueError as exc:
+        fail(f"{option}: {exc}", EXIT_USAGE)
+
+
+def engine_options(reading: Reading, pod_cidr: Sequence[str] | None) -> EngineOptions:
+    """The engine options of ``--ipblock-pods`` and ``--pod-cidr``."""
+    return EngineOptions(
+        ipblock_pods=reading.value, pod_cidrs=networks("--pod-cidr", pod_cidr or ())
+    )
 
 
 class OutputFormat(StrEnum):

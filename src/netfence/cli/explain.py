@@ -16,12 +16,14 @@ from netfence.cli.common import (
     ExcludeOpt,
     MaxBytesOpt,
     NamespaceOpt,
+    PodCidrOpt,
     Reading,
     ReadingOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -30,7 +32,8 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import load_or_exit
 from netfence.cli.possible import evaluated_cluster
-from netfence.engine import Engine, EngineOptions, Node
+from netfence.engine import Engine, Node
+from netfence.engine.addresses import unaddressed
 from netfence.engine.fix import suggest_fix
 from netfence.lint.withheld import withheld_reason
 from netfence.load import Limits
@@ -106,6 +109,7 @@ def explain_command(
         typer.Argument(help="PATH... SRC DST PORT\\[/PROTO]", metavar="PATH... SRC DST PORT"),
     ],
     reading: ReadingOpt = Reading.match,
+    pod_cidr: PodCidrOpt = None,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
@@ -118,7 +122,7 @@ def explain_command(
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose)
     model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces, describe=False)
-    engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
+    engine = Engine(model, engine_options(reading, pod_cidr))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     for node in (src, dst):
         if model.witness(node.id) is not None:
@@ -127,4 +131,9 @@ def explain_command(
     address = next((a for a in map(_address, (src_text, dst_text)) if a is not None), None)
     withheld = withheld_reason(engine, verdict, address)
     fixes = [] if withheld else suggest_fix(engine, verdict, address)
-    out.file.write(render_explain_text(verdict, fixes, reading.value, withheld))
+    placed = [n.id for n in (src, dst) if unaddressed(n)] if engine.placement_notes else []
+    notes = tuple(
+        f"{ident} has no IP: read as having an address in the {engine.pod_cidr}"
+        for ident in dict.fromkeys(placed)
+    )
+    out.file.write(render_explain_text(verdict, fixes, reading.value, withheld, notes))

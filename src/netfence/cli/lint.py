@@ -32,6 +32,7 @@ from netfence.cli.common import (
     err,
     fail,
     input_options,
+    networks,
     out,
     print_notes,
     print_problems,
@@ -54,7 +55,7 @@ from netfence.lint.options import ALL_RULES, LintOptions
 from netfence.lint.roles import merge_roles, roles_from_file
 from netfence.lint.run import LintReport, Progress, lint_inputs
 from netfence.load import Limits
-from netfence.model import IPAddress, IPNetwork
+from netfence.model import IPAddress
 from netfence.problems import InputError
 from netfence.report.lint_json import render_lint_json
 from netfence.report.lint_text import render_lint_text
@@ -102,13 +103,6 @@ def _ips(texts: list[str]) -> tuple[IPAddress, ...]:
         fail(f"--dns-ip: {exc}", EXIT_USAGE)
 
 
-def _networks(option: str, texts: list[str]) -> tuple[IPNetwork, ...]:
-    try:
-        return tuple(ipaddress.ip_network(t) for t in texts)
-    except ValueError as exc:
-        fail(f"{option}: {exc}", EXIT_USAGE)
-
-
 def _settings(
     config_path: str | None, roles_path: str | None, blueprint_path: str | None
 ) -> tuple[LintConfig, dict[str, str], BlueprintFacts | None]:
@@ -149,16 +143,19 @@ def _options(
     except UnknownRuleError as exc:
         fail(str(exc), EXIT_USAGE)
     reading = ipblock_pods.value if ipblock_pods else settings.ipblock_pods
+    pod_cidrs = (
+        networks("--pod-cidr", cidrs[0]) or settings.pod_cidr or (facts.pod_cidrs if facts else ())
+    )
     return LintOptions(
         rules=rules,
         dns_ips=_ips(dns_ip) or settings.dns_ip or (facts.dns_ips if facts else ()),
-        pod_cidrs=_networks("--pod-cidr", cidrs[0])
-        or settings.pod_cidr
-        or (facts.pod_cidrs if facts else ()),
-        service_cidrs=_networks("--service-cidr", cidrs[1])
+        pod_cidrs=pod_cidrs,
+        service_cidrs=networks("--service-cidr", cidrs[1])
         or settings.service_cidr
         or (facts.service_cidrs if facts else ()),
-        engine=EngineOptions(ipblock_pods="ignore" if reading == "ignore" else "match"),
+        engine=EngineOptions(
+            ipblock_pods="ignore" if reading == "ignore" else "match", pod_cidrs=pod_cidrs
+        ),
         dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
         guardrails=facts.guardrails if facts else (),
     )
@@ -217,7 +214,11 @@ def lint(
     ] = None,
     dns_ip: Annotated[list[str] | None, typer.Option(help="NodeLocal DNSCache address.")] = None,
     pod_cidr: Annotated[
-        list[str] | None, typer.Option(help="Pod CIDR (default 10.244.0.0/16).")
+        list[str] | None,
+        typer.Option(
+            help="Pod CIDR (repeatable): where endpoints without an IP have their address "
+            "(default: the input's Nodes' spec.podCIDRs, else 10.244.0.0/16)."
+        ),
     ] = None,
     service_cidr: Annotated[
         list[str] | None, typer.Option(help="Service CIDR (default 10.96.0.0/12).")

@@ -83,8 +83,10 @@ def clean_tier_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def clean_node(obj: Mapping[str, Any]) -> dict[str, Any]:
-    """A Node as ``nodes`` peers see it: name, labels and addresses."""
+    """A Node as ``nodes`` peers see it (name, labels and addresses), with the pod CIDRs it
+    hands out (where endpoints without an IP get theirs)."""
     meta = _dict(obj.get("metadata"))
+    spec = {k: v for k, v in _dict(obj.get("spec")).items() if k in ("podCIDR", "podCIDRs") and v}
     addresses = [
         {"type": a.get("type"), "address": a.get("address")}
         for a in (_dict(obj.get("status")).get("addresses") or [])
@@ -95,6 +97,7 @@ def clean_node(obj: Mapping[str, Any]) -> dict[str, Any]:
         "apiVersion": "v1",
         "kind": "Node",
         "metadata": kept,
+        **({"spec": spec} if spec else {}),
         "status": {"addresses": addresses},
     }
 

@@ -72,12 +72,15 @@ def domain_slots(old: tuple[ExternalRange, ...], new: tuple[ExternalRange, ...])
     return [Slot(i, olds.get(i), news.get(i)) for i in sorted(olds.keys() | news.keys())]
 
 
-def _connections(engine: Engine, src: Node | None, dst: Node | None) -> Connections:
+def _connections(
+    engine: Engine, src: Node | None, dst: Node | None
+) -> tuple[Connections, Connections]:
+    """Ports allowed at some addresses of the ends without an IP, and at every one."""
     if src is None or dst is None:
-        return {}
+        return {}, {}
     if src is dst and isinstance(src, Endpoint):  # a witness: two pods of its class
         return engine.connections_within(src)
-    return engine.connections(src, dst)
+    return engine.connections(src, dst), engine.certain_connections(src, dst)
 
 
 def _classes(before: Engine, after: Engine, slot: Slot) -> tuple[int | None, int | None]:
@@ -88,14 +91,33 @@ def _classes(before: Engine, after: Engine, slot: Slot) -> tuple[int | None, int
     )
 
 
-def pair_changes(src: Slot, dst: Slot, before: Connections, after: Connections) -> Iterator[Change]:
-    """Ports added and removed between two readings of one ordered pair, per protocol."""
+def pair_changes(
+    src: Slot,
+    dst: Slot,
+    before: Connections,
+    after: Connections,
+    certain: Connections | None = None,
+) -> Iterator[Change]:
+    """Ports added and removed between two readings of one ordered pair, per protocol (ports
+    that some address of an end without an IP allows count as allowed); an added change
+    ``depends_on_address`` when ``certain`` (the new ports allowed at every address) lacks
+    some of its ports."""
     for protocol in PROTOCOLS:
         old_ports = before.get(protocol, PortSet())
         new_ports = after.get(protocol, PortSet())
         added, removed = new_ports - old_ports, old_ports - new_ports
         if not added.is_empty:
-            yield Change("added", src.id, dst.id, protocol, added, src.cidrs, dst.cidrs)
+            sure = new_ports if certain is None else certain.get(protocol, PortSet())
+            yield Change(
+                "added",
+                src.id,
+                dst.id,
+                protocol,
+                added,
+                src.cidrs,
+                dst.cidrs,
+                depends_on_address=not (added - sure).is_empty,
+            )
         if not removed.is_empty:
             yield Change("removed", src.id, dst.id, protocol, removed, src.cidrs, dst.cidrs)
 
@@ -109,8 +131,12 @@ def with_tier(engine: Engine, src: Slot, dst: Slot, change: Change) -> Change:
 
 
 def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -> EngineOptions:
-    """Engine options whose external partition is refined by both sides' ipBlocks."""
+    """Engine options whose external partition is refined by both sides' ipBlocks, with one
+    pod CIDR for both (given, else both inputs' Nodes', else the default)."""
     base = options or EngineOptions()
+    pods = base.pod_cidrs or tuple(
+        dict.fromkeys(c for side in (old, new) for node in side.nodes for c in node.pod_cidrs)
+    )
     cidrs = dict.fromkeys(
         base.extra_cidrs
         + old.ipblock_cidrs()
@@ -118,7 +144,7 @@ def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -
         + tier_cidrs(old)
         + tier_cidrs(new)
     )
-    return replace(base, extra_cidrs=tuple(cidrs))
+    return replace(base, extra_cidrs=tuple(cidrs), pod_cidrs=pods)
 
 
 def compare(
@@ -149,8 +175,9 @@ def compare(
     for done, (src, dst) in enumerate(pairs, 1):
         key = (*_classes(before, after, src), *_classes(before, after, dst))
         if key not in answers:  # pairs of the same classes on both sides change alike
-            before_pair = _connections(before, src.old, dst.old)
-            found = pair_changes(src, dst, before_pair, _connections(after, src.new, dst.new))
+            before_pair = _connections(before, src.old, dst.old)[0]
+            after_pair, certain = _connections(after, src.new, dst.new)
+            found = pair_changes(src, dst, before_pair, after_pair, certain)
             answers[key] = [with_tier(after, src, dst, c) if tiered else c for c in found]
         changes.extend(
             replace(c, src=src.id, dst=dst.id, src_cidrs=src.cidrs, dst_cidrs=dst.cidrs)
@@ -166,4 +193,5 @@ def compare(
         endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
         ipblock_pods=engine_options.ipblock_pods,
         witnesses=tuple(sorted(possible.items())),
+        notes=tuple(dict.fromkeys((*before.placement_notes, *after.placement_notes))),
     )

@@ -28,6 +28,9 @@ class Change:
     dst_cidrs: tuple[IPNetwork, ...] = ()
     tier: str | None = None
     """The tier (Admin or Baseline) that decides the new state, at the lowest changed port."""
+    depends_on_address: bool = False
+    """Added ports allowed at some addresses of an end without an IP only (a possible new
+    allow: the pod CIDR holds addresses where it is allowed)."""
 
     @property
     def src_external(self) -> bool:
@@ -58,6 +61,8 @@ class DiffResult:
     endpoints_added: tuple[str, ...] = ()
     endpoints_removed: tuple[str, ...] = ()
     ipblock_pods: str = "match"
+    notes: tuple[str, ...] = ()
+    """What the verdicts rest on (where endpoints without an IP have their address)."""
     witnesses: tuple[tuple[str, str], ...] = ()
     """Both sides were evaluated on these possible endpoints (id, description), one witness
     per class of pods the policies tell apart; a pair of one witness with itself stands for

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from netfence.engine.addresses import PodCIDR
 from netfence.engine.calico_notes import calico_notes
 from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
@@ -35,6 +36,8 @@ class QueryResult:
     """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
     partial: np.ndarray | None = None
     """Grouped analyses: cells where some pairs of members are allowed and some are not."""
+    depends: np.ndarray | None = None
+    """Cells blocked, but allowed at some addresses of an end without an IP."""
 
     @property
     def label(self) -> str:
@@ -64,6 +67,8 @@ class Analysis:
     """Grouped analyses (``grouping`` workload or class): each group's endpoint ids."""
     witnesses: tuple[tuple[str, str], ...] = ()
     """Endpoints that are possible witnesses (``engine.possible``), with their descriptions."""
+    pod_cidr: PodCIDR | None = None
+    """Where endpoints without an IP have their address, when a CIDR reaches into it."""
 
     def witness(self, ident: str) -> str | None:
         """The description of witness ``ident`` (None for an observed endpoint)."""
@@ -97,6 +102,11 @@ class Analysis:
     def reading_mattered(self) -> bool:
         return any(q.reading_decided.any() for q in self.queries)
 
+    @property
+    def address_mattered(self) -> bool:
+        """Whether some cell depends on the address of an end without an IP."""
+        return any(q.depends is not None and q.depends.any() for q in self.queries)
+
 
 def served_queries(
     endpoints: Iterable[Endpoint], protocol: Protocol | None = None
@@ -120,6 +130,7 @@ def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> Q
         matrix.allowed[pick],
         engine.reading_decided(port, protocol)[pick],
         None if matrix.tiers is None else matrix.tiers[pick],
+        depends=None if matrix.depends is None else matrix.depends[pick],
     )
 
 
@@ -129,6 +140,7 @@ def analysis_notes(engine: Engine) -> tuple[str, ...]:
         tier_notes(engine.cluster)
         + cilium_notes(engine.cluster, engine.externals)
         + calico_notes(engine.cluster)
+        + engine.placement_notes
     )
 
 
@@ -159,4 +171,5 @@ def analyze(
         source_externals=engine.externals if sources is None else (),
         target_externals=engine.externals if targets is None else (),
         witnesses=engine.cluster.witnesses,
+        pod_cidr=engine.pod_cidr if engine.placement_notes else None,
     )

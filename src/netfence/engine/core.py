@@ -8,19 +8,23 @@ from functools import cached_property
 
 import numpy as np
 
+from netfence.engine.addresses import AddressClass, address_classes, placement_notes, pod_cidr
 from netfence.engine.cilium_externals import cilium_blocks, cilium_options
 from netfence.engine.domains import domain_externals
 from netfence.engine.external import ExternalRange, partition
 from netfence.engine.intervals import PortSet
-from netfence.engine.matrix import Matrix, MatrixEngine
+from netfence.engine.matrix import Matrix
 from netfence.engine.options import EngineOptions
 from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
+from netfence.engine.placed_matrix import PlacedMatrices
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.selection import isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol
+
+Connections = dict[Protocol, PortSet]
 
 
 class Engine:
@@ -41,24 +45,29 @@ class Engine:
         ) + domain_externals(cluster)
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
-        self._reference = Reference(cluster, self.options.ipblock_pods)
-        self._connections: dict[tuple[int, int], dict[Protocol, PortSet]] = {}
+        self.pod_cidr = pod_cidr(self.options.pod_cidrs, cluster)
+        self.addresses: tuple[AddressClass, ...] = address_classes(self.pod_cidr, cluster)
+        self.placement_notes = placement_notes(self.pod_cidr, cluster)
+        self._reference = Reference(cluster, self.options.ipblock_pods, self.pod_cidr)
+        self._connections: dict[tuple[int, int], tuple[Connections, Connections]] = {}
         self._selecting: dict[tuple[int, Direction], tuple[NetworkPolicy, ...]] = {}
         self._verdicts: dict[tuple[int, int, int | str, Protocol], Verdict] = {}
 
     @cached_property
-    def _matrices(self) -> MatrixEngine:
-        return MatrixEngine(self.cluster, self.externals, self.options.ipblock_pods)
+    def _matrices(self) -> PlacedMatrices:
+        reading = self.options.ipblock_pods
+        return PlacedMatrices(self.cluster, self.externals, reading, self.addresses)
 
     @cached_property
-    def _other_matrices(self) -> MatrixEngine:
-        return MatrixEngine(self.cluster, self.externals, other_reading(self.options.ipblock_pods))
+    def _other_matrices(self) -> PlacedMatrices:
+        reading = other_reading(self.options.ipblock_pods)
+        return PlacedMatrices(self.cluster, self.externals, reading, self.addresses)
 
     def node_class(self, node: Node) -> int:
         """The class of ``node``: nodes of one class get the same connections to and from
         every other node (the same namespace, labels, ports and ipBlock membership)."""
-        classes = self._matrices.classes
-        return int(classes.class_of[classes.index(node.id)])
+        matrices = self._matrices
+        return int(matrices.class_of[matrices.node_index[node.id]])
 
     def find(self, ident: str) -> Node | None:
         """An endpoint (``ns/name``), an external range (its id, its name, or ``E<k>`` as
@@ -115,38 +124,52 @@ class Engine:
         return self._matrices.matrix(port, protocol)
 
     def reading_decided(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
-        """[src, dst] cells whose verdict the other ipBlock reading would flip."""
+        """[src, dst] cells whose verdict the other ipBlock reading would flip (or make depend
+        on an address, or not)."""
         if not self._matrices.reading_matters:
             return np.zeros((len(self._matrices.nodes),) * 2, dtype=bool)
-        this = self._matrices.matrix(port, protocol).allowed
-        other = self._other_matrices.matrix(port, protocol).allowed
-        flipped: np.ndarray = this != other
+        this = self._matrices.matrix(port, protocol)
+        other = self._other_matrices.matrix(port, protocol)
+        flipped: np.ndarray = this.allowed != other.allowed
+        if this.depends is not None and other.depends is not None:
+            flipped |= this.depends != other.depends
         return flipped
 
     def connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
-        """Exact allowed ports per protocol from ``src`` to ``dst``.
+        """Exact allowed ports per protocol from ``src`` to ``dst`` (with an end without an
+        IP: the ports allowed at some of its addresses in the pod CIDR).
 
         Computed once per pair of node classes (nodes every rule treats alike), so asking for
         every pair of a large cluster stays cheap; traffic to itself is never filtered.
         """
+        return self._placed_connections(src, dst)[0]
+
+    def certain_connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
+        """``connections`` allowed wherever in the pod CIDR the ends without an IP are."""
+        return self._placed_connections(src, dst)[1]
+
+    def _placed_connections(
+        self, src: Node | str, dst: Node | str
+    ) -> tuple[Connections, Connections]:
         source, target = self._node(src), self._node(dst)
         if source == target:
-            return self._reference.connections(source, target)
+            return self._reference.placed_connections(source, target)
         key = (self.node_class(source), self.node_class(target))
         if key not in self._connections:
-            self._connections[key] = self._reference.connections(source, target)
+            self._connections[key] = self._reference.placed_connections(source, target)
         return self._connections[key]
 
-    def connections_within(self, endpoint: Endpoint) -> dict[Protocol, PortSet]:
+    def connections_within(self, endpoint: Endpoint) -> tuple[Connections, Connections]:
         """Exact allowed ports from ``endpoint`` to another pod of its class (same namespace,
-        labels and ports; no IP): what a possible witness stands for between two pods."""
+        labels and ports; no IP): what a possible witness stands for between two pods, at
+        some of their addresses and at every one."""
         twin = replace(endpoint, name=f"{endpoint.name}~twin", ips=())
-        return self._reference.connections(endpoint, twin)
+        return self._reference.placed_connections(endpoint, twin)
 
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
         """Policies that select ``endpoint`` and isolate it in ``direction`` (asked once per
         class: endpoints of one class have the same namespace and labels)."""
-        if endpoint.id not in self._matrices.classes.node_index:
+        if endpoint.id not in self._matrices.node_index:
             return isolating(self.cluster.policies, endpoint, direction)
         key = (self.node_class(endpoint), direction)
         if key not in self._selecting:
@@ -157,7 +180,7 @@ class Engine:
         """The class of every node (endpoints, then externals) under this engine's ipBlock
         reading or the other one."""
         matrices = self._other_matrices if other_reading else self._matrices
-        return matrices.classes.class_of
+        return matrices.class_of
 
     @property
     def reading_matters(self) -> bool:
@@ -171,6 +194,10 @@ class Engine:
         whether distinct nodes of the two classes may connect on ``port``/``protocol``."""
         matrices = self._other_matrices if other_reading else self._matrices
         return matrices.cached_class_matrix(port, protocol)
+
+    def class_possible(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
+        """``class_allowed`` at some addresses of the ends without an IP (a superset)."""
+        return self._matrices.cells(port, protocol)[1]
 
     def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class]: one end's policies allow the connection and the other's

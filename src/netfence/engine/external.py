@@ -91,7 +91,7 @@ def _representative(version: int, outside: IntervalSet) -> IPAddress:
     return _address(version, usable)
 
 
-def _classes(version: int, regions: Sequence[IntervalSet]) -> list[IntervalSet]:
+def region_classes(version: int, regions: Sequence[IntervalSet]) -> list[IntervalSet]:
     """Group elementary intervals of the space by which regions contain them."""
     end = SPACE_END[version]
     bounds = sorted({0, end} | {b for r in regions for lo, hi in r for b in (lo, hi + 1)})
@@ -122,7 +122,7 @@ def partition(
             key=lambda r: r.ranges,
         )
         pods = taken.v4 if version == 4 else taken.v6
-        for ranges in sorted(_classes(version, regions), key=lambda r: r.ranges):
+        for ranges in sorted(region_classes(version, regions), key=lambda r: r.ranges):
             outside = ranges - pods
             if outside.is_empty:
                 continue

@@ -4,9 +4,11 @@ matrices, without a pod x pod matrix.
 A group is a workload (a Pod's controller, a workload template, or a bare Pod) or a class
 of endpoints every rule treats alike; each external range is a group of its own. A cell from
 group G to group H is allowed when every pair of distinct members is (a member to itself is
-never filtered and not counted), and ``partial`` when some pairs are and some are not. The
-cells are computed on joint classes (the classes of both ipBlock readings at once), so a
-cell is exact and says whether the other reading would decide it differently.
+never filtered and not counted), and ``partial`` when some pairs are and some are not; a cell
+with no such pair ``depends`` on the address when some pair is allowed at some addresses of
+an end without an IP. The cells are computed on joint classes (the classes of both ipBlock
+readings at once), so a cell is exact and says whether the other reading would decide it
+differently.
 """
 
 from __future__ import annotations
@@ -65,16 +67,17 @@ class GroupedMatrices:
         unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
         self.joint: np.ndarray = inverse.reshape(-1)
         self.size = len(unique)
-        self._picks = unique[:, 0], unique[:, 1]
+        self.picks = unique[:, 0], unique[:, 1]
+        """Each joint class's class under this reading and under the other."""
 
     def prepare(self, query: Query) -> tuple[np.ndarray, np.ndarray | None]:
         """[joint class, joint class] allowed under this reading and (when the readings can
         differ) the other."""
-        this = self.engine.class_allowed(*query)[np.ix_(self._picks[0], self._picks[0])]
+        this = self.engine.class_allowed(*query)[np.ix_(self.picks[0], self.picks[0])]
         if not self.engine.reading_matters:
             return this, None
         other = self.engine.class_allowed(*query, other_reading=True)
-        return this, other[np.ix_(self._picks[1], self._picks[1])]
+        return this, other[np.ix_(self.picks[1], self.picks[1])]
 
     def membership(self, axis: Axis) -> np.ndarray:
         """[group, joint class]: how many members of the group are in the class."""
@@ -155,10 +158,15 @@ def grouped_analysis(
     for query in queries:
         this, other = tables.prepare(query)
         every, partial = tables.cells(this, rows, columns)
+        possible = tables.engine.class_possible(*query)[np.ix_(*(tables.picks[0],) * 2)]
+        maybe_every, maybe_some = tables.cells(possible, rows, columns)
+        depends = (maybe_every | maybe_some) & ~every & ~partial
         decided = np.zeros_like(every)
         if other is not None:
             decided = every != tables.cells(other, rows, columns)[0]
-        results.append(QueryResult(query[0], query[1], every, decided, partial=partial))
+        results.append(
+            QueryResult(query[0], query[1], every, decided, partial=partial, depends=depends)
+        )
     members = {
         ident: tuple(engine.endpoints[k].id for k in group if k < len(engine.endpoints))
         for axis in (rows, columns)
@@ -177,4 +185,5 @@ def grouped_analysis(
         target_externals=engine.externals if targets is None else (),
         grouping=grouping,
         members=members,
+        pod_cidr=engine.pod_cidr if engine.placement_notes else None,
     )

@@ -30,6 +30,9 @@ class Matrix:
     _index: Mapping[str, int] = field(default_factory=dict, repr=False)
     tiers: np.ndarray | None = None
     """[i, j] code of the tier (Admin 1, Baseline 2) that decided the cell; None: no tiers."""
+    depends: np.ndarray | None = None
+    """[i, j] blocked, but allowed at some addresses of an end without an IP (None: no
+    cell depends on an address)."""
 
     def index(self, ident: str) -> int:
         """Position of the node called ``ident`` (KeyError when unknown)."""
@@ -110,6 +113,11 @@ class MatrixEngine:
             allowed.setflags(write=False)
             self._cache[key] = allowed
         return self._cache[key]
+
+    def class_tiers(self, port: int | str, protocol: Protocol) -> np.ndarray | None:
+        """[src class, dst class] code of the deciding tier (None: no tiers)."""
+        self.cached_class_matrix(port, protocol)
+        return self._tier_cache.get((port, protocol))
 
     def sides_disagree(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[src class, dst class]: the egress end and the ingress end decide differently

@@ -10,7 +10,10 @@ from netfence.vocabulary import IPBlockReading
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How to read the implementation-defined corners, and extra CIDRs to split externals by."""
+    """How to read the implementation-defined corners, extra CIDRs to split externals by, and
+    the pod CIDR endpoints without an IP have their address in (empty: the input's Nodes',
+    else the default; see ``engine.addresses``)."""
 
     ipblock_pods: IPBlockReading = "match"
     extra_cidrs: tuple[IPNetwork, ...] = ()
+    pod_cidrs: tuple[IPNetwork, ...] = ()

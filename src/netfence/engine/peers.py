@@ -74,8 +74,11 @@ def peer_miss(
             return f"ipBlock {peer.ip_block} cannot match {node.id}: it has no IP"
         if reading == "ignore":
             return f"ipBlock {peer.ip_block} is not applied to pod IPs (--ipblock-pods=ignore)"
-        ips = ", ".join(str(ip) for ip in node.ips)
-        return f"ipBlock {peer.ip_block} does not contain {node.id} ({ips})"
+        if node.placed_in:
+            where = f"no IP: an address in {node.placed_in} of the pod CIDR"
+        else:
+            where = ", ".join(str(ip) for ip in node.ips)
+        return f"ipBlock {peer.ip_block} does not contain {node.id} ({where})"
     if isinstance(node, ExternalRange):
         return "pod and namespace selectors match only in-cluster pods"
     if peer.namespace_selector is None and node.namespace != policy_namespace:

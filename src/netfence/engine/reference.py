@@ -1,10 +1,25 @@
-"""The executable spec: a small, obviously-correct evaluator of one connection at a time."""
+"""The executable spec: a small, obviously-correct evaluator of one connection at a time.
+
+An end without an IP is evaluated at every address class of the pod CIDR
+(``engine.addresses``), each end independently: the verdict is the common answer, or
+depends on the address when the answers differ.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from netfence.engine.addresses import (
+    AddressClass,
+    PodCIDR,
+    address_classes,
+    describe,
+    holds_part,
+    placed,
+    pod_cidr,
+    unaddressed,
+)
 from netfence.engine.calico import CalicoReference
 from netfence.engine.calico_match import rule_port_spans
 from netfence.engine.cilium_match import CiliumView
@@ -15,7 +30,7 @@ from netfence.engine.peers import Node, matching_peer, peer_miss
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
-from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, Verdict
+from netfence.engine.verdict import AddressDependence, NearMiss, RuleRef, SideVerdict, Verdict
 from netfence.model import PROTOCOLS, Cluster, Direction, Endpoint, NetworkPolicy, Protocol
 from netfence.vocabulary import IPBlockReading
 
@@ -30,6 +45,8 @@ class Reference:
 
     cluster: Cluster
     reading: IPBlockReading = "match"
+    pod: PodCIDR | None = None
+    """Where ends without an IP are (None: the input's pod CIDR, else the default)."""
     _namespace_labels: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _isolating: dict[tuple[str, Direction], tuple[NetworkPolicy, ...]] = field(
         default_factory=dict, repr=False
@@ -39,6 +56,15 @@ class Reference:
         self.tiers = TierReference(self.cluster, self.namespace_labels)
         self.cilium = CiliumReference(CiliumView(self.cluster))
         self.calico = CalicoReference(self.cluster, self.cluster.namespace_labels)
+        self.pod = self.pod or pod_cidr((), self.cluster)
+        self.addresses: tuple[AddressClass, ...] = address_classes(self.pod, self.cluster)
+
+    def placements(self, node: Node) -> list[Node]:
+        """``node``, or an endpoint without an IP at each address class of the pod CIDR."""
+        if unaddressed(node):
+            assert isinstance(node, Endpoint)
+            return [placed(node, where) for where in self.addresses]
+        return [node]
 
     def namespace_labels(self, node: Node) -> dict[str, str]:
         if isinstance(node, ExternalRange):
@@ -108,17 +134,68 @@ class Reference:
             return self.calico.side(networkpolicy, src, dst, port, protocol)
         return self.tiers.side(networkpolicy, subject, other, port, protocol, dst)
 
-    def allowed(
-        self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
-    ) -> bool:
-        """Only the yes/no answer under ``reading``."""
-        return self._verdict(src, dst, port, protocol, reading).allowed
-
     def verdict(self, src: Node, dst: Node, port: int | str, protocol: Protocol = "TCP") -> Verdict:
         """The verdict with its reasons, and whether the ipBlock reading decided it."""
-        first = self._verdict(src, dst, port, protocol, self.reading)
-        flipped = self.allowed(src, dst, port, protocol, other_reading(self.reading))
-        return replace(first, ipblock_reading_decided=flipped != first.allowed)
+        first = self._placed_verdict(src, dst, port, protocol, self.reading)
+        other = self._placed_verdict(src, dst, port, protocol, other_reading(self.reading))
+        decided = _state(first) != _state(other)
+        return replace(first, ipblock_reading_decided=decided)
+
+    def _placed_verdict(
+        self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
+    ) -> Verdict:
+        """The verdict at every placement of the two ends: the common one, or one that
+        blocks with the condition under which it is allowed."""
+        sources = self.placements(src)
+        if src == dst:
+            return self._verdict(sources[0], sources[0], port, protocol, reading)
+        targets = self.placements(dst)
+        grid = [[self._verdict(s, d, port, protocol, reading) for d in targets] for s in sources]
+        allowed = [(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if v.allowed]
+        if not allowed or len(allowed) == len(sources) * len(targets):
+            return grid[0][0]
+        blocked = next(v for row in grid for v in row if not v.allowed)
+        condition = self._condition(src, dst, allowed, (len(sources), len(targets)))
+        allowing = grid[allowed[0][0]][allowed[0][1]]
+        blocks = self._partial_blocks(allowing)
+        dependence = AddressDependence(condition, allowing, str(self.pod), blocks)
+        return replace(blocked, depends_on_address=dependence)
+
+    def _partial_blocks(self, verdict: Verdict) -> tuple[str, ...]:
+        """The ipBlocks holding part of the pod CIDR through which ``verdict`` is allowed."""
+        assert self.pod is not None
+        policies = {p.id: p for p in self.cluster.policies}
+        found: list[str] = []
+        for side in (verdict.egress, verdict.ingress):
+            for ref in side.admitted_by:
+                policy = policies.get(ref.policy)
+                rules = () if policy is None else policy.rules(ref.direction)
+                if ref.peer is None or ref.rule >= len(rules):
+                    continue
+                peers = rules[ref.rule].peers
+                block = peers[ref.peer].ip_block if ref.peer < len(peers) else None
+                if block is not None and holds_part(block, self.pod):
+                    found.append(f"ipBlock {block} ({ref.policy} {ref.direction}[{ref.rule}])")
+        return tuple(found)
+
+    def _condition(
+        self, src: Node, dst: Node, allowed: list[tuple[int, int]], shape: tuple[int, int]
+    ) -> str:
+        """Which placements allow: ``X's address is in A [and Y's address is in B]``."""
+        rows = sorted({i for i, _ in allowed})
+        columns = sorted({j for _, j in allowed})
+        if len(allowed) == len(rows) * len(columns):
+            parts = [
+                f"{node.id}'s address is in {describe([self.addresses[k] for k in chosen])}"
+                for node, chosen, size in ((src, rows, shape[0]), (dst, columns, shape[1]))
+                if len(chosen) < size
+            ]
+            return " and ".join(parts)
+        return " or ".join(
+            f"({src.id}'s address is in {self.addresses[i].name} and {dst.id}'s address "
+            f"is in {self.addresses[j].name})"
+            for i, j in allowed
+        )
 
     def _verdict(
         self, src: Node, dst: Node, port: int | str, protocol: Protocol, reading: IPBlockReading
@@ -196,13 +273,33 @@ class Reference:
         return PortSet.of(allowed)
 
     def connections(self, src: Node, dst: Node) -> dict[Protocol, PortSet]:
-        """Exact allowed ports per protocol from ``src`` to ``dst``."""
+        """Exact allowed ports per protocol from ``src`` to ``dst``; with an end without an
+        IP, the ports allowed at some placement of the ends (what its address may allow)."""
+        return self.placed_connections(src, dst)[0]
+
+    def placed_connections(
+        self, src: Node, dst: Node
+    ) -> tuple[dict[Protocol, PortSet], dict[Protocol, PortSet]]:
+        """Allowed ports per protocol at some placement of the ends, and at every one."""
         if not isinstance(src, ExternalRange) and src == dst:
-            return {protocol: PortSet.all() for protocol in PROTOCOLS}
+            every = {protocol: PortSet.all() for protocol in PROTOCOLS}
+            return every, every
         if isinstance(src, ExternalRange) and isinstance(dst, ExternalRange):
-            return {protocol: PortSet() for protocol in PROTOCOLS}
-        return {
-            protocol: self.side_ports("egress", src, dst, protocol)
-            & self.side_ports("ingress", src, dst, protocol)
-            for protocol in PROTOCOLS
-        }
+            none = {protocol: PortSet() for protocol in PROTOCOLS}
+            return none, none
+        some = {protocol: PortSet() for protocol in PROTOCOLS}
+        every = {protocol: PortSet.all() for protocol in PROTOCOLS}
+        for source in self.placements(src):
+            for target in self.placements(dst):
+                for protocol in PROTOCOLS:
+                    ports = self.side_ports("egress", source, target, protocol) & self.side_ports(
+                        "ingress", source, target, protocol
+                    )
+                    some[protocol] = some[protocol] | ports
+                    every[protocol] = every[protocol] & ports
+        return some, every
+
+
+def _state(verdict: Verdict) -> tuple[bool, bool]:
+    """Allowed, and allowed at some address: what the other ipBlock reading may change."""
+    return verdict.allowed, verdict.allowed or verdict.depends_on_address is not None

@@ -108,6 +108,9 @@ class Verdict:
     egress: SideVerdict
     ingress: SideVerdict
     ipblock_reading_decided: bool
+    depends_on_address: AddressDependence | None = None
+    """Set when an end without an IP is allowed at some addresses of the pod CIDR and not at
+    others (this verdict is then one at an address that blocks it)."""
 
     @property
     def tier(self) -> str | None:
@@ -127,3 +130,17 @@ class Verdict:
         if self.allowed:
             return ()
         return tuple(side for side in (self.egress, self.ingress) if not side.allowed)
+
+
+@dataclass(frozen=True)
+class AddressDependence:
+    """Why a verdict depends on where an endpoint without an IP gets its address."""
+
+    condition: str
+    """When it is allowed: ``ai-data/minio's address is in 10.244.0.0/17``."""
+    allowing: Verdict
+    """The verdict at an address that allows it (its rules say which ipBlock admits it)."""
+    pod_cidr: str
+    """The pod CIDR the addresses come from, and where it was found."""
+    blocks: tuple[str, ...] = ()
+    """The ipBlocks holding part of the pod CIDR that admit it there (with their rules)."""

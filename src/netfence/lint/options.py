@@ -6,11 +6,11 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from netfence.engine import EngineOptions
+from netfence.engine.addresses import DEFAULT_POD_CIDRS
 from netfence.lint.catalogue import RULES
 from netfence.model import IPAddress, IPNetwork
 from netfence.vocabulary import IPBlockReading
 
-DEFAULT_POD_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.244.0.0/16"),)
 DEFAULT_SERVICE_CIDRS: tuple[IPNetwork, ...] = (ipaddress.ip_network("10.96.0.0/12"),)
 ALL_RULES: frozenset[str] = frozenset(rule.id for rule in RULES)
 

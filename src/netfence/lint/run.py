@@ -208,4 +208,5 @@ def _context_notes(ctx: LintContext, original: Cluster) -> list[str]:
             f"no role known for namespace(s) {', '.join(unknown)}: role-based severities and "
             "checks skip them (label them purpose=<role>, or pass --roles or --blueprint)"
         )
+    notes.extend(ctx.engine.placement_notes)
     return notes

@@ -127,12 +127,14 @@ class TierPolicy:
 
 @dataclass(frozen=True)
 class ClusterNode:
-    """A Node of the input: its labels and the addresses ``nodes`` peers select."""
+    """A Node of the input: its labels, the addresses ``nodes`` peers select, and the pod
+    CIDRs it hands out (``spec.podCIDRs``)."""
 
     name: str
     labels: tuple[tuple[str, str], ...] = ()
     ips: tuple[IPAddress, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    pod_cidrs: tuple[IPNetwork, ...] = ()
 
     @property
     def label_map(self) -> dict[str, str]:

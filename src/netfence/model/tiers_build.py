@@ -19,7 +19,7 @@ from netfence.model.tiers import (
     TierRule,
     TierSelector,
 )
-from netfence.model.types import IPAddress, Protocol, freeze_labels
+from netfence.model.types import IPAddress, IPNetwork, Protocol, freeze_labels
 
 TIER_KINDS = ("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy")
 _PEER_KINDS: tuple[PeerKind, ...] = ("namespaces", "pods", "nodes", "networks", "domainNames")
@@ -146,6 +146,19 @@ def cluster_node(doc: Document) -> ClusterNode:
             continue
         if ip not in ips:
             ips.append(ip)
+    spec = _dict(doc.data.get("spec"))
+    pod_cidrs: list[IPNetwork] = []
+    for text in _list(spec.get("podCIDRs")) or [spec.get("podCIDR")]:
+        try:
+            network = ipaddress.ip_network(str(text), strict=False)
+        except ValueError:
+            continue
+        if network not in pod_cidrs:
+            pod_cidrs.append(network)
     return ClusterNode(
-        doc.name, freeze_labels(_dict(doc.metadata().get("labels"))), tuple(ips), doc.source
+        doc.name,
+        freeze_labels(_dict(doc.metadata().get("labels"))),
+        tuple(ips),
+        doc.source,
+        tuple(pod_cidrs),
     )

@@ -215,6 +215,9 @@ class Endpoint:
     workload: str = field(default="", compare=False)
     """``Kind/name`` of the workload that owns a Pod (from its controller ownerReference),
     "" for a bare Pod; a workload template is its own workload."""
+    placed_in: str = field(default="", compare=False)
+    """An endpoint without IP placed in the pod CIDR (``engine.addresses``): the addresses
+    its ``ips`` stand for (``10.244.0.0/16``); "" for an endpoint as the input gives it."""
 
     @property
     def id(self) -> str:

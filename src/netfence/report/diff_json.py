@@ -25,6 +25,8 @@ def change_record(change: Change) -> dict[str, Any]:
     }
     if change.tier is not None:
         record["tier"] = change.tier
+    if change.depends_on_address:
+        record["depends_on_address"] = True
     return record
 
 
@@ -48,6 +50,8 @@ def diff_document(result: DiffResult) -> dict[str, Any]:
         "added": [change_record(c) for c in result.added],
         "removed": [change_record(c) for c in result.removed],
     }
+    if result.notes:
+        document["notes"] = list(result.notes)
     if result.witnesses:
         document["possible_endpoints"] = [
             {"id": ident, "description": text, "observed": False}

@@ -21,11 +21,15 @@ class DiffLine:
     ports: str
     tiers: tuple[str, ...] = ()
     """The tiers (Admin, Baseline) that decide the new state of some of these connections."""
+    depends: bool = False
+    """Some of these connections are allowed at some addresses of an end without an IP only."""
 
     @property
     def tier_note(self) -> str:
-        """`` [Admin tier]`` when a tier decides, else nothing."""
-        return f" [{' and '.join(self.tiers)} tier]" if self.tiers else ""
+        """`` [Admin tier]`` when a tier decides, `` (? depends on the pod's address)`` when
+        an address decides, else nothing."""
+        note = f" [{' and '.join(self.tiers)} tier]" if self.tiers else ""
+        return note + (" (? depends on the pod's address)" if self.depends else "")
 
     @property
     def is_egress(self) -> bool:
@@ -52,27 +56,31 @@ def diff_lines(changes: Iterable[Change]) -> list[DiffLine]:
     by_pair: dict[tuple[ChangeKind, str, str], dict[Protocol, PortSet]] = {}
     addresses: dict[str, IPSet] = {}
     tiers: dict[tuple[ChangeKind, str, str], set[str]] = {}
+    depends: set[tuple[ChangeKind, str, str]] = set()
     for change in changes:
         pair_key = (change.kind, change.src, change.dst)
+        if change.depends_on_address:
+            depends.add(pair_key)
         by_pair.setdefault(pair_key, {})[change.protocol] = change.ports
         tiers.setdefault(pair_key, set()).update([change.tier] if change.tier else [])
         addresses[change.src] = IPSet.of(change.src_cidrs)
         addresses[change.dst] = IPSet.of(change.dst_cidrs)
     lines: list[DiffLine] = []
-    outside: dict[tuple[ChangeKind, str, bool, str, tuple[str, ...]], IPSet] = {}
+    outside: dict[tuple[ChangeKind, str, bool, str, tuple[str, ...], bool], IPSet] = {}
     for (kind, src, dst), connections in by_pair.items():
         label = ports_label(connections)
         deciding = tuple(sorted(tiers[(kind, src, dst)]))
+        address = (kind, src, dst) in depends
         if src.startswith("ext:"):
-            key = (kind, dst, True, label, deciding)
+            key = (kind, dst, True, label, deciding, address)
             outside[key] = outside.get(key, IPSet()) | addresses[src]
         elif dst.startswith("ext:"):
-            key = (kind, src, False, label, deciding)
+            key = (kind, src, False, label, deciding, address)
             outside[key] = outside.get(key, IPSet()) | addresses[dst]
         else:
-            lines.append(DiffLine(kind, src, dst, label, deciding))
-    for (kind, workload, inbound, label, deciding), merged in outside.items():
+            lines.append(DiffLine(kind, src, dst, label, deciding, address))
+    for (kind, workload, inbound, label, deciding, address), merged in outside.items():
         external = f"ext:{merged.description()}"
         pair = (external, workload) if inbound else (workload, external)
-        lines.append(DiffLine(kind, *pair, label, deciding))
+        lines.append(DiffLine(kind, *pair, label, deciding, address))
     return lines

@@ -35,6 +35,7 @@ def render_diff_md(result: DiffResult) -> str:
         f"address, exactly (ipBlock on pod IPs: {result.ipblock_pods}).",
         "",
     ]
+    lines += [*(f"Note: {clean(note)}" for note in result.notes), *([""] if result.notes else [])]
     if result.witnesses:
         lines += [
             f"Evaluated on {len(result.witnesses)} possible endpoints (no workloads given): "

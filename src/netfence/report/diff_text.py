@@ -33,6 +33,7 @@ def render_diff_text(result: DiffResult) -> str:
     added = [x for x in lines if x.kind == "added"]
     text = [f"connectivity from {result.old} to {result.new}"]
     text += witness_lines(result)
+    text += [f"  note: {note}" for note in result.notes]
     text += [f"  workload only in new: {ident}" for ident in result.endpoints_added]
     text += [f"  workload only in old: {ident}" for ident in result.endpoints_removed]
     width = min(MAX_PAD, max((len(f"{x.src} -> {x.dst}") for x in lines), default=0))

@@ -44,14 +44,22 @@ def side_line(verdict: Verdict, side: SideVerdict) -> str:
 
 
 def render_explain_text(
-    verdict: Verdict, fixes: list[dict[str, Any]], reading: str, withheld: str | None = None
+    verdict: Verdict,
+    fixes: list[dict[str, Any]],
+    reading: str,
+    withheld: str | None = None,
+    notes: tuple[str, ...] = (),
 ) -> str:
-    """The verdict, each side's reasons, and a YAML snippet that would admit it (or, when
-    ``withheld`` says why it must stay blocked, that reason instead)."""
+    """The verdict, each side's reasons, ``notes`` on what it rests on, and a YAML snippet
+    that would admit it (or, when ``withheld`` says why it must stay blocked, that reason
+    instead)."""
     port = f"{verdict.port}/{verdict.protocol}"
     if verdict.resolved_port is not None and verdict.resolved_port != verdict.port:
         port += f" (port {verdict.resolved_port})"
+    depends = verdict.depends_on_address
     state = "ALLOWED" if verdict.allowed else "BLOCKED"
+    if depends is not None:
+        state = "DEPENDS ON THE ADDRESS"
     lines = [f"{verdict.src} -> {verdict.dst} on {port}: {state}"]
     if verdict.self_traffic:
         lines.append("  traffic from an endpoint to itself is never filtered")
@@ -59,11 +67,25 @@ def render_explain_text(
         lines.append(f"  {verdict.dst} serves no {verdict.protocol} port named {verdict.port!r}")
     else:
         lines += [f"  {side_line(verdict, side)}" for side in (verdict.egress, verdict.ingress)]
+    if depends is not None:
+        through = f" through {', '.join(depends.blocks)}" if depends.blocks else ""
+        lines.append(
+            f"  depends on the pod's address: allowed if {depends.condition}{through}, "
+            f"blocked otherwise ({depends.pod_cidr}; ipBlocks read with --ipblock-pods={reading})"
+        )
+        allowing = depends.allowing
+        sides = ((verdict.egress, allowing.egress), (verdict.ingress, allowing.ingress))
+        lines += [
+            f"    where allowed, {side_line(allowing, there)}"
+            for here, there in sides
+            if side_line(verdict, here) != side_line(allowing, there)
+        ]
     if verdict.ipblock_reading_decided:
         lines.append(
             f"  note: decided by the ipBlock reading --ipblock-pods={reading} "
             "(whether ipBlocks match in-cluster pod IPs); the other reading flips it"
         )
+    lines += [f"  note: {note}" for note in notes]
     if withheld and not verdict.allowed:
         lines.append(f"no policy to allow it is offered: {withheld}")
     if fixes:

@@ -57,6 +57,17 @@ def _endpoints_json(analysis: Analysis) -> dict[str, Any]:
     }
 
 
+def _pod_cidr_json(analysis: Analysis) -> dict[str, Any]:
+    """``pod_cidr`` (with where it comes from) when verdicts rest on it."""
+    if analysis.pod_cidr is None:
+        return {}
+    pod = analysis.pod_cidr
+    return {
+        "pod_cidr": {"cidrs": [str(c) for c in pod.networks], "source": pod.source},
+        "depends_on_address": analysis.address_mattered,
+    }
+
+
 def _indented(value: Any) -> str:
     """``value`` as JSON indented to sit at the top level of the document."""
     return json.dumps(value, indent=2).replace("\n", "\n  ")
@@ -78,11 +89,13 @@ def _write_cells(
         decided = result.reading_decided[i]
         tiers = result.tiers[i] if result.tiers is not None else None
         partial = result.partial[i] if result.partial is not None else None
+        depends = result.depends[i] if result.depends is not None else None
         cells = [
             prefix
             + column_ids[j]
             + (', "allowed": true' if allowed[j] else ', "allowed": false')
             + (', "partial": true' if partial is not None and partial[j] else "")
+            + (', "depends_on_address": true' if depends is not None and depends[j] else "")
             + (f', "tier": "{TIER_NAMES[tiers[j]]}"' if tiers is not None and tiers[j] else "")
             + (', "ipblock_reading_decided": true}' if decided[j] else "}")
             for j in columns
@@ -101,6 +114,7 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     head: dict[str, Any] = {
         "ipblock_pods": analysis.reading,
         "ipblock_reading_decided": analysis.reading_mattered,
+        **_pod_cidr_json(analysis),
         **_endpoints_json(analysis),
         "externals": [external_json(x) for x in analysis.externals],
         "not_evaluated": not_evaluated_json(analysis.not_evaluated),

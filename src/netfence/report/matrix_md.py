@@ -31,6 +31,8 @@ def _grid(analysis: Analysis, result: QueryResult) -> list[str]:
         for j in columns:
             external_pair = i >= len(analysis.sources) and j >= len(analysis.targets)
             mark = "" if external_pair else MARK[bool(result.allowed[i, j])]
+            if result.depends is not None and result.depends[i, j]:
+                mark = "?"
             cells.append(mark + ("\\*" if result.reading_decided[i, j] else ""))
         lines.append(_row([row_ids[i], *cells]))
     return lines

@@ -13,6 +13,7 @@ from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_tot
 
 ALLOWED = Text("●", style="green")
 BLOCKED = Text("·", style="red")
+DEPENDS = Text("?", style="yellow")
 DECIDED_STYLE = "bold yellow"
 MAX_TOTAL_ROWS = 60
 TIER_STYLE = "cyan"
@@ -20,7 +21,8 @@ TIER_MARKS = {ADMIN: "A", BASELINE: "B", CALICO: "C"}
 
 
 def _mark(result: QueryResult, i: int, j: int) -> Text:
-    mark = ALLOWED.copy() if result.allowed[i, j] else BLOCKED.copy()
+    depends = result.depends is not None and result.depends[i, j]
+    mark = ALLOWED.copy() if result.allowed[i, j] else (DEPENDS if depends else BLOCKED).copy()
     if result.reading_decided[i, j]:
         mark.stylize(DECIDED_STYLE)
         mark.append("*", style=DECIDED_STYLE)
@@ -33,8 +35,9 @@ def _grid(analysis: Analysis, result: QueryResult) -> Table:
     sources, targets = analysis.sources, analysis.targets
     columns = by_namespace(targets)
     row_externals, column_externals = analysis.source_externals, analysis.target_externals
+    depends = "  ? depends on the address" if analysis.address_mattered else ""
     table = Table(
-        title=f"{result.label}  (● allowed  · blocked; rows connect to columns)",
+        title=f"{result.label}  (● allowed  · blocked{depends}; rows connect to columns)",
         title_justify="left",
         box=None,
         padding=(0, 1),
@@ -126,6 +129,14 @@ def render_matrix_text(analysis: Analysis, console: Console) -> None:
             Text(
                 "A/B/C: decided by the Admin/Baseline tier or a Calico tier (see explain)",
                 style=TIER_STYLE,
+            )
+        )
+    if analysis.address_mattered:
+        console.print(
+            Text(
+                f"? blocked or allowed depending on the address an endpoint without an IP gets "
+                f"in the {analysis.pod_cidr} (see explain)",
+                style="yellow",
             )
         )
     if analysis.reading_mattered:

@@ -325,5 +325,18 @@ def validate_protocol(entry: dict[str, Any], path: Path) -> list[FieldError]:
 
 
 def validate_node(data: dict[str, Any]) -> list[FieldError]:
-    """A Node: a DNS-subdomain name and valid metadata; addresses must be IPs or names."""
-    return validate_object_meta(data.get("metadata"), name_is_dns_subdomain, namespaced=False)
+    """A Node: a DNS-subdomain name and valid metadata; its pod CIDRs must be CIDRs."""
+    errors = validate_object_meta(data.get("metadata"), name_is_dns_subdomain, namespaced=False)
+    spec = obj(data.get("spec"))
+    entries: list[tuple[Path, Any]] = []
+    if present(spec.get("podCIDR")):
+        entries.append((("spec", "podCIDR"), spec["podCIDR"]))
+    entries += [(("spec", "podCIDRs", i), v) for i, v in enumerate(items(spec.get("podCIDRs")))]
+    for path, value in entries:
+        if not isinstance(value, str) or parse_cidr(value) is None or "/" not in value:
+            errors.append(
+                invalid(
+                    path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+                )
+            )
+    return errors

@@ -80,7 +80,12 @@ RELEVANT: dict[str, tuple[Pattern, ...]] = {
         ("spec", "clusterIPs"),
     ),
     **{kind: (("metadata", "name"), ("spec",)) for kind in TIER_KINDS},
-    "Node": (("metadata", "name"), ("status", "addresses")),
+    "Node": (
+        ("metadata", "name"),
+        ("status", "addresses"),
+        ("spec", "podCIDR"),
+        ("spec", "podCIDRs"),
+    ),
     "CiliumNetworkPolicy": (("metadata", "name"), ("spec",), ("specs",)),
     "CiliumClusterwideNetworkPolicy": (("metadata", "name"), ("spec",), ("specs",)),
     "CiliumCIDRGroup": (("metadata", "name"), ("spec",)),

@@ -47,17 +47,35 @@ def _axis_groups(
 
 
 def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceTotal]:
-    """Per (source namespace, target namespace) counts; externals count as their own group."""
-    rows = _axis_groups(analysis.sources, analysis.source_externals)
-    columns = _axis_groups(analysis.targets, analysis.target_externals)
+    """Per (source namespace, target namespace) counts; externals count as their own group.
+
+    The matrix is gathered once in group order and summed per block (no block by block
+    indexing, which costs a copy per pair of groups)."""
+    rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
+    columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
+    counts = _block_sums(result.allowed, [i for _, i in rows], [j for _, j in columns])
     totals: list[NamespaceTotal] = []
-    for source, row_index in sorted(rows.items()):
-        for target, column_index in sorted(columns.items()):
+    for r, (source, row_index) in enumerate(rows):
+        for c, (target, column_index) in enumerate(columns):
             if source.startswith("ext:") and target.startswith("ext:"):
                 continue
-            block = result.allowed[np.ix_(row_index, column_index)]
-            totals.append(NamespaceTotal(source, target, int(block.sum()), int(block.size)))
+            size = len(row_index) * len(column_index)
+            totals.append(NamespaceTotal(source, target, counts[r][c], size))
     return totals
+
+
+def _block_sums(
+    allowed: np.ndarray, rows: Sequence[list[int]], columns: Sequence[list[int]]
+) -> list[list[int]]:
+    """[row group][column group]: allowed cells in each block."""
+    if not rows or not columns:
+        return [[0] * len(columns) for _ in rows]
+    ordered = allowed[np.ix_(np.concatenate(rows), np.concatenate(columns))]
+    row_starts = np.cumsum([0, *map(len, rows)])[:-1]
+    column_starts = np.cumsum([0, *map(len, columns)])[:-1]
+    by_row = np.add.reduceat(ordered, row_starts, axis=0, dtype=np.int64)
+    sums: list[list[int]] = np.add.reduceat(by_row, column_starts, axis=1).tolist()
+    return sums
 
 
 @dataclass(frozen=True)

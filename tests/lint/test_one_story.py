@@ -37,3 +37,16 @@ def test_a_truly_redundant_rule_still_says_delete_it() -> None:
     findings = Scenario(RULES_DIR / "redundant-rule" / "bad").run().findings
     assert findings and all(f.hint.startswith("Delete it") for f in findings)
     assert all("one-sided-flow" not in f.message for f in findings)
+
+
+def test_a_rule_whose_selector_matches_nothing_is_fixed_not_deleted() -> None:
+    """redundant-rule on a policy that changes nothing only because its selector matches
+    nothing refers to selector-matches-nothing, whose fix is to correct the selector."""
+    both = LintOptions(rules=frozenset({"redundant-rule", "selector-matches-nothing"}))
+    paths = Scenario(RULES_DIR / "selector-matches-nothing" / "bad").paths()
+    findings = lint_inputs(read_inputs(paths), options=both).findings
+    assert any(f.rule == "selector-matches-nothing" for f in findings)
+    redundant = [f for f in findings if f.rule == "redundant-rule"]
+    dead = [f for f in redundant if "selector of it matches nothing" in f.message]
+    assert dead and all(f.hint.startswith("Fix the selector first") for f in dead)
+    assert not any(f.hint.startswith("Delete it") for f in redundant)

@@ -12,6 +12,7 @@ from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.lint.flows import OneSidedFlow, flows_of
 from netfence.lint.grouping import counted
+from netfence.lint.intents import is_intent
 from netfence.lint.setup import make_engine
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import Connections, policy_obj
@@ -119,6 +120,21 @@ ONE_SIDED_HINT = (
 )
 
 
+SELECTOR_HINT = (
+    "Fix the selector first (see selector-matches-nothing on it): the rule matters once it "
+    "matches what it names; delete it only if nothing of that name is meant to exist."
+)
+
+
+def _dead_selectors(ctx: LintContext, policy: NetworkPolicy, rules: list[Rule]) -> bool:
+    """Whether some peer of ``rules`` names pods or namespaces by label and matches none."""
+    return any(
+        is_intent(peer) and not ctx.peer_endpoints(policy, peer)
+        for rule in rules
+        for peer in rule.peers
+    )
+
+
 def _redundant(
     info_id: str,
     policy: NetworkPolicy,
@@ -126,9 +142,19 @@ def _redundant(
     why: str,
     flows: list[OneSidedFlow],
     source: Source | None,
+    dead_selector: bool = False,
 ) -> Finding:
     """redundant-rule about ``what``; when it admits one-sided flows, the story is theirs:
-    it changes nothing only because the other end refuses, and one-sided-flow tells it."""
+    it changes nothing only because the other end refuses, and one-sided-flow tells it; when
+    a selector of it matches nothing, selector-matches-nothing tells it."""
+    if not flows and dead_selector:
+        message = (
+            f"removing {what} changes no allowed connection only because a selector of it "
+            "matches nothing; see selector-matches-nothing on it"
+        )
+        return found(
+            info_id, message=message, obj=policy_obj(policy), source=source, hint=SELECTOR_HINT
+        )
     if not flows:
         message = f"removing {what} changes no allowed connection{why}"
         return found(info_id, message=message, obj=policy_obj(policy), source=source)
@@ -186,7 +212,8 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
         both = work[(policy.id, "ingress")] + work[(policy.id, "egress")]
         if not _is_baseline(policy) and compare.unchanged(without(ctx.cluster, policy), both):
             flows = one_sided.admitted(policy)
-            yield _redundant(info.id, policy, f"policy {policy.id}", "", flows, policy.source)
+            dead = _dead_selectors(ctx, policy, [*policy.ingress, *policy.egress])
+            yield _redundant(info.id, policy, f"policy {policy.id}", "", flows, policy.source, dead)
             continue
         for direction in DIRECTIONS:
             for index, rule in enumerate(policy.rules(direction)):
@@ -201,7 +228,8 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                 )
                 flows = [] if ignored else one_sided.admitted(policy, direction, index)
                 where = rule.source or policy.source
-                yield _redundant(info.id, policy, f"{direction}[{index}]", why, flows, where)
+                dead = not ignored and _dead_selectors(ctx, policy, [rule])
+                yield _redundant(info.id, policy, f"{direction}[{index}]", why, flows, where, dead)
 
 
 def _single_ports(rule: Rule) -> list[PortKey]:

@@ -58,3 +58,41 @@ def test_nothing_to_evaluate_is_one_line_and_exit_1(
         f"netfence: nothing to evaluate: {tmp_path} holds no policies and no workloads"
     )
     assert not (tmp_path / "report.html").exists()
+
+
+NAMED_PORT_POLICIES = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-store, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: data}}}]
+    ports: [{port: 443}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: store, namespace: data}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: app}}}]
+    ports: [{port: PORT}]
+"""
+
+
+def test_a_misspelt_named_port_fails_the_gate_on_policies_only(tmp_path: Path) -> None:
+    """A pod may serve ``https`` at 443, the number the other end allows: the typo ``htps``
+    refuses it and admits a pod serving ``htps`` at 443, a new ingress the gate fails on."""
+    for side, name in (("old", "https"), ("new", "htps")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "policies.yaml").write_text(NAMED_PORT_POLICIES.replace("PORT", name))
+    result = run_cli_in_process(
+        "diff", str(tmp_path / "old"), str(tmp_path / "new"), "--fail-on-new-ingress"
+    )
+    assert result.returncode == 1, result.stderr
+    lines = {" ".join(line.split()) for line in result.stdout.splitlines()}
+    assert "- app/possible:app=web -> data/possible:no-labels+https@443 TCP 443" in lines
+    assert "+ app/possible:app=web -> data/possible:no-labels+htps@443 TCP 443" in lines

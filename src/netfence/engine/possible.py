@@ -27,7 +27,10 @@ Ports: every witness serves every port the policies name. A named port ``NAME``/
 served at a number no numeric rule of that protocol names (the first free one from 49152), so
 named-port rules resolve at every witness and numeric rules do not match it by coincidence;
 each numeric port (the first of a range) is declared too, so analyses query it (container
-ports never change a numeric rule's verdict).
+ports never change a numeric rule's verdict). A pod may also serve a name at a number a
+numeric rule names (``https`` at 443): for each such name and number, every witness has a
+twin serving the name there (``possible:app=minio+https@443``), so a rule naming a port by
+a misspelt name is seen to admit or refuse such pods too.
 
 Witness ids are ``<namespace>/possible:<labels>`` (``ai-data/possible:app=minio``,
 ``ai-data/possible:no-labels``): ``:`` and ``=`` cannot occur in a Kubernetes name, so no
@@ -236,6 +239,25 @@ def namespace_classes(clusters: Sequence[Cluster], sets: Sequence[PodSet]) -> li
     return found
 
 
+def port_placements(
+    ports: tuple[ContainerPort, ...],
+) -> list[tuple[str, str, tuple[ContainerPort, ...]]]:
+    """Each way a witness serves ``ports``: (name suffix, description, ports); the first
+    serves every name at its own number, each other one name at a number a rule names."""
+    placements = [("", "", ports)]
+    numbers = [p for p in ports if p.name is None]
+    for named in (p for p in ports if p.name is not None):
+        for number in (n for n in numbers if n.protocol == named.protocol):
+            moved = tuple(
+                replace(p, name=named.name) if p == number else p for p in ports if p != named
+            )
+            unit = "" if named.protocol == "TCP" else f"-{named.protocol.lower()}"
+            suffix = f"+{named.name}@{number.port}{unit}"
+            text = f", serving its port {named.name} at {number.port}/{named.protocol}"
+            placements.append((suffix, text, moved))
+    return placements
+
+
 def served_ports(clusters: Sequence[Cluster]) -> tuple[ContainerPort, ...]:
     """The ports every witness serves (see the module's docstring)."""
     numbers: set[tuple[int, int, Protocol]] = set()
@@ -319,7 +341,7 @@ def witnesses(clusters: Sequence[Cluster]) -> Witnesses:
     others = {k: str(v[-1]) for k, v in key_regions.items()}
     pod_selectors = list(dict.fromkeys(s.pods for s in sets if s.pods is not None))
     pods = label_classes(pod_selectors, key_regions)
-    ports = served_ports(clusters)
+    placements = port_placements(served_ports(clusters))
     seen: dict[tuple[bool, ...], int] = {}
     endpoints: list[Endpoint] = []
     texts: list[str] = []
@@ -338,17 +360,16 @@ def witnesses(clusters: Sequence[Cluster]) -> Witnesses:
                 if namespace.name != endpoints[seen[signature]].namespace and namespace not in kept:
                     kept.append(namespace)
                 continue
-            if len(endpoints) == MAX_WITNESSES:
+            if len(endpoints) + len(placements) > MAX_WITNESSES:
                 capped = True
                 break
             seen[signature] = len(endpoints)
-            endpoints.append(
-                Endpoint(
-                    namespace.name, witness_name(labels), labels=freeze_labels(labels), ports=ports
-                )
-            )
-            texts.append(describe(namespace, labels, others))
-            alike.append([])
+            for suffix, text, served in placements:
+                name = witness_name(labels) + suffix
+                frozen = freeze_labels(labels)
+                endpoints.append(Endpoint(namespace.name, name, labels=frozen, ports=served))
+                texts.append(describe(namespace, labels, others) + text)
+                alike.append(alike[seen[signature]] if suffix else [])
             if namespace not in used:
                 used.append(namespace)
     descriptions = [

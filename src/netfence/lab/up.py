@@ -29,8 +29,9 @@ def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
     with_dns = with_dns_endpoint(cluster)
     addressed = with_lab_addresses(with_dns)
     unknown = assigned_addresses(with_dns, addressed)
-    externals = external_specs(lab_engine(with_dns, options)) if options.externals else ()
-    lab = Lab(addressed, externals, options.ipblock_pods, "up", unknown)
+    engine = lab_engine(with_dns, options)
+    externals = external_specs(engine) if options.externals else ()
+    lab = Lab(addressed, externals, engine.options.ipblock_pods, "up", unknown)
     with lab:
         dns = Dns(lab.topology, addressed, lab.entry)
         lab.state.listeners = [

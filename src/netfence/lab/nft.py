@@ -68,6 +68,7 @@ class _Writer:
     unknown: frozenset[IPAddress]
     sets: list[str]
     excluded: set[str]
+    names: frozenset[IPAddress] = frozenset()
 
     def add_set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
         self.sets.append(set_definition(name, kind, elements, interval))
@@ -94,13 +95,17 @@ class _Writer:
 
     def block_matches(self, block: IPBlock, field: str) -> list[str]:
         """Address matches for an ipBlock: its cidr, minus its excepts and the addresses it must
-        not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones)."""
+        not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones; with
+        excepts, the ``fqdn:`` nodes' addresses: a name may resolve into what is excepted)."""
         version = block.cidr.version
         family, _ = FAMILY[version]
         parts = [f"{family} {field} {block.cidr}"]
         excepts = [str(e) for e in block.excepts if e.version == version]
         if excepts:
             parts.append(f"{family} {field} != {{ {', '.join(excepts)} }}")
+        if block.excepts and any(ip.version == version for ip in self.names):
+            self.excluded.add("names")
+            parts.append(f"{family} {field} != @names_v{version}")
         if self.reading == "ignore":
             excluded = "cluster"
         elif any(ip.version == version for ip in self.unknown):
@@ -275,7 +280,8 @@ def compile_endpoint(
     match the ``unknown`` addresses (made up by the lab). Calico's and Cilium's rules are
     matched against the lab's ``externals`` too; with Calico policies the tiers run in
     Calico's order (``nft_calico``)."""
-    writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set())
+    names = frozenset(x.representative for x in externals if x.domain)
+    writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set(), names=names)
     tiers = TierWriter(cluster, endpoint, unknown)
     cilium = CiliumWriter(cluster, endpoint, externals)
     calico = None
@@ -305,7 +311,11 @@ def compile_endpoint(
     writer.sets += tiers.sets + cilium.sets
     if calico is not None:
         writer.sets += calico.sets
-    excluded = {"cluster": [ip for e in cluster.endpoints for ip in e.ips], "unknown": unknown}
+    excluded = {
+        "cluster": [ip for e in cluster.endpoints for ip in e.ips],
+        "unknown": unknown,
+        "names": names,
+    }
     for name in sorted(writer.excluded):
         for version, (_, kind) in FAMILY.items():
             elements = sorted({str(ip) for ip in excluded[name] if ip.version == version})

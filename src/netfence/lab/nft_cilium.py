@@ -124,7 +124,8 @@ class CiliumWriter:
     def _rule_lines(
         self, policy: CiliumPolicy, direction: Direction, rule: CiliumRule
     ) -> list[str]:
-        tag = f"c{self.numbers[policy.id]}_{direction[:2]}{rule.index}"
+        kind = direction[:2] + ("d" if rule.action == "Deny" else "")
+        tag = f"c{self.numbers[policy.id]}_{kind}{rule.index}"
         verdict = VERDICT[rule.action]
         lines = [f"\t\t# {policy.short}, {direction} rule {rule.label}: {rule.action}"]
         groups: dict[Admitted, set[IPAddress]] = {}

@@ -44,7 +44,7 @@ def bring_up(cluster: Cluster, options: LabOptions | None = None) -> Lab:
             if _served_by_daemon(item, dns.node.namespace)
         ]
         ports = sorted(
-            {q for q in verify_queries(cluster) if isinstance(q[0], int) and q[1] in SERVED}
+            {(p, q) for p, q in verify_queries(cluster) if isinstance(p, int) and q in SERVED}
         )
         lab.state.listeners += [
             (node.namespace, node.ident, port, protocol)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ipaddress
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from netfence.inputs import InputOptions, read_inputs, resolve
-from netfence.lab.addresses import with_lab_addresses
+from netfence.lab.addresses import fqdn_address, with_lab_addresses
 from netfence.lab.fqdn import fills, lookup_name
 from netfence.lab.nft import CompiledRuleset
 from netfence.lab.probe import Prober
@@ -169,3 +170,25 @@ def test_cilium_plan_of_the_builtin_blueprint_verifies_and_the_agent_reaches_onl
         "fqdn:*.githubusercontent.com",
     }
     assert all(allowed is False for dst, allowed in outside.items() if dst.startswith("ext:"))
+
+
+def test_fqdn_addresses_avoid_every_narrow_cidr_but_not_whole_families() -> None:
+    avoid = [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("198.18.0.0/15")]
+    chosen = fqdn_address(avoid, set())
+    assert chosen == ipaddress.IPv4Address("100.64.0.1")
+    assert fqdn_address([ipaddress.ip_network("0.0.0.0/0")], {chosen}) == ipaddress.IPv4Address(
+        "198.18.0.1"
+    )
+
+
+def test_dialect_applies_to_blueprints_only() -> None:
+    result = run_cli("lab", "rules", CLIENT, str(BASE), "--dialect", "cilium")
+    assert result.returncode == 2
+    assert "--dialect applies to a blueprint" in result.stderr
+
+
+def test_rules_of_the_cilium_plan_hold_the_agents_fqdn_sets() -> None:
+    result = run_cli("lab", "rules", "ai-agents/agent", "--dialect", "cilium")
+    assert result.returncode == 0, result.stderr
+    assert "_fqdn {" in result.stdout
+    assert "th dport { 443 } accept" in result.stdout

@@ -110,10 +110,10 @@ def fqdn_address(avoid: Iterable[IPNetwork], taken: set[IPAddress]) -> IPAddress
     """An IPv4 address for an ``fqdn:`` node: outside every CIDR in ``avoid`` except those
     holding a whole family (where a name resolves is unknown, so only those may match it)."""
     narrow = IPSet.of(net for net in avoid if net.prefixlen > 0 and net.version == 4)
-    free = IPSet.of(FQDN_RANGES) - narrow
-    for lo, hi in free.v4.ranges:
-        for value in range(lo, min(hi, lo + len(taken) + 512) + 1):
-            ip = ipaddress.IPv4Address(value)
-            if ip not in taken and usable(ip) and value % 256 not in (0, 255):
-                return ip
+    for network in FQDN_RANGES:
+        for lo, hi in (IPSet.of([network]) - narrow).v4.ranges:
+            for value in range(lo, min(hi, lo + len(taken) + 512) + 1):
+                ip = ipaddress.IPv4Address(value)
+                if ip not in taken and usable(ip) and value % 256 not in (0, 255):
+                    return ip
     return None

@@ -192,3 +192,42 @@ def test_rules_of_the_cilium_plan_hold_the_agents_fqdn_sets() -> None:
     assert result.returncode == 0, result.stderr
     assert "_fqdn {" in result.stdout
     assert "th dport { 443 } accept" in result.stdout
+
+
+@pytest.mark.lab
+def test_admin_domain_names_fill_sets_the_same_way(tmp_path: Path) -> None:
+    from tests.tiers.houses import dump, world
+    from tests.tiers.test_conformance import CASES
+
+    case = next(c for c in CASES if c.name == "domain-names-allowlist-before-deny")
+    dns = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "coredns",
+            "namespace": "kube-system",
+            "labels": {"k8s-app": "kube-dns"},
+        },
+        "spec": {
+            "containers": [
+                {
+                    "name": "dns",
+                    "image": "coredns",
+                    "ports": [{"containerPort": 53, "protocol": "UDP"}],
+                }
+            ]
+        },
+    }
+    system = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "kube-system"}}
+    (tmp_path / "world.yaml").write_text(dump([*world(case.forest), *case.extra, system, dns]))
+    (tmp_path / "policies.yaml").write_text(dump(case.policies))
+    query = ("--port", "443", "--format", "json")
+    probed = run_cli("lab", "probe", str(tmp_path), *query, timeout=300)
+    analyzed = run_cli("analyze", str(tmp_path), *query)
+    assert probed.returncode == 0, probed.stderr
+    measured, predicted = _cells(json.loads(probed.stdout)), _cells(json.loads(analyzed.stdout))
+    names = {pair: c for pair, c in measured.items() if pair[1] == "fqdn:*.example.com"}
+    assert names and all("resolved netfence-lab.example.com" in c["note"] for c in names.values())
+    assert {p: c["allowed"] for p, c in names.items()} == {
+        p: predicted[p]["allowed"] for p in names
+    }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from netfence.blueprint import TEMPLATES, Blueprint, builtin, load_blueprint, roles
+from netfence.blueprint.dialects import Dialect
 from netfence.blueprint.documents import blueprint_documents
 from netfence.blueprint.synthesize import helper_ids
 from netfence.load import Document, Limits, load_paths
@@ -31,7 +32,8 @@ LiveCluster = Callable[[], Sequence[Document]]
 @dataclass(frozen=True)
 class InputOptions:
     """How manifests are read: default namespace, limits, validation, which files;
-    ``namespaces``, when given, are the only ones kept (as ``kubectl -n`` and ``snapshot -n``)."""
+    ``namespaces``, when given, are the only ones kept (as ``kubectl -n`` and ``snapshot -n``);
+    ``dialect``: the policies a blueprint's input is generated in."""
 
     namespace: str = "default"
     namespaces: tuple[str, ...] = ()
@@ -39,6 +41,7 @@ class InputOptions:
     validate: ValidationMode = "strict"
     exclude: tuple[str, ...] = ()
     strict_files: bool = False
+    dialect: Dialect = "kubernetes"
 
 
 @dataclass
@@ -101,10 +104,10 @@ def resolve(
             choices = ", ".join(BUILTIN_PREFIX + t for t in TEMPLATES)
             problem = Problem(Source(label, 0, 0), f"no such blueprint (use {choices})")
             return Inputs([], [problem], [], Cluster(), label)
-        return blueprint_inputs(builtin(name), label, options)
+        return blueprint_inputs(builtin(name, options.dialect), label, options)
     if len(specs) == 1 and is_blueprint_file(specs[0], options.limits):
         try:
-            blueprint = load_blueprint(specs[0], options.limits)
+            blueprint = load_blueprint(specs[0], options.limits, dialect=options.dialect)
         except InputError as exc:
             return Inputs([], list(exc.problems), [], Cluster(), label)
         return blueprint_inputs(blueprint, label, options)
@@ -128,7 +131,9 @@ def blueprint_inputs(
     blueprint: Blueprint, label: str, options: InputOptions | None = None
 ) -> Inputs:
     """A blueprint's generated namespaces and policies on the workloads it synthesises."""
-    inputs = inputs_from_documents(blueprint_documents(blueprint, label), options, label)
+    dialect = options.dialect if options else "kubernetes"
+    documents = blueprint_documents(blueprint, label, dialect)
+    inputs = inputs_from_documents(documents, options, label)
     inputs.roles = roles(blueprint)
     inputs.stand_ins = True
     inputs.helpers = helper_ids(blueprint)

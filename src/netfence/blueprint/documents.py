@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from netfence.blueprint.dialects import Dialect
 from netfence.blueprint.generate import generate
 from netfence.blueprint.schema import Blueprint
 from netfence.blueprint.synthesize import synthesize
@@ -24,10 +25,12 @@ def manifest_documents(
     ]
 
 
-def blueprint_manifests(blueprint: Blueprint) -> list[dict[str, Any]]:
-    """The generated namespaces and policies, then the stand-in workloads and the outside
-    namespaces the blueprint does not declare itself."""
-    generated = generate(blueprint)
+def blueprint_manifests(
+    blueprint: Blueprint, dialect: Dialect = "kubernetes"
+) -> list[dict[str, Any]]:
+    """The generated namespaces and policies (in ``dialect``), then the stand-in workloads
+    and the outside namespaces the blueprint does not declare itself."""
+    generated = generate(blueprint, dialect=dialect)
     declared = {m["metadata"]["name"] for m in generated.namespaces}
     return [
         *generated.manifests(),
@@ -39,6 +42,8 @@ def blueprint_manifests(blueprint: Blueprint) -> list[dict[str, Any]]:
     ]
 
 
-def blueprint_documents(blueprint: Blueprint, file: str) -> list[Document]:
-    """The blueprint's manifests as documents under ``file``."""
-    return manifest_documents(blueprint_manifests(blueprint), file)
+def blueprint_documents(
+    blueprint: Blueprint, file: str, dialect: Dialect = "kubernetes"
+) -> list[Document]:
+    """The blueprint's manifests (policies in ``dialect``) as documents under ``file``."""
+    return manifest_documents(blueprint_manifests(blueprint, dialect), file)

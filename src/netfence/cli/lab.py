@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator, Sequence
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -57,6 +59,21 @@ BlueprintOpt = Annotated[
 TimeoutOpt = Annotated[
     float, typer.Option("--timeout", min=0.05, help="Seconds a probe waits for an answer.")
 ]
+
+
+class LabDialect(StrEnum):
+    kubernetes = "kubernetes"
+    cilium = "cilium"
+
+
+DialectOpt = Annotated[
+    LabDialect,
+    typer.Option(
+        "--dialect",
+        help="The policies a blueprint is generated in (as plan --dialect): cilium writes "
+        "flows to named externals as toFQDNs rules, which the lab resolves by name.",
+    ),
+]
 ExternalsOpt = Annotated[
     bool,
     typer.Option(
@@ -99,17 +116,26 @@ def _cluster(
     max_bytes: int,
     validate: ValidateMode,
     verbose: bool,
+    dialect: LabDialect = LabDialect.kubernetes,
 ) -> Cluster:
     if paths and blueprint:
         fail("give manifest paths or --blueprint, not both", EXIT_USAGE)
+    if paths and dialect is not LabDialect.kubernetes:
+        fail(
+            "--dialect applies to a blueprint (--blueprint or the built-in), not to manifests",
+            EXIT_USAGE,
+        )
     specs = paths or [blueprint or BUILTIN_PREFIX + DEFAULT_TEMPLATE]
-    return load_or_exit(specs, input_options(namespace, max_bytes, validate), verbose).cluster
+    options = input_options(namespace, max_bytes, validate)
+    options = dataclasses.replace(options, dialect=dialect.value)
+    return load_or_exit(specs, options, verbose).cluster
 
 
 @lab_app.command("probe")
 def probe_command(
     paths: OptionalPaths = None,
     blueprint: BlueprintOpt = None,
+    dialect: DialectOpt = LabDialect.kubernetes,
     port: Annotated[str, typer.Option("--port", "-p", help="Port number or name.")] = "80",
     protocol: Annotated[
         ProtocolChoice, typer.Option("--protocol", case_sensitive=False)
@@ -132,7 +158,7 @@ def probe_command(
       sudo .venv/bin/netfence lab probe --blueprint blueprint.yaml -p 8000 -f json
     """
     query = (_port(port), _protocol(protocol))
-    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose, dialect)
     _require_environment()
     options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
     with _lab_errors():
@@ -147,6 +173,7 @@ def probe_command(
 def verify_command(
     paths: OptionalPaths = None,
     blueprint: BlueprintOpt = None,
+    dialect: DialectOpt = LabDialect.kubernetes,
     port: Annotated[
         str | None, typer.Option("--port", "-p", help="Only this port (default: every port).")
     ] = None,
@@ -169,7 +196,7 @@ def verify_command(
 
       sudo .venv/bin/netfence lab verify examples/guide-literal --port 8000
     """
-    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose, dialect)
     _require_environment()
     queries = [(_port(port), _protocol(protocol))] if port is not None else verify_queries(cluster)
     options = LabOptions(ipblock_pods=ipblock_pods.value, timeout=timeout, externals=externals)
@@ -188,6 +215,7 @@ def verify_command(
 def up_command(
     paths: OptionalPaths = None,
     blueprint: BlueprintOpt = None,
+    dialect: DialectOpt = LabDialect.kubernetes,
     ipblock_pods: ReadingOpt = Reading.match,
     externals: ExternalsOpt = True,
     namespace: NamespaceOpt = None,
@@ -207,7 +235,7 @@ def up_command(
     """
     from netfence.lab.up import bring_up
 
-    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    cluster = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose, dialect)
     _require_environment("dnsmasq")
     with _lab_errors():
         lab = bring_up(cluster, LabOptions(ipblock_pods=ipblock_pods.value, externals=externals))
@@ -257,6 +285,7 @@ def rules_command(
     endpoint: Annotated[str, typer.Argument(help="The endpoint, as namespace/name.")],
     paths: OptionalPaths = None,
     blueprint: BlueprintOpt = None,
+    dialect: DialectOpt = LabDialect.kubernetes,
     lab_id: Annotated[
         str | None, typer.Option("--lab", help="Show the ruleset loaded in a running lab.")
     ] = None,
@@ -281,7 +310,7 @@ def rules_command(
     from netfence.lab.addresses import assigned_addresses, with_lab_addresses
     from netfence.lab.nft import compile_ruleset
 
-    declared = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose)
+    declared = _cluster(paths, blueprint, namespace, max_bytes, validate, verbose, dialect)
     cluster = with_lab_addresses(declared)
     found = cluster.endpoint(endpoint)
     if found is None:

@@ -160,7 +160,7 @@ class CiliumReference:
             for rule in policy.rules(direction):
                 if self.view.matching_peer(rule, subject, other) is False:
                     continue
-                ports = _rule_ports(rule, protocol, dst)
+                ports = rule_ports(rule, protocol, dst)
                 if rule.action == "Deny":
                     denied = denied | ports
                 else:
@@ -168,7 +168,8 @@ class CiliumReference:
         return allowed - denied, isolated or not denied.is_empty
 
 
-def _rule_ports(rule: CiliumRule, protocol: Protocol, dst: Node) -> PortSet:
+def rule_ports(rule: CiliumRule, protocol: Protocol, dst: Node | None) -> PortSet:
+    """The ports of ``protocol`` the rule names (named ones resolved on ``dst``)."""
     if rule.ports is None:
         return PortSet.all()
     spans: list[tuple[int, int]] = []

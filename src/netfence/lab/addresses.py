@@ -6,6 +6,9 @@ import dataclasses
 import ipaddress
 from collections.abc import Iterable, Iterator
 
+from netfence.engine.cilium_externals import cilium_blocks
+from netfence.engine.intervals import IPSet
+from netfence.engine.tier_match import tier_cidrs
 from netfence.model import Cluster, Endpoint, IPAddress, IPNetwork
 
 POD_CIDR_V4 = ipaddress.IPv4Network("10.244.0.0/16")
@@ -83,4 +86,34 @@ def external_address(
         inside = any(ip.version == net.version and ip in net for net in networks)
         if inside and usable(ip) and ip not in pod_ips:
             return ip
+    return None
+
+
+FQDN_RANGES: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(text) for text in ("198.18.0.0/15", "100.64.0.0/10", "192.0.0.0/24")
+)
+"""Where the lab's ``fqdn:`` namespaces take their addresses (benchmarking, shared and IETF
+space: no real service answers there)."""
+
+
+def named_cidrs(cluster: Cluster) -> tuple[IPNetwork, ...]:
+    """Every CIDR a policy names (ipBlocks, Cilium CIDRs and their excepts, tier networks,
+    Calico nets, Node addresses): where an ``fqdn:`` node's lab address must not be."""
+    blocks = [*cluster.ip_blocks(), *cilium_blocks(cluster)]
+    return (
+        *(net for block in blocks for net in (block.cidr, *block.excepts)),
+        *tier_cidrs(cluster),
+    )
+
+
+def fqdn_address(avoid: Iterable[IPNetwork], taken: set[IPAddress]) -> IPAddress | None:
+    """An IPv4 address for an ``fqdn:`` node: outside every CIDR in ``avoid`` except those
+    holding a whole family (where a name resolves is unknown, so only those may match it)."""
+    narrow = IPSet.of(net for net in avoid if net.prefixlen > 0 and net.version == 4)
+    for network in FQDN_RANGES:
+        for lo, hi in (IPSet.of([network]) - narrow).v4.ranges:
+            for value in range(lo, min(hi, lo + len(taken) + 512) + 1):
+                ip = ipaddress.IPv4Address(value)
+                if ip not in taken and usable(ip) and value % 256 not in (0, 255):
+                    return ip
     return None

@@ -65,12 +65,31 @@ def _calico_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
                             yield number, protocol
 
 
+def _cilium_ports(cluster: Cluster) -> Iterator[tuple[int | str, Protocol]]:
+    """Both ends of every Cilium port or range, the port after it, and names for the
+    protocols destinations serve them on."""
+    served = {(p.name, p.protocol) for e in cluster.endpoints for p in e.ports if p.name}
+    for policy in cluster.cilium_policies:
+        for rule in (*policy.ingress, *policy.egress):
+            for entry in rule.ports or ():
+                if entry.protocol not in PROBED:
+                    continue
+                if entry.name is not None:
+                    if (entry.name, entry.protocol) in served:
+                        yield entry.name, entry.protocol
+                    continue
+                for number in (entry.low, entry.high, entry.high + 1):
+                    if number <= MAX_PORT:
+                        yield number, entry.protocol
+
+
 def verify_queries(cluster: Cluster) -> list[tuple[int | str, Protocol]]:
     """Every port the manifests mention (names stay names, resolved per destination) with its
     protocol, every number also for TCP and UDP, and one port nothing mentions."""
     mentioned: set[tuple[int | str, Protocol]] = set(_policy_ports(cluster))
     mentioned |= set(_tier_ports(cluster))
     mentioned |= set(_calico_ports(cluster))
+    mentioned |= set(_cilium_ports(cluster))
     mentioned |= {(p.port, p.protocol) for e in cluster.endpoints for p in e.ports}
     numbers = {port for port, _ in mentioned if isinstance(port, int)}
     unmentioned = next(n for n in range(UNMENTIONED_PORT_START, 65536) if n not in numbers)

@@ -2,7 +2,8 @@
 
 Names: ``<service>.<namespace>.svc.cluster.local`` for each Service (its selected pods' IPs,
 as a headless Service) and, for pods no Service selects, one per pod from its ``app`` labels
-and its own name; ``<ip-with-dashes>.<namespace>.pod.cluster.local`` for every pod.
+and its own name; ``<ip-with-dashes>.<namespace>.pod.cluster.local`` for every pod; and the
+lookup name of every ``fqdn:`` node (``fqdn.lookup_name``) with its lab address.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ class Dns:
         folder = files_dir(self._topology.lab_id)
         folder.mkdir(parents=True, exist_ok=True)
         hosts = folder / "hosts"
-        hosts.write_text(hosts_text(records(self._cluster)))
+        names = records(self._cluster)
+        names.update({n.lookup: list(n.addresses) for n in self._topology.fqdn_nodes})
+        hosts.write_text(hosts_text(names))
         for node in self._topology.nodes:
             if node.endpoint is not None:
                 path = ETC_NETNS / node.namespace / "resolv.conf"

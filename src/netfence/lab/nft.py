@@ -1,5 +1,6 @@
-"""NetworkPolicies (and the Admin/Baseline tiers, see ``nft_tiers``) compiled to one
-nftables ruleset per endpoint namespace.
+"""NetworkPolicies (and the Admin/Baseline tiers, see ``nft_tiers``; Cilium's policies,
+see ``nft_cilium``; Calico's tiers, see ``nft_calico``) compiled to one nftables ruleset per
+endpoint namespace.
 
 Ingress rules filter the ``input`` hook, egress rules the ``output`` hook; loopback and
 established/related traffic are always accepted, so self traffic and replies pass, and so is
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 from netfence.engine import PortSet
 from netfence.engine.external import ExternalRange
 from netfence.lab import netns
+from netfence.lab.fqdn import FqdnSet
 from netfence.lab.nft_calico import CalicoWriter
+from netfence.lab.nft_cilium import CiliumWriter
 from netfence.lab.nft_text import FAMILY, port_list, set_definition
 from netfence.lab.nft_tiers import TierWriter, chain_name
 from netfence.model import (
@@ -65,6 +68,7 @@ class _Writer:
     unknown: frozenset[IPAddress]
     sets: list[str]
     excluded: set[str]
+    names: frozenset[IPAddress] = frozenset()
 
     def add_set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
         self.sets.append(set_definition(name, kind, elements, interval))
@@ -91,13 +95,17 @@ class _Writer:
 
     def block_matches(self, block: IPBlock, field: str) -> list[str]:
         """Address matches for an ipBlock: its cidr, minus its excepts and the addresses it must
-        not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones)."""
+        not match (every pod IP when ipBlocks ignore them, else the lab's made-up ones; with
+        excepts, the ``fqdn:`` nodes' addresses: a name may resolve into what is excepted)."""
         version = block.cidr.version
         family, _ = FAMILY[version]
         parts = [f"{family} {field} {block.cidr}"]
         excepts = [str(e) for e in block.excepts if e.version == version]
         if excepts:
             parts.append(f"{family} {field} != {{ {', '.join(excepts)} }}")
+        if block.excepts and any(ip.version == version for ip in self.names):
+            self.excluded.add("names")
+            parts.append(f"{family} {field} != @names_v{version}")
         if self.reading == "ignore":
             excluded = "cluster"
         elif any(ip.version == version for ip in self.unknown):
@@ -224,21 +232,27 @@ def _policy_lines(
 def _tier_body(
     writer: _Writer,
     tiers: TierWriter,
+    cilium: CiliumWriter,
     direction: Direction,
     policies: Sequence[NetworkPolicy],
     chains: list[str],
 ) -> list[str]:
-    """Admin tier, NetworkPolicies (isolating: drop at the end), or else the Baseline tier."""
+    """Admin tier, Cilium's Deny rules, then for an isolated endpoint Cilium's Allow rules and
+    the NetworkPolicies (drop at the end), or else the Baseline tier."""
+    isolating = [p.id for p in policies] + cilium.isolating(direction)
     admin = tiers.chain("Admin", direction)
-    baseline = None if policies else tiers.chain("Baseline", direction)
+    baseline = None if isolating else tiers.chain("Baseline", direction)
     lines: list[str] = []
     if admin:
         lines.append(f"\t\tjump {chain_name('Admin', direction)}")
         chains.append(admin)
+    lines += cilium.denies(direction)
+    if isolating:
+        lines += cilium.allows(direction)
     for number, policy in enumerate(sorted(policies, key=lambda p: p.id)):
         lines += _policy_lines(writer, number, policy, direction)
-    if policies:
-        lines += [f"\t\t# isolated for {direction} by {', '.join(p.id for p in policies)}"]
+    if isolating:
+        lines += [f"\t\t# isolated for {direction} by {', '.join(isolating)}"]
         lines += ["\t\tdrop"]
     elif baseline:
         lines.append(f"\t\tjump {chain_name('Baseline', direction)}")
@@ -246,18 +260,30 @@ def _tier_body(
     return lines
 
 
-def compile_ruleset(
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """One endpoint's ruleset (``nft -f`` text, "" when nothing filters it) and the sets of
+    its FQDN rules that DNS answers fill."""
+
+    text: str
+    fqdn_sets: tuple[FqdnSet, ...] = ()
+
+
+def compile_endpoint(
     cluster: Cluster,
     endpoint: Endpoint,
     reading: IPBlockReading = "match",
     unknown: frozenset[IPAddress] = frozenset(),
     externals: Sequence[ExternalRange] = (),
-) -> str:
-    """The nftables ruleset (``nft -f`` text) enforcing every policy that selects ``endpoint``;
-    ipBlocks never match the ``unknown`` addresses (made up by the lab). With Calico policies
-    the tiers run in Calico's order (``nft_calico``), which needs the lab's ``externals``."""
-    writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set())
+) -> CompiledRuleset:
+    """The nftables ruleset enforcing every policy that selects ``endpoint``; ipBlocks never
+    match the ``unknown`` addresses (made up by the lab). Calico's and Cilium's rules are
+    matched against the lab's ``externals`` too; with Calico policies the tiers run in
+    Calico's order (``nft_calico``)."""
+    names = frozenset(x.representative for x in externals if x.domain)
+    writer = _Writer(cluster, endpoint, reading, unknown, sets=[], excluded=set(), names=names)
     tiers = TierWriter(cluster, endpoint, unknown)
+    cilium = CiliumWriter(cluster, endpoint, externals)
     calico = None
     if cluster.calico.active:
         numbers = {p.id: n for n, p in enumerate(sorted(cluster.policies, key=lambda p: p.id))}
@@ -278,20 +304,36 @@ def compile_ruleset(
             body, tier_chains = calico.chains(direction, policies)
             chains += tier_chains
         else:
-            body = _tier_body(writer, tiers, direction, policies, chains)
+            body = _tier_body(writer, tiers, cilium, direction, policies, chains)
         if body:
             chains.append(_hook_chain(direction, body))
     tiers.unknown_sets()
-    writer.sets += tiers.sets
+    writer.sets += tiers.sets + cilium.sets
     if calico is not None:
         writer.sets += calico.sets
-    excluded = {"cluster": [ip for e in cluster.endpoints for ip in e.ips], "unknown": unknown}
+    excluded = {
+        "cluster": [ip for e in cluster.endpoints for ip in e.ips],
+        "unknown": unknown,
+        "names": names,
+    }
     for name in sorted(writer.excluded):
         for version, (_, kind) in FAMILY.items():
             elements = sorted({str(ip) for ip in excluded[name] if ip.version == version})
             writer.add_set(f"{name}_v{version}", kind, elements, interval=True)
     text = "\n".join([*writer.sets, *chains])
-    return f"table inet {TABLE} {{\n{text}\n}}\n" if text else ""
+    ruleset = f"table inet {TABLE} {{\n{text}\n}}\n" if text else ""
+    return CompiledRuleset(ruleset, (*tiers.fqdn_sets, *cilium.fqdn_sets))
+
+
+def compile_ruleset(
+    cluster: Cluster,
+    endpoint: Endpoint,
+    reading: IPBlockReading = "match",
+    unknown: frozenset[IPAddress] = frozenset(),
+    externals: Sequence[ExternalRange] = (),
+) -> str:
+    """``compile_endpoint``'s ruleset text."""
+    return compile_endpoint(cluster, endpoint, reading, unknown, externals).text
 
 
 def load_ruleset(namespace: str, ruleset: str) -> None:

@@ -42,14 +42,16 @@ KubernetesRules = Callable[[NetworkPolicy, Direction], list[str]]
 
 
 def external_nodes(nodes: Sequence[LabNode]) -> tuple[ExternalRange, ...]:
-    """The lab's external nodes as engine nodes standing at their lab address."""
+    """The lab's external nodes as engine nodes standing at their lab address (an external
+    range keeps its CIDRs, an ``fqdn:`` node its domain)."""
     return tuple(
         ExternalRange(
             n.ident,
-            (ipaddress.ip_network(n.addresses[0]),),
+            n.cidrs or (ipaddress.ip_network(n.addresses[0]),),
             n.addresses[0].version,
             n.addresses[0],
             n.ident,
+            n.domain,
         )
         for n in nodes
         if n.is_external

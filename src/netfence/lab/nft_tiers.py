@@ -3,9 +3,10 @@
 Each tier becomes one regular chain per direction, its rules in evaluation order (policies by
 priority, rules as written): Allow is ``accept``, Deny ``drop`` and Pass ``return``, so the
 hook chain goes on to the NetworkPolicy rules. The hook chain jumps to the Admin chain first
-and, for pods no NetworkPolicy isolates, to the Baseline chain after it. ``domainNames`` peers
-cannot be enforced without resolving names, so their rules match nothing here (the lab cannot
-reach ``fqdn:`` destinations either: they are reported as untested).
+and, for pods no NetworkPolicy isolates, to the Baseline chain after it. A ``domainNames``
+peer is an empty set of addresses that the endpoint's DNS proxy fills with what it answers
+for the names the peer matches (``fqdn``; every lookup is seen, as implementations snoop
+DNS), so only resolved addresses match it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from netfence.engine.domains import covers
 from netfence.engine.tier_match import node_addresses, selection_matches, subject_selects
 from netfence.engine.tiers import ordered
+from netfence.lab.fqdn import FqdnSet
 from netfence.lab.nft_text import FAMILY, port_list, set_definition
 from netfence.model import Cluster, Direction, Endpoint, IPAddress, Protocol
 from netfence.model.tiers import Tier, TierPeer, TierPolicy, TierRule
@@ -37,6 +40,7 @@ class TierWriter:
     unknown: frozenset[IPAddress]
     sets: list[str] = field(default_factory=list)
     uses_unknown: set[int] = field(default_factory=set)
+    fqdn_sets: list[FqdnSet] = field(default_factory=list)
 
     def _set(self, name: str, kind: str, elements: Sequence[str], interval: bool) -> str:
         self.sets.append(set_definition(name, kind, elements, interval))
@@ -65,6 +69,10 @@ class TierWriter:
 
     def address_matches(self, peer: TierPeer, address: str, name: str) -> list[str]:
         """One match per family ([] when the peer matches nothing the lab can address)."""
+        if peer.kind == "domainNames":
+            set_name = f"{name}_fqdn"
+            self.fqdn_sets.append(FqdnSet(set_name, peer.domains, covers))
+            return [f"ip {address} {self._set(set_name, FAMILY[4][1], [], interval=False)}"]
         matches = []
         for version, (family, kind) in FAMILY.items():
             if peer.kind == "networks":

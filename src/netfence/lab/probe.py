@@ -1,7 +1,10 @@
 """Concurrent probes between lab namespaces: TCP/SCTP handshakes and UDP echoes, short timeouts.
 
 A probe is measured, never guessed: a protocol the kernel lacks, or an unexpected error, is
-"could not test" (``allowed`` is ``None``).
+"could not test" (``allowed`` is ``None``). A probe to an ``fqdn:`` node first looks its name
+up from the source namespace, as the source would (through its DNS proxy when it has one),
+then connects to the node's lab address: when the lookup fails the connection shows what
+the address alone is allowed, since nothing the source resolved can match it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from netfence.engine.ports import resolve
 from netfence.lab.netns import Entry
+from netfence.lab.resolver import lookup
 from netfence.lab.servers import SOCKET_TYPES, Listener, Servers
 from netfence.lab.topology import LabNode
 from netfence.model import IPAddress, Protocol
@@ -56,13 +61,36 @@ def kernel_lacks(entry: Entry, namespace: str, protocol: Protocol) -> bool:
     return False
 
 
-class Prober:
-    """Runs probes with bounded concurrency from sockets created in source namespaces."""
+@dataclass(frozen=True)
+class NameService:
+    """Where each lab namespace sends its lookups: its own DNS proxy (``local``) or the lab's
+    cluster DNS (``server``)."""
 
-    def __init__(self, entry: Entry, timeout: float = 1.0, concurrency: int = 1000) -> None:
+    server: IPAddress
+    local: Mapping[str, IPAddress] = field(default_factory=dict)
+
+    def server_for(self, namespace: str) -> IPAddress:
+        return self.local.get(namespace, self.server)
+
+
+NO_NAMES = "could not test: the lab resolves names with a kube-dns endpoint, the input has none"
+
+
+class Prober:
+    """Runs probes with bounded concurrency from sockets created in source namespaces
+    (``names``: how sources look up ``fqdn:`` destinations; None: they cannot)."""
+
+    def __init__(
+        self,
+        entry: Entry,
+        timeout: float = 1.0,
+        concurrency: int = 1000,
+        names: NameService | None = None,
+    ) -> None:
         self._entry = entry
         self._timeout = timeout
         self._limit = asyncio.Semaphore(concurrency)
+        self._names = names
 
     async def _attempt(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> bool:
         """A handshake (TCP, SCTP), or an echoed datagram (UDP, sent twice at most)."""
@@ -104,10 +132,25 @@ class Prober:
         if not targets:
             return result(None, "could not test: no common IP family")
         async with self._limit:
+            named = ""
+            if dst.lookup and not src.is_external:
+                if self._names is None:
+                    return result(None, NO_NAMES)
+                named = await self._resolve(src, dst)
             outcomes = await asyncio.gather(
                 *(self._outcome(src, ip, number, protocol) for ip in targets)
             )
-        return result(*combine(targets, outcomes))
+        allowed, note = combine(targets, outcomes)
+        return result(allowed, "; ".join(filter(None, (named, note))))
+
+    async def _resolve(self, src: LabNode, dst: LabNode) -> str:
+        """Look the destination's name up from the source; a note on what happened."""
+        assert self._names is not None
+        server = self._names.server_for(src.namespace)
+        found = await lookup(self._entry, src.namespace, server, dst.lookup, self._timeout)
+        if dst.addresses[0] in found:
+            return f"resolved {dst.lookup}"
+        return f"{dst.lookup} did not resolve: its address alone"
 
     async def _outcome(self, src: LabNode, ip: IPAddress, port: int, protocol: Protocol) -> Attempt:
         try:
@@ -153,6 +196,7 @@ async def measure(
     port: int | str,
     protocol: Protocol,
     timeout: float,
+    names: NameService | None = None,
 ) -> list[Measurement]:
     """Serve the probed port at every destination, then probe every pair."""
     if not pairs:
@@ -167,4 +211,4 @@ async def measure(
         ]
     destinations = list({d.ident: d for _, d in pairs}.values())
     await servers.start(listeners_for(destinations, port, protocol))
-    return await Prober(entry, timeout).run(pairs, port, protocol)
+    return await Prober(entry, timeout, names=names).run(pairs, port, protocol)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import resource
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from netfence.engine import Engine, EngineOptions, IPBlockReading
 from netfence.lab.addresses import assigned_addresses, with_lab_addresses
-from netfence.lab.probe import measure
+from netfence.lab.dns import Dns, dns_endpoint
+from netfence.lab.dns_proxy import DnsProxies
+from netfence.lab.probe import NameService, measure
 from netfence.lab.servers import Servers
 from netfence.lab.session import Lab
 from netfence.lab.topology import ExternalSpec, LabNode, Topology
@@ -46,7 +49,26 @@ def lab_engine(cluster: Cluster, options: LabOptions) -> Engine:
 
 
 def external_specs(engine: Engine) -> tuple[ExternalSpec, ...]:
-    return tuple(ExternalSpec(e.id, e.cidrs, e.representative) for e in engine.externals)
+    return tuple(ExternalSpec(e.id, e.cidrs, e.representative, e.domain) for e in engine.externals)
+
+
+@contextlib.contextmanager
+def name_service(lab: Lab) -> Iterator[NameService | None]:
+    """The lab's cluster DNS and its endpoints' DNS proxies, running for the body (None: the
+    input has no kube-dns endpoint to run DNS in)."""
+    server = dns_endpoint(lab.cluster)
+    if server is None or lab.topology.node(server.id) is None:
+        yield None
+        return
+    dns = Dns(lab.topology, lab.cluster, lab.entry)
+    proxies = DnsProxies(lab.topology, lab.fqdn_sets, dns.address, lab.entry)
+    try:
+        dns.start()
+        proxies.start()
+        yield NameService(dns.address, proxies.resolvers())
+    finally:
+        proxies.stop()
+        dns.stop()
 
 
 def probe_pairs(nodes: Sequence[LabNode]) -> list[tuple[LabNode, LabNode]]:
@@ -75,26 +97,40 @@ class KernelRunner:
         self._timeout = timeout
 
     def measure(self, probes: Sequence[Probe]) -> list[Measurement]:
-        """Serve each probed port at its destinations, then probe (one port at a time)."""
+        """Serve each probed port at its destinations, then probe (one port at a time);
+        probes to ``fqdn:`` nodes last, with the lab's DNS running (it answers on port 53
+        where the other probes' servers listened)."""
         return asyncio.run(self._measure(probes))
 
     async def _measure(self, probes: Sequence[Probe]) -> list[Measurement]:
+        named = {node.ident for node in self._lab.topology.fqdn_nodes}
+        direct = [i for i, probe in enumerate(probes) if probe.dst not in named]
+        by_name = [i for i, probe in enumerate(probes) if probe.dst in named]
+        measured = await self._measure_some(probes, direct, None)
+        if by_name:
+            with name_service(self._lab) as names:
+                measured.update(await self._measure_some(probes, by_name, names))
+        return [measured[index] for index in range(len(probes))]
+
+    async def _measure_some(
+        self, probes: Sequence[Probe], chosen: Sequence[int], names: NameService | None
+    ) -> dict[int, Measurement]:
         nodes = {node.ident: node for node in self._lab.topology.nodes}
         groups: dict[tuple[int | str, Protocol], list[int]] = {}
-        for index, probe in enumerate(probes):
-            groups.setdefault((probe.port, probe.protocol), []).append(index)
+        for index in chosen:
+            groups.setdefault((probes[index].port, probes[index].protocol), []).append(index)
         measured: dict[int, Measurement] = {}
         servers = Servers(self._lab.entry)
         try:
             for (port, protocol), indices in groups.items():
                 pairs = [(nodes[probes[i].src], nodes[probes[i].dst]) for i in indices]
                 cells = await measure(
-                    self._lab.entry, servers, pairs, port, protocol, self._timeout
+                    self._lab.entry, servers, pairs, port, protocol, self._timeout, names
                 )
                 measured.update(zip(indices, cells, strict=True))
         finally:
             await servers.close()
-        return [measured[index] for index in range(len(probes))]
+        return measured
 
 
 def probe_cluster(
@@ -107,8 +143,10 @@ def probe_cluster(
     _raise_file_limit()
     addressed = with_lab_addresses(cluster)
     unknown = assigned_addresses(cluster, addressed)
-    externals = external_specs(lab_engine(cluster, options)) if options.externals else ()
-    with Lab(addressed, externals, options.ipblock_pods, "probe", unknown) as lab:
+    engine = lab_engine(cluster, options)
+    externals = external_specs(engine) if options.externals else ()
+    reading = engine.options.ipblock_pods
+    with Lab(addressed, externals, reading, "probe", unknown) as lab:
         pairs = probe_pairs(lab.topology.nodes)
         probes = [
             Probe(src.ident, dst.ident, port, protocol)
@@ -129,6 +167,9 @@ def probe_cluster(
     ]
 
 
+_EXTERNAL = ("ext:", "fqdn:")
+
+
 def _untested(topology: Topology, port: int | str, protocol: Protocol) -> tuple[Measurement, ...]:
     """Cells of endpoints the lab could not build: reported, never guessed."""
     reasons = dict(topology.untestable)
@@ -138,5 +179,5 @@ def _untested(topology: Topology, port: int | str, protocol: Protocol) -> tuple[
         for src in idents
         for dst in idents
         if (reason := reasons.get(src) or reasons.get(dst))
-        and not (src.startswith("ext:") and dst.startswith("ext:"))
+        and not (src.startswith(_EXTERNAL) and dst.startswith(_EXTERNAL))
     )

@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FrameType, TracebackType
 
 from netfence.lab import nft, state, topology
+from netfence.lab.addresses import named_cidrs
+from netfence.lab.fqdn import FqdnSet
 from netfence.lab.names import new_lab_id
 from netfence.lab.netns import Entry
 from netfence.lab.nft_calico import external_nodes
@@ -52,15 +54,19 @@ class Lab:
     ) -> None:
         self.cluster = cluster
         self.reading = reading
-        self.topology = topology.plan(new_lab_id(), cluster, externals)
+        self.topology = topology.plan(new_lab_id(), cluster, externals, named_cidrs(cluster))
         self.entry = Entry()
         externals_here = external_nodes(self.topology.nodes)
-        self.rulesets = {
-            node.ident: nft.compile_ruleset(
+        compiled = {
+            node.ident: nft.compile_endpoint(
                 cluster, node.endpoint, reading, unknown, externals_here
             )
             for node in self.topology.nodes
             if node.endpoint is not None
+        }
+        self.rulesets = {ident: c.text for ident, c in compiled.items()}
+        self.fqdn_sets: dict[str, tuple[FqdnSet, ...]] = {
+            ident: c.fqdn_sets for ident, c in compiled.items() if c.fqdn_sets
         }
         self.state = state.LabState(
             self.topology.lab_id,

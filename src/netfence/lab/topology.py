@@ -1,5 +1,7 @@
-"""The lab's topology: a node namespace with a bridge, one namespace per endpoint and per
-external range, joined by veth pairs created inside lab namespaces only."""
+"""The lab's topology: a node namespace with a bridge, one namespace per endpoint, per
+external range and per ``fqdn:`` node, joined by veth pairs created inside lab namespaces
+only. An ``fqdn:`` node stands at a lab address the lab's DNS answers for its lookup name
+(``fqdn.lookup_name``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from netfence.lab import names, netns
-from netfence.lab.addresses import external_address
+from netfence.lab.addresses import external_address, fqdn_address
+from netfence.lab.fqdn import lookup_name
 from netfence.model import Cluster, Endpoint, IPAddress, IPNetwork
 
 GATEWAY_V4 = ipaddress.IPv4Address("169.254.1.1")
@@ -18,12 +21,17 @@ BRIDGE_MAC = "02:6e:67:00:00:01"
 
 @dataclass(frozen=True)
 class LabNode:
-    """One endpoint (or external range) of the lab and the namespace standing for it."""
+    """One endpoint (or external range, or ``fqdn:`` node) of the lab and the namespace
+    standing for it; an external keeps the engine's ``cidrs`` (none for a name) and an
+    ``fqdn:`` node its ``domain`` and the concrete name the lab resolves for it."""
 
     ident: str
     namespace: str
     addresses: tuple[IPAddress, ...]
     endpoint: Endpoint | None = None
+    cidrs: tuple[IPNetwork, ...] = ()
+    domain: str = ""
+    lookup: str = ""
 
     @property
     def is_external(self) -> bool:
@@ -37,6 +45,7 @@ class ExternalSpec:
     ident: str
     cidrs: tuple[IPNetwork, ...]
     representative: IPAddress
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,10 @@ class Topology:
     @property
     def namespaces(self) -> tuple[str, ...]:
         return (self.node_namespace, *(n.namespace for n in self.nodes))
+
+    @property
+    def fqdn_nodes(self) -> tuple[LabNode, ...]:
+        return tuple(n for n in self.nodes if n.domain)
 
     def node(self, ident: str) -> LabNode | None:
         for node in self.nodes:
@@ -82,9 +95,15 @@ def _external_problem(address: IPAddress | None, families: set[int]) -> str:
     return "" if address.version in families else f"no endpoint has an IPv{address.version} address"
 
 
-def plan(lab_id: str, cluster: Cluster, externals: Sequence[ExternalSpec] = ()) -> Topology:
-    """Name a namespace for every endpoint and external range that can have one in the lab;
-    the others are listed with the reason (their cells cannot be tested)."""
+def plan(
+    lab_id: str,
+    cluster: Cluster,
+    externals: Sequence[ExternalSpec] = (),
+    avoid: Sequence[IPNetwork] = (),
+) -> Topology:
+    """Name a namespace for every endpoint, external range and ``fqdn:`` node that can have
+    one in the lab (a name's address lies outside every CIDR in ``avoid`` but whole-family
+    ones); the others are listed with the reason (their cells cannot be tested)."""
     nodes: list[LabNode] = []
     untestable: list[tuple[str, str]] = []
     taken: set[IPAddress] = set()
@@ -98,15 +117,24 @@ def plan(lab_id: str, cluster: Cluster, externals: Sequence[ExternalSpec] = ()) 
         nodes.append(LabNode(endpoint.id, namespace, endpoint.ips, endpoint))
     families: set[int] = {ip.version for ip in taken}
     for index, external in enumerate(externals):
-        if not external.cidrs:
-            untestable.append((external.ident, "a domain name: the lab resolves no names"))
-            continue
-        address = external_address(external.cidrs, external.representative, taken)
-        problem = _external_problem(address, families)
+        if external.domain:
+            address = fqdn_address(avoid, taken)
+            problem = "" if address else "every lab address for names lies in a policy's CIDR"
+        else:
+            address = external_address(external.cidrs, external.representative, taken)
+            problem = ""
+        problem = problem or _external_problem(address, families)
         if address is None or problem:
             untestable.append((external.ident, problem))
             continue
-        nodes.append(LabNode(external.ident, names.external_namespace(lab_id, index), (address,)))
+        taken.add(address)
+        lookup = lookup_name(external.domain) if external.domain else ""
+        namespace = names.external_namespace(lab_id, index)
+        nodes.append(
+            LabNode(
+                external.ident, namespace, (address,), None, external.cidrs, external.domain, lookup
+            )
+        )
     return Topology(lab_id, tuple(nodes), tuple(untestable))
 
 

@@ -21,7 +21,7 @@ from netfence.cluster.cilium import (
     served_kinds,
 )
 from netfence.cluster.connect import Connection, ConnectOptions, connect
-from netfence.cluster.errors import ClusterError
+from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.listing import Progress, list_all
 from netfence.cluster.tiers import clean_node, tier_manifests
 from netfence.load import Document, Limits, load_text
@@ -93,8 +93,7 @@ def take(
     config = read_config(connection)
     if note is not None:
         note(cilium_note(served))
-    wanted_nodes = bool(tiers or served)
-    nodes = list_all(connection, "Node", page_size=options.page_size) if wanted_nodes else []
+    nodes = _nodes(connection, options, warn or _warn_on_stderr) if tiers or served else []
     return [
         *(clean_namespace(n) for n in namespaces),
         *(clean_pod(p) for p in pods),
@@ -107,6 +106,23 @@ def take(
         *cilium,
         *([clean_config(config)] if config is not None else []),
     ]
+
+
+def _nodes(
+    connection: Connection, options: SnapshotOptions, warn: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """The Nodes (tier ``nodes`` peers and Cilium's host entities read them); left out, with
+    a warning, when the user may not list them."""
+    try:
+        return list_all(connection, "Node", page_size=options.page_size)
+    except ApiStatusError as exc:
+        if exc.status != 403:
+            raise
+        warn(
+            "cannot list Node objects (forbidden for this user): the snapshot leaves them "
+            "out, so nodes peers and Cilium's host and remote-node entities match no node"
+        )
+        return []
 
 
 def cilium_note(served: dict[str, str]) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netfence.engine.resolution import ResolvedName
 from netfence.model import IPNetwork
 from netfence.vocabulary import IPBlockReading
 
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How to read the implementation-defined corners, and extra CIDRs to split externals by."""
+    """How to read the implementation-defined corners, extra CIDRs to split externals by,
+    and names tied to addresses (``--resolve``)."""
 
     ipblock_pods: IPBlockReading = "match"
     extra_cidrs: tuple[IPNetwork, ...] = ()
+    resolved: tuple[ResolvedName, ...] = ()

@@ -108,6 +108,8 @@ class Verdict:
     egress: SideVerdict
     ingress: SideVerdict
     ipblock_reading_decided: bool
+    resolution: str = ""
+    """How ``--resolve`` decided an ``fqdn:`` end: its addresses, and which one's verdict."""
 
     @property
     def tier(self) -> str | None:

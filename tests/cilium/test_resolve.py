@@ -74,7 +74,7 @@ def test_parsing_pairs_and_hosts_files() -> None:
     ]:
         with pytest.raises(ValueError, match=said):
             parse_pair(bad)
-    with pytest.raises(ValueError, match="h.txt:2: 'example.com' is not an IP address"):
+    with pytest.raises(ValueError, match=r"h\.txt:2: .example\.com. is not an IP address"):
         parse_hosts("\nexample.com 203.0.113.7\n", "h.txt")
 
 
@@ -146,7 +146,7 @@ def test_every_connectivity_command_refuses_a_bad_value_with_exit_2(
         "report": [source, "-o", str(tmp_path / "r.html")],
         "lint": [source],
         "diff": [source, source],
-        "explain": [source, "--from", "a/cli", "--to", f"fqdn:{NAME}", "--port", "443"],
+        "explain": [source, "a/cli", f"fqdn:{NAME}", "443"],
     }[command]
     result = run_cli_in_process(command, *args, "--resolve", f"{NAME}=nope")
     assert result.returncode == 2, result.stdout + result.stderr
@@ -172,11 +172,8 @@ def test_analyze_and_explain_say_which_resolution_decided(tmp_path: Path) -> Non
     explained = run_cli_in_process(
         "explain",
         source,
-        "--from",
         "b/cli",
-        "--to",
         f"fqdn:{NAME}",
-        "--port",
         "443",
         "--resolve",
         f"{NAME}={ADDRESS}",

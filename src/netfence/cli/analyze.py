@@ -21,10 +21,12 @@ from netfence.cli.common import (
     ProtocolChoice,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -33,7 +35,7 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import load_or_exit
 from netfence.cli.possible import evaluated_cluster
-from netfence.engine import Engine, EngineOptions
+from netfence.engine import Engine
 from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
 from netfence.engine.grouping import Grouping, grouped_analysis
@@ -129,6 +131,7 @@ def analyze_command(
         str | None, typer.Option("--to", help="Destinations: label selector or ns/name.")
     ] = None,
     reading: ReadingOpt = Reading.match,
+    resolve: ResolveOpt = None,
     group: Annotated[
         Group,
         typer.Option(
@@ -170,7 +173,7 @@ def analyze_command(
             f"note: no destination serves a port named {port!r}: only self traffic is allowed",
             markup=False,
         )
-    engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
+    engine = Engine(model, engine_options(reading.value, resolve))
     if group is Group.pod:
         analysis = analyze(engine, queries, sources, targets)
     else:

@@ -13,12 +13,15 @@ import typer
 from rich.progress import Progress as RichProgress
 
 from netfence.diff.compare import Progress
+from netfence.engine import EngineOptions
+from netfence.engine.resolution import OPTION, ResolvedName, merged, parse_hosts, parse_pair
 from netfence.inputs import InputOptions
 from netfence.load import Limits
 from netfence.load.project import config_excludes
 from netfence.problems import InputError, Problem
 from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
+from netfence.vocabulary import IPBlockReading
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -68,6 +71,45 @@ ReadingOpt = Annotated[
         "or ignore (Cilium).",
     ),
 ]
+
+
+ResolveOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--resolve",
+        metavar="NAME=IP[,IP]|HOSTS_FILE",
+        help="Tie a name to addresses (repeatable; a value without '=' is a hosts-format "
+        "file): fqdn:NAME is reachable where every address is, and FQDN rules of the name "
+        "also match its addresses.",
+    ),
+]
+
+
+def resolved_or_exit(values: Sequence[str] | None) -> tuple[ResolvedName, ...]:
+    """The ``--resolve`` values, parsed and merged; a bad one is one line and exit 2."""
+    entries: list[ResolvedName] = []
+    for value in values or ():
+        try:
+            if "=" in value:
+                entries.append(parse_pair(value))
+                continue
+            try:
+                with open(value, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                fail(f"{OPTION}: cannot read {value}: {why}", EXIT_USAGE)
+            entries += parse_hosts(text, value)
+        except ValueError as exc:
+            fail(f"{OPTION}: {exc}", EXIT_USAGE)
+    return merged(entries)
+
+
+def engine_options(reading: str | None, resolve: Sequence[str] | None) -> EngineOptions:
+    """The engine options every connectivity command takes: the ipBlock reading and
+    ``--resolve``."""
+    ipblock_pods: IPBlockReading = "ignore" if reading == "ignore" else "match"
+    return EngineOptions(ipblock_pods=ipblock_pods, resolved=resolved_or_exit(resolve))
 
 
 class OutputFormat(StrEnum):

@@ -19,10 +19,12 @@ from netfence.cli.common import (
     NamespaceOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     fail,
     input_options,
     progress_bar,
@@ -30,7 +32,6 @@ from netfence.cli.common import (
 from netfence.cli.front import announce, cluster_side, side_or_exit
 from netfence.diff import DiffResult, compare
 from netfence.diff.sides import EndpointChoice, pair_sides
-from netfence.engine import EngineOptions
 from netfence.engine.possible import has_policies
 from netfence.load import Limits
 from netfence.report.diff_json import render_diff_json
@@ -109,6 +110,7 @@ def diff_command(
     exclude: ExcludeOpt = None,
     strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
+    resolve: ResolveOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     specs = specs or []
@@ -130,7 +132,7 @@ def diff_command(
             new.cluster,
             old_label=old.label,
             new_label=new.label,
-            options=EngineOptions(ipblock_pods=reading.value),
+            options=engine_options(reading.value, resolve),
             progress=progress,
         )
     typer.echo(RENDERERS[output](result), nl=False)

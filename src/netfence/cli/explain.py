@@ -18,10 +18,12 @@ from netfence.cli.common import (
     NamespaceOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -30,7 +32,7 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import load_or_exit
 from netfence.cli.possible import evaluated_cluster
-from netfence.engine import Engine, EngineOptions, Node
+from netfence.engine import Engine, Node
 from netfence.engine.fix import suggest_fix
 from netfence.lint.withheld import withheld_reason
 from netfence.load import Limits
@@ -106,6 +108,7 @@ def explain_command(
         typer.Argument(help="PATH... SRC DST PORT\\[/PROTO]", metavar="PATH... SRC DST PORT"),
     ],
     reading: ReadingOpt = Reading.match,
+    resolve: ResolveOpt = None,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
@@ -118,7 +121,7 @@ def explain_command(
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose)
     model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces, describe=False)
-    engine = Engine(model, EngineOptions(ipblock_pods=reading.value))
+    engine = Engine(model, engine_options(reading.value, resolve))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     for node in (src, dst):
         if model.witness(node.id) is not None:

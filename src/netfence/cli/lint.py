@@ -25,10 +25,12 @@ from netfence.cli.common import (
     NamespaceOpt,
     PathsOrCluster,
     Reading,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -39,7 +41,6 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
 from netfence.cli.possible import require_something
-from netfence.engine import EngineOptions
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
@@ -141,6 +142,7 @@ def _options(
     dns_ip: list[str],
     cidrs: tuple[list[str], list[str]],
     ipblock_pods: Reading | None,
+    resolve: list[str] | None = None,
 ) -> LintOptions:
     """Command line first, then the config file, then the blueprint, then the defaults."""
     try:
@@ -158,7 +160,7 @@ def _options(
         service_cidrs=_networks("--service-cidr", cidrs[1])
         or settings.service_cidr
         or (facts.service_cidrs if facts else ()),
-        engine=EngineOptions(ipblock_pods="ignore" if reading == "ignore" else "match"),
+        engine=engine_options(reading, resolve),
         dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
         guardrails=facts.guardrails if facts else (),
     )
@@ -225,6 +227,7 @@ def lint(
     ipblock_pods: Annotated[
         Reading | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
     ] = None,
+    resolve: ResolveOpt = None,
     hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
@@ -244,6 +247,7 @@ def lint(
         dns_ip or [],
         (pod_cidr or [], service_cidr or []),
         ipblock_pods,
+        resolve,
     )
     read_options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = read_paths_or_cluster(paths, read_options, cluster, kubeconfig, context)

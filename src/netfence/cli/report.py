@@ -17,10 +17,12 @@ from netfence.cli.common import (
     NamespaceOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -28,7 +30,7 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import announce, cluster_side, side_or_exit
 from netfence.cli.possible import evaluated_cluster
-from netfence.engine import Engine, EngineOptions
+from netfence.engine import Engine
 from netfence.lint import LintOptions, lint_cluster
 from netfence.load import Limits
 from netfence.report.html import render_html
@@ -75,6 +77,7 @@ def report_command(
     exclude: ExcludeOpt = None,
     strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
+    resolve: ResolveOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     if cluster == bool(specs):
@@ -86,10 +89,10 @@ def report_command(
         else side_or_exit(specs or [], options)
     )
     announce(side, verbose)
-    engine_options = EngineOptions(ipblock_pods=reading.value)
+    chosen = engine_options(reading.value, resolve)
     model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
-    engine = Engine(model, engine_options)
-    findings = lint_cluster(model, roles=side.roles, options=LintOptions(engine=engine_options))
+    engine = Engine(model, chosen)
+    findings = lint_cluster(model, roles=side.roles, options=LintOptions(engine=chosen))
     with progress_bar("computing flows") as progress:
         data = report_data(engine, findings, side.documents, side.label, progress, side.helpers)
     page = render_html(data)

@@ -64,10 +64,12 @@ def parse_pair(text: str) -> ResolvedName:
     name, equals, addresses = text.partition("=")
     if not equals:
         raise ValueError(f"{text!r}: expected NAME=IP[,IP] or a hosts file")
-    listed = [a for a in addresses.split(",")]
     if not addresses.strip():
         raise ValueError(f"{text!r}: no address for {name.strip()!r}")
-    return ResolvedName(_name(name), tuple(_address(a) for a in listed), OPTION)
+    try:
+        return ResolvedName(_name(name), tuple(_address(a) for a in addresses.split(",")), OPTION)
+    except ValueError as exc:
+        raise ValueError(f"{text!r}: {exc}") from None
 
 
 def parse_hosts(text: str, origin: str) -> list[ResolvedName]:

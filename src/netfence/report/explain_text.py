@@ -53,6 +53,8 @@ def render_explain_text(
         port += f" (port {verdict.resolved_port})"
     state = "ALLOWED" if verdict.allowed else "BLOCKED"
     lines = [f"{verdict.src} -> {verdict.dst} on {port}: {state}"]
+    if verdict.resolution:
+        lines.append(f"  {verdict.resolution}")
     if verdict.self_traffic:
         lines.append("  traffic from an endpoint to itself is never filtered")
     elif verdict.resolved_port is None:

@@ -59,8 +59,6 @@ def snapshot(
         manifests = take(connection, options, report_progress, note=notes.append)
     except ClusterError as exc:
         fail(str(exc), EXIT_ENVIRONMENT)
-    for line in notes:
-        err.print(f"note: {line}", markup=False)
     text = to_yaml(manifests, connection, notes)
     if output_file is None:
         out.file.write(text)
@@ -70,6 +68,8 @@ def snapshot(
         except OSError as exc:
             fail(f"cannot write {output_file}: {exc.strerror}", EXIT_ENVIRONMENT)
         err.print(f"wrote {len(manifests)} objects to {output_file}", markup=False)
+    for line in notes:
+        err.print(f"note: {line}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

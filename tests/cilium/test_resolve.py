@@ -180,3 +180,29 @@ def test_analyze_and_explain_say_which_resolution_decided(tmp_path: Path) -> Non
     )
     assert explained.returncode == 0, explained.stderr
     assert f"fqdn:{NAME} resolves to {ADDRESS} (--resolve)" in explained.stdout
+
+
+ANP_DOMAINS = """
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: tools}
+spec:
+  priority: 1
+  subject: {namespaces: {matchLabels: {team: red}}}
+  egress:
+  - name: allow-openai
+    action: Allow
+    to: [{domainNames: [api.openai.com]}]
+    ports: [{portNumber: {protocol: TCP, port: 443}}]
+  - name: deny-outside
+    action: Deny
+    to: [{networks: [0.0.0.0/0]}]
+"""
+
+
+def test_a_tier_domain_names_allow_reaches_the_resolved_address() -> None:
+    plain = Engine(cluster_of(PODS, ANP_DOMAINS))
+    assert _reach(plain, "a/cli", f"fqdn:{NAME}") and not _reach(plain, "a/cli", ADDRESS)
+    engine = _engine(ANP_DOMAINS)
+    assert _reach(engine, "a/cli", ADDRESS) and _reach(engine, "a/cli", f"fqdn:{NAME}")
+    assert not _reach(engine, "a/cli", "203.0.113.8")

@@ -72,6 +72,15 @@ CALICO_KINDS = {
 for _group, _version in CALICO_GROUPS.items():
     for _plural, (_kind, _namespaced) in CALICO_KINDS.items():
         RESOURCES[(_group, _plural)] = (_version, _kind, _namespaced)
+# Cilium's kinds (``cilium_served``), all at cilium.io/v2 here.
+CILIUM_GROUP = "cilium.io"
+CILIUM_KINDS = {
+    "ciliumnetworkpolicies": ("CiliumNetworkPolicy", True),
+    "ciliumclusterwidenetworkpolicies": ("CiliumClusterwideNetworkPolicy", False),
+    "ciliumcidrgroups": ("CiliumCIDRGroup", False),
+}
+for _plural, (_kind, _namespaced) in CILIUM_KINDS.items():
+    RESOURCES[(CILIUM_GROUP, _plural)] = ("v2", _kind, _namespaced)
 TIER_GROUP = "policy.networking.k8s.io"
 KIND_TO_RESOURCE = {
     kind: (group, plural)
@@ -233,6 +242,7 @@ class FakeCluster:
         self.networking_served = True
         self.tiers_served = False
         self.calico_served: str | None = None  # the Calico group served, if any
+        self.cilium_served = False  # whether cilium.io/v2 is served (Cilium's CRDs)
         self.user = "fake-user"
         self.exec_handler: ExecHandler = lambda namespace, pod, container, argv: (
             126,
@@ -334,6 +344,8 @@ class FakeCluster:
         if not self.tiers_served:
             groups.remove(TIER_GROUP)
         groups = [g for g in groups if g not in CALICO_GROUPS or g == self.calico_served]
+        if not self.cilium_served:
+            groups.remove(CILIUM_GROUP)
         if not self.networking_served:
             groups.remove("networking.k8s.io")
         return {
@@ -353,6 +365,8 @@ class FakeCluster:
         if group == TIER_GROUP and not self.tiers_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         if group in CALICO_GROUPS and group != self.calico_served:
+            return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
+        if group == CILIUM_GROUP and not self.cilium_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         if group == "networking.k8s.io" and not self.networking_served:
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
@@ -400,6 +414,7 @@ class FakeCluster:
             or (group == "networking.k8s.io" and not self.networking_served)
             or (group == TIER_GROUP and not self.tiers_served)
             or (group in CALICO_GROUPS and group != self.calico_served)
+            or (group == CILIUM_GROUP and not self.cilium_served)
         ):
             return Reply(404, status_body(404, "NotFound", "the server could not find the URL"))
         verb = {"GET": "get" if name else "list", "POST": "create", "PATCH": "patch"}.get(

@@ -22,6 +22,7 @@ from netfence.cli.common import (
     ProtocolChoice,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
@@ -132,6 +133,7 @@ def analyze_command(
     ] = None,
     reading: ReadingOpt = Reading.match,
     pod_cidr: PodCidrOpt = None,
+    resolve: ResolveOpt = None,
     group: Annotated[
         Group,
         typer.Option(
@@ -173,7 +175,7 @@ def analyze_command(
             f"note: no destination serves a port named {port!r}: only self traffic is allowed",
             markup=False,
         )
-    engine = Engine(model, engine_options(reading, pod_cidr))
+    engine = Engine(model, engine_options(reading, pod_cidr, resolve))
     if group is Group.pod:
         analysis = analyze(engine, queries, sources, targets)
     else:

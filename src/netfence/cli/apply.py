@@ -74,7 +74,7 @@ def apply_command(
     context: ContextOpt = None,
     timeout: TimeoutOpt = 15.0,
 ) -> None:
-    from netfence.cluster.apply import apply_plan, in_new_namespace
+    from netfence.cluster.apply import apply_plan, dns_proxy_warning, in_new_namespace
     from netfence.cluster.applyplan import model_of, plan_apply, projected
     from netfence.cluster.errors import ClusterError
     from netfence.cluster.snapshot import SnapshotOptions, take
@@ -99,6 +99,9 @@ def apply_command(
             new_label="planned",
         )
         out.print(render_diff_text(changes), markup=False, end="")
+        proxy_off = dns_proxy_warning(connection, plan)
+        if proxy_off is not None:
+            err.print(f"netfence: warning: {clean(proxy_off)}", markup=False)
         if not (yes or dry_run) and not confirm(
             f"Apply {len(plan.changes)} changes to context {clean(connection.context) or '(none)'}?"
         ):

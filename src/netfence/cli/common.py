@@ -15,6 +15,7 @@ from rich.progress import Progress as RichProgress
 
 from netfence.diff.compare import Progress
 from netfence.engine import EngineOptions
+from netfence.engine.resolution import OPTION, ResolvedName, merged, parse_hosts, parse_pair
 from netfence.inputs import InputOptions
 from netfence.load import Limits
 from netfence.load.project import config_excludes
@@ -22,6 +23,7 @@ from netfence.model import IPNetwork
 from netfence.problems import InputError, Problem
 from netfence.sanitize import SafeConsole, clean
 from netfence.validate.names import is_valid_port_name
+from netfence.vocabulary import IPBlockReading
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -83,6 +85,16 @@ PodCidrOpt = Annotated[
         "spec.podCIDRs, else 10.244.0.0/16 (flannel's kubeadm guide; kubeadm has none).",
     ),
 ]
+ResolveOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--resolve",
+        metavar="NAME=IP[,IP]|HOSTS_FILE",
+        help="Tie a name to addresses (repeatable; a value without '=' is a hosts-format "
+        "file): fqdn:NAME is reachable where every address is, and FQDN rules of the name "
+        "also match its addresses.",
+    ),
+]
 
 
 def networks(option: str, texts: Sequence[str]) -> tuple[IPNetwork, ...]:
@@ -93,10 +105,36 @@ def networks(option: str, texts: Sequence[str]) -> tuple[IPNetwork, ...]:
         fail(f"{option}: {exc}", EXIT_USAGE)
 
 
-def engine_options(reading: Reading, pod_cidr: Sequence[str] | None) -> EngineOptions:
-    """The engine options of ``--ipblock-pods`` and ``--pod-cidr``."""
+def resolved_or_exit(values: Sequence[str] | None) -> tuple[ResolvedName, ...]:
+    """The ``--resolve`` values, parsed and merged; a bad one is one line and exit 2."""
+    entries: list[ResolvedName] = []
+    for value in values or ():
+        try:
+            if "=" in value:
+                entries.append(parse_pair(value))
+                continue
+            try:
+                with open(value, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                fail(f"{OPTION}: cannot read {value}: {why}", EXIT_USAGE)
+            entries += parse_hosts(text, value)
+        except ValueError as exc:
+            fail(f"{OPTION}: {exc}", EXIT_USAGE)
+    return merged(entries)
+
+
+def engine_options(
+    reading: str | None, pod_cidr: Sequence[str] | None, resolve: Sequence[str] | None
+) -> EngineOptions:
+    """The engine options every connectivity command takes: the ipBlock reading
+    (``--ipblock-pods``), ``--pod-cidr`` and ``--resolve``."""
+    ipblock_pods: IPBlockReading = "ignore" if reading == "ignore" else "match"
     return EngineOptions(
-        ipblock_pods=reading.value, pod_cidrs=networks("--pod-cidr", pod_cidr or ())
+        ipblock_pods=ipblock_pods,
+        pod_cidrs=networks("--pod-cidr", pod_cidr or ()),
+        resolved=resolved_or_exit(resolve),
     )
 
 

@@ -20,6 +20,7 @@ from netfence.cli.common import (
     PodCidrOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
@@ -111,6 +112,7 @@ def diff_command(
     strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
     pod_cidr: PodCidrOpt = None,
+    resolve: ResolveOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     specs = specs or []
@@ -132,7 +134,7 @@ def diff_command(
             new.cluster,
             old_label=old.label,
             new_label=new.label,
-            options=engine_options(reading, pod_cidr),
+            options=engine_options(reading, pod_cidr, resolve),
             progress=progress,
         )
     typer.echo(RENDERERS[output](result), nl=False)

@@ -19,6 +19,7 @@ from netfence.cli.common import (
     PodCidrOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
@@ -110,6 +111,7 @@ def explain_command(
     ],
     reading: ReadingOpt = Reading.match,
     pod_cidr: PodCidrOpt = None,
+    resolve: ResolveOpt = None,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
     validate_mode: ValidateOpt = ValidateMode.connectivity,
@@ -122,7 +124,7 @@ def explain_command(
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = load_or_exit(paths, options, verbose)
     model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces, describe=False)
-    engine = Engine(model, engine_options(reading, pod_cidr))
+    engine = Engine(model, engine_options(reading, pod_cidr, resolve))
     src, dst = _node(engine, src_text), _node(engine, dst_text)
     for node in (src, dst):
         if model.witness(node.id) is not None:

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
@@ -25,10 +26,12 @@ from netfence.cli.common import (
     NamespaceOpt,
     PathsOrCluster,
     Reading,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
     VerboseOpt,
+    engine_options,
     err,
     fail,
     input_options,
@@ -40,7 +43,6 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
 from netfence.cli.possible import require_something
-from netfence.engine import EngineOptions
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
@@ -135,6 +137,7 @@ def _options(
     dns_ip: list[str],
     cidrs: tuple[list[str], list[str]],
     ipblock_pods: Reading | None,
+    resolve: list[str] | None = None,
 ) -> LintOptions:
     """Command line first, then the config file, then the blueprint, then the defaults."""
     try:
@@ -153,9 +156,7 @@ def _options(
         service_cidrs=networks("--service-cidr", cidrs[1])
         or settings.service_cidr
         or (facts.service_cidrs if facts else ()),
-        engine=EngineOptions(
-            ipblock_pods="ignore" if reading == "ignore" else "match", pod_cidrs=pod_cidrs
-        ),
+        engine=replace(engine_options(reading, None, resolve), pod_cidrs=pod_cidrs),
         dns_labels=facts.dns_labels if facts else LintOptions().dns_labels,
         guardrails=facts.guardrails if facts else (),
     )
@@ -226,6 +227,7 @@ def lint(
     ipblock_pods: Annotated[
         Reading | None, typer.Option(help="Whether ipBlocks match pod IPs (CNI-dependent).")
     ] = None,
+    resolve: ResolveOpt = None,
     hints: Annotated[bool, typer.Option(help="Show fix hints in text output.")] = True,
     namespace: NamespaceOpt = None,
     max_bytes: MaxBytesOpt = Limits().max_bytes,
@@ -245,6 +247,7 @@ def lint(
         dns_ip or [],
         (pod_cidr or [], service_cidr or []),
         ipblock_pods,
+        resolve,
     )
     read_options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
     inputs = read_paths_or_cluster(paths, read_options, cluster, kubeconfig, context)

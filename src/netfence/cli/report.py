@@ -18,6 +18,7 @@ from netfence.cli.common import (
     PodCidrOpt,
     Reading,
     ReadingOpt,
+    ResolveOpt,
     StrictFilesOpt,
     ValidateMode,
     ValidateOpt,
@@ -78,6 +79,7 @@ def report_command(
     strict_files: StrictFilesOpt = False,
     reading: ReadingOpt = Reading.match,
     pod_cidr: PodCidrOpt = None,
+    resolve: ResolveOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     if cluster == bool(specs):
@@ -89,7 +91,7 @@ def report_command(
         else side_or_exit(specs or [], options)
     )
     announce(side, verbose)
-    engine_settings = engine_options(reading, pod_cidr)
+    engine_settings = engine_options(reading, pod_cidr, resolve)
     model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
     engine = Engine(model, engine_settings)
     lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)

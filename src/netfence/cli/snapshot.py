@@ -24,7 +24,10 @@ from netfence.writes import write_text
 SNAPSHOT_HELP = """Save the live cluster as one manifest file every offline command reads.
 
 Namespaces, running pods (labels, IPs, container ports), workloads without pods,
-services and NetworkPolicies, read in pages. Large clusters show progress on stderr.
+services and NetworkPolicies, read in pages; with their CRDs served, the policy-tier,
+Calico and Cilium (cilium.io/v2) policy kinds too, and kube-system's cilium-config (cluster
+name, L7 proxy). The header and stderr say which Cilium kinds were listed. Large
+clusters show progress on stderr.
 
 Examples:
 
@@ -51,11 +54,12 @@ def snapshot(
 
     connection = connect_or_exit(kubeconfig, context, timeout)
     options = SnapshotOptions(tuple(namespaces or ()), page_size)
+    notes: list[str] = []
     try:
-        manifests = take(connection, options, report_progress)
+        manifests = take(connection, options, report_progress, note=notes.append)
     except ClusterError as exc:
         fail(str(exc), EXIT_ENVIRONMENT)
-    text = to_yaml(manifests, connection)
+    text = to_yaml(manifests, connection, notes)
     if output_file is None:
         out.file.write(text)
     else:
@@ -64,6 +68,8 @@ def snapshot(
         except OSError as exc:
             fail(f"cannot write {output_file}: {exc.strerror}", EXIT_ENVIRONMENT)
         err.print(f"wrote {len(manifests)} objects to {output_file}", markup=False)
+    for line in notes:
+        err.print(f"note: {line}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,8 +13,10 @@ from typing import Any
 
 from kubernetes import client
 
+from netfence.cluster import cilium
 from netfence.cluster.applyplan import ApplyPlan, Step
 from netfence.cluster.calico import PLURALS, served_kinds
+from netfence.cluster.cilium_plan import fqdn_policies
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.tiers import GROUP, RESOURCES
@@ -45,7 +47,9 @@ def send(connection: Connection, step: Step, *, dry_run: bool, force: bool) -> d
     """One step: server-side apply of its body, or delete for a prune."""
     options: dict[str, Any] = {"dry_run": "All"} if dry_run else {}
     if step.is_calico:
-        return send_calico(connection, step, options, force)
+        return send_custom(connection, step, PLURALS[step.kind], options, force)
+    if step.is_cilium:
+        return send_custom(connection, step, cilium.RESOURCES[step.kind][0], options, force)
     if step.kind in RESOURCES:
         return send_tier_policy(connection, step, options, force)
     if step.action == "prune":
@@ -101,15 +105,15 @@ def send_tier_policy(
     )
 
 
-def send_calico(
-    connection: Connection, step: Step, options: dict[str, Any], force: bool
+def send_custom(
+    connection: Connection, step: Step, plural: str, options: dict[str, Any], force: bool
 ) -> dict[str, Any]:
-    """Server-side apply (or delete) of a Calico object through the custom-objects API, in
-    the group and version its manifest names."""
+    """Server-side apply (or delete) of a Calico or Cilium object through the custom-objects
+    API, in the group and version its manifest names."""
     custom = client.CustomObjectsApi(connection.api)
     group, _, version = str(step.body.get("apiVersion", "")).rpartition("/")
     where = (group, version, step.namespace) if step.namespace else (group, version)
-    target = (*where, PLURALS[step.kind], step.name)
+    target = (*where, plural, step.name)
     if step.action == "prune":
         delete: Callable[..., Any] = custom.delete_cluster_custom_object
         if step.namespace:
@@ -144,6 +148,43 @@ def require_calico_api(connection: Connection, plan: ApplyPlan) -> None:
             )
 
 
+def require_cilium_api(connection: Connection, plan: ApplyPlan) -> None:
+    """Raises ClusterError (one line) when the plan writes Cilium objects of a kind or version
+    the cluster does not serve (its CRDs are not installed)."""
+    steps = [s for s in plan.changes if s.is_cilium]
+    if not steps:
+        return
+    served = cilium.served_kinds(connection)
+    missing = [
+        s for s in steps if served.get(s.kind) != str(s.body.get("apiVersion")).rpartition("/")[2]
+    ]
+    if missing:
+        first = missing[0]
+        raise ClusterError(
+            f"the cluster does not serve {first.kind} as {first.body.get('apiVersion')}: "
+            f"cannot apply {len(missing)} Cilium object(s), first {first.ident} "
+            "(install Cilium and its CRDs; netfence preflight shows what is served)"
+        )
+
+
+def dns_proxy_warning(connection: Connection, plan: ApplyPlan) -> str | None:
+    """A warning when the plan writes Cilium policies with ``toFQDNs`` while the cluster's
+    Cilium runs without its DNS proxy (those rules then allow nothing)."""
+    written = [s.body for s in plan.changes if s.action != "prune"]
+    fqdn = fqdn_policies(written)
+    if not fqdn:
+        return None
+    proxy = cilium.dns_proxy(cilium.read_config(connection))
+    if proxy.enabled:
+        return None
+    names = ", ".join(str((p.get("metadata") or {}).get("name")) for p in fqdn[:3])
+    return (
+        f"{len(fqdn)} Cilium policy(ies) with toFQDNs ({names}) allow nothing on this "
+        f"cluster: Cilium's DNS proxy is off ({proxy.why} in "
+        f"{cilium.CONFIG_NAMESPACE}/{cilium.CONFIG_NAME}); set it to true (Helm: l7Proxy=true)"
+    )
+
+
 def check_conflicts(connection: Connection, plan: ApplyPlan, force: bool) -> list[Conflict]:
     """Dry-run every change on the server (but ``in_new_namespace`` ones); the steps that
     conflict with another manager."""
@@ -171,10 +212,12 @@ def apply_plan(
 ) -> ApplyOutcome:
     """Dry-run everything, stop on conflicts, then (unless ``dry_run``) write in order.
 
-    Raises ClusterError when the plan holds Calico objects the cluster does not serve, or
+    Raises ClusterError when the plan holds Calico or Cilium objects the cluster does not
+    serve, or
     when a write fails, naming how far the run got.
     """
     require_calico_api(connection, plan)
+    require_cilium_api(connection, plan)
     outcome = ApplyOutcome(conflicts=check_conflicts(connection, plan, force))
     if outcome.conflicts or dry_run:
         return outcome

@@ -2,7 +2,8 @@
 
 Order: namespace labels first, then every policy that admits traffic (those admitting DNS
 first), then policies that only isolate (deny-all), then tier policies (Allow-only ones
-first), then Calico objects (``calico_plan``), then prunes (isolating ones first). So
+first), then Calico objects (``calico_plan``), then Cilium objects (``cilium_plan``), then prunes
+(isolating ones first). So
 a run stopped at any step never leaves a namespace isolated for egress without its DNS
 allows, and never labels too late for a namespaceSelector.
 """
@@ -22,6 +23,14 @@ from netfence.cluster.calico_plan import (
     ordered,
     same_calico,
 )
+from netfence.cluster.cilium_plan import (
+    cilium_body,
+    cilium_key,
+    is_cilium_object,
+    live_cilium,
+    same_cilium,
+)
+from netfence.cluster.cilium_plan import ordered as cilium_ordered
 from netfence.cluster.desired import DesiredState
 from netfence.load import Document
 from netfence.load.kinds import api_group, is_network_policy
@@ -49,6 +58,9 @@ class Step:
         "NetworkSet",
         "GlobalNetworkSet",
         "Tier",
+        "CiliumNetworkPolicy",
+        "CiliumClusterwideNetworkPolicy",
+        "CiliumCIDRGroup",
     ]
     namespace: str
     name: str
@@ -62,6 +74,10 @@ class Step:
     @property
     def is_calico(self) -> bool:
         return is_calico_object(self.body)
+
+    @property
+    def is_cilium(self) -> bool:
+        return is_cilium_object(self.body)
 
     @property
     def ident(self) -> str:
@@ -198,6 +214,7 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
     policy_steps = [_policy_step(p, live_policies.get(_policy_key(p))) for p in ranked]
     policy_steps += tier_steps(desired.tier_policies, live)
     policy_steps += calico_steps(desired.calico, live)
+    policy_steps += cilium_steps(desired.cilium, live)
     prune_steps: list[Step] = []
     if prune:
         wanted = {_policy_key(p) for p in desired.policies}
@@ -207,6 +224,7 @@ def plan_apply(desired: DesiredState, live: Sequence[Mapping[str, Any]], prune: 
             prune_steps.append(Step("prune", "NetworkPolicy", namespace, name, obj))
         prune_steps += tier_prunes(desired.tier_policies, live)
         prune_steps += calico_prunes(desired.calico, live)
+        prune_steps += cilium_prunes(desired.cilium, live)
     return ApplyPlan(tuple(namespace_steps + policy_steps + prune_steps))
 
 
@@ -295,6 +313,39 @@ def calico_prunes(
     return [_calico_step("prune", o) for o in reversed(ordered(stale))]
 
 
+def _cilium_step(action: Action, body: Mapping[str, Any], detail: str = "") -> Step:
+    _, kind, namespace, name = cilium_key(body)
+    return Step(action, cast(Any, kind), namespace, name, body, detail)
+
+
+def cilium_steps(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Create or change steps for Cilium objects, matched by group, kind and name."""
+    have = live_cilium(live)
+    steps = []
+    for manifest in cilium_ordered(desired):
+        body = cilium_body(manifest)
+        current = have.get(cilium_key(body))
+        if current is None:
+            steps.append(_cilium_step("create", body))
+        elif same_cilium(body, current):
+            steps.append(_cilium_step("unchanged", body))
+        else:
+            steps.append(_cilium_step("change", body, "spec or labels differ"))
+    return steps
+
+
+def cilium_prunes(
+    desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> list[Step]:
+    """Managed Cilium objects the desired state no longer has (policies that deny first,
+    CIDR groups last)."""
+    wanted = {cilium_key(m) for m in desired}
+    stale = [o for key, o in live_cilium(live).items() if key not in wanted and is_managed(o)]
+    return [_cilium_step("prune", o) for o in reversed(cilium_ordered(stale))]
+
+
 def is_live_network_policy(obj: Mapping[str, Any]) -> bool:
     """A Kubernetes NetworkPolicy (not a Calico one of the same kind name)."""
     return is_network_policy(obj.get("apiVersion"), obj.get("kind"))
@@ -309,6 +360,8 @@ def object_key(obj: Mapping[str, Any]) -> tuple[str, str, str, str]:
     """The same key for a live object (NetworkPolicies default to namespace ``default``)."""
     if is_calico_object(obj):
         return calico_key(obj)
+    if is_cilium_object(obj):
+        return cilium_key(obj)
     namespace, name = _key(obj)
     if is_live_network_policy(obj):
         namespace = namespace or "default"

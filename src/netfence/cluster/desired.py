@@ -13,6 +13,7 @@ from netfence.blueprint.builtins import DEFAULT_TEMPLATE
 from netfence.inputs import BUILTIN_PREFIX, InputOptions, is_blueprint_file, read_inputs
 from netfence.load import Document, Limits
 from netfence.load.calico_kinds import is_calico
+from netfence.load.cilium_kinds import is_cilium
 from netfence.load.kinds import is_kubernetes_policy, is_network_policy
 from netfence.load.walk import folder_kind
 from netfence.model.tiers_build import TIER_KINDS
@@ -31,6 +32,8 @@ class DesiredState:
     """AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy manifests."""
     calico: tuple[dict[str, Any], ...] = ()
     """Calico objects (projectcalico.org/v3 or crd.projectcalico.org/v1 kinds)."""
+    cilium: tuple[dict[str, Any], ...] = ()
+    """Cilium objects (cilium.io: the two policy kinds and CiliumCIDRGroup)."""
 
 
 def managed(policy: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,9 +69,9 @@ def _is_tier_policy(doc: Document) -> bool:
 
 
 def from_folder(folder: str) -> DesiredState:
-    """Namespaces, NetworkPolicies, tier policies and Calico objects from manifests: a folder
-    (e.g. ``netfence plan``'s output) or a file. A kustomization folder is rendered, and the
-    ``namespace-labels.yaml`` beside it (not one of its resources) read as well.
+    """Namespaces, NetworkPolicies, tier policies, Calico and Cilium objects from manifests:
+    a folder (e.g. ``netfence plan``'s output) or a file. A kustomization folder is rendered,
+    and the ``namespace-labels.yaml`` beside it (not one of its resources) read as well.
 
     Raises InputError when a manifest is invalid.
     """
@@ -87,6 +90,7 @@ def from_folder(folder: str) -> DesiredState:
         folder,
         tuple(managed(d.data) for d in inputs.documents if _is_tier_policy(d)),
         tuple(managed(d.data) for d in inputs.documents if is_calico(d.api_version, d.kind)),
+        tuple(managed(d.data) for d in inputs.documents if is_cilium(d.api_version, d.kind)),
     )
 
 

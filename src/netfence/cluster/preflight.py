@@ -7,13 +7,14 @@ from typing import Any, Literal
 
 from kubernetes import client
 
-from netfence.cluster import access, cidrs
+from netfence.cluster import access, cidrs, cilium
 from netfence.cluster.calico import served_api
 from netfence.cluster.cni import CniFound, DaemonSetInfo, detect
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
 from netfence.cluster.listing import list_all
 from netfence.cluster.tiers import GROUP, served_kinds
+from netfence.load.cilium_kinds import CILIUM_GROUP
 
 Status = Literal["pass", "warn", "fail"]
 NODE_LOCAL_DNS_MARKERS = ("node-local-dns", "k8s-dns-node-cache", "nodelocaldns")
@@ -41,6 +42,10 @@ class ClusterFacts:
     tier_kinds: dict[str, str] = field(default_factory=dict)
     calico: tuple[str, tuple[str, ...]] | None = None
     """Policy-tier kind (network-policy-api CRD) -> the version serving it."""
+    cilium_kinds: dict[str, str] = field(default_factory=dict)
+    """Cilium kind -> the cilium.io version serving it."""
+    cilium_config: dict[str, Any] | None = None
+    """kube-system's cilium-config ConfigMap (None: missing or not readable)."""
 
 
 def gather(connection: Connection) -> ClusterFacts:
@@ -53,6 +58,8 @@ def gather(connection: Connection) -> ClusterFacts:
     facts.missing = access.missing(connection)
     facts.tier_kinds = served_kinds(connection)
     facts.calico = served_api(connection)
+    facts.cilium_kinds = cilium.served_kinds(connection)
+    facts.cilium_config = cilium.read_config(connection)
     return facts
 
 
@@ -98,7 +105,48 @@ def evaluate(facts: ClusterFacts) -> list[Check]:
         *_access_checks(facts.missing),
         _tiers_check(facts.tier_kinds),
         _calico_check(facts.calico),
+        *_cilium_checks(facts),
     ]
+
+
+def _cilium_checks(facts: ClusterFacts) -> list[Check]:
+    """Cilium's policy API and its DNS proxy, when Cilium runs: its agent DaemonSet, its
+    CRDs or its ``cilium-config``."""
+    agents = [c.daemonset for c in detect(facts.daemonsets) if c.name == "Cilium"]
+    if not (agents or facts.cilium_kinds or facts.cilium_config is not None):
+        return [
+            Check(
+                "Cilium",
+                "pass",
+                "not detected (no cilium agent DaemonSet, cilium.io CRDs or cilium-config): "
+                "no Cilium policies to read",
+            )
+        ]
+    where = ", ".join(agents) or "no agent DaemonSet found"
+    missing = [kind for kind in cilium.RESOURCES if kind not in facts.cilium_kinds]
+    if missing:
+        api = Check(
+            "Cilium policy API",
+            "warn",
+            f"Cilium detected ({where}) but cilium.io does not serve {', '.join(missing)}: "
+            "such objects cannot be read or applied",
+            "install Cilium's CRDs (the agent and operator create them on start)",
+        )
+    else:
+        served = ", ".join(f"{k} ({CILIUM_GROUP}/{v})" for k, v in facts.cilium_kinds.items())
+        api = Check("Cilium policy API", "pass", f"Cilium ({where}); served: {served}")
+    proxy = cilium.dns_proxy(facts.cilium_config)
+    if proxy.enabled:
+        dns = Check("Cilium DNS proxy", "pass", f"on ({proxy.why}): toFQDNs rules are enforced")
+    else:
+        dns = Check(
+            "Cilium DNS proxy",
+            "warn",
+            f"off ({proxy.why}): toFQDNs rules allow nothing, since no DNS answer is seen",
+            f'set {cilium.L7_PROXY_KEY}: "true" in {cilium.CONFIG_NAMESPACE}/'
+            f"{cilium.CONFIG_NAME} (Helm: l7Proxy=true) and restart the agents",
+        )
+    return [api, dns]
 
 
 def _calico_check(served: tuple[str, tuple[str, ...]] | None) -> Check:

@@ -12,11 +12,20 @@ import yaml
 
 from netfence.cluster import PAGE_SIZE
 from netfence.cluster.calico import calico_manifests
+from netfence.cluster.cilium import (
+    POLICY_VERSION,
+    RESOURCES,
+    cilium_manifests,
+    clean_config,
+    read_config,
+    served_kinds,
+)
 from netfence.cluster.connect import Connection, ConnectOptions, connect
-from netfence.cluster.errors import ClusterError
+from netfence.cluster.errors import ApiStatusError, ClusterError
 from netfence.cluster.listing import Progress, list_all
 from netfence.cluster.tiers import clean_node, tier_manifests
 from netfence.load import Document, Limits, load_text
+from netfence.load.cilium_kinds import CILIUM_GROUP
 from netfence.sanitize import clean
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
@@ -52,10 +61,11 @@ def take(
     options: SnapshotOptions,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Namespaces, running pods, pod-less workloads, services and policies, cleaned; what
     cannot be read but can be left out (tier kinds the user may not list) goes to ``warn``
-    (default: a warning line on stderr)."""
+    (default: a warning line on stderr), which policy APIs were read to ``note``."""
     scopes: Sequence[str | None] = options.namespaces or (None,)
     raw: dict[str, list[dict[str, Any]]] = {}
     for kind in NAMESPACED_KINDS:
@@ -76,7 +86,14 @@ def take(
     calico = calico_manifests(
         connection, options.page_size, warn or _warn_on_stderr, options.namespaces or ()
     )
-    nodes = list_all(connection, "Node", page_size=options.page_size) if tiers else []
+    served = served_kinds(connection)
+    cilium = cilium_manifests(
+        connection, options.page_size, warn or _warn_on_stderr, options.namespaces, served
+    )
+    config = read_config(connection)
+    if note is not None:
+        note(cilium_note(served))
+    nodes = _nodes(connection, options, warn or _warn_on_stderr) if tiers or served else []
     return [
         *(clean_namespace(n) for n in namespaces),
         *(clean_pod(p) for p in pods),
@@ -86,7 +103,39 @@ def take(
         *(clean_node(n) for n in nodes),
         *tiers,
         *calico,
+        *cilium,
+        *([clean_config(config)] if config is not None else []),
     ]
+
+
+def _nodes(
+    connection: Connection, options: SnapshotOptions, warn: Callable[[str], None]
+) -> list[dict[str, Any]]:
+    """The Nodes (tier ``nodes`` peers and Cilium's host entities read them); left out, with
+    a warning, when the user may not list them."""
+    try:
+        return list_all(connection, "Node", page_size=options.page_size)
+    except ApiStatusError as exc:
+        if exc.status != 403:
+            raise
+        warn(
+            "cannot list Node objects (forbidden for this user): the snapshot leaves them "
+            "out, so nodes peers and Cilium's host and remote-node entities match no node"
+        )
+        return []
+
+
+def cilium_note(served: dict[str, str]) -> str:
+    """Which Cilium kinds the snapshot lists, or that the cluster does not serve them."""
+    if not served:
+        return (
+            f"{CILIUM_GROUP}/{POLICY_VERSION} is not served (no Cilium CRDs): the snapshot "
+            "holds no Cilium policies"
+        )
+    listed = ", ".join(f"{kind} ({CILIUM_GROUP}/{v})" for kind, v in served.items())
+    missing = [kind for kind in RESOURCES if kind not in served]
+    unserved = f"; not served: {', '.join(missing)}" if missing else ""
+    return f"Cilium kinds listed: {listed}{unserved}"
 
 
 def _warn_on_stderr(message: str) -> None:
@@ -247,10 +296,14 @@ def clean_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def to_yaml(manifests: Sequence[Mapping[str, Any]], connection: Connection) -> str:
-    """One multi-document YAML file with a header naming the cluster and the time."""
+def to_yaml(
+    manifests: Sequence[Mapping[str, Any]], connection: Connection, notes: Sequence[str] = ()
+) -> str:
+    """One multi-document YAML file with a header naming the cluster and the time, and
+    ``notes`` (what was read) as further comment lines."""
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     header = f"# netfence snapshot of {clean(connection.describe())} at {when}\n"
+    header += "".join(f"# {clean(line)}\n" for line in notes)
     body = yaml.dump_all(
         manifests, Dumper=yaml.CSafeDumper, sort_keys=False, default_flow_style=False
     )

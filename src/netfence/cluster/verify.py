@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,9 +23,17 @@ from netfence.cluster.calico_plan import (
     live_calico,
     same_calico,
 )
+from netfence.cluster.cilium_plan import (
+    cilium_body,
+    cilium_key,
+    is_cilium_object,
+    live_cilium,
+    same_cilium,
+)
 from netfence.cluster.desired import DesiredState
 from netfence.diff import DiffResult, compare
 
+ObjectKey = tuple[str, str, str, str]
 DriftKind = Literal["missing", "extra", "differs", "labels"]
 
 
@@ -78,29 +86,50 @@ def _in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
     return _key(obj)[0] in namespaces or is_managed(obj)
 
 
-def _calico_in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
-    """Calico objects the expected state speaks for: netfence's own, and namespaced ones in
-    its namespaces."""
-    _, _, namespace, _ = calico_key(obj)
-    return is_managed(obj) or namespace in namespaces
+def _custom_in_scope(obj: Mapping[str, Any], namespaces: set[str]) -> bool:
+    """Calico or Cilium objects the expected state speaks for: netfence's own, and
+    namespaced ones in its namespaces."""
+    key = calico_key(obj) if is_calico_object(obj) else cilium_key(obj)
+    return is_managed(obj) or key[2] in namespaces
+
+
+def _drift(
+    wanted: Mapping[ObjectKey, Mapping[str, Any]],
+    have: Mapping[ObjectKey, Mapping[str, Any]],
+    same: Callable[[Mapping[str, Any], Mapping[str, Any]], bool],
+    ident: Callable[[ObjectKey], str],
+) -> list[Drift]:
+    """Missing, extra and differing objects, by (group, kind, namespace, name)."""
+    drift: list[Drift] = []
+    for key in sorted(wanted.keys() | have.keys()):
+        if key not in have:
+            drift.append(Drift("missing", ident(key)))
+        elif key not in wanted:
+            drift.append(Drift("extra", ident(key), "not in the expected set"))
+        elif not same(wanted[key], have[key]):
+            drift.append(Drift("differs", ident(key), "spec or labels differ"))
+    return drift
 
 
 def calico_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[Drift]:
     """Missing, extra and differing Calico objects (told apart by group, kind and name)."""
     namespaces = scope(desired)
-    have = {k: o for k, o in live_calico(live).items() if _calico_in_scope(o, namespaces)}
+    have = {k: o for k, o in live_calico(live).items() if _custom_in_scope(o, namespaces)}
     wanted = {calico_key(m): calico_body(m) for m in desired.calico}
-    drift: list[Drift] = []
-    for key in sorted(wanted.keys() | have.keys()):
-        group, kind, namespace, name = key
-        ident = "/".join(p for p in (f"{kind}.{group}", namespace, name) if p)
-        if key not in have:
-            drift.append(Drift("missing", ident))
-        elif key not in wanted:
-            drift.append(Drift("extra", ident, "not in the expected set"))
-        elif not same_calico(wanted[key], have[key]):
-            drift.append(Drift("differs", ident, "spec or labels differ"))
-    return drift
+    return _drift(
+        wanted,
+        have,
+        same_calico,
+        lambda k: "/".join(p for p in (f"{k[1]}.{k[0]}", k[2], k[3]) if p),
+    )
+
+
+def cilium_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> list[Drift]:
+    """Missing, extra and differing Cilium objects (``CiliumNetworkPolicy/ns/name``)."""
+    namespaces = scope(desired)
+    have = {k: o for k, o in live_cilium(live).items() if _custom_in_scope(o, namespaces)}
+    wanted = {cilium_key(m): cilium_body(m) for m in desired.cilium}
+    return _drift(wanted, have, same_cilium, lambda k: "/".join(p for p in (k[1], k[2], k[3]) if p))
 
 
 def expected_manifests(
@@ -112,7 +141,7 @@ def expected_manifests(
         o
         for o in live
         if not (is_live_network_policy(o) and _in_scope(o, namespaces))
-        and not (is_calico_object(o) and _calico_in_scope(o, namespaces))
+        and not ((is_calico_object(o) or is_cilium_object(o)) and _custom_in_scope(o, namespaces))
     ]
     return projected(kept, plan_apply(desired, kept, prune=False))
 
@@ -134,6 +163,7 @@ def object_drift(desired: DesiredState, live: Sequence[Mapping[str, Any]]) -> li
         elif not same_policy(wanted[key], live_policies[key]):
             drift.append(Drift("differs", ident, "spec or labels differ"))
     drift += calico_drift(desired, live)
+    drift += cilium_drift(desired, live)
     live_labels = {
         str(_meta(o).get("name")): dict(_meta(o).get("labels") or {})
         for o in live

@@ -17,6 +17,7 @@ from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
+from netfence.engine.resolution import resolution_notes
 from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol, UnevaluatedObject
 from netfence.vocabulary import IPBlockReading
@@ -141,6 +142,7 @@ def analysis_notes(engine: Engine) -> tuple[str, ...]:
         + cilium_notes(engine.cluster, engine.externals)
         + calico_notes(engine.cluster)
         + engine.placement_notes
+        + resolution_notes(engine.options.resolved, engine.resolved_addresses)
     )
 
 

@@ -6,7 +6,7 @@ address: ``host`` when it is the subject's own node, ``remote-node`` otherwise),
 (every other outside range and every ``fqdn:`` node). CIDR rules match only ``world``
 (Cilium's default ``policy-cidr-match-mode``); ``toFQDNs`` match ``fqdn:`` nodes, and only
 for subjects whose DNS lookups of the name Cilium's proxy sees (a ``rules.dns`` of a policy
-selecting them covers the name).
+selecting them covers the name), and the address ``--resolve`` ties such a name to.
 """
 
 from __future__ import annotations
@@ -142,13 +142,12 @@ class CiliumView:
             return is_apiserver(other)
         return False  # init, health, ingress, unmanaged, none: no such node in the input
 
-    def visible(self, subject: Node, node: Node) -> bool:
-        """Whether Cilium's DNS proxy sees ``subject``'s lookups of the ``fqdn:`` node."""
-        if not isinstance(node, ExternalRange) or not node.domain:
-            return False
+    def visible(self, subject: Node, name: str) -> bool:
+        """Whether Cilium's DNS proxy sees ``subject``'s lookups of ``name`` (an ``fqdn:``
+        node's name or pattern, or a name resolved to an address)."""
         labels = self.namespace_labels(subject)
         return any(
-            covers(pattern, node.domain)
+            covers(pattern, name)
             for policy in self.policies
             if selection_matches(policy.subject, subject, labels)
             for rule in policy.egress
@@ -169,11 +168,9 @@ class CiliumView:
             if other.domain:
                 return any(b.cidr.prefixlen == 0 and not b.excepts for b in peer.cidrs)
             return any(b.contains(other.representative) for b in peer.cidrs)
-        return (
-            isinstance(other, ExternalRange)
-            and bool(other.domain)
-            and any(covers(pattern, other.domain) for pattern in peer.fqdns)
-            and self.visible(subject, other)
+        return isinstance(other, ExternalRange) and any(
+            any(covers(pattern, name) for pattern in peer.fqdns) and self.visible(subject, name)
+            for name in other.domains
         )
 
     def matching_peer(self, rule: CiliumRule, subject: Node, other: Node) -> int | bool | None:

@@ -61,7 +61,12 @@ class CiliumMatrices:
         self._nodeish = there_a != NO_NODE
         self._same_node = (here_a[:, None] == there_a[None, :]) & (here_a >= 0)[:, None]
         self._world = np.array([self.view.is_world(r) for r in reps], dtype=bool)
-        self._domains = [r.domain if isinstance(r, ExternalRange) else "" for r in reps]
+        self._slots = [
+            (i, name)
+            for i, r in enumerate(reps)
+            if isinstance(r, ExternalRange)
+            for name in r.domains
+        ]
         self._visible = self._visibility()
 
     def _selection(self, selection: CiliumSelector) -> np.ndarray:
@@ -75,14 +80,15 @@ class CiliumMatrices:
         return chosen
 
     def _covered(self, patterns: tuple[str, ...]) -> np.ndarray:
+        """[slot]: whether some pattern covers the slot's name."""
         return np.array(
-            [bool(d) and any(covers(p, d) for p in patterns) for d in self._domains], dtype=bool
+            [any(covers(p, name) for p in patterns) for _, name in self._slots], dtype=bool
         )
 
     def _visibility(self) -> np.ndarray:
-        """[subject class, fqdn class]: whether Cilium's DNS proxy sees the lookups."""
-        size = self.classes.size
-        visible = np.zeros((size, size), dtype=bool)
+        """[subject class, slot]: whether Cilium's DNS proxy sees the lookups of the slot's
+        name (a slot: an ``fqdn:`` class's name, or a name resolved to an address class)."""
+        visible = np.zeros((self.classes.size, len(self._slots)), dtype=bool)
         for policy in self.view.policies:
             patterns = tuple(p for r in policy.egress if r.action == "Allow" for p in r.dns)
             if patterns:
@@ -90,6 +96,14 @@ class CiliumMatrices:
                     self._selection(policy.subject)[:, None] & self._covered(patterns)[None, :]
                 )
         return visible
+
+    def _fqdn_matrix(self, covered: np.ndarray) -> np.ndarray:
+        """[subject class, other class]: some covered slot of the other class is visible."""
+        size = self.classes.size
+        matrix = np.zeros((size, size), dtype=bool)
+        for slot in np.flatnonzero(covered):
+            matrix[:, self._slots[slot][0]] |= self._visible[:, slot]
+        return matrix
 
     def _entity(self, entity: str) -> tuple[np.ndarray, bool, bool]:
         """Classes an entity matches regardless of the subject, and whether it also matches
@@ -123,7 +137,7 @@ class CiliumMatrices:
             return np.ones((size, size), dtype=bool)
         base = np.zeros(size, dtype=bool)
         host = remote = False
-        fqdn = np.zeros(size, dtype=bool)
+        fqdn = np.zeros(len(self._slots), dtype=bool)
         for peer in rule.peers:
             if peer.kind == "endpoints":
                 assert peer.selector is not None
@@ -143,7 +157,7 @@ class CiliumMatrices:
         if remote:
             matrix |= ~self._same_node & self._nodeish[None, :]
         if fqdn.any():
-            matrix |= self._visible & fqdn[None, :]
+            matrix |= self._fqdn_matrix(fqdn)
         return matrix
 
     def _cidrs(self, peer: CiliumPeer) -> np.ndarray:

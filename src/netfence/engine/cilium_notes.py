@@ -44,7 +44,7 @@ def cilium_notes(cluster: Cluster, externals: Sequence[ExternalRange]) -> tuple[
                         d.domain
                         for d in domains
                         if any(covers(p, d.domain) for p in peer.fqdns)
-                        and not view.visible(subject, d)
+                        and not view.visible(subject, d.domain)
                     ]
                     if blind:
                         text = FQDN_WITHOUT_DNS.format(names=",".join(blind), subject=subject.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from netfence.engine.cilium_match import CiliumView, is_cilium_endpoint, rule_ports_match
+from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.peers import Node
 from netfence.engine.verdict import NearMiss, RuleRef, SideVerdict, TierDecision
@@ -130,7 +131,8 @@ class CiliumReference:
         return [NearMiss(ref, "peer", why)]
 
     def _miss(self, peer: CiliumPeer, subject: Node, other: Node) -> str:
-        if peer.kind == "fqdns" and not self.view.visible(subject, other):
+        domains = other.domains if isinstance(other, ExternalRange) else ()
+        if peer.kind == "fqdns" and not any(self.view.visible(subject, d) for d in domains):
             names = ",".join(peer.fqdns)
             return FQDN_WITHOUT_DNS.format(names=names, subject=_name(subject))
         return f"{peer} does not match {_name(other)}"

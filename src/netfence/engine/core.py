@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import operator
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, reduce
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
 from netfence.engine.placed_matrix import PlacedMatrices
 from netfence.engine.reference import Reference, other_reading
+from netfence.engine.resolution import address_nodes, networks, with_names
 from netfence.engine.selection import isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
@@ -34,15 +36,21 @@ class Engine:
         self.cluster = cluster
         self.options = cilium_options(cluster, options or EngineOptions())
         self.endpoints: tuple[Endpoint, ...] = cluster.endpoints
-        extra = (*self.options.extra_cidrs, *tier_cidrs(cluster))
-        self.externals: tuple[ExternalRange, ...] = with_origins(
+        resolved = self.options.resolved
+        extra = (*self.options.extra_cidrs, *tier_cidrs(cluster), *networks(resolved))
+        ranges = with_origins(
             partition(
                 [*cluster.ip_blocks(), *cilium_blocks(cluster)],
                 extra,
                 (ip for e in self.endpoints for ip in e.ips),
             ),
             cluster,
-        ) + domain_externals(cluster)
+        )
+        self.externals: tuple[ExternalRange, ...] = with_names(ranges, resolved) + domain_externals(
+            cluster, (r.name for r in resolved)
+        )
+        self.resolved_addresses = address_nodes(self.externals, resolved)
+        """``fqdn:NAME`` id -> its addresses' range ids (``--resolve``)."""
         nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
         self._by_id = {node.id: node for node in nodes}
         self.pod_cidr = pod_cidr(self.options.pod_cidrs, cluster)
@@ -56,12 +64,16 @@ class Engine:
     @cached_property
     def _matrices(self) -> PlacedMatrices:
         reading = self.options.ipblock_pods
-        return PlacedMatrices(self.cluster, self.externals, reading, self.addresses)
+        return PlacedMatrices(
+            self.cluster, self.externals, reading, self.addresses, self.resolved_addresses
+        )
 
     @cached_property
     def _other_matrices(self) -> PlacedMatrices:
         reading = other_reading(self.options.ipblock_pods)
-        return PlacedMatrices(self.cluster, self.externals, reading, self.addresses)
+        return PlacedMatrices(
+            self.cluster, self.externals, reading, self.addresses, self.resolved_addresses
+        )
 
     def node_class(self, node: Node) -> int:
         """The class of ``node``: nodes of one class get the same connections to and from
@@ -104,8 +116,33 @@ class Engine:
     def verdict(
         self, src: Node | str, dst: Node | str, port: int | str, protocol: Protocol = "TCP"
     ) -> Verdict:
-        """Whether ``src`` may connect to ``dst`` on ``port``/``protocol``, with the reasons."""
-        return self._reference.verdict(self._node(src), self._node(dst), port, protocol)
+        """Whether ``src`` may connect to ``dst`` on ``port``/``protocol``, with the reasons.
+        A resolved ``fqdn:`` end gets the verdict of its first address that refuses (else of
+        its first address), saying so."""
+        source, target = self._node(src), self._node(dst)
+        pairs = self._address_pairs(source, target)
+        if not pairs:
+            return self._reference.verdict(source, target, port, protocol)
+        answers = [self._reference.verdict(a, b, port, protocol) for a, b in pairs]
+        chosen = next((v for v in answers if not v.allowed), answers[0])
+        named = target if target.id in self.resolved_addresses else source
+        address = chosen.dst if named is target else chosen.src
+        entry = next(r for r in self.options.resolved if f"fqdn:{r.name}" == named.id)
+        how = "every address is allowed" if chosen.allowed else f"{address} is refused"
+        resolution = (
+            f"{named.id} resolves to {entry.text} ({entry.origin}): {how}; "
+            f"the verdict is that of {address}"
+        )
+        return replace(chosen, src=source.id, dst=target.id, resolution=resolution)
+
+    def _address_pairs(self, source: Node, target: Node) -> list[tuple[Node, Node]]:
+        """For a resolved ``fqdn:`` end, the same pair with each of its addresses instead."""
+        addresses = self.resolved_addresses
+        if target.id in addresses and source != target:
+            return [(source, self._by_id[i]) for i in addresses[target.id]]
+        if source.id in addresses and source != target:
+            return [(self._by_id[i], target) for i in addresses[source.id]]
+        return []
 
     def class_verdict(
         self, src: Endpoint, dst: Endpoint, port: int | str, protocol: Protocol = "TCP"
@@ -156,7 +193,12 @@ class Engine:
             return self._reference.placed_connections(source, target)
         key = (self.node_class(source), self.node_class(target))
         if key not in self._connections:
-            self._connections[key] = self._reference.placed_connections(source, target)
+            pairs = self._address_pairs(source, target) or [(source, target)]
+            found = [self._reference.placed_connections(a, b) for a, b in pairs]
+            self._connections[key] = (
+                _common([some for some, _ in found]),
+                _common([every for _, every in found]),
+            )
         return self._connections[key]
 
     def connections_within(self, endpoint: Endpoint) -> tuple[Connections, Connections]:
@@ -203,3 +245,8 @@ class Engine:
         """[src class, dst class]: one end's policies allow the connection and the other's
         refuse it (what makes a flow one-sided)."""
         return self._matrices.sides_disagree(port, protocol)
+
+
+def _common(found: list[Connections]) -> Connections:
+    """The ports allowed in every one of ``found`` (a resolved name's addresses)."""
+    return {protocol: reduce(operator.and_, (f[protocol] for f in found)) for protocol in found[0]}

@@ -8,6 +8,7 @@ address space of a family (wherever the name resolves, it lies inside).
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from netfence.engine.cilium_externals import cilium_domains
 from netfence.engine.external import ExternalRange
@@ -31,8 +32,8 @@ def domain_names(cluster: Cluster) -> list[str]:
     return sorted(found)
 
 
-def domain_externals(cluster: Cluster) -> tuple[ExternalRange, ...]:
-    """One external node per domain name of the tier policies."""
+def domain_externals(cluster: Cluster, resolved: Iterable[str] = ()) -> tuple[ExternalRange, ...]:
+    """One external node per domain name the policies name, and per ``resolved`` name."""
     return tuple(
         ExternalRange(
             id=FQDN_PREFIX + name,
@@ -42,7 +43,7 @@ def domain_externals(cluster: Cluster) -> tuple[ExternalRange, ...]:
             name=name,
             domain=name,
         )
-        for name in domain_names(cluster)
+        for name in sorted(set(domain_names(cluster)) | set(resolved))
     )
 
 

@@ -29,6 +29,14 @@ class ExternalRange:
     name: str
     domain: str = ""
     origin: str = field(default="", compare=False)  # the policy ipBlock that made it
+    resolved: tuple[str, ...] = field(default=(), compare=False)
+    """Names ``--resolve`` ties to this range's one address (FQDN rules of them match it)."""
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The names FQDN rules are matched against: an ``fqdn:`` node's own, or the names
+        resolved to this address."""
+        return (self.domain,) if self.domain else self.resolved
 
     def __contains__(self, ip: object) -> bool:
         return any(ip in cidr for cidr in self.cidrs)

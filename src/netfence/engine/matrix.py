@@ -46,9 +46,23 @@ class MatrixEngine:
     """Whole matrices for one ipBlock reading; class-level results are cached."""
 
     def __init__(
-        self, cluster: Cluster, externals: Sequence[ExternalRange], reading: IPBlockReading
+        self,
+        cluster: Cluster,
+        externals: Sequence[ExternalRange],
+        reading: IPBlockReading,
+        addresses: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.classes = NodeClasses(cluster, externals, reading)
+        index = self.classes.index
+        self._folds = [
+            (
+                int(self.classes.class_of[index(name)]),
+                [int(self.classes.class_of[index(i)]) for i in ids],
+            )
+            for name, ids in (addresses or {}).items()
+        ]
+        """(resolved ``fqdn:`` class, its addresses' classes): the first's row and column
+        are those of the others, every one allowing (``--resolve``)."""
         self.nodes = self.classes.nodes
         self.reading_matters = self.classes.reading_matters
         self._endpoints = len(cluster.endpoints)
@@ -87,8 +101,35 @@ class MatrixEngine:
         egress_side = self.tiers.side("egress", egress_np, egress_decided, protocol, resolved)
         return (egress_side[0], ingress_side[0] & served), (egress_side[1], ingress_side[1])
 
+    def _fold(self, allowed: np.ndarray, codes: np.ndarray | None) -> None:
+        """Resolved ``fqdn:`` classes take their addresses' cells: allowed where every
+        address is, the deciding tier that of the first address refusing (else the first)."""
+        for name, parts in self._folds:
+            for axis in (0, 1):
+                cells = allowed[parts, :] if axis == 0 else allowed[:, parts].T
+                refused = np.argmax(~cells, axis=0)
+                pick = np.where(cells.all(axis=0), 0, refused)
+                if codes is not None:
+                    chosen = (codes[parts, :] if axis == 0 else codes[:, parts].T)[
+                        pick, np.arange(cells.shape[1])
+                    ]
+                    if axis == 0:
+                        codes[name, :] = chosen
+                    else:
+                        codes[:, name] = chosen
+                if axis == 0:
+                    allowed[name, :] = cells.all(axis=0)
+                else:
+                    allowed[:, name] = cells.all(axis=0)
+
     def class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
-        """[src class, dst class] allowed, before self traffic is added."""
+        """[src class, dst class] allowed, before self traffic is added; resolved ``fqdn:``
+        classes folded (``_fold``)."""
+        allowed = self._class_matrix(port, protocol)
+        self._fold(allowed, self._tier_cache.get((port, protocol)))
+        return allowed
+
+    def _class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         if self._calico is not None:
             calico, calico_codes = calico_class_matrix(
                 self._calico, self.classes.reps, port, protocol
@@ -129,7 +170,11 @@ class MatrixEngine:
                 self._disagree[key] = np.ones((size, size), dtype=bool)
             else:
                 (egress, ingress), _ = self.class_sides(port, protocol)
-                self._disagree[key] = egress != ingress
+                disagree = egress != ingress
+                for name, parts in self._folds:
+                    disagree[name, :] = disagree[parts, :].any(axis=0)
+                    disagree[:, name] = disagree[:, parts].any(axis=1)
+                self._disagree[key] = disagree
         return self._disagree[key]
 
     def matrix(self, port: int | str, protocol: Protocol = "TCP") -> Matrix:

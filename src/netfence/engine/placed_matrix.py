@@ -8,7 +8,7 @@ every placement of its two ends is, and *depends on the address* when only some 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -33,7 +33,9 @@ class PlacedMatrices:
         externals: Sequence[ExternalRange],
         reading: IPBlockReading,
         addresses: Sequence[AddressClass],
+        resolved: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
+        """``resolved``: ``fqdn:NAME`` id -> its addresses' range ids (``--resolve``)."""
         endpoints = cluster.endpoints
         loose = [i for i, e in enumerate(endpoints) if unaddressed(e)]
         first = tuple(placed(e, addresses[0]) if unaddressed(e) else e for e in endpoints)
@@ -42,7 +44,9 @@ class PlacedMatrices:
             for k, where in enumerate(addresses[1:], start=1)
             for i in loose
         )
-        self.inner = MatrixEngine(replace(cluster, endpoints=first + copies), externals, reading)
+        self.inner = MatrixEngine(
+            replace(cluster, endpoints=first + copies), externals, reading, resolved
+        )
         self.nodes: tuple[Node, ...] = (*endpoints, *externals)
         self.node_index = {node.id: i for i, node in enumerate(self.nodes)}
         self.reading_matters = self.inner.reading_matters

@@ -60,10 +60,8 @@ def peer_matches(
         if isinstance(node, ExternalRange):
             return not node.domain and node.representative in addresses
         return any(ip in addresses for ip in node.ips)
-    return (
-        isinstance(node, ExternalRange)
-        and bool(node.domain)
-        and any(covers(pattern, node.domain) for pattern in peer.domains)
+    return isinstance(node, ExternalRange) and any(
+        covers(pattern, name) for pattern in peer.domains for name in node.domains
     )
 
 

@@ -111,6 +111,8 @@ class Verdict:
     depends_on_address: AddressDependence | None = None
     """Set when an end without an IP is allowed at some addresses of the pod CIDR and not at
     others (this verdict is then one at an address that blocks it)."""
+    resolution: str = ""
+    """How ``--resolve`` decided an ``fqdn:`` end: its addresses, and which one's verdict."""
 
     @property
     def tier(self) -> str | None:

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from netfence.load.calico_kinds import is_calico
+from netfence.load.cilium_kinds import CILIUM_KINDS
 from netfence.load.document import Document
 from netfence.load.kinds import is_network_policy
 from netfence.model.calico_build import calico_policies
-from netfence.model.cilium_build import CILIUM_KINDS, cilium_translation, cluster_name
+from netfence.model.cilium_build import cilium_translation, cluster_name
 from netfence.model.cluster import Cluster
 from netfence.model.goip import canonical_cidr, canonical_ip
 from netfence.model.selectors import selector

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from netfence.load.cilium_kinds import CIDR_GROUP_KIND, CILIUM_POLICY_KINDS
 from netfence.load.document import Document
 from netfence.model.cilium import (
     DEFAULT_CLUSTER_NAME,
@@ -28,9 +29,6 @@ from netfence.model.selectors import selector
 from netfence.model.tiers import Action
 from netfence.model.types import PROTOCOLS, Direction, IPBlock, Protocol, Service
 
-CILIUM_POLICY_KINDS = ("CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy")
-CIDR_GROUP_KIND = "CiliumCIDRGroup"
-CILIUM_KINDS = (*CILIUM_POLICY_KINDS, CIDR_GROUP_KIND)
 L3_FIELDS = {
     "ingress": (
         "fromEndpoints",

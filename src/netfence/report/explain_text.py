@@ -61,6 +61,8 @@ def render_explain_text(
     if depends is not None:
         state = "DEPENDS ON THE ADDRESS"
     lines = [f"{verdict.src} -> {verdict.dst} on {port}: {state}"]
+    if verdict.resolution:
+        lines.append(f"  {verdict.resolution}")
     if verdict.self_traffic:
         lines.append("  traffic from an endpoint to itself is never filtered")
     elif verdict.resolved_port is None:

@@ -251,7 +251,9 @@ RULES: tuple[RuleInfo, ...] = (
         description="A rule names a port that no destination declares.",
         hint="Use the containerPort name the destination pods declare, or a port number.",
         explanation="A named port is resolved on each destination pod's container ports; a "
-        "name no destination declares matches nothing, so the rule admits nothing.",
+        "name no destination declares matches nothing, so the rule admits nothing. Without "
+        "workloads in the input (a folder of policies), a name one edit away from another "
+        "name the input uses or from a well-known one (htps for https) is reported instead.",
         snippet="ports:\n- {port: http, protocol: TCP}  # a name from spec.containers[].ports\n",
     ),
     RuleInfo(

@@ -8,6 +8,7 @@ server (``projectcalico.org/v3``) stays unserved, so applying v3 objects must be
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,23 @@ def _test_crd(kind: str, plural: str, scope: str) -> dict[str, Any]:
     }
 
 
+# What the tests write; deleted after each (the control plane is shared, and the other live
+# tests' verify must not see these objects as drift).
+OBJECTS = (
+    f"/apis/{GROUP}/v1/namespaces/calico-live/networkpolicies/allow-web",
+    f"/apis/{GROUP}/v1/tiers/platform-live",
+)
+
+
 @pytest.fixture
-def calico_crds(control_plane: ControlPlane) -> None:
+def calico_crds(control_plane: ControlPlane) -> Iterator[None]:
     for kind, (plural, scope) in TEST_CRDS.items():
         control_plane.apply_object(_test_crd(kind, plural, scope))
     for plural, _ in TEST_CRDS.values():
         control_plane.wait_for_crd(f"{plural}.{GROUP}")
+    yield
+    for path in OBJECTS:
+        control_plane.request("DELETE", path, expect=None)
 
 
 def _folder(tmp_path: Path, api_version: str) -> Path:

@@ -15,7 +15,7 @@ from kubernetes import client
 
 from netfence.cluster.connect import Connection
 from netfence.cluster.errors import ApiStatusError
-from netfence.cluster.listing import list_pages
+from netfence.cluster.listing import list_pages, served_versions
 from netfence.load.cilium_kinds import CILIUM_GROUP, NAMESPACED_CILIUM_KINDS
 
 # kind -> (plural, versions netfence reads, most preferred first)
@@ -37,27 +37,9 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _resources(connection: Connection, version: str) -> set[str]:
-    api = client.CustomObjectsApi(connection.api)
-    try:
-        listed = connection.call(api.get_api_resources, CILIUM_GROUP, version)
-    except ApiStatusError as exc:
-        if exc.status in (403, 404):
-            return set()
-        raise
-    return {str(_dict(r).get("name")) for r in listed.get("resources") or []}
-
-
 def served_kinds(connection: Connection) -> dict[str, str]:
     """kind -> the version that serves it, for the Cilium kinds the cluster serves."""
-    versions = sorted({v for _, vs in RESOURCES.values() for v in vs})
-    by_version = {v: _resources(connection, v) for v in versions}
-    served: dict[str, str] = {}
-    for kind, (plural, preferred) in RESOURCES.items():
-        found = next((v for v in preferred if plural in by_version[v]), None)
-        if found is not None:
-            served[kind] = found
-    return served
+    return served_versions(connection, CILIUM_GROUP, RESOURCES)
 
 
 def clean_cilium(obj: Mapping[str, Any], api_version: str, kind: str) -> dict[str, Any]:

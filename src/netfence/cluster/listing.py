@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kubernetes import client
 
 from netfence.cluster import PAGE_SIZE
 from netfence.cluster.connect import Connection
-from netfence.cluster.errors import ClusterError
+from netfence.cluster.errors import ApiStatusError, ClusterError
 
 Progress = Callable[[str, int, int | None], None]
 """Called after each page of a list that spans several pages: kind, objects listed so far,
@@ -127,3 +127,31 @@ def list_pages(
             progress(kind, len(items), total if token else len(items))
         if not token:
             return items
+
+
+def _resource_names(connection: Connection, group: str, version: str) -> set[str]:
+    """The plural names ``group/version`` serves (none when it is not served or hidden)."""
+    api = client.CustomObjectsApi(connection.api)
+    try:
+        listed = connection.call(api.get_api_resources, group, version)
+    except ApiStatusError as exc:
+        if exc.status in (403, 404):
+            return set()
+        raise
+    resources = listed.get("resources") or []
+    return {str(r.get("name")) for r in resources if isinstance(r, dict)}
+
+
+def served_versions(
+    connection: Connection, group: str, resources: Mapping[str, tuple[str, Sequence[str]]]
+) -> dict[str, str]:
+    """kind -> the first of its preferred versions that ``group`` serves, for the kinds of
+    ``resources`` (kind -> plural and preferred versions) the cluster serves."""
+    versions = sorted({v for _, vs in resources.values() for v in vs})
+    by_version = {v: _resource_names(connection, group, v) for v in versions}
+    served: dict[str, str] = {}
+    for kind, (plural, preferred) in resources.items():
+        found = next((v for v in preferred if plural in by_version[v]), None)
+        if found is not None:
+            served[kind] = found
+    return served

@@ -7,17 +7,20 @@ address is compared exactly once. Ports are compared as interval sets, never sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
+from netfence.engine.port_table import distinct_rows
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
-Progress = Callable[[int, int], None]  # (pairs done, pairs in all)
+Progress = Callable[[int, int], None]  # (source rows done, rows in all)
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,6 @@ def _connections(
     return engine.connections(src, dst), engine.certain_connections(src, dst)
 
 
-def _classes(before: Engine, after: Engine, slot: Slot) -> tuple[int | None, int | None]:
-    """The node's class on each side (None where a side lacks it)."""
-    return (
-        None if slot.old is None else before.node_class(slot.old),
-        None if slot.new is None else after.node_class(slot.new),
-    )
-
-
 def pair_changes(
     src: Slot,
     dst: Slot,
@@ -147,6 +142,110 @@ def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -
     return replace(base, extra_cidrs=tuple(cidrs), pod_cidrs=pods)
 
 
+def _slot_classes(engine: Engine, nodes: Sequence[Node | None]) -> np.ndarray:
+    """Each slot's class on one side (-1 where the side lacks the node)."""
+    return np.array([-1 if n is None else engine.node_class(n) for n in nodes], dtype=np.int64)
+
+
+def _padded(numbers: np.ndarray, empty: int) -> np.ndarray:
+    """Pattern numbers with a last row and column ``empty``: class -1 (a missing node)."""
+    return np.pad(numbers, ((0, 1), (0, 1)), constant_values=empty)
+
+
+def _protocol_codes(
+    before: Engine, after: Engine, protocol: Protocol, old_of: np.ndarray, new_of: np.ndarray
+) -> tuple[np.ndarray, list[tuple[PortSet, PortSet, PortSet]]]:
+    """[joint class, joint class] a number for the (old, new, new at every address) port
+    sets of ``protocol``, and those sets per number."""
+    old, new = before.port_patterns(protocol), after.port_patterns(protocol)
+    old_sets = (*old.sets, PortSet())
+    new_sets = (*new.sets, PortSet())
+    triples = np.stack(
+        [
+            _padded(old.some, len(old.sets))[np.ix_(old_of, old_of)],
+            _padded(new.some, len(new.sets))[np.ix_(new_of, new_of)],
+            _padded(new.every, len(new.sets))[np.ix_(new_of, new_of)],
+        ],
+        axis=-1,
+    ).reshape(-1, 3)
+    unique, inverse = distinct_rows(triples)
+    size = len(old_of)
+    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in unique.tolist()]
+    return inverse.reshape(size, size), sets
+
+
+def _templates(
+    before: Engine, after: Engine, old_of: np.ndarray, new_of: np.ndarray
+) -> tuple[np.ndarray, list[list[Change]]]:
+    """[joint class, joint class] the number of its changes' template (changes with no
+    pair named), and the templates."""
+    slot = Slot("", None, None)
+    codes, sets = [], []
+    for protocol in PROTOCOLS:
+        code, found = _protocol_codes(before, after, protocol, old_of, new_of)
+        codes.append(code)
+        sets.append(found)
+    stacked = np.stack(codes, axis=-1).reshape(-1, len(PROTOCOLS))
+    unique, inverse = distinct_rows(stacked)
+    templates = []
+    for row in unique.tolist():
+        olds = {p: sets[k][n][0] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
+        news = {p: sets[k][n][1] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
+        sure = {p: sets[k][n][2] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
+        templates.append(list(pair_changes(slot, slot, olds, news, sure)))
+    return inverse.reshape(len(old_of), len(old_of)), templates
+
+
+class _Changes:
+    """The changes of every ordered pair of slots, from the joint classes' templates."""
+
+    def __init__(self, before: Engine, after: Engine, slots: list[Slot]) -> None:
+        self.before, self.after = before, after
+        old_of = _slot_classes(before, [s.old for s in slots])
+        new_of = _slot_classes(after, [s.new for s in slots])
+        joint, inverse = np.unique(np.stack([old_of, new_of], axis=1), axis=0, return_inverse=True)
+        self.joint = inverse.reshape(-1)
+        self.numbers, self.templates = _templates(before, after, joint[:, 0], joint[:, 1])
+        changing = np.array([bool(t) for t in self.templates], dtype=bool)
+        self.changing = changing[self.numbers]
+        self.tiered = bool(before.cluster.tier_policies or after.cluster.tier_policies)
+        self._answers: dict[tuple[int, int], list[Change]] = {}
+
+    def targets(self, source: int, targets: np.ndarray) -> np.ndarray:
+        """Which of ``targets`` (slot numbers) have changes from slot ``source``."""
+        chosen: np.ndarray = targets[self.changing[self.joint[source], self.joint[targets]]]
+        return chosen
+
+    def of(self, src: Slot, dst: Slot, source: int, target: int) -> list[Change]:
+        """The changes of one pair (a witness with itself: two pods of its class)."""
+        key = (int(self.joint[source]), int(self.joint[target]))
+        if source == target:
+            before_pair = _connections(self.before, src.old, dst.old)[0]
+            after_pair, certain = _connections(self.after, src.new, dst.new)
+            found = list(pair_changes(src, dst, before_pair, after_pair, certain))
+        elif key in self._answers:
+            found = self._answers[key]
+        else:
+            found = self.templates[int(self.numbers[key])]
+            if self.tiered:
+                found = [with_tier(self.after, src, dst, c) for c in found]
+            self._answers[key] = found
+        return [
+            Change(
+                c.kind,
+                src.id,
+                dst.id,
+                c.protocol,
+                c.ports,
+                src.cidrs,
+                dst.cidrs,
+                c.tier,
+                c.depends_on_address,
+            )
+            for c in found
+        ]
+
+
 def compare(
     old: Cluster,
     new: Cluster,
@@ -166,25 +265,23 @@ def compare(
     externals = align_externals(_ranges(before), _ranges(after))
     externals += domain_slots(before.externals, after.externals)
     possible = dict(old.witnesses) | dict(new.witnesses)
-    pairs = [(s, d) for s in endpoints for d in endpoints if s.id != d.id or s.id in possible]
-    pairs += [(s, d) for s in endpoints for d in externals]
-    pairs += [(s, d) for s in externals for d in endpoints]
+    slots = endpoints + externals
+    found = _Changes(before, after, slots)
+    inside = np.arange(len(endpoints))
+    outside = np.arange(len(endpoints), len(slots))
+    blocks = [(inside, inside), (inside, outside), (outside, inside)]
+    rows = sum(len(sources) for sources, _ in blocks)
     changes: list[Change] = []
-    tiered = bool(old.tier_policies or new.tier_policies)
-    answers: dict[tuple[int | None, ...], list[Change]] = {}
-    for done, (src, dst) in enumerate(pairs, 1):
-        key = (*_classes(before, after, src), *_classes(before, after, dst))
-        if key not in answers:  # pairs of the same classes on both sides change alike
-            before_pair = _connections(before, src.old, dst.old)[0]
-            after_pair, certain = _connections(after, src.new, dst.new)
-            found = pair_changes(src, dst, before_pair, after_pair, certain)
-            answers[key] = [with_tier(after, src, dst, c) if tiered else c for c in found]
-        changes.extend(
-            replace(c, src=src.id, dst=dst.id, src_cidrs=src.cidrs, dst_cidrs=dst.cidrs)
-            for c in answers[key]
-        )
-        if progress is not None:
-            progress(done, len(pairs))
+    done = 0
+    for sources, targets in blocks:
+        for source in sources.tolist():
+            src = slots[source]
+            for target in found.targets(source, targets).tolist():
+                if target != source or src.id in possible:
+                    changes.extend(found.of(src, slots[target], source, target))
+            done += 1
+            if progress is not None:
+                progress(done, rows)
     return DiffResult(
         old=old_label,
         new=new_label,

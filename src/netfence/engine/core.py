@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import operator
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cached_property, reduce
 
@@ -19,6 +20,7 @@ from netfence.engine.options import EngineOptions
 from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
 from netfence.engine.placed_matrix import PlacedMatrices
+from netfence.engine.port_table import PortPatterns, PortTables, patterns
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.resolution import address_nodes, networks, with_names
 from netfence.engine.selection import isolating
@@ -60,6 +62,7 @@ class Engine:
         self._connections: dict[tuple[int, int], tuple[Connections, Connections]] = {}
         self._selecting: dict[tuple[int, Direction], tuple[NetworkPolicy, ...]] = {}
         self._verdicts: dict[tuple[int, int, int | str, Protocol], Verdict] = {}
+        self._patterns: dict[Protocol, PortPatterns] = {}
 
     @cached_property
     def _matrices(self) -> PlacedMatrices:
@@ -67,6 +70,12 @@ class Engine:
         return PlacedMatrices(
             self.cluster, self.externals, reading, self.addresses, self.resolved_addresses
         )
+
+    @cached_property
+    def _port_tables(self) -> PortTables:
+        """Ports between classes for bulk questions (Calico's ordered tiers and resolved
+        names are asked of the reference instead)."""
+        return PortTables(self._matrices, self.cluster)
 
     @cached_property
     def _other_matrices(self) -> PlacedMatrices:
@@ -193,13 +202,65 @@ class Engine:
             return self._reference.placed_connections(source, target)
         key = (self.node_class(source), self.node_class(target))
         if key not in self._connections:
-            pairs = self._address_pairs(source, target) or [(source, target)]
-            found = [self._reference.placed_connections(a, b) for a, b in pairs]
+            pairs = self._address_pairs(source, target)
+            if not pairs and not self.cluster.calico.active:
+                self._connections[key] = self._port_tables.connections(*key)
+                return self._connections[key]
+            found = [
+                self._reference.placed_connections(a, b) for a, b in pairs or [(source, target)]
+            ]
             self._connections[key] = (
                 _common([some for some, _ in found]),
                 _common([every for _, every in found]),
             )
         return self._connections[key]
+
+    def port_patterns(self, protocol: Protocol) -> PortPatterns:
+        """Ports of ``protocol`` between distinct nodes of every two classes (``node_class``),
+        as numbers into the distinct port sets (at some placement and at every one)."""
+        if protocol in self._patterns:
+            return self._patterns[protocol]
+        if self.cluster.calico.active:
+            size = self._matrices.size
+            empty = np.zeros((size, size), dtype=np.int64)
+            found = PortPatterns(protocol, empty, empty, (PortSet(),))
+            redo: Sequence[int] = range(size)
+        else:
+            found = patterns(self._port_tables.table(protocol))
+            redo = sorted({self.node_class(self._by_id[i]) for i in self.resolved_addresses})
+        if redo:
+            found = self._patterns_of_pairs(found, redo)
+        self._patterns[protocol] = found
+        return found
+
+    def _patterns_of_pairs(self, found: PortPatterns, classes: Sequence[int]) -> PortPatterns:
+        """``found`` with the rows and columns of ``classes`` asked pair by pair (Calico's
+        ordered tiers, names resolved to addresses); a class of one node has no pair with
+        itself, and keeps its cell."""
+        members: dict[int, list[Node]] = {}
+        nodes: tuple[Node, ...] = (*self.endpoints, *self.externals)
+        for node, number in zip(nodes, self._matrices.class_of.tolist(), strict=True):
+            if len(members.setdefault(number, [])) < 2:
+                members[number].append(node)
+        sets = list(found.sets)
+        numbers = {ports: k for k, ports in enumerate(sets)}
+        some, every = found.some.copy(), found.every.copy()
+        chosen = set(classes)
+        for a, a_nodes in members.items():
+            for b, b_nodes in members.items():
+                if a not in chosen and b not in chosen:
+                    continue
+                pair = (a_nodes[0], b_nodes[0]) if a != b else tuple(a_nodes)
+                if len(pair) < 2:
+                    continue
+                placed = self._placed_connections(pair[0], pair[1])
+                for table, ports in ((some, placed[0]), (every, placed[1])):
+                    port_set = ports[found.protocol]
+                    if port_set not in numbers:
+                        numbers[port_set] = len(sets)
+                        sets.append(port_set)
+                    table[a, b] = numbers[port_set]
+        return PortPatterns(found.protocol, some, every, tuple(sets))
 
     def connections_within(self, endpoint: Endpoint) -> tuple[Connections, Connections]:
         """Exact allowed ports from ``endpoint`` to another pod of its class (same namespace,

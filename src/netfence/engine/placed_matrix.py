@@ -69,6 +69,11 @@ class PlacedMatrices:
         self._cells: dict[Query, tuple[np.ndarray, np.ndarray]] = {}
         self._disagree: dict[Query, np.ndarray] = {}
 
+    @property
+    def size(self) -> int:
+        """How many classes there are (each a tuple of classes of ``inner``)."""
+        return len(self._placements)
+
     def _spread(self, by_inner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """[class, class]: ``by_inner`` at every, and at some, pair of placements."""
         size = len(self._placements)

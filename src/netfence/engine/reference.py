@@ -21,12 +21,12 @@ from netfence.engine.addresses import (
     unaddressed,
 )
 from netfence.engine.calico import CalicoReference
-from netfence.engine.calico_match import rule_port_spans
 from netfence.engine.cilium_match import CiliumView
 from netfence.engine.cilium_side import CiliumReference
 from netfence.engine.external import ExternalRange
 from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.peers import Node, matching_peer, peer_miss
+from netfence.engine.port_spans import span_starts
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
@@ -245,26 +245,7 @@ class Reference:
     ) -> PortSet:
         """Ports one side lets through with Calico's tiers: the side verdict at the start of
         every span where some rule's ports begin or end."""
-        bounds = {1, MAX_PORT + 1}
-        for calico in self.cluster.calico.policies:
-            for calico_rule in calico.rules(direction):
-                for lo, hi in rule_port_spans(calico_rule, protocol, dst):
-                    bounds |= {lo, hi + 1}
-        for policy in self.cluster.policies:
-            for rule in policy.rules(direction):
-                for lo, hi in rule_port_set(rule, protocol, dst):
-                    bounds |= {lo, hi + 1}
-        for tier_policy in self.cluster.tier_policies:
-            for tier_rule in tier_policy.rules(direction):
-                for entry in tier_rule.ports or ():
-                    named = (
-                        ()
-                        if entry.name is None or not isinstance(dst, Endpoint)
-                        else (dst.named_ports(entry.name, protocol))
-                    )
-                    spans = [(n, n) for n in named] or [(entry.low, entry.high)]
-                    bounds |= {b for lo, hi in spans for b in (lo, hi + 1)}
-        edges = sorted(b for b in bounds if 1 <= b <= MAX_PORT + 1)
+        edges = [*span_starts(self.cluster, protocol, dst), MAX_PORT + 1]
         allowed = [
             (lo, next_lo - 1)
             for lo, next_lo in pairwise(edges)

@@ -43,4 +43,3 @@ def test_tiered_port_sets_are_the_reference_ones(model: Cluster) -> None:
 @given(addressed_clusters(clusters()), PARTIAL_POD_CIDRS)
 def test_placed_port_sets_are_the_reference_ones(model: Cluster, cidrs: tuple[str, ...]) -> None:
     same_as_reference(model, cidrs, "match")
-

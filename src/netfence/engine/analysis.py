@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from netfence.engine.cilium_notes import cilium_notes
 from netfence.engine.core import Engine
 from netfence.engine.external import ExternalRange
 from netfence.engine.filters import EndpointFilter
+from netfence.engine.query_cells import QueryCells, expand, own_columns
 from netfence.engine.resolution import resolution_notes
 from netfence.engine.tier_notes import tier_notes
 from netfence.model import Endpoint, Protocol, UnevaluatedObject
@@ -25,20 +25,101 @@ from netfence.vocabulary import IPBlockReading
 Query = tuple[int | str, Protocol]
 
 
-@dataclass(frozen=True, eq=False)
 class QueryResult:
-    """One port/protocol: ``allowed[i, j]`` for sources[i] -> targets[j] (nodes of the analysis)."""
+    """One port/protocol: ``allowed[i, j]`` for sources[i] -> targets[j] (nodes of the analysis).
 
-    port: int | str
-    protocol: Protocol
-    allowed: np.ndarray
-    reading_decided: np.ndarray
-    tiers: np.ndarray | None = None
-    """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
-    partial: np.ndarray | None = None
-    """Grouped analyses: cells where some pairs of members are allowed and some are not."""
-    depends: np.ndarray | None = None
-    """Cells blocked, but allowed at some addresses of an end without an IP."""
+    Given ``cells`` (the engine's answers on classes) and the row and column node indices,
+    the pod-level arrays are built only when a renderer asks for them.
+    """
+
+    def __init__(
+        self,
+        port: int | str,
+        protocol: Protocol,
+        allowed: np.ndarray | None = None,
+        reading_decided: np.ndarray | None = None,
+        tiers: np.ndarray | None = None,
+        partial: np.ndarray | None = None,
+        depends: np.ndarray | None = None,
+        *,
+        cells: QueryCells | None = None,
+        nodes: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        self.port, self.protocol = port, protocol
+        self.partial = partial
+        """Grouped analyses: cells where some pairs of members are allowed and some are not."""
+        self.cells = cells
+        self.nodes = nodes
+        """Row and column node indices of ``cells`` (endpoints, then externals)."""
+        self._arrays = (
+            None
+            if allowed is None or reading_decided is None
+            else (allowed, reading_decided, tiers, depends)
+        )
+
+    def _expanded(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+        if self._arrays is None:
+            assert self.cells is not None and self.nodes is not None
+            cells, (rows, columns) = self.cells, self.nodes
+            own = own_columns(cells, rows, columns)
+            mine = np.flatnonzero(own >= 0)
+            allowed = expand(cells, cells.allowed, rows, columns, own)
+            allowed[mine, own[mine]] = True
+            decided = expand(cells, cells.decided, rows, columns, own)
+            tiers = None if cells.tiers is None else expand(cells, cells.tiers, rows, columns, own)
+            depends = (
+                None if cells.depends is None else expand(cells, cells.depends, rows, columns, own)
+            )
+            self._arrays = (allowed, decided, tiers, depends)
+        return self._arrays
+
+    @property
+    def allowed(self) -> np.ndarray:
+        return self._expanded()[0]
+
+    @property
+    def reading_decided(self) -> np.ndarray:
+        return self._expanded()[1]
+
+    @property
+    def tiers(self) -> np.ndarray | None:
+        """Code of the tier that decided each cell (1 Admin, 2 Baseline, 0 none); None: no tiers."""
+        return self._expanded()[2]
+
+    @property
+    def depends(self) -> np.ndarray | None:
+        """Cells blocked, but allowed at some addresses of an end without an IP."""
+        return self._expanded()[3]
+
+    def any_decided(self) -> bool:
+        """Whether the other ipBlock reading decides some cell differently."""
+        if self._arrays is None and self.cells is not None and self.nodes is not None:
+            return bool(self._on_classes(self.cells.decided).any())
+        return bool(self.reading_decided.any())
+
+    def any_depends(self) -> bool:
+        """Whether some cell depends on the address of an end without an IP."""
+        if self._arrays is None and self.cells is not None and self.nodes is not None:
+            depends = self.cells.depends
+            return depends is not None and bool(self._on_classes(depends).any())
+        return self.depends is not None and bool(self.depends.any())
+
+    def _on_classes(self, table: np.ndarray) -> np.ndarray:
+        """``table`` between the classes of the row and column nodes, where two distinct
+        nodes stand for the cell (a class met only as one node to itself is left out)."""
+        assert self.cells is not None and self.nodes is not None
+        by_class = self.cells.node_class
+        rows, columns = self.nodes
+        row_classes, row_counts = np.unique(by_class[rows], return_counts=True)
+        column_classes, column_counts = np.unique(by_class[columns], return_counts=True)
+        grid: np.ndarray = table[np.ix_(row_classes, column_classes)].copy()
+        same = row_classes[:, None] == column_classes[None, :]
+        lone = (row_counts[:, None] == 1) & (column_counts[None, :] == 1) & same
+        for i, j in np.argwhere(lone):
+            row_node = rows[by_class[rows] == row_classes[i]][0]
+            if row_node == columns[by_class[columns] == column_classes[j]][0]:
+                grid[i, j] = 0
+        return grid
 
     @property
     def label(self) -> str:
@@ -101,12 +182,12 @@ class Analysis:
 
     @property
     def reading_mattered(self) -> bool:
-        return any(q.reading_decided.any() for q in self.queries)
+        return any(q.any_decided() for q in self.queries)
 
     @property
     def address_mattered(self) -> bool:
         """Whether some cell depends on the address of an end without an IP."""
-        return any(q.depends is not None and q.depends.any() for q in self.queries)
+        return any(q.any_depends() for q in self.queries)
 
 
 def served_queries(
@@ -121,18 +202,6 @@ def served_queries(
     }
     order = {"TCP": 0, "UDP": 1, "SCTP": 2}
     return tuple(sorted(served, key=lambda q: (order[q[1]], q[0])))
-
-
-def _result(engine: Engine, port: int | str, protocol: Protocol, pick: Any) -> QueryResult:
-    matrix = engine.matrix(port, protocol)
-    return QueryResult(
-        port,
-        protocol,
-        matrix.allowed[pick],
-        engine.reading_decided(port, protocol)[pick],
-        None if matrix.tiers is None else matrix.tiers[pick],
-        depends=None if matrix.depends is None else matrix.depends[pick],
-    )
 
 
 def analysis_notes(engine: Engine) -> tuple[str, ...]:
@@ -160,8 +229,14 @@ def analyze(
     externals = list(range(count, count + len(engine.externals)))
     row_externals = externals if sources is None else []
     column_externals = externals if targets is None else []
-    pick = np.ix_(rows + row_externals, columns + column_externals)
-    results = tuple(_result(engine, port, protocol, pick) for port, protocol in queries)
+    nodes = (
+        np.array(rows + row_externals, dtype=np.int64),
+        np.array(columns + column_externals, dtype=np.int64),
+    )
+    results = tuple(
+        QueryResult(port, protocol, cells=engine.query_cells(port, protocol), nodes=nodes)
+        for port, protocol in queries
+    )
     return Analysis(
         sources=tuple(engine.endpoints[i] for i in rows),
         targets=tuple(engine.endpoints[i] for i in columns),

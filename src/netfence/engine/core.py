@@ -21,6 +21,7 @@ from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
 from netfence.engine.placed_matrix import PlacedMatrices
 from netfence.engine.port_table import PortPatterns, PortTables, patterns
+from netfence.engine.query_cells import QueryCells
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.resolution import address_nodes, networks, with_names
 from netfence.engine.selection import isolating
@@ -180,6 +181,39 @@ class Engine:
         if this.depends is not None and other.depends is not None:
             flipped |= this.depends != other.depends
         return flipped
+
+    @cached_property
+    def _joint(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The class of every node under both ipBlock readings at once, and each such joint
+        class's class under this reading and under the other."""
+        this_of = self._matrices.class_of
+        other_of = self._other_matrices.class_of if self.reading_matters else this_of
+        unique, inverse = np.unique(
+            np.stack([this_of, other_of], axis=1), axis=0, return_inverse=True
+        )
+        return inverse.reshape(-1), unique[:, 0], unique[:, 1]
+
+    def query_cells(self, port: int | str, protocol: Protocol = "TCP") -> QueryCells:
+        """``matrix`` and ``reading_decided`` on joint classes (nodes both readings treat
+        alike), for distinct nodes: what a pod x pod matrix holds, without building it."""
+        joint, this_pick, other_pick = self._joint
+        this = self._matrices
+        every, some = this.cells(port, protocol)
+        pick = np.ix_(this_pick, this_pick)
+        allowed = every[pick]
+        depends = None if this.single else (some & ~every)[pick]
+        codes = this.class_tiers(port, protocol)
+        decided = np.zeros_like(allowed)
+        if self.reading_matters:
+            other_every, other_some = self._other_matrices.cells(port, protocol)
+            other = np.ix_(other_pick, other_pick)
+            decided = allowed != other_every[other]
+            if depends is not None:
+                decided |= depends != (other_some & ~other_every)[other]
+        tiers = None if codes is None else codes[pick]
+        return QueryCells(
+            port, protocol, joint, len(self.endpoints), allowed, decided, tiers, depends
+        )
 
     def connections(self, src: Node | str, dst: Node | str) -> dict[Protocol, PortSet]:
         """Exact allowed ports per protocol from ``src`` to ``dst`` (with an end without an

@@ -113,6 +113,15 @@ class PlacedMatrices:
             self._disagree[key] = by_inner if self.single else self._spread(by_inner)[1]
         return self._disagree[key]
 
+    def class_tiers(self, port: int | str, protocol: Protocol) -> np.ndarray | None:
+        """[class, class] code of the deciding tier at the first placement (None: no tiers)."""
+        codes = self.inner.class_tiers(port, protocol)
+        if codes is None or self.single:
+            return codes
+        first = self._placements[:, 0]
+        placed: np.ndarray = codes[np.ix_(first, first)]
+        return placed
+
     def _expand(self, by_class: np.ndarray) -> np.ndarray:
         expanded: np.ndarray = by_class.take(self.class_of, axis=1).take(self.class_of, axis=0)
         return expanded
@@ -129,9 +138,8 @@ class PlacedMatrices:
         depends = self._expand(some & ~every)
         depends[diagonal, diagonal] = False
         tiers = None
-        codes = self.inner.class_tiers(port, protocol)
+        codes = self.class_tiers(port, protocol)
         if codes is not None:
-            first = self._placements[:, 0]
-            tiers = self._expand(codes[np.ix_(first, first)])
+            tiers = self._expand(codes)
             tiers[diagonal, diagonal] = NO_TIER
         return Matrix(port, protocol, self.nodes, allowed, self.node_index, tiers, depends)

@@ -11,6 +11,7 @@ import numpy as np
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
 from netfence.engine.fix import stable_labels
+from netfence.engine.query_cells import block_counts
 from netfence.model import Endpoint
 
 GRID_LIMIT = 40
@@ -49,11 +50,19 @@ def _axis_groups(
 def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceTotal]:
     """Per (source namespace, target namespace) counts; externals count as their own group.
 
-    The matrix is gathered once in group order and summed per block (no block by block
-    indexing, which costs a copy per pair of groups)."""
+    Counted on the engine's classes when the result has them (weighted by how many nodes of
+    each class a group holds), else summed per block of the matrix."""
     rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
     columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
-    counts = _block_sums(result.allowed, [i for _, i in rows], [j for _, j in columns])
+    if result.cells is not None and result.nodes is not None:
+        row_nodes, column_nodes = result.nodes
+        counts = block_counts(
+            result.cells,
+            [row_nodes[i] for _, i in rows],
+            [column_nodes[j] for _, j in columns],
+        ).tolist()
+    else:
+        counts = _block_sums(result.allowed, [i for _, i in rows], [j for _, j in columns])
     totals: list[NamespaceTotal] = []
     for r, (source, row_index) in enumerate(rows):
         for c, (target, column_index) in enumerate(columns):

@@ -15,7 +15,7 @@ import numpy as np
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
-from netfence.engine.port_table import distinct_rows
+from netfence.engine.rows import distinct_rows
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
@@ -168,9 +168,9 @@ def _protocol_codes(
         ],
         axis=-1,
     ).reshape(-1, 3)
-    unique, inverse = distinct_rows(triples)
+    first, inverse = distinct_rows(triples)
     size = len(old_of)
-    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in unique.tolist()]
+    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in triples[first].tolist()]
     return inverse.reshape(size, size), sets
 
 
@@ -186,9 +186,9 @@ def _templates(
         codes.append(code)
         sets.append(found)
     stacked = np.stack(codes, axis=-1).reshape(-1, len(PROTOCOLS))
-    unique, inverse = distinct_rows(stacked)
+    first, inverse = distinct_rows(stacked)
     templates = []
-    for row in unique.tolist():
+    for row in stacked[first].tolist():
         olds = {p: sets[k][n][0] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
         news = {p: sets[k][n][1] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
         sure = {p: sets[k][n][2] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
@@ -203,9 +203,9 @@ class _Changes:
         self.before, self.after = before, after
         old_of = _slot_classes(before, [s.old for s in slots])
         new_of = _slot_classes(after, [s.new for s in slots])
-        joint, inverse = np.unique(np.stack([old_of, new_of], axis=1), axis=0, return_inverse=True)
-        self.joint = inverse.reshape(-1)
-        self.numbers, self.templates = _templates(before, after, joint[:, 0], joint[:, 1])
+        pairs = np.stack([old_of, new_of], axis=1)
+        first, self.joint = distinct_rows(pairs)
+        self.numbers, self.templates = _templates(before, after, pairs[first, 0], pairs[first, 1])
         changing = np.array([bool(t) for t in self.templates], dtype=bool)
         self.changing = changing[self.numbers]
         self.tiered = bool(before.cluster.tier_policies or after.cluster.tier_policies)

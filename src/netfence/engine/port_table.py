@@ -15,6 +15,7 @@ import numpy as np
 from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.placed_matrix import PlacedMatrices
 from netfence.engine.port_spans import span_starts
+from netfence.engine.rows import distinct_rows
 from netfence.model import PROTOCOLS, Cluster, Protocol
 
 Connections = dict[Protocol, PortSet]
@@ -56,22 +57,13 @@ class PortPatterns:
     sets: tuple[PortSet, ...]
 
 
-def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a 2-D array and each row's number: ``np.unique(axis=0)``, but
-    comparing each row as one byte string (so in byte order, not numeric order)."""
-    rows = np.ascontiguousarray(rows)
-    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return rows[first], inverse.reshape(-1)
-
-
 def patterns(table: PortTable) -> PortPatterns:
     """The distinct bit rows of ``table`` and each pair's row number."""
     size, width = table.some.shape[0], table.some.shape[2]
     rows = np.concatenate([table.some.reshape(-1, width), table.every.reshape(-1, width)])
-    unique, inverse = distinct_rows(rows)
+    first, inverse = distinct_rows(rows)
     numbers = inverse.reshape(2, size, size)
-    sets = tuple(table.port_set(row) for row in unique)
+    sets = tuple(table.port_set(row) for row in rows[first])
     return PortPatterns(table.protocol, numbers[0], numbers[1], sets)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from netfence.engine.classes import NodeClasses
 from netfence.engine.intervals import MAX_PORT
+from netfence.engine.rows import distinct_rows
 from netfence.model import Direction, Protocol
 
 
@@ -114,5 +115,4 @@ def groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     key = np.concatenate(packed, axis=1)
     if key.shape[1] == 0:
         return np.zeros(1 if len(key) else 0, dtype=np.int64), np.zeros(len(key), dtype=np.int64)
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    return first, inverse.reshape(-1)
+    return distinct_rows(key)

@@ -122,7 +122,7 @@ def with_tier(engine: Engine, src: Slot, dst: Slot, change: Change) -> Change:
     if src.new is None or dst.new is None:
         return change
     low = next(iter(change.ports))[0]
-    return replace(change, tier=engine.verdict(src.new, dst.new, low, change.protocol).tier)
+    return change._replace(tier=engine.verdict(src.new, dst.new, low, change.protocol).tier)
 
 
 def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -> EngineOptions:

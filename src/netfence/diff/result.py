@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 from netfence.engine.intervals import PortSet
 from netfence.model import IPNetwork, Protocol
@@ -11,12 +12,12 @@ from netfence.model import IPNetwork, Protocol
 ChangeKind = Literal["added", "removed"]
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """Ports of one protocol that one side allows from ``src`` to ``dst`` and the other does not.
 
     ``src``/``dst`` are endpoint ids (``ns/name``) or external ids (``ext:...``); for an
-    external side, ``src_cidrs``/``dst_cidrs`` list exactly the addresses concerned.
+    external side, ``src_cidrs``/``dst_cidrs`` list exactly the addresses concerned. A tuple,
+    since a big diff makes hundreds of thousands of them.
     """
 
     kind: ChangeKind
@@ -73,19 +74,19 @@ class DiffResult:
         named = {i for c in self.changes for i in (c.src, c.dst)}
         return tuple((i, d) for i, d in self.witnesses if i in named)
 
-    @property
+    @cached_property
     def added(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.kind == "added")
 
-    @property
+    @cached_property
     def removed(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.kind == "removed")
 
-    @property
+    @cached_property
     def new_egress(self) -> tuple[Change, ...]:
         return tuple(c for c in self.added if c.is_egress)
 
-    @property
+    @cached_property
     def new_ingress(self) -> tuple[Change, ...]:
         return tuple(c for c in self.added if c.is_ingress)
 

@@ -52,22 +52,44 @@ def expand(
     return grid
 
 
+def _members(by_class: np.ndarray, groups: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """The (group, class) pairs the groups' nodes make, sorted by group: each pair's group,
+    class and node count (a group without nodes has no pair)."""
+    size = int(by_class.max(initial=0)) + 1
+    group_of = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    nodes = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+    keys, counts = np.unique(group_of * size + by_class[nodes], return_counts=True)
+    return keys // size, keys % size, counts
+
+
+def _sum_by_group(values: np.ndarray, group: np.ndarray, groups: int, axis: int) -> np.ndarray:
+    """Sums of ``values`` along ``axis`` per group (``group`` sorted; missing groups are 0)."""
+    shape = list(values.shape)
+    shape[axis] = groups
+    sums = np.zeros(shape, dtype=np.int64)
+    if len(group):
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        found = np.add.reduceat(values, starts, axis=axis, dtype=np.int64)
+        if axis == 0:
+            sums[group[starts]] = found
+        else:
+            sums[:, group[starts]] = found
+    return sums
+
+
 def block_counts(
     cells: QueryCells, rows: list[np.ndarray], columns: list[np.ndarray]
 ) -> np.ndarray:
     """[row group, column group]: allowed cells between the groups' nodes (arrays of node
-    indices), an endpoint to itself counting as allowed."""
-    size = len(cells.allowed)
+    indices), an endpoint to itself counting as allowed. Summed on classes: each group's
+    classes weighted by how many of its nodes they hold."""
     by_class = cells.node_class
-
-    def histogram(groups: list[np.ndarray]) -> np.ndarray:
-        counts = np.zeros((len(groups), size), dtype=np.float64)
-        for g, nodes in enumerate(groups):
-            np.add.at(counts[g], by_class[nodes], 1.0)
-        return counts
-
-    totals = histogram(rows) @ cells.allowed.astype(np.float64) @ histogram(columns).T
-    found: np.ndarray = np.rint(totals).astype(np.int64)
+    row_group, row_class, row_count = _members(by_class, rows)
+    column_group, column_class, column_count = _members(by_class, columns)
+    by_rows = cells.allowed[row_class].astype(np.int32) * row_count[:, None].astype(np.int32)
+    per_row_group = _sum_by_group(by_rows, row_group, len(rows), axis=0)
+    weighted = per_row_group[:, column_class] * column_count[None, :]
+    found = _sum_by_group(weighted, column_group, len(columns), axis=1)
     column_of = {
         n: g for g, nodes in enumerate(columns) for n in nodes.tolist() if n < cells.endpoints
     }

@@ -3,9 +3,11 @@ they all ask for (computed once per run)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import numpy as np
 
 from netfence.engine import (
     Engine,
@@ -46,6 +48,9 @@ class LintContext:
     options: LintOptions
     documents: Mapping[Source, Document] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    _peer_endpoints: dict[tuple[str, Peer], list[Endpoint]] = field(
+        default_factory=dict, repr=False
+    )
 
     @cached_property
     def cidrs(self) -> tuple[IPNetwork, ...]:
@@ -110,13 +115,41 @@ class LintContext:
         return self.selected_by.get((policy.id, direction), ())
 
     def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
-        """The endpoints (assumed DNS included) a peer of ``policy`` matches."""
-        reading = self.options.ipblock_pods
-        return [
-            e
-            for e in self.cluster.endpoints
-            if peer_matches(peer, policy.namespace, e, self.namespace_labels[e.namespace], reading)
-        ]
+        """The endpoints (assumed DNS included) a peer of ``policy`` matches (asked once per
+        namespace and peer)."""
+        key = (policy.namespace, peer)
+        if key not in self._peer_endpoints:
+            reading = self.options.ipblock_pods
+            labels = self.namespace_labels
+            self._peer_endpoints[key] = [
+                e
+                for e in self.cluster.endpoints
+                if peer_matches(peer, policy.namespace, e, labels[e.namespace], reading)
+            ]
+        return self._peer_endpoints[key]
+
+    @cached_property
+    def classes(self) -> np.ndarray:
+        """The engine's class (``Engine.node_class``) of every endpoint, in input order."""
+        return self.engine.node_classes()[: len(self.cluster.endpoints)]
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each endpoint's index in ``cluster.endpoints``, by id."""
+        return {e.id: i for i, e in enumerate(self.cluster.endpoints)}
+
+    def classes_of(self, endpoints: Sequence[Endpoint]) -> np.ndarray:
+        """The engine's class of each of ``endpoints``."""
+        chosen: np.ndarray = self.classes[[self.position[e.id] for e in endpoints]]
+        return chosen
+
+    @cached_property
+    def class_members(self) -> dict[int, Endpoint]:
+        """The first endpoint of each endpoint class (classes of externals left out)."""
+        found: dict[int, Endpoint] = {}
+        for endpoint, number in zip(self.cluster.endpoints, self.classes.tolist(), strict=True):
+            found.setdefault(number, endpoint)
+        return found
 
     @cached_property
     def intended_pairs(self) -> tuple[tuple[Endpoint, Endpoint], ...]:

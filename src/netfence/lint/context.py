@@ -4,7 +4,7 @@ they all ask for (computed once per run)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -16,6 +16,7 @@ from netfence.engine import (
     RuleRef,
     SideVerdict,
 )
+from netfence.engine.admission import Admission
 from netfence.engine.peers import peer_matches
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
@@ -51,6 +52,7 @@ class LintContext:
     _peer_endpoints: dict[tuple[str, Peer], list[Endpoint]] = field(
         default_factory=dict, repr=False
     )
+    _what_if: dict[str, Engine] = field(default_factory=dict, repr=False)
 
     @cached_property
     def cidrs(self) -> tuple[IPNetwork, ...]:
@@ -59,6 +61,19 @@ class LintContext:
     @cached_property
     def engine(self) -> Engine:
         return make_engine(self.cluster, self.options, self.cidrs)
+
+    @cached_property
+    def admission(self) -> Admission:
+        """The engine's NetworkPolicy rules as class tables (exact for plain NetworkPolicy
+        inputs whose endpoints have IPs)."""
+        return Admission(self.engine)
+
+    def engine_with(self, policy: NetworkPolicy) -> Engine:
+        """An engine for the input plus ``policy`` (a what-if), made once per policy."""
+        if policy.id not in self._what_if:
+            changed = replace(self.cluster, policies=(*self.cluster.policies, policy))
+            self._what_if[policy.id] = make_engine(changed, self.options, self.cidrs)
+        return self._what_if[policy.id]
 
     @cached_property
     def subjects(self) -> tuple[Endpoint, ...]:
@@ -152,9 +167,28 @@ class LintContext:
         return found
 
     @cached_property
-    def intended_pairs(self) -> tuple[tuple[Endpoint, Endpoint], ...]:
-        """(source, destination) pairs that a rule names by label at either end."""
+    def intended_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(source, destination) pairs that a rule names by label at either end, as
+        positions in ``cluster.endpoints`` (see ``intents.intended_pairs``)."""
         return intended_pairs(self)
+
+    @cached_property
+    def subject_mask(self) -> np.ndarray:
+        """Per endpoint (in input order): whether it is one of ``subjects``."""
+        return np.array([e in self.subject_set for e in self.cluster.endpoints], dtype=bool)
+
+    @cached_property
+    def dns_mask(self) -> np.ndarray:
+        """Per endpoint (in input order): whether it is a DNS server."""
+        servers = {e.id for e in self.dns_servers}
+        return np.array([e.id in servers for e in self.cluster.endpoints], dtype=bool)
+
+    @cached_property
+    def named_ends(self) -> np.ndarray:
+        """Per endpoint: whether it can be the named end of an intended pair (a subject or a
+        DNS server)."""
+        mask: np.ndarray = self.subject_mask | self.dns_mask
+        return mask
 
     def is_dns(self, endpoint: Endpoint) -> bool:
         return endpoint in self.dns_servers

@@ -27,17 +27,21 @@ class DnsGap:
 def dns_gaps(
     engine: Engine, endpoints: Iterable[Endpoint], targets: Sequence[Node], protocol: Protocol
 ) -> list[DnsGap]:
-    """Endpoints that can reach none of the DNS ``targets`` on 53/``protocol``."""
+    """Endpoints that can reach none of the DNS ``targets`` on 53/``protocol`` (read from the
+    class matrix; the verdict, for the refusing side, asked of each such endpoint's first
+    target)."""
+    allowed = engine.class_allowed(DNS_PORT, protocol)
+    columns = [engine.node_class(target) for target in targets]
     gaps = []
     for endpoint in endpoints:
-        verdicts = [
-            engine.verdict(endpoint, target, DNS_PORT, protocol)
-            for target in targets
-            if target != endpoint
-        ]
-        refused = verdicts[0].blocked_at if verdicts else ()
-        if refused and not any(v.allowed for v in verdicts):
-            gaps.append(DnsGap(endpoint, protocol, refused[0]))
+        row = allowed[engine.node_class(endpoint)]
+        others = [t for t, c in zip(targets, columns, strict=True) if t != endpoint]
+        if not others or any(
+            row[c] for t, c in zip(targets, columns, strict=True) if t != endpoint
+        ):
+            continue
+        refused = engine.verdict(endpoint, others[0], DNS_PORT, protocol).blocked_at
+        gaps.append(DnsGap(endpoint, protocol, refused[0]))
     return gaps
 
 

@@ -2,16 +2,17 @@
 class-level form of a side verdict's ``admitted_by`` (``Reference.side`` is the spec).
 
 Exact when the NetworkPolicy tier alone decides (no tier, Cilium or Calico policies) and
-every endpoint has an IP (one placement per node, so the engine's classes are these)."""
+every node has one placement (an endpoint without an IP is where the pod CIDR's only address
+class puts it), so that the engine's classes are these."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from netfence.engine.addresses import unaddressed
+from netfence.engine.addresses import placed, unaddressed
 from netfence.engine.classes import NodeClasses
 from netfence.engine.core import Engine
 from netfence.engine.verdict import RuleRef
@@ -107,12 +108,15 @@ class Admission:
     def __init__(self, engine: Engine) -> None:
         cluster = engine.cluster
         self.engine = engine
-        classes = NodeClasses(cluster, engine.externals, engine.options.ipblock_pods)
-        self.exact = (
-            not (cluster.tier_policies or cluster.cilium_policies or cluster.calico.active)
-            and not any(unaddressed(e) for e in engine.endpoints)
-            and np.array_equal(classes.class_of, engine.node_classes())
+        self.exact = not (
+            cluster.tier_policies or cluster.cilium_policies or cluster.calico.active
+        ) and (len(engine.addresses) == 1 or not any(map(unaddressed, engine.endpoints)))
+        where = engine.addresses[0]
+        endpoints = tuple(placed(e, where) if unaddressed(e) else e for e in engine.endpoints)
+        classes = NodeClasses(
+            replace(cluster, endpoints=endpoints), engine.externals, engine.options.ipblock_pods
         )
+        self.exact = self.exact and np.array_equal(classes.class_of, engine.node_classes())
         """Whether these answers are the engine's (see the module's docstring)."""
         self._directions = {d: _Direction(classes, d) for d in DIRECTIONS} if self.exact else {}
 

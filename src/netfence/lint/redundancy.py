@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from netfence.engine import Node
+from netfence.engine.addresses import unaddressed
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
@@ -368,15 +369,15 @@ def _asked(
     protocol: Protocol,
 ) -> np.ndarray:
     """[owner class, peer class] (rows and columns ``where`` says): whether the rule admits
-    the first pair of the two classes, by its verdict (an ipBlock peer may match an endpoint
-    without an IP at some of its addresses)."""
+    the first pair of the two classes whose peer has no IP, by its verdict (an ipBlock peer
+    may match it at some of its addresses); no peer of the rule matches the others."""
     own_at, other_at, shape = where
     admitted = np.zeros(shape, dtype=bool)
     asked = np.zeros(shape, dtype=bool)
     for own, own_class in zip(owners, ctx.classes_of(owners).tolist(), strict=True):
         for other, other_class in zip(peers, ctx.classes_of(peers).tolist(), strict=True):
             cell = own_at[own_class], other_at[other_class]
-            if own == other or asked[cell]:
+            if own == other or asked[cell] or not unaddressed(other):
                 continue
             asked[cell] = True
             client, server = (own, other) if direction == "egress" else (other, own)

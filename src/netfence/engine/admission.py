@@ -144,7 +144,7 @@ class Admission:
             np.full(count, NONE, dtype=np.int16),
         )
         rows = np.arange(len(rules.rules))[:, None]
-        for start in range(0, count, CHUNK):
+        for start in range(0, count if rules.rules else 0, CHUNK):
             part = slice(start, start + CHUNK)
             peer = rules.first_peer[:, others[part]]
             port_at = ports[:, targets[part]]

@@ -64,6 +64,7 @@ class _Direction:
             matched = np.array([classes.peers(policy, Rule(peers=(p,))) for p in rule.peers])
             self.first_peer[k] = np.where(matched.any(axis=0), matched.argmax(axis=0), NONE)
         self._ports: dict[tuple[int, Protocol], np.ndarray] = {}
+        self._keep: dict[Keep, np.ndarray] = {}
 
     def first_port(self, port: int, protocol: Protocol) -> np.ndarray:
         """[rule, destination class]: the first ``ports`` entry admitting ``port``."""
@@ -92,7 +93,12 @@ class _Direction:
 
     def keep_table(self, keep: Keep) -> np.ndarray:
         """[rule, first peer + 2]: ``keep`` for each rule and matching peer (column 0: the
-        rule has no peers; column 1: no peer matches)."""
+        rule has no peers; column 1: no peer matches); made once per ``keep``."""
+        if keep not in self._keep:
+            self._keep[keep] = self._keep_table(keep)
+        return self._keep[keep]
+
+    def _keep_table(self, keep: Keep) -> np.ndarray:
         width = 2 + max((len(r.peers) for _, _, r in self.rules), default=0)
         table = np.zeros((len(self.rules), width), dtype=bool)
         for k, (policy, _, rule) in enumerate(self.rules):

@@ -3,7 +3,7 @@ they all ask for (computed once per run)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -49,9 +49,7 @@ class LintContext:
     options: LintOptions
     documents: Mapping[Source, Document] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    _peer_endpoints: dict[tuple[str, Peer], list[Endpoint]] = field(
-        default_factory=dict, repr=False
-    )
+    _peer_positions: dict[tuple[str, Peer], np.ndarray] = field(default_factory=dict, repr=False)
     _what_if: dict[str, Engine] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -117,31 +115,62 @@ class LintContext:
         return {ns.name: ns.label_map for ns in self.cluster.namespaces}
 
     @cached_property
-    def selected_by(self) -> dict[tuple[str, Direction], tuple[Endpoint, ...]]:
-        """The endpoints each policy isolates, per direction (asked of the engine once)."""
-        found: dict[tuple[str, Direction], list[Endpoint]] = {}
-        for endpoint in self.cluster.endpoints:
+    def selected_by(self) -> dict[tuple[str, Direction], np.ndarray]:
+        """The positions (in ``cluster.endpoints``) of the endpoints each policy isolates, per
+        direction (asked of the engine once)."""
+        found: dict[tuple[str, Direction], list[int]] = {}
+        for position, endpoint in enumerate(self.cluster.endpoints):
             for direction in DIRECTIONS:
                 for policy in self.engine.selecting(endpoint, direction):
-                    found.setdefault((policy.id, direction), []).append(endpoint)
-        return {key: tuple(value) for key, value in found.items()}
+                    found.setdefault((policy.id, direction), []).append(position)
+        return {key: np.array(value, dtype=np.int64) for key, value in found.items()}
+
+    def selected_positions(self, policy: NetworkPolicy, direction: Direction) -> np.ndarray:
+        return self.selected_by.get((policy.id, direction), np.zeros(0, dtype=np.int64))
 
     def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]:
-        return self.selected_by.get((policy.id, direction), ())
+        endpoints = self.cluster.endpoints
+        return tuple(endpoints[i] for i in self.selected_positions(policy, direction).tolist())
 
-    def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
-        """The endpoints (assumed DNS included) a peer of ``policy`` matches (asked once per
-        namespace and peer)."""
+    @cached_property
+    def label_groups(self) -> list[tuple[Endpoint, np.ndarray]]:
+        """Endpoints of one namespace with the same labels (a selector matches all or none of
+        them): the first and every one's position."""
+        found: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+        for position, e in enumerate(self.cluster.endpoints):
+            found.setdefault((e.namespace, e.labels), []).append(position)
+        endpoints = self.cluster.endpoints
+        return [(endpoints[p[0]], np.array(p, dtype=np.int64)) for p in found.values()]
+
+    def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
+        """The positions of the endpoints (assumed DNS included) a peer of ``policy`` matches,
+        in input order (asked once per namespace and peer; per namespace and labels unless
+        it is an ipBlock)."""
         key = (policy.namespace, peer)
-        if key not in self._peer_endpoints:
+        if key not in self._peer_positions:
             reading = self.options.ipblock_pods
             labels = self.namespace_labels
-            self._peer_endpoints[key] = [
-                e
-                for e in self.cluster.endpoints
-                if peer_matches(peer, policy.namespace, e, labels[e.namespace], reading)
-            ]
-        return self._peer_endpoints[key]
+            if peer.ip_block is not None:
+                found = [
+                    i
+                    for i, e in enumerate(self.cluster.endpoints)
+                    if peer_matches(peer, policy.namespace, e, labels[e.namespace], reading)
+                ]
+                positions = np.array(found, dtype=np.int64)
+            else:
+                groups = [
+                    members
+                    for first, members in self.label_groups
+                    if peer_matches(peer, policy.namespace, first, labels[first.namespace], reading)
+                ]
+                positions = np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *groups]))
+            self._peer_positions[key] = positions
+        return self._peer_positions[key]
+
+    def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
+        """The endpoints (assumed DNS included) a peer of ``policy`` matches."""
+        endpoints = self.cluster.endpoints
+        return [endpoints[i] for i in self.peer_positions(policy, peer).tolist()]
 
     @cached_property
     def classes(self) -> np.ndarray:
@@ -152,11 +181,6 @@ class LintContext:
     def position(self) -> dict[str, int]:
         """Each endpoint's index in ``cluster.endpoints``, by id."""
         return {e.id: i for i, e in enumerate(self.cluster.endpoints)}
-
-    def classes_of(self, endpoints: Sequence[Endpoint]) -> np.ndarray:
-        """The engine's class of each of ``endpoints``."""
-        chosen: np.ndarray = self.classes[[self.position[e.id] for e in endpoints]]
-        return chosen
 
     @cached_property
     def class_members(self) -> dict[int, Endpoint]:

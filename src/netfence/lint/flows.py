@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
-from netfence.lint.grouping import counted, grouped
+from netfence.lint.grouping import EXAMPLES, counted, grouped
 from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
@@ -30,8 +31,15 @@ class OneSidedFlow:
     src: Endpoint
     dst: Endpoint
     admitted: RuleRef
-    refused: SideVerdict
+    refusing: SideVerdict
+    """The refusing side as the answer for the ends' classes gives it (of any endpoint)."""
     ports: tuple[PortKey, ...]
+
+    @cached_property
+    def refused(self) -> SideVerdict:
+        """The refusing side, at this flow's own end."""
+        owner = self.dst if self.refusing.direction == "ingress" else self.src
+        return replace(self.refusing, endpoint=owner.id)
 
     def describe(self) -> str:
         ports = ", ".join(f"{port}/{proto}" for port, proto in self.ports)
@@ -70,16 +78,22 @@ def _intent(policy: NetworkPolicy, rule: Rule, peer: int | None) -> bool:
     return peer is not None and is_intent(rule.peers[peer])
 
 
+Keep = Callable[[Endpoint, Endpoint, PortKey], bool]
 Answer = tuple[RuleRef, SideVerdict, PortKey]
 """The admitting rule, the refusing side (its endpoint filled in per pair) and the port."""
 
 
 def one_sided_flows(
-    ctx: LintContext, sources: np.ndarray, targets: np.ndarray, added: NetworkPolicy | None = None
+    ctx: LintContext,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    added: NetworkPolicy | None = None,
+    keep: Keep | None = None,
 ) -> list[OneSidedFlow]:
     """Those of the pairs (positions in ``cluster.endpoints``) whose connection one end admits
     by label while the other end refuses it, with ``added`` (a policy without rules: a what-if
-    deny-all) joined to the input's policies.
+    deny-all) joined to the input's policies; only flows ``keep`` keeps (given the ends and
+    the first port) when it is given.
 
     Pairs of the same two classes share one answer (see ``Engine.node_class``): found from
     the engine's rule tables (``engine.admission``) where they are exact, else by a verdict
@@ -90,12 +104,12 @@ def one_sided_flows(
         engine = ctx.engine_with(added)
     classes = engine.node_classes()[: len(ctx.cluster.endpoints)]
     ends = _Ends(engine, classes, added if exact else None)
-    keep = (
+    both = (
         ends.isolated["egress"][classes[sources]]
         & ends.isolated["ingress"][classes[targets]]
         & (sources != targets)
     )
-    sources, targets = sources[keep], targets[keep]
+    sources, targets = sources[both], targets[both]
     codes = classes[sources] * ends.size + classes[targets]
     unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     pairs = [(c // ends.size, c % ends.size) for c in unique.tolist()]
@@ -112,7 +126,8 @@ def one_sided_flows(
                 pairs, sources[first].tolist(), targets[first].tolist(), strict=True
             )
         ]
-    return _flows(ctx.cluster.endpoints, sources, targets, inverse.reshape(-1), answers)
+    pair_of = inverse.reshape(-1)
+    return _flows(ctx.cluster.endpoints, sources, targets, pair_of, answers, keep)
 
 
 class _Ends:
@@ -225,21 +240,34 @@ def _flows(
     targets: np.ndarray,
     pair_of: np.ndarray,
     answers: list[list[Answer]],
+    keep: Keep | None,
 ) -> list[OneSidedFlow]:
     """The flows of each endpoint pair from its class pair's answers: per refusing side, the
-    first answer's rule and side, with every answer's port."""
+    first answer's rule and side, with every answer's port (those ``keep`` keeps, asked of
+    the class pair's first endpoint pair)."""
+    stories = [_stories(found) for found in answers]
+    if keep is not None:
+        firsts = {int(p): i for i, p in reversed(list(enumerate(pair_of.tolist())))}
+        for pair, first in firsts.items():
+            ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
+            stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
     flows: list[OneSidedFlow] = []
-    some = np.array([bool(a) for a in answers], dtype=bool)
+    some = np.array([bool(s) for s in stories], dtype=bool)
     for index in np.flatnonzero(some[pair_of]).tolist():
         src, dst = endpoints[int(sources[index])], endpoints[int(targets[index])]
-        found: dict[Direction, tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
-        for ref, refuses, port in answers[int(pair_of[index])]:
-            if refuses.direction not in found:
-                owner = dst if refuses.direction == "ingress" else src
-                found[refuses.direction] = (ref, replace(refuses, endpoint=owner.id), [])
-            found[refuses.direction][2].append(port)
-        flows += [OneSidedFlow(src, dst, r, side, tuple(p)) for r, side, p in found.values()]
+        flows += [OneSidedFlow(src, dst, *story) for story in stories[int(pair_of[index])]]
     return flows
+
+
+def _stories(
+    answers: list[Answer],
+) -> list[tuple[RuleRef, SideVerdict, tuple[PortKey, ...]]]:
+    """One class pair's answers per refusing side: the first one's rule and side, every
+    one's port."""
+    found: dict[Direction, tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
+    for ref, refuses, port in answers:
+        found.setdefault(refuses.direction, (ref, refuses, []))[2].append(port)
+    return [(ref, side, tuple(ports)) for ref, side, ports in found.values()]
 
 
 def _one_sided(
@@ -272,11 +300,11 @@ def _one_sided(
 def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
     """Flows that one rule admits and the same policies refuse, on the same ports, at the
     same namespace's end: one story, told once."""
-    owner = flow.dst if flow.refused.direction == "ingress" else flow.src
+    owner = flow.dst if flow.refusing.direction == "ingress" else flow.src
     return (
         flow.admitted,
-        flow.refused.direction,
-        flow.refused.policies,
+        flow.refusing.direction,
+        flow.refusing.policies,
         flow.ports,
         owner.namespace,
     )
@@ -302,7 +330,8 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
         what = flow.describe()
         refused = refusal(flow.refused, flow.refused.endpoint)
         if len(flows) > 1:
-            what = counted("connections", [f.describe() for f in flows])
+            shown = [f.describe() for f in flows[:EXAMPLES]]
+            what = counted("connections", shown, len(flows))
             owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
             refused = refusal(flow.refused, owners)
         yield found(

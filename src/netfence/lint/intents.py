@@ -6,7 +6,7 @@ from typing import Protocol
 
 import numpy as np
 
-from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Peer
+from netfence.model import DIRECTIONS, Cluster, Direction, NetworkPolicy, Peer
 
 
 class PolicyView(Protocol):
@@ -15,17 +15,14 @@ class PolicyView(Protocol):
     cluster: Cluster
 
     @property
-    def position(self) -> dict[str, int]: ...
-
-    @property
     def named_ends(self) -> np.ndarray: ...
 
     @property
     def subject_mask(self) -> np.ndarray: ...
 
-    def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]: ...
+    def selected_positions(self, policy: NetworkPolicy, direction: Direction) -> np.ndarray: ...
 
-    def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]: ...
+    def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray: ...
 
 
 def is_intent(peer: Peer) -> bool:
@@ -43,18 +40,15 @@ def intended_pairs(ctx: PolicyView) -> tuple[np.ndarray, np.ndarray]:
     codes: list[np.ndarray] = []
     for policy in ctx.cluster.policies:
         for direction in DIRECTIONS:
-            own = np.array([ctx.position[e.id] for e in ctx.selected(policy, direction)], int)
+            own = ctx.selected_positions(policy, direction)
             own = own[ctx.subject_mask[own]]
-            named = np.array(
-                [
-                    ctx.position[e.id]
-                    for rule in policy.rules(direction)
-                    for peer in rule.peers
-                    if is_intent(peer)
-                    for e in ctx.peer_endpoints(policy, peer)
-                ],
-                dtype=int,
-            )
+            peers = [
+                ctx.peer_positions(policy, peer)
+                for rule in policy.rules(direction)
+                for peer in rule.peers
+                if is_intent(peer)
+            ]
+            named = np.concatenate([np.zeros(0, dtype=np.int64), *peers])
             named = named[ctx.named_ends[named]]
             if direction == "egress":
                 codes.append((own[:, None] * size + named[None, :]).ravel())

@@ -11,8 +11,9 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
-from netfence.lint.flows import OneSidedFlow, one_sided_flows
+from netfence.lint.flows import Keep, OneSidedFlow, one_sided_flows
 from netfence.lint.setup import is_system_namespace
+from netfence.lint.snippets import PortKey
 from netfence.lint.wording import endpoint_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
@@ -55,16 +56,18 @@ def _what_if(
         picked |= inside[targets]
     if "egress" in missing:
         picked |= inside[sources] & ~ctx.dns_mask[targets]
-    flows = one_sided_flows(ctx, sources[picked], targets[picked], baseline)
-    broken = [flow for flow in flows if _allowed(ctx, flow)]
+    broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline, _allowed(ctx))
     return lost_dns, broken
 
 
-def _allowed(ctx: LintContext, flow: OneSidedFlow) -> bool:
-    """Whether the input allows ``flow`` on its first port (its ends are distinct)."""
+def _allowed(ctx: LintContext) -> Keep:
+    """Whether the input allows a connection between distinct endpoints."""
     engine = ctx.engine
-    cells = engine.class_allowed(*flow.ports[0])
-    return bool(cells[engine.node_class(flow.src), engine.node_class(flow.dst)])
+
+    def allowed(src: Endpoint, dst: Endpoint, key: PortKey) -> bool:
+        return bool(engine.class_allowed(*key)[engine.node_class(src), engine.node_class(dst)])
+
+    return allowed
 
 
 def _lost_dns(ctx: LintContext, baseline: NetworkPolicy, clients: list[Endpoint]) -> list[Endpoint]:

@@ -272,15 +272,15 @@ class _Replies:
 
 
 def _distinct_pairs(
-    ctx: LintContext, owners: list[Endpoint], peers: list[Endpoint]
+    ctx: LintContext, owners: np.ndarray, peers: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The owners' classes, the peers' classes, and [owner class, peer class]: whether some
-    owner and some other peer of the two classes exist (an endpoint is no pair with itself)."""
-    own, other = ctx.classes_of(owners), ctx.classes_of(peers)
-    own_classes, own_count = np.unique(own, return_counts=True)
-    other_classes, other_count = np.unique(other, return_counts=True)
+    """The owners' classes, the peers' classes (of these endpoint positions), and [owner
+    class, peer class]: whether some owner and some other peer of the two classes exist (an
+    endpoint is no pair with itself)."""
+    own_classes, own_count = np.unique(ctx.classes[owners], return_counts=True)
+    other_classes, other_count = np.unique(ctx.classes[peers], return_counts=True)
     pairs = np.ones((len(own_classes), len(other_classes)), dtype=bool)
-    both = Counter(ctx.classes_of(list({*owners} & {*peers})).tolist()) if owners else Counter()
+    both = Counter(ctx.classes[np.intersect1d(owners, peers)].tolist())
     for i, number in enumerate(own_classes.tolist()):
         j = np.searchsorted(other_classes, number)
         if j < len(other_classes) and other_classes[j] == number:
@@ -304,16 +304,18 @@ def _reply_mirrors(
     and the server may connect to the client on it."""
     rule = policy.rules(direction)[index]
     keys = _single_ports(rule)
-    owners = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
-    named = {e: None for p in rule.peers for e in ctx.peer_endpoints(policy, p)}
-    peers = list(named) or list(ctx.subjects)
-    if not keys or not owners:
+    owners = ctx.selected_positions(policy, direction)
+    owners = owners[ctx.subject_mask[owners]]
+    matched = [ctx.peer_positions(policy, p) for p in rule.peers]
+    named = np.array(list(dict.fromkeys(np.concatenate([[], *matched]).astype(int).tolist())))
+    peers = named.astype(np.int64) if len(named) else np.flatnonzero(ctx.subject_mask)
+    if not keys or not len(owners):
         return []
     own_classes, other_classes, pairs = _distinct_pairs(ctx, owners, peers)
     egress = direction == "egress"
     clients = own_classes[:, None] if egress else other_classes[None, :]
     servers = other_classes[None, :] if egress else own_classes[:, None]
-    asked = bool(rule.peers) and not named and any(p.ip_block for p in rule.peers)
+    asked = bool(rule.peers) and not len(named) and any(p.ip_block for p in rule.peers)
     own_at = {int(c): i for i, c in enumerate(own_classes)}
     other_at = {int(c): j for j, c in enumerate(other_classes)}
     found: list[tuple[PortKey, np.ndarray]] = []
@@ -326,7 +328,7 @@ def _reply_mirrors(
             & serving[clients]
             & allowed[servers, clients]
         )
-        admitted = np.full(pairs.shape, not rule.peers or bool(named))
+        admitted = np.full(pairs.shape, not rule.peers or bool(len(named)))
         if asked:
             where = (own_at, other_at, pairs.shape)
             admitted = _asked(ctx, policy, direction, index, owners, peers, where, port, protocol)
@@ -341,16 +343,17 @@ def _reply_mirrors(
     }
     if not shown:
         return []
+    endpoints = ctx.cluster.endpoints
     mirrors: list[str] = []
-    for own, own_class in zip(owners, ctx.classes_of(owners).tolist(), strict=True):
+    for own, own_class in zip(owners.tolist(), ctx.classes[owners].tolist(), strict=True):
         row = own_at[own_class]
-        for other, other_class in zip(peers, ctx.classes_of(peers).tolist(), strict=True):
+        for other, other_class in zip(peers.tolist(), ctx.classes[peers].tolist(), strict=True):
             column = other_at[other_class]
             if own == other or (row, column) not in shown:
                 continue
             client, server = (own, other) if egress else (other, own)
             mirrors += [
-                f"{server.id} -> {client.id} on {port}/{protocol}"
+                f"{endpoints[server].id} -> {endpoints[client].id} on {port}/{protocol}"
                 for (port, protocol), admitted in found
                 if admitted[row, column]
             ]
@@ -362,8 +365,8 @@ def _asked(
     policy: NetworkPolicy,
     direction: Direction,
     index: int,
-    owners: list[Endpoint],
-    peers: list[Endpoint],
+    owners: np.ndarray,
+    peers: np.ndarray,
     where: tuple[dict[int, int], dict[int, int], tuple[int, int]],
     port: int,
     protocol: Protocol,
@@ -374,14 +377,16 @@ def _asked(
     own_at, other_at, shape = where
     admitted = np.zeros(shape, dtype=bool)
     asked = np.zeros(shape, dtype=bool)
-    for own, own_class in zip(owners, ctx.classes_of(owners).tolist(), strict=True):
-        for other, other_class in zip(peers, ctx.classes_of(peers).tolist(), strict=True):
-            cell = own_at[own_class], other_at[other_class]
-            if own == other or asked[cell] or not unaddressed(other):
+    endpoints = ctx.cluster.endpoints
+    loose = [p for p in peers.tolist() if unaddressed(endpoints[p])]
+    for own in owners.tolist():
+        for other in loose:
+            cell = own_at[int(ctx.classes[own])], other_at[int(ctx.classes[other])]
+            if own == other or asked[cell]:
                 continue
             asked[cell] = True
             client, server = (own, other) if direction == "egress" else (other, own)
-            verdict = ctx.engine.class_verdict(client, server, port, protocol)
+            verdict = ctx.engine.class_verdict(endpoints[client], endpoints[server], port, protocol)
             side = verdict.egress if direction == "egress" else verdict.ingress
             admitted[cell] = any(
                 r.policy == policy.id and r.rule == index for r in side.admitted_by

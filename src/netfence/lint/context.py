@@ -17,6 +17,7 @@ from netfence.engine import (
     SideVerdict,
 )
 from netfence.engine.admission import Admission
+from netfence.engine.classes import ip_membership
 from netfence.engine.peers import peer_matches
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
@@ -144,19 +145,15 @@ class LintContext:
 
     def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
         """The positions of the endpoints (assumed DNS included) a peer of ``policy`` matches,
-        in input order (asked once per namespace and peer; per namespace and labels unless
-        it is an ipBlock)."""
+        in input order (asked once per namespace and peer; per namespace and labels, or, for
+        an ipBlock, of every pod's IPs at once)."""
         key = (policy.namespace, peer)
         if key not in self._peer_positions:
             reading = self.options.ipblock_pods
             labels = self.namespace_labels
             if peer.ip_block is not None:
-                found = [
-                    i
-                    for i, e in enumerate(self.cluster.endpoints)
-                    if peer_matches(peer, policy.namespace, e, labels[e.namespace], reading)
-                ]
-                positions = np.array(found, dtype=np.int64)
+                inside = ip_membership(self.cluster.endpoints, (peer.ip_block,))[:, 0]
+                positions = np.flatnonzero(inside & (reading == "match"))
             else:
                 groups = [
                     members

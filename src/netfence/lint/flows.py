@@ -84,16 +84,12 @@ Answer = tuple[RuleRef, SideVerdict, PortKey]
 
 
 def one_sided_flows(
-    ctx: LintContext,
-    sources: np.ndarray,
-    targets: np.ndarray,
-    added: NetworkPolicy | None = None,
-    keep: Keep | None = None,
+    ctx: LintContext, sources: np.ndarray, targets: np.ndarray, added: NetworkPolicy | None = None
 ) -> list[OneSidedFlow]:
     """Those of the pairs (positions in ``cluster.endpoints``) whose connection one end admits
-    by label while the other end refuses it, with ``added`` (a policy without rules: a what-if
-    deny-all) joined to the input's policies; only flows ``keep`` keeps (given the ends and
-    the first port) when it is given.
+    by label while the other end refuses it. With ``added`` (a policy without rules: a what-if
+    deny-all) joined to the input's policies: those flows that the input allows on their
+    first port (what adding it breaks).
 
     Pairs of the same two classes share one answer (see ``Engine.node_class``): found from
     the engine's rule tables (``engine.admission``) where they are exact, else by a verdict
@@ -109,6 +105,10 @@ def one_sided_flows(
         & ends.isolated["ingress"][classes[targets]]
         & (sources != targets)
     )
+    if added is not None and exact:
+        # Elsewhere the sides are the input's: a flow one-sided there is refused today.
+        newly = {d: ends.isolated[d] & ~ends.before[d] for d in DIRECTIONS}
+        both &= newly["egress"][classes[sources]] | newly["ingress"][classes[targets]]
     sources, targets = sources[both], targets[both]
     codes = classes[sources] * ends.size + classes[targets]
     unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
@@ -127,7 +127,17 @@ def one_sided_flows(
             )
         ]
     pair_of = inverse.reshape(-1)
+    keep = None if added is None else _allowed(ctx.engine)
     return _flows(ctx.cluster.endpoints, sources, targets, pair_of, answers, keep)
+
+
+def _allowed(engine: Engine) -> Keep:
+    """Whether ``engine`` allows a connection between distinct endpoints."""
+
+    def allowed(src: Endpoint, dst: Endpoint, key: PortKey) -> bool:
+        return bool(engine.class_allowed(*key)[engine.node_class(src), engine.node_class(dst)])
+
+    return allowed
 
 
 class _Ends:

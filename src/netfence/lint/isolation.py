@@ -11,9 +11,8 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
-from netfence.lint.flows import Keep, OneSidedFlow, one_sided_flows
+from netfence.lint.flows import OneSidedFlow, one_sided_flows
 from netfence.lint.setup import is_system_namespace
-from netfence.lint.snippets import PortKey
 from netfence.lint.wording import endpoint_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
@@ -56,18 +55,8 @@ def _what_if(
         picked |= inside[targets]
     if "egress" in missing:
         picked |= inside[sources] & ~ctx.dns_mask[targets]
-    broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline, _allowed(ctx))
+    broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline)
     return lost_dns, broken
-
-
-def _allowed(ctx: LintContext) -> Keep:
-    """Whether the input allows a connection between distinct endpoints."""
-    engine = ctx.engine
-
-    def allowed(src: Endpoint, dst: Endpoint, key: PortKey) -> bool:
-        return bool(engine.class_allowed(*key)[engine.node_class(src), engine.node_class(dst)])
-
-    return allowed
 
 
 def _lost_dns(ctx: LintContext, baseline: NetworkPolicy, clients: list[Endpoint]) -> list[Endpoint]:

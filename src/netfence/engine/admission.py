@@ -54,9 +54,15 @@ class _Direction:
             for index, rule in enumerate(policy.rules(direction))
         ]
         size = classes.size
-        self.subjects = np.array(
+        subjects = np.array(
             [classes.selected(policy) for policy, _, _ in self.rules], dtype=bool
         ).reshape(len(self.rules), size)
+        subject_of, row_of = np.nonzero(subjects.T)
+        width = int(np.bincount(subject_of, minlength=size).max()) if len(row_of) else 0
+        self.selecting = np.full((size, width), -1, dtype=np.int64)
+        """[class, j]: the rows of the rules whose policy selects the class, in order (-1 pads)."""
+        starts = np.searchsorted(subject_of, np.arange(size))
+        self.selecting[subject_of, np.arange(len(row_of)) - starts[subject_of]] = row_of
         self.first_peer = np.full((len(self.rules), size), ALL, dtype=np.int16)
         for k, (policy, _, rule) in enumerate(self.rules):
             if not rule.peers:
@@ -149,20 +155,20 @@ class Admission:
             np.full(count, NONE, dtype=np.int16),
             np.full(count, NONE, dtype=np.int16),
         )
-        rows = np.arange(len(rules.rules))[:, None]
-        for start in range(0, count if rules.rules else 0, CHUNK):
+        for start in range(0, count if rules.selecting.shape[1] else 0, CHUNK):
             part = slice(start, start + CHUNK)
-            peer = rules.first_peer[:, others[part]]
-            port_at = ports[:, targets[part]]
-            admits = rules.subjects[:, subjects[part]] & (peer != NONE) & (port_at != NONE)
+            chosen = rules.selecting[subjects[part]]
+            rows = np.maximum(chosen, 0)
+            peer = rules.first_peer[rows, others[part][:, None]]
+            port_at = ports[rows, targets[part][:, None]]
+            admits = (chosen >= 0) & (peer != NONE) & (port_at != NONE)
             kept = admits & table[rows, peer + 2]
-            first = kept.argmax(axis=0)
-            has = kept.any(axis=0)
-            columns = np.arange(len(first))
-            found.any[part] = admits.any(axis=0)
-            found.rule[part] = np.where(has, first, -1)
-            found.peer[part] = peer[first, columns]
-            found.port[part] = port_at[first, columns]
+            first = kept.argmax(axis=1)
+            lines = np.arange(len(first))
+            found.any[part] = admits.any(axis=1)
+            found.rule[part] = np.where(kept.any(axis=1), rows[lines, first], -1)
+            found.peer[part] = peer[lines, first]
+            found.port[part] = port_at[lines, first]
         return found
 
     def ref(self, direction: Direction, row: int, peer: int, port: int) -> RuleRef:

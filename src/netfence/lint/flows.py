@@ -202,11 +202,12 @@ def _class_answers(
     """``_one_sided``'s answers for every pair of classes, from the rule tables: on each of
     ``candidate_ports``, one end's rules admit (the first by label) and the other's refuse."""
     members = ends.members
-    rule_keys = {
-        (number, d): _rule_keys(ends.engine, member, d)
-        for number, member in members.items()
-        for d in DIRECTIONS
-    }
+    rule_keys: dict[tuple[int, Direction], tuple[set[PortKey], set[tuple[str, Protocol]]]] = {}
+    for src_class, dst_class in pairs:
+        ends_of: tuple[tuple[int, Direction], ...] = ((src_class, "egress"), (dst_class, "ingress"))
+        for number, d in ends_of:
+            if (number, d) not in rule_keys:
+                rule_keys[(number, d)] = _rule_keys(ends.engine, members[number], d)
     asked: dict[PortKey, list[int]] = {}
     for row, (src_class, dst_class) in enumerate(pairs):
         target = members[dst_class]

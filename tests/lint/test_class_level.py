@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netfence.engine import Engine, EngineOptions, Node, RuleRef, SideVerdict
+from netfence.engine.peers import peer_matches
 from netfence.lint import LintOptions
 from netfence.lint.context import LintContext
 from netfence.lint.dns import DnsGap, dns_gaps
@@ -215,4 +216,28 @@ def test_dns_gaps_per_class_agree_with_every_verdict(cluster: Cluster, reading: 
     ctx = _context(cluster, reading)
     clients = [e for e in ctx.subjects if not ctx.is_dns(e)]
     expected = _pairwise_gaps(ctx.engine, clients, ctx.dns_targets)
-    assert dns_gaps(ctx.engine, clients, ctx.dns_targets, "UDP") == expected
+    found = dns_gaps(ctx.engine, clients, ctx.dns_targets, "UDP")
+    assert [_gap(g) for g in found] == [_gap(g) for g in expected]
+
+
+def _gap(gap: DnsGap) -> tuple[object, ...]:
+    """What a finding tells of a gap (the refusing side's near misses name the other end)."""
+    side = gap.side
+    return gap.endpoint.id, side.direction, side.endpoint, side.policies, side.decided_by
+
+
+@SETTINGS
+@given(RANDOM, READINGS)
+def test_peer_endpoints_agree_with_peer_semantics(cluster: Cluster, reading: str) -> None:
+    ctx = _context(cluster, reading)
+    labels = {n.name: n.label_map for n in ctx.cluster.namespaces}
+    for policy, _, _, rule in ctx.cluster.rules():
+        for peer in rule.peers:
+            expected = [
+                e
+                for e in ctx.cluster.endpoints
+                if peer_matches(
+                    peer, policy.namespace, e, labels[e.namespace], ctx.options.ipblock_pods
+                )
+            ]
+            assert ctx.peer_endpoints(policy, peer) == expected

@@ -16,7 +16,7 @@ from netfence.engine.addresses import placed, unaddressed
 from netfence.engine.classes import NodeClasses
 from netfence.engine.core import Engine
 from netfence.engine.verdict import RuleRef
-from netfence.model import DIRECTIONS, Direction, NetworkPolicy, Protocol, Rule
+from netfence.model import DIRECTIONS, Direction, NetworkPolicy, Peer, Protocol, Rule
 
 NONE = -1
 """No peer (or no port entry) of the rule matches."""
@@ -128,6 +128,7 @@ class Admission:
         classes = NodeClasses(
             replace(cluster, endpoints=endpoints), engine.externals, engine.options.ipblock_pods
         )
+        self.classes = classes
         self.exact = self.exact and np.array_equal(classes.class_of, engine.node_classes())
         """Whether these answers are the engine's (see the module's docstring)."""
         self._directions = {d: _Direction(classes, d) for d in DIRECTIONS} if self.exact else {}
@@ -170,6 +171,13 @@ class Admission:
             found.peer[part] = peer[lines, first]
             found.port[part] = port_at[lines, first]
         return found
+
+    def selector_matches(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
+        """Per endpoint of the engine: whether ``peer`` of ``policy``, a pod or namespace
+        selector (not an ipBlock), matches it (any time: exact or not)."""
+        classes = self.classes
+        matched: np.ndarray = classes.peers(policy, Rule(peers=(peer,)))
+        return matched[classes.class_of[: len(self.engine.endpoints)]]
 
     def ref(self, direction: Direction, row: int, peer: int, port: int) -> RuleRef:
         """The ``RuleRef`` of rule ``row`` of ``direction`` admitting through ``peer`` and

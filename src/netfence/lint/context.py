@@ -18,7 +18,6 @@ from netfence.engine import (
 )
 from netfence.engine.admission import Admission
 from netfence.engine.classes import ip_membership
-from netfence.engine.peers import peer_matches
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
 from netfence.lint.intents import intended_pairs
@@ -133,34 +132,16 @@ class LintContext:
         endpoints = self.cluster.endpoints
         return tuple(endpoints[i] for i in self.selected_positions(policy, direction).tolist())
 
-    @cached_property
-    def label_groups(self) -> list[tuple[Endpoint, np.ndarray]]:
-        """Endpoints of one namespace with the same labels (a selector matches all or none of
-        them): the first and every one's position."""
-        found: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
-        for position, e in enumerate(self.cluster.endpoints):
-            found.setdefault((e.namespace, e.labels), []).append(position)
-        endpoints = self.cluster.endpoints
-        return [(endpoints[p[0]], np.array(p, dtype=np.int64)) for p in found.values()]
-
     def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
         """The positions of the endpoints (assumed DNS included) a peer of ``policy`` matches,
-        in input order (asked once per namespace and peer; per namespace and labels, or, for
-        an ipBlock, of every pod's IPs at once)."""
+        in input order (asked once per namespace and peer, of every endpoint at once)."""
         key = (policy.namespace, peer)
         if key not in self._peer_positions:
-            reading = self.options.ipblock_pods
-            labels = self.namespace_labels
             if peer.ip_block is not None:
                 inside = ip_membership(self.cluster.endpoints, (peer.ip_block,))[:, 0]
-                positions = np.flatnonzero(inside & (reading == "match"))
+                positions = np.flatnonzero(inside & (self.options.ipblock_pods == "match"))
             else:
-                groups = [
-                    members
-                    for first, members in self.label_groups
-                    if peer_matches(peer, policy.namespace, first, labels[first.namespace], reading)
-                ]
-                positions = np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *groups]))
+                positions = np.flatnonzero(self.admission.selector_matches(policy, peer))
             self._peer_positions[key] = positions
         return self._peer_positions[key]
 

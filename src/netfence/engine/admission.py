@@ -132,6 +132,7 @@ class Admission:
         self.exact = self.exact and np.array_equal(classes.class_of, engine.node_classes())
         """Whether these answers are the engine's (see the module's docstring)."""
         self._directions = {d: _Direction(classes, d) for d in DIRECTIONS} if self.exact else {}
+        self._refs: dict[tuple[Direction, int, int, int], RuleRef] = {}
 
     def admitted(
         self,
@@ -181,13 +182,16 @@ class Admission:
 
     def ref(self, direction: Direction, row: int, peer: int, port: int) -> RuleRef:
         """The ``RuleRef`` of rule ``row`` of ``direction`` admitting through ``peer`` and
-        ``port`` (as ``Admitted`` gives them)."""
-        policy, index, rule = self._directions[direction].rules[row]
-        return RuleRef(
-            policy.id,
-            direction,
-            index,
-            None if peer == ALL else int(peer),
-            None if port == ALL else int(port),
-            rule.source,
-        )
+        ``port`` (as ``Admitted`` gives them); one object per distinct answer."""
+        key = (direction, row, peer, port)
+        if key not in self._refs:
+            policy, index, rule = self._directions[direction].rules[row]
+            self._refs[key] = RuleRef(
+                policy.id,
+                direction,
+                index,
+                None if peer == ALL else int(peer),
+                None if port == ALL else int(port),
+                rule.source,
+            )
+        return self._refs[key]

@@ -131,8 +131,10 @@ def _clients(ctx: LintContext, endpoint: Endpoint) -> list[Endpoint]:
     """The endpoints a rule of the input names by label as sources of ``endpoint``, one per
     namespace and labels."""
     found: dict[tuple[str, tuple[tuple[str, str], ...]], Endpoint] = {}
-    for src, dst in ctx.intended_pairs:
-        if dst == endpoint and src != endpoint and not ctx.is_dns(src):
+    sources, targets = ctx.intended_pairs
+    for position in sources[targets == ctx.position[endpoint.id]].tolist():
+        src = ctx.cluster.endpoints[position]
+        if src != endpoint and not ctx.is_dns(src):
             found.setdefault((src.namespace, src.labels), src)
     return list(found.values())
 

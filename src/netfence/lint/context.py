@@ -4,8 +4,10 @@ they all ask for (computed once per run)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+
+import numpy as np
 
 from netfence.engine import (
     Engine,
@@ -14,7 +16,8 @@ from netfence.engine import (
     RuleRef,
     SideVerdict,
 )
-from netfence.engine.peers import peer_matches
+from netfence.engine.admission import Admission
+from netfence.engine.classes import ip_membership
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
 from netfence.lint.intents import intended_pairs
@@ -46,6 +49,8 @@ class LintContext:
     options: LintOptions
     documents: Mapping[Source, Document] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    _peer_positions: dict[tuple[str, Peer], np.ndarray] = field(default_factory=dict, repr=False)
+    _what_if: dict[str, Engine] = field(default_factory=dict, repr=False)
 
     @cached_property
     def cidrs(self) -> tuple[IPNetwork, ...]:
@@ -54,6 +59,19 @@ class LintContext:
     @cached_property
     def engine(self) -> Engine:
         return make_engine(self.cluster, self.options, self.cidrs)
+
+    @cached_property
+    def admission(self) -> Admission:
+        """The engine's NetworkPolicy rules as class tables (exact for plain NetworkPolicy
+        inputs whose endpoints have IPs)."""
+        return Admission(self.engine)
+
+    def engine_with(self, policy: NetworkPolicy) -> Engine:
+        """An engine for the input plus ``policy`` (a what-if), made once per policy."""
+        if policy.id not in self._what_if:
+            changed = replace(self.cluster, policies=(*self.cluster.policies, policy))
+            self._what_if[policy.id] = make_engine(changed, self.options, self.cidrs)
+        return self._what_if[policy.id]
 
     @cached_property
     def subjects(self) -> tuple[Endpoint, ...]:
@@ -97,31 +115,82 @@ class LintContext:
         return {ns.name: ns.label_map for ns in self.cluster.namespaces}
 
     @cached_property
-    def selected_by(self) -> dict[tuple[str, Direction], tuple[Endpoint, ...]]:
-        """The endpoints each policy isolates, per direction (asked of the engine once)."""
-        found: dict[tuple[str, Direction], list[Endpoint]] = {}
-        for endpoint in self.cluster.endpoints:
+    def selected_by(self) -> dict[tuple[str, Direction], np.ndarray]:
+        """The positions (in ``cluster.endpoints``) of the endpoints each policy isolates, per
+        direction (asked of the engine once)."""
+        found: dict[tuple[str, Direction], list[int]] = {}
+        for position, endpoint in enumerate(self.cluster.endpoints):
             for direction in DIRECTIONS:
                 for policy in self.engine.selecting(endpoint, direction):
-                    found.setdefault((policy.id, direction), []).append(endpoint)
-        return {key: tuple(value) for key, value in found.items()}
+                    found.setdefault((policy.id, direction), []).append(position)
+        return {key: np.array(value, dtype=np.int64) for key, value in found.items()}
+
+    def selected_positions(self, policy: NetworkPolicy, direction: Direction) -> np.ndarray:
+        return self.selected_by.get((policy.id, direction), np.zeros(0, dtype=np.int64))
 
     def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]:
-        return self.selected_by.get((policy.id, direction), ())
+        endpoints = self.cluster.endpoints
+        return tuple(endpoints[i] for i in self.selected_positions(policy, direction).tolist())
+
+    def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
+        """The positions of the endpoints (assumed DNS included) a peer of ``policy`` matches,
+        in input order (asked once per namespace and peer, of every endpoint at once)."""
+        key = (policy.namespace, peer)
+        if key not in self._peer_positions:
+            if peer.ip_block is not None:
+                inside = ip_membership(self.cluster.endpoints, (peer.ip_block,))[:, 0]
+                positions = np.flatnonzero(inside & (self.options.ipblock_pods == "match"))
+            else:
+                positions = np.flatnonzero(self.admission.selector_matches(policy, peer))
+            self._peer_positions[key] = positions
+        return self._peer_positions[key]
 
     def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:
         """The endpoints (assumed DNS included) a peer of ``policy`` matches."""
-        reading = self.options.ipblock_pods
-        return [
-            e
-            for e in self.cluster.endpoints
-            if peer_matches(peer, policy.namespace, e, self.namespace_labels[e.namespace], reading)
-        ]
+        endpoints = self.cluster.endpoints
+        return [endpoints[i] for i in self.peer_positions(policy, peer).tolist()]
 
     @cached_property
-    def intended_pairs(self) -> tuple[tuple[Endpoint, Endpoint], ...]:
-        """(source, destination) pairs that a rule names by label at either end."""
+    def classes(self) -> np.ndarray:
+        """The engine's class (``Engine.node_class``) of every endpoint, in input order."""
+        return self.engine.node_classes()[: len(self.cluster.endpoints)]
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each endpoint's index in ``cluster.endpoints``, by id."""
+        return {e.id: i for i, e in enumerate(self.cluster.endpoints)}
+
+    @cached_property
+    def class_members(self) -> dict[int, Endpoint]:
+        """The first endpoint of each endpoint class (classes of externals left out)."""
+        found: dict[int, Endpoint] = {}
+        for endpoint, number in zip(self.cluster.endpoints, self.classes.tolist(), strict=True):
+            found.setdefault(number, endpoint)
+        return found
+
+    @cached_property
+    def intended_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(source, destination) pairs that a rule names by label at either end, as
+        positions in ``cluster.endpoints`` (see ``intents.intended_pairs``)."""
         return intended_pairs(self)
+
+    @cached_property
+    def subject_mask(self) -> np.ndarray:
+        """Per endpoint (in input order): whether it is one of ``subjects``."""
+        return np.array([e in self.subject_set for e in self.cluster.endpoints], dtype=bool)
+
+    @cached_property
+    def dns_mask(self) -> np.ndarray:
+        """Per endpoint (in input order): whether it is a DNS server."""
+        servers = {e.id for e in self.dns_servers}
+        return np.array([e.id in servers for e in self.cluster.endpoints], dtype=bool)
+
+    @cached_property
+    def named_ends(self) -> np.ndarray:
+        """Per endpoint: whether it can be the named end of an intended pair (a subject or a
+        DNS server)."""
+        mask: np.ndarray = self.subject_mask | self.dns_mask
+        return mask
 
     def is_dns(self, endpoint: Endpoint) -> bool:
         return endpoint in self.dns_servers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from netfence.engine import Engine, ExternalRange, Node, SideVerdict
 from netfence.lint import snippets
@@ -27,17 +27,25 @@ class DnsGap:
 def dns_gaps(
     engine: Engine, endpoints: Iterable[Endpoint], targets: Sequence[Node], protocol: Protocol
 ) -> list[DnsGap]:
-    """Endpoints that can reach none of the DNS ``targets`` on 53/``protocol``."""
+    """Endpoints that can reach none of the DNS ``targets`` on 53/``protocol`` (read from the
+    class matrix; the refusing side from the verdict to the first target, asked once per pair
+    of classes when it is a pod, and told at this endpoint's end)."""
+    allowed = engine.class_allowed(DNS_PORT, protocol)
+    columns = [engine.node_class(target) for target in targets]
     gaps = []
     for endpoint in endpoints:
-        verdicts = [
-            engine.verdict(endpoint, target, DNS_PORT, protocol)
-            for target in targets
-            if target != endpoint
-        ]
-        refused = verdicts[0].blocked_at if verdicts else ()
-        if refused and not any(v.allowed for v in verdicts):
-            gaps.append(DnsGap(endpoint, protocol, refused[0]))
+        row = allowed[engine.node_class(endpoint)]
+        others = [(t, c) for t, c in zip(targets, columns, strict=True) if t != endpoint]
+        if not others or any(row[c] for _, c in others):
+            continue
+        target = others[0][0]
+        if isinstance(target, Endpoint):
+            verdict = engine.class_verdict(endpoint, target, DNS_PORT, protocol)
+        else:
+            verdict = engine.verdict(endpoint, target, DNS_PORT, protocol)
+        side = verdict.blocked_at[0]
+        owner = endpoint if side.direction == "egress" else target
+        gaps.append(DnsGap(endpoint, protocol, replace(side, endpoint=owner.id)))
     return gaps
 
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
 
 from netfence.engine import Engine, RuleRef, SideVerdict
+from netfence.engine.admission import Admitted
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
-from netfence.lint.grouping import counted, grouped
+from netfence.lint.grouping import EXAMPLES, counted, grouped
 from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
-from netfence.model import Endpoint, NetworkPolicy
+from netfence.model import DIRECTIONS, Direction, Endpoint, NetworkPolicy, Protocol, Rule
 
 RULE = "one-sided-flow"
 
@@ -27,8 +31,15 @@ class OneSidedFlow:
     src: Endpoint
     dst: Endpoint
     admitted: RuleRef
-    refused: SideVerdict
+    refusing: SideVerdict
+    """The refusing side as the answer for the ends' classes gives it (of any endpoint)."""
     ports: tuple[PortKey, ...]
+
+    @cached_property
+    def refused(self) -> SideVerdict:
+        """The refusing side, at this flow's own end."""
+        owner = self.dst if self.refusing.direction == "ingress" else self.src
+        return replace(self.refusing, endpoint=owner.id)
 
     def describe(self) -> str:
         ports = ", ".join(f"{port}/{proto}" for port, proto in self.ports)
@@ -62,36 +73,212 @@ def _by_intent(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
     return is_intent(policies[ref.policy].rules(ref.direction)[ref.rule].peers[ref.peer])
 
 
+def _intent(policy: NetworkPolicy, rule: Rule, peer: int | None) -> bool:
+    """Whether an admission through ``rule``'s peer at ``peer`` is by label (``_by_intent``)."""
+    return peer is not None and is_intent(rule.peers[peer])
+
+
+Keep = Callable[[Endpoint, Endpoint, PortKey], bool]
+Answer = tuple[RuleRef, SideVerdict, PortKey]
+"""The admitting rule, the refusing side (its endpoint filled in per pair) and the port."""
+
+
 def one_sided_flows(
-    engine: Engine,
-    policies: Mapping[str, NetworkPolicy],
-    pairs: Iterable[tuple[Endpoint, Endpoint]],
+    ctx: LintContext, sources: np.ndarray, targets: np.ndarray, added: NetworkPolicy | None = None
 ) -> list[OneSidedFlow]:
-    """Those of ``pairs`` whose connection one end admits by label while the other end
-    refuses it. Pairs of the same two classes share one answer (see ``Engine.node_class``),
-    and only class pairs whose ends disagree are asked for a verdict."""
-    found: dict[tuple[str, str, str], tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
-    ends: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
-    answers: dict[tuple[int, int], list[tuple[RuleRef, SideVerdict, PortKey]]] = {}
-    for src, dst in pairs:
-        if (
-            src == dst
-            or not engine.selecting(src, "egress")
-            or not engine.selecting(dst, "ingress")
-        ):
-            continue
-        classes = (engine.node_class(src), engine.node_class(dst))
-        if classes not in answers:
-            answers[classes] = _one_sided(engine, policies, src, dst, classes)
-        for ref, refuses, port in answers[classes]:
-            owner = dst if refuses.direction == "ingress" else src
-            side = replace(refuses, endpoint=owner.id)
-            found.setdefault((src.id, dst.id, side.direction), (ref, side, []))[2].append(port)
-            ends[(src.id, dst.id)] = (src, dst)
-    return [
-        OneSidedFlow(*ends[(s, d)], ref, side, tuple(ports))
-        for (s, d, _), (ref, side, ports) in found.items()
-    ]
+    """Those of the pairs (positions in ``cluster.endpoints``) whose connection one end admits
+    by label while the other end refuses it. With ``added`` (a policy without rules: a what-if
+    deny-all) joined to the input's policies: those flows that the input allows on their
+    first port (what adding it breaks).
+
+    Pairs of the same two classes share one answer (see ``Engine.node_class``): found from
+    the engine's rule tables (``engine.admission``) where they are exact, else by a verdict
+    per class pair whose ends disagree."""
+    exact = ctx.admission.exact
+    engine = ctx.engine
+    if added is not None and not exact:
+        engine = ctx.engine_with(added)
+    classes = engine.node_classes()[: len(ctx.cluster.endpoints)]
+    ends = _Ends(engine, classes, added if exact else None)
+    both = (
+        ends.isolated["egress"][classes[sources]]
+        & ends.isolated["ingress"][classes[targets]]
+        & (sources != targets)
+    )
+    if added is not None and exact:
+        # Elsewhere the sides are the input's: a flow one-sided there is refused today.
+        newly = {d: ends.isolated[d] & ~ends.before[d] for d in DIRECTIONS}
+        both &= newly["egress"][classes[sources]] | newly["ingress"][classes[targets]]
+    sources, targets = sources[both], targets[both]
+    codes = classes[sources] * ends.size + classes[targets]
+    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    pairs = [(c // ends.size, c % ends.size) for c in unique.tolist()]
+    if exact:
+        answers = _class_answers(ctx, ends, pairs)
+    else:
+        policies = dict(ctx.policies_by_id)
+        if added is not None:
+            policies[added.id] = added
+        endpoints = ctx.cluster.endpoints
+        answers = [
+            _one_sided(engine, policies, endpoints[s], endpoints[d], pair)
+            for pair, s, d in zip(
+                pairs, sources[first].tolist(), targets[first].tolist(), strict=True
+            )
+        ]
+    pair_of = inverse.reshape(-1)
+    keep = None if added is None else _allowed(ctx.engine)
+    return _flows(ctx.cluster.endpoints, sources, targets, pair_of, answers, keep)
+
+
+def _allowed(engine: Engine) -> Keep:
+    """Whether ``engine`` allows a connection between distinct endpoints."""
+
+    def allowed(src: Endpoint, dst: Endpoint, key: PortKey) -> bool:
+        return bool(engine.class_allowed(*key)[engine.node_class(src), engine.node_class(dst)])
+
+    return allowed
+
+
+class _Ends:
+    """Per endpoint class of ``engine``: its first endpoint and whether it is isolated in each
+    direction, before and with ``added`` (a policy without rules) joined in."""
+
+    def __init__(self, engine: Engine, classes: np.ndarray, added: NetworkPolicy | None) -> None:
+        self.engine = engine
+        self.added = added
+        self.size = int(classes.max()) + 1 if len(classes) else 1
+        self.members: dict[int, Endpoint] = {}
+        for endpoint, number in zip(engine.endpoints, classes.tolist(), strict=True):
+            self.members.setdefault(number, endpoint)
+        self.covered = np.zeros(self.size, dtype=bool)
+        """Classes ``added`` selects."""
+        self.before: dict[Direction, np.ndarray] = {}
+        for number, member in self.members.items():
+            self.covered[number] = added is not None and _selects(added, member)
+        for direction in DIRECTIONS:
+            found = np.zeros(self.size, dtype=bool)
+            for number, member in self.members.items():
+                found[number] = bool(engine.selecting(member, direction))
+            self.before[direction] = found
+        self.isolated = dict(self.before)
+        for direction in added.policy_types if added is not None else ():
+            self.isolated[direction] = self.before[direction] | self.covered
+
+    def policies(self, number: int, direction: Direction) -> tuple[str, ...]:
+        """The ids of the policies isolating class ``number`` in ``direction``."""
+        found = tuple(p.id for p in self.engine.selecting(self.members[number], direction))
+        added = self.added
+        if added is not None and direction in added.policy_types and self.covered[number]:
+            found += (added.id,)
+        return found
+
+
+def _selects(policy: NetworkPolicy, endpoint: Endpoint) -> bool:
+    return policy.namespace == endpoint.namespace and policy.pod_selector.matches(
+        endpoint.label_map
+    )
+
+
+def _rule_keys(
+    engine: Engine, endpoint: Endpoint, direction: Direction
+) -> tuple[set[PortKey], set[tuple[str, Protocol]]]:
+    """The numbered and the named ports the rules isolating ``endpoint`` name."""
+    numbers: set[PortKey] = set()
+    names: set[tuple[str, Protocol]] = set()
+    for policy in engine.selecting(endpoint, direction):
+        for rule in policy.rules(direction):
+            for port in rule.ports:
+                if isinstance(port.port, int):
+                    numbers.add((port.port, port.protocol))
+                elif isinstance(port.port, str):
+                    names.add((port.port, port.protocol))
+    return numbers, names
+
+
+def _class_answers(
+    ctx: LintContext, ends: _Ends, pairs: list[tuple[int, int]]
+) -> list[list[Answer]]:
+    """``_one_sided``'s answers for every pair of classes, from the rule tables: on each of
+    ``candidate_ports``, one end's rules admit (the first by label) and the other's refuse."""
+    members = ends.members
+    rule_keys: dict[tuple[int, Direction], tuple[set[PortKey], set[tuple[str, Protocol]]]] = {}
+    for src_class, dst_class in pairs:
+        ends_of: tuple[tuple[int, Direction], ...] = ((src_class, "egress"), (dst_class, "ingress"))
+        for number, d in ends_of:
+            if (number, d) not in rule_keys:
+                rule_keys[(number, d)] = _rule_keys(ends.engine, members[number], d)
+    asked: dict[PortKey, list[int]] = {}
+    for row, (src_class, dst_class) in enumerate(pairs):
+        target = members[dst_class]
+        out_numbers, out_names = rule_keys[(src_class, "egress")]
+        in_numbers, in_names = rule_keys[(dst_class, "ingress")]
+        keys = {(p.port, p.protocol) for p in target.ports} | out_numbers | in_numbers
+        for name, protocol in out_names | in_names:
+            keys.update((n, protocol) for n in target.named_ports(name, protocol))
+        for key in keys:
+            asked.setdefault(key, []).append(row)
+    answers: list[list[Answer]] = [[] for _ in pairs]
+    refusing: dict[tuple[int, Direction], SideVerdict] = {}
+    for port, protocol in sorted(asked):
+        rows = asked[(port, protocol)]
+        src = np.array([pairs[r][0] for r in rows], dtype=np.int64)
+        dst = np.array([pairs[r][1] for r in rows], dtype=np.int64)
+        out = ctx.admission.admitted("egress", src, dst, dst, port, protocol, _intent)
+        into = ctx.admission.admitted("ingress", dst, src, dst, port, protocol, _intent)
+        out_allows = ends.before["egress"][src] & out.any
+        in_allows = ends.before["ingress"][dst] & into.any
+        sides: list[tuple[Admitted, np.ndarray, np.ndarray, np.ndarray, Direction, Direction]] = [
+            (out, out_allows, ~in_allows, dst, "egress", "ingress"),
+            (into, in_allows, ~out_allows, src, "ingress", "egress"),
+        ]
+        for admits, allows, refuses, owners, direction, other in sides:
+            for k in np.flatnonzero(allows & refuses & (admits.rule >= 0)).tolist():
+                ref = ctx.admission.ref(
+                    direction, int(admits.rule[k]), int(admits.peer[k]), int(admits.port[k])
+                )
+                owner = (int(owners[k]), other)
+                if owner not in refusing:
+                    policies = ends.policies(*owner)
+                    refusing[owner] = SideVerdict(other, "", True, policies, (), False)
+                answers[rows[k]].append((ref, refusing[owner], (port, protocol)))
+    return answers
+
+
+def _flows(
+    endpoints: Sequence[Endpoint],
+    sources: np.ndarray,
+    targets: np.ndarray,
+    pair_of: np.ndarray,
+    answers: list[list[Answer]],
+    keep: Keep | None,
+) -> list[OneSidedFlow]:
+    """The flows of each endpoint pair from its class pair's answers: per refusing side, the
+    first answer's rule and side, with every answer's port (those ``keep`` keeps, asked of
+    the class pair's first endpoint pair)."""
+    stories = [_stories(found) for found in answers]
+    if keep is not None:
+        firsts = {int(p): i for i, p in reversed(list(enumerate(pair_of.tolist())))}
+        for pair, first in firsts.items():
+            ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
+            stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
+    flows: list[OneSidedFlow] = []
+    some = np.array([bool(s) for s in stories], dtype=bool)
+    for index in np.flatnonzero(some[pair_of]).tolist():
+        src, dst = endpoints[int(sources[index])], endpoints[int(targets[index])]
+        flows += [OneSidedFlow(src, dst, *story) for story in stories[int(pair_of[index])]]
+    return flows
+
+
+def _stories(
+    answers: list[Answer],
+) -> list[tuple[RuleRef, SideVerdict, tuple[PortKey, ...]]]:
+    """One class pair's answers per refusing side: the first one's rule and side, every
+    one's port."""
+    found: dict[Direction, tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
+    for ref, refuses, port in answers:
+        found.setdefault(refuses.direction, (ref, refuses, []))[2].append(port)
+    return [(ref, side, tuple(ports)) for ref, side, ports in found.values()]
 
 
 def _one_sided(
@@ -124,11 +311,11 @@ def _one_sided(
 def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
     """Flows that one rule admits and the same policies refuse, on the same ports, at the
     same namespace's end: one story, told once."""
-    owner = flow.dst if flow.refused.direction == "ingress" else flow.src
+    owner = flow.dst if flow.refusing.direction == "ingress" else flow.src
     return (
         flow.admitted,
-        flow.refused.direction,
-        flow.refused.policies,
+        flow.refusing.direction,
+        flow.refusing.policies,
         flow.ports,
         owner.namespace,
     )
@@ -136,8 +323,9 @@ def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
 
 def flows_of(ctx: LintContext) -> list[OneSidedFlow]:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
-    pairs = [(src, dst) for src, dst in ctx.intended_pairs if not ctx.is_dns(dst)]
-    return one_sided_flows(ctx.engine, ctx.policies_by_id, pairs)
+    sources, targets = ctx.intended_pairs
+    keep = ~ctx.dns_mask[targets]
+    return one_sided_flows(ctx, sources[keep], targets[keep])
 
 
 def check_flows(ctx: LintContext) -> Iterator[Finding]:
@@ -153,7 +341,8 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
         what = flow.describe()
         refused = refusal(flow.refused, flow.refused.endpoint)
         if len(flows) > 1:
-            what = counted("connections", [f.describe() for f in flows])
+            shown = [f.describe() for f in flows[:EXAMPLES]]
+            what = counted("connections", shown, len(flows))
             owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
             refused = refusal(flow.refused, owners)
         yield found(

@@ -29,11 +29,13 @@ def grouped(items: Iterable[T], key: Callable[[T], Hashable]) -> list[list[T]]:
     return list(groups.values())
 
 
-def counted(noun: str, examples: Sequence[str]) -> str:
-    """``5 connections (a; b; c; and 2 more)``: the count and the first ``EXAMPLES``."""
+def counted(noun: str, examples: Sequence[str], total: int | None = None) -> str:
+    """``5 connections (a; b; c; and 2 more)``: the count and the first ``EXAMPLES``
+    (``examples`` may be the first few of ``total``)."""
+    count = len(examples) if total is None else total
     shown = "; ".join(examples[:EXAMPLES])
-    more = f"; and {len(examples) - EXAMPLES} more" if len(examples) > EXAMPLES else ""
-    return f"{len(examples)} {noun} ({shown}{more})"
+    more = f"; and {count - EXAMPLES} more" if count > EXAMPLES else ""
+    return f"{count} {noun} ({shown}{more})"
 
 
 def _story(text: str, endpoint: Endpoint) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, NetworkPolicy, Peer
+import numpy as np
+
+from netfence.model import DIRECTIONS, Cluster, Direction, NetworkPolicy, Peer
 
 
 class PolicyView(Protocol):
@@ -13,13 +15,14 @@ class PolicyView(Protocol):
     cluster: Cluster
 
     @property
-    def subject_set(self) -> frozenset[Endpoint]: ...
+    def named_ends(self) -> np.ndarray: ...
 
-    def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]: ...
+    @property
+    def subject_mask(self) -> np.ndarray: ...
 
-    def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]: ...
+    def selected_positions(self, policy: NetworkPolicy, direction: Direction) -> np.ndarray: ...
 
-    def is_dns(self, endpoint: Endpoint) -> bool: ...
+    def peer_positions(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray: ...
 
 
 def is_intent(peer: Peer) -> bool:
@@ -28,20 +31,32 @@ def is_intent(peer: Peer) -> bool:
     return peer.ip_block is None and any(not s.is_empty for s in selectors)
 
 
-def intended_pairs(ctx: PolicyView) -> tuple[tuple[Endpoint, Endpoint], ...]:
-    """(source, destination) pairs that a rule names by label at either end."""
-    pairs: dict[tuple[Endpoint, Endpoint], None] = {}
+def intended_pairs(ctx: PolicyView) -> tuple[np.ndarray, np.ndarray]:
+    """(source, destination) pairs that a rule names by label at either end, as positions in
+    ``cluster.endpoints``, in the order the policies name them (each pair once, none with
+    itself): the selected endpoints (those findings can be about) times the named ones (those
+    too, and the DNS servers)."""
+    size = len(ctx.cluster.endpoints)
+    codes: list[np.ndarray] = []
     for policy in ctx.cluster.policies:
         for direction in DIRECTIONS:
-            own = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
-            named = [
-                e
+            own = ctx.selected_positions(policy, direction)
+            own = own[ctx.subject_mask[own]]
+            peers = [
+                ctx.peer_positions(policy, peer)
                 for rule in policy.rules(direction)
                 for peer in rule.peers
                 if is_intent(peer)
-                for e in ctx.peer_endpoints(policy, peer)
             ]
-            for a in own:
-                for b in (e for e in named if e in ctx.subject_set or ctx.is_dns(e)):
-                    pairs[(a, b) if direction == "egress" else (b, a)] = None
-    return tuple(pair for pair in pairs if pair[0] != pair[1])
+            named = np.concatenate([np.zeros(0, dtype=np.int64), *peers])
+            named = named[ctx.named_ends[named]]
+            if direction == "egress":
+                codes.append((own[:, None] * size + named[None, :]).ravel())
+            else:
+                codes.append((named[None, :] * size + own[:, None]).ravel())
+    every = np.concatenate(codes) if codes else np.zeros(0, dtype=int)
+    _, first = np.unique(every, return_index=True)
+    ordered = every[np.sort(first)]
+    sources, targets = ordered // size, ordered % size
+    distinct = sources != targets
+    return sources[distinct], targets[distinct]

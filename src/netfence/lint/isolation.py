@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+
+import numpy as np
 
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
@@ -11,10 +12,11 @@ from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
 from netfence.lint.flows import OneSidedFlow, one_sided_flows
-from netfence.lint.setup import is_system_namespace, make_engine
+from netfence.lint.setup import is_system_namespace
 from netfence.lint.wording import endpoint_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
+from netfence.vocabulary import DNS_PORT
 
 WHAT_IF_NAME = "netfence-what-if-deny-all"
 SHOWN_FLOWS = 10
@@ -41,29 +43,52 @@ def _what_if(
 ) -> tuple[list[Endpoint], list[OneSidedFlow]]:
     """What a deny-all for ``missing`` in ``namespace`` would break: DNS clients, flows."""
     baseline = NetworkPolicy(namespace, WHAT_IF_NAME, LabelSelector(), frozenset(missing))
-    cluster = ctx.cluster
-    changed = replace(cluster, policies=(*cluster.policies, baseline))
-    engine = make_engine(changed, ctx.options, ctx.cidrs)
     members = _members(ctx, namespace)
     lost_dns: list[Endpoint] = []
     if "egress" in missing and ctx.dns_targets:
         clients = [e for e in members if not ctx.is_dns(e)]
+        lost_dns = _lost_dns(ctx, baseline, clients)
+    sources, targets = ctx.intended_pairs
+    inside = np.array([e.namespace == namespace for e in ctx.cluster.endpoints], dtype=bool)
+    picked = np.zeros(len(sources), dtype=bool)
+    if "ingress" in missing:
+        picked |= inside[targets]
+    if "egress" in missing:
+        picked |= inside[sources] & ~ctx.dns_mask[targets]
+    broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline)
+    return lost_dns, broken
+
+
+def _lost_dns(ctx: LintContext, baseline: NetworkPolicy, clients: list[Endpoint]) -> list[Endpoint]:
+    """The ``clients`` that reach DNS today and would not with ``baseline`` added. With the
+    rule tables exact (``LintContext.admission``), from the class matrix: a policy without
+    rules cuts the sides it newly isolates (the egress of a client not yet isolated, the
+    ingress of a DNS server of the namespace not yet isolated) and changes no other side."""
+    if not ctx.admission.exact:
+        engine = ctx.engine_with(baseline)
         before = {gap.endpoint for gap in dns_gaps(ctx.engine, clients, ctx.dns_targets, "UDP")}
         after = dns_gaps(engine, clients, ctx.dns_targets, "UDP")
-        lost_dns = [gap.endpoint for gap in after if gap.endpoint not in before]
-    pairs = [
-        (src, dst)
-        for src, dst in ctx.intended_pairs
-        if ("ingress" in missing and dst.namespace == namespace)
-        or ("egress" in missing and src.namespace == namespace and not ctx.is_dns(dst))
-    ]
-    policies = {p.id: p for p in changed.policies}
-    broken = [
-        flow
-        for flow in one_sided_flows(engine, policies, pairs)
-        if ctx.engine.class_verdict(flow.src, flow.dst, *flow.ports[0]).allowed
-    ]
-    return lost_dns, broken
+        return [gap.endpoint for gap in after if gap.endpoint not in before]
+    engine = ctx.engine
+    allowed = engine.class_allowed(DNS_PORT, "UDP")
+    cut_servers = {
+        t.id
+        for t in ctx.dns_targets
+        if isinstance(t, Endpoint)
+        and "ingress" in baseline.policy_types
+        and t.namespace == baseline.namespace
+        and not ctx.isolated(t, "ingress")
+    }
+    lost = []
+    for client in clients:
+        others = [t for t in ctx.dns_targets if t != client]
+        row = allowed[engine.node_class(client)]
+        reached = [t for t in others if row[engine.node_class(t)]]
+        if not reached:
+            continue
+        if not ctx.isolated(client, "egress") or all(t.id in cut_servers for t in reached):
+            lost.append(client)
+    return lost
 
 
 def _location(ctx: LintContext, namespace: str) -> Source | None:

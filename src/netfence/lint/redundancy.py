@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
-from netfence.engine import Node, Verdict
+import numpy as np
+
+from netfence.engine import Node
+from netfence.engine.addresses import unaddressed
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
@@ -178,24 +181,27 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
     info = rule_info("redundant-rule")
     copies = Counter(_behaviour(p) for p in ctx.cluster.policies)
     twins = {p.id for p in ctx.cluster.policies if copies[_behaviour(p)] > 1}
-    work: dict[tuple[str, Direction], list[Pair]] = {}
-    cost = 0
-    for policy in ctx.cluster.policies:
-        if policy.id in twins:
-            continue
-        selected = _selected(ctx, policy)
-        for direction in DIRECTIONS:
-            matters = direction in policy.policy_types or policy.rules(direction)
-            work[(policy.id, direction)] = pairs = (
-                _pairs(ctx, selected, direction) if matters else []
-            )
-            cost += len(pairs) * (1 + len(policy.rules(direction)))
+    nodes = len(ctx.cluster.endpoints) + len(ctx.engine.externals)
+    selected = {p.id: _selected(ctx, p) for p in ctx.cluster.policies if p.id not in twins}
+    matters = {
+        (p.id, d): bool(d in p.policy_types or p.rules(d))
+        for p in ctx.cluster.policies
+        if p.id in selected
+        for d in DIRECTIONS
+    }
+    cost = sum(  # every selected endpoint with every node, per rule and for the policy
+        len(selected[p.id]) * nodes * (1 + len(p.rules(d)))
+        for p in ctx.cluster.policies
+        for d in DIRECTIONS
+        if matters.get((p.id, d))
+    )
     if cost > ctx.options.redundancy_budget:
         ctx.notes.append(
             f"redundant-rule skipped: {cost} connection comparisons exceed the budget of "
             f"{ctx.options.redundancy_budget}"
         )
         return
+    work = {key: _pairs(ctx, selected[key[0]], key[1]) if on else [] for key, on in matters.items()}
     compare = _Comparison(ctx)
     one_sided = _OneSided(ctx)
     for policy in ctx.cluster.policies:
@@ -242,70 +248,158 @@ def _serves(endpoint: Endpoint, key: PortKey) -> bool:
     return any((p.port, p.protocol) == key for p in endpoint.ports)
 
 
-Verdicts = Callable[[Endpoint, Endpoint, int, Protocol], Verdict]
+class _Replies:
+    """Class-level facts return-traffic-rule asks about every pair of endpoint classes: the
+    classes serving a port, and those serving some port."""
+
+    def __init__(self, ctx: LintContext) -> None:
+        self.ctx = ctx
+        size = int(ctx.engine.node_classes().max()) + 1
+        self.members = ctx.class_members
+        self.has_ports = np.zeros(size, dtype=bool)
+        for number, member in self.members.items():
+            self.has_ports[number] = bool(member.ports)
+        self.size = size
+        self._serving: dict[PortKey, np.ndarray] = {}
+
+    def serving(self, key: PortKey) -> np.ndarray:
+        if key not in self._serving:
+            found = np.zeros(self.size, dtype=bool)
+            for number, member in self.members.items():
+                found[number] = _serves(member, key)
+            self._serving[key] = found
+        return self._serving[key]
+
+
+def _distinct_pairs(
+    ctx: LintContext, owners: np.ndarray, peers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The owners' classes, the peers' classes (of these endpoint positions), and [owner
+    class, peer class]: whether some owner and some other peer of the two classes exist (an
+    endpoint is no pair with itself)."""
+    own_classes, own_count = np.unique(ctx.classes[owners], return_counts=True)
+    other_classes, other_count = np.unique(ctx.classes[peers], return_counts=True)
+    pairs = np.ones((len(own_classes), len(other_classes)), dtype=bool)
+    both = Counter(ctx.classes[np.intersect1d(owners, peers)].tolist())
+    for i, number in enumerate(own_classes.tolist()):
+        j = np.searchsorted(other_classes, number)
+        if j < len(other_classes) and other_classes[j] == number:
+            pairs[i, j] = own_count[i] * other_count[j] > both[number]
+    return own_classes, other_classes, pairs
 
 
 def _reply_mirrors(
-    ctx: LintContext, policy: NetworkPolicy, direction: Direction, index: int, verdict_of: Verdicts
-) -> list[str]:
-    """The connections the rule admits, when every one of them is only a reply's mirror image."""
-    rule = policy.rules(direction)[index]
-    keys = _single_ports(rule)
-    owners = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
-    peers = {e: None for p in rule.peers for e in ctx.peer_endpoints(policy, p)} or ctx.subjects
-    mirrors: list[str] = []
-    shapes: dict[tuple[int, int], list[PortKey] | None] = {}
-    for own, other in ((a, b) for a in owners for b in peers if a != b):
-        client, server = (own, other) if direction == "egress" else (other, own)
-        classes = (ctx.engine.node_class(client), ctx.engine.node_class(server))
-        if classes not in shapes:  # alike pairs give the same answer
-            shapes[classes] = _reply_ports(
-                policy, direction, index, client, server, keys, verdict_of
-            )
-        replies = shapes[classes]
-        if replies is None:
-            return []
-        mirrors += [
-            f"{server.id} -> {client.id} on {port}/{protocol}" for port, protocol in replies
-        ]
-    return mirrors
-
-
-def _reply_ports(
+    ctx: LintContext,
+    replies: _Replies,
     policy: NetworkPolicy,
     direction: Direction,
     index: int,
-    client: Endpoint,
-    server: Endpoint,
-    keys: list[PortKey],
-    verdict_of: Verdicts,
-) -> list[PortKey] | None:
-    """The ports on which the rule admits ``client -> server`` only as a reply's mirror image;
-    None when it admits one that is no reply."""
-    replies = []
+) -> list[str]:
+    """The connections the rule admits, when every one of them is only a reply's mirror image.
+
+    Asked per pair of classes (alike pairs give the same answer): the rule admits a pair on
+    one of its own ports when a peer of it matches the other end (its verdict is asked only
+    where an ipBlock peer may match an endpoint without an IP); the admitted connection is a
+    reply's mirror when the server serves some port but not this one, the client serves it,
+    and the server may connect to the client on it."""
+    rule = policy.rules(direction)[index]
+    keys = _single_ports(rule)
+    owners = ctx.selected_positions(policy, direction)
+    owners = owners[ctx.subject_mask[owners]]
+    matched = [ctx.peer_positions(policy, p) for p in rule.peers]
+    named = np.array(list(dict.fromkeys(np.concatenate([[], *matched]).astype(int).tolist())))
+    peers = named.astype(np.int64) if len(named) else np.flatnonzero(ctx.subject_mask)
+    if not keys or not len(owners):
+        return []
+    own_classes, other_classes, pairs = _distinct_pairs(ctx, owners, peers)
+    egress = direction == "egress"
+    clients = own_classes[:, None] if egress else other_classes[None, :]
+    servers = other_classes[None, :] if egress else own_classes[:, None]
+    asked = bool(rule.peers) and not len(named) and any(p.ip_block for p in rule.peers)
+    own_at = {int(c): i for i, c in enumerate(own_classes)}
+    other_at = {int(c): j for j, c in enumerate(other_classes)}
+    found: list[tuple[PortKey, np.ndarray]] = []
     for port, protocol in keys:
-        verdict = verdict_of(client, server, port, protocol)
-        admitting = verdict.egress if direction == "egress" else verdict.ingress
-        if not any(r.policy == policy.id and r.rule == index for r in admitting.admitted_by):
-            continue
-        reply_shaped = (
-            server.ports
-            and not _serves(server, (port, protocol))
-            and _serves(client, (port, protocol))
-            and verdict_of(server, client, port, protocol).allowed
+        serving = replies.serving((port, protocol))
+        allowed = ctx.engine.class_allowed(port, protocol)
+        mirror = (
+            replies.has_ports[servers]
+            & ~serving[servers]
+            & serving[clients]
+            & allowed[servers, clients]
         )
-        if not reply_shaped:
-            return None
-        replies.append((port, protocol))
-    return replies
+        admitted = np.full(pairs.shape, not rule.peers or bool(len(named)))
+        if asked:
+            where = (own_at, other_at, pairs.shape)
+            admitted = _asked(ctx, policy, direction, index, owners, peers, where, port, protocol)
+        admitted &= pairs
+        if (admitted & ~mirror).any():
+            return []
+        found.append(((port, protocol), admitted))
+    shown = {
+        (int(a), int(b))
+        for _, admitted in found
+        for a, b in zip(*np.nonzero(admitted), strict=True)
+    }
+    if not shown:
+        return []
+    endpoints = ctx.cluster.endpoints
+    mirrors: list[str] = []
+    for own, own_class in zip(owners.tolist(), ctx.classes[owners].tolist(), strict=True):
+        row = own_at[own_class]
+        for other, other_class in zip(peers.tolist(), ctx.classes[peers].tolist(), strict=True):
+            column = other_at[other_class]
+            if own == other or (row, column) not in shown:
+                continue
+            client, server = (own, other) if egress else (other, own)
+            mirrors += [
+                f"{endpoints[server].id} -> {endpoints[client].id} on {port}/{protocol}"
+                for (port, protocol), admitted in found
+                if admitted[row, column]
+            ]
+    return mirrors
+
+
+def _asked(
+    ctx: LintContext,
+    policy: NetworkPolicy,
+    direction: Direction,
+    index: int,
+    owners: np.ndarray,
+    peers: np.ndarray,
+    where: tuple[dict[int, int], dict[int, int], tuple[int, int]],
+    port: int,
+    protocol: Protocol,
+) -> np.ndarray:
+    """[owner class, peer class] (rows and columns ``where`` says): whether the rule admits
+    the first pair of the two classes whose peer has no IP, by its verdict (an ipBlock peer
+    may match it at some of its addresses); no peer of the rule matches the others."""
+    own_at, other_at, shape = where
+    admitted = np.zeros(shape, dtype=bool)
+    asked = np.zeros(shape, dtype=bool)
+    endpoints = ctx.cluster.endpoints
+    loose = [p for p in peers.tolist() if unaddressed(endpoints[p])]
+    for own in owners.tolist():
+        for other in loose:
+            cell = own_at[int(ctx.classes[own])], other_at[int(ctx.classes[other])]
+            if own == other or asked[cell]:
+                continue
+            asked[cell] = True
+            client, server = (own, other) if direction == "egress" else (other, own)
+            verdict = ctx.engine.class_verdict(endpoints[client], endpoints[server], port, protocol)
+            side = verdict.egress if direction == "egress" else verdict.ingress
+            admitted[cell] = any(
+                r.policy == policy.id and r.rule == index for r in side.admitted_by
+            )
+    return admitted
 
 
 def check_return_traffic(ctx: LintContext) -> Iterator[Finding]:
     """Rules whose every admitted connection mirrors a connection the peer opens."""
     info = rule_info("return-traffic-rule")
-    verdict_of = ctx.engine.class_verdict  # alike pairs (and copies of a rule) ask once
+    replies = _Replies(ctx)
     for policy, direction, index, rule in ctx.cluster.rules():
-        mirrors = _reply_mirrors(ctx, policy, direction, index, verdict_of)
+        mirrors = _reply_mirrors(ctx, replies, policy, direction, index)
         if not mirrors:
             continue
         yield found(

@@ -1,0 +1,197 @@
+"""Which NetworkPolicy rule admits a connection, for many pairs of node classes at once: the
+class-level form of a side verdict's ``admitted_by`` (``Reference.side`` is the spec).
+
+Exact when the NetworkPolicy tier alone decides (no tier, Cilium or Calico policies) and
+every node has one placement (an endpoint without an IP is where the pod CIDR's only address
+class puts it), so that the engine's classes are these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from netfence.engine.addresses import placed, unaddressed
+from netfence.engine.classes import NodeClasses
+from netfence.engine.core import Engine
+from netfence.engine.verdict import RuleRef
+from netfence.model import DIRECTIONS, Direction, NetworkPolicy, Peer, Protocol, Rule
+
+NONE = -1
+"""No peer (or no port entry) of the rule matches."""
+ALL = -2
+"""The rule lists no peers (or no ports): it matches every one."""
+CHUNK = 16_384
+"""Class pairs evaluated per step (bounds the [rule, pair] tables)."""
+
+Keep = Callable[[NetworkPolicy, Rule, int | None], bool]
+"""Whether an admission by ``rule`` through its peer at this index (None: it has no peers)
+counts."""
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """For each asked pair: whether some rule admits it, and the first rule that ``keep``
+    accepts (its row, -1 for none) with the indices of its matching peer and port entry."""
+
+    any: np.ndarray
+    rule: np.ndarray
+    peer: np.ndarray
+    port: np.ndarray
+
+
+class _Direction:
+    """The rules of every policy isolating one direction, in the reference's order."""
+
+    def __init__(self, classes: NodeClasses, direction: Direction) -> None:
+        self.classes = classes
+        self.direction = direction
+        self.rules: list[tuple[NetworkPolicy, int, Rule]] = [
+            (policy, index, rule)
+            for policy in classes.cluster.policies
+            if direction in policy.policy_types
+            for index, rule in enumerate(policy.rules(direction))
+        ]
+        size = classes.size
+        subjects = np.array(
+            [classes.selected(policy) for policy, _, _ in self.rules], dtype=bool
+        ).reshape(len(self.rules), size)
+        subject_of, row_of = np.nonzero(subjects.T)
+        width = int(np.bincount(subject_of, minlength=size).max()) if len(row_of) else 0
+        self.selecting = np.full((size, width), -1, dtype=np.int64)
+        """[class, j]: the rows of the rules whose policy selects the class, in order (-1 pads)."""
+        starts = np.searchsorted(subject_of, np.arange(size))
+        self.selecting[subject_of, np.arange(len(row_of)) - starts[subject_of]] = row_of
+        self.first_peer = np.full((len(self.rules), size), ALL, dtype=np.int16)
+        for k, (policy, _, rule) in enumerate(self.rules):
+            if not rule.peers:
+                continue
+            matched = np.array([classes.peers(policy, Rule(peers=(p,))) for p in rule.peers])
+            self.first_peer[k] = np.where(matched.any(axis=0), matched.argmax(axis=0), NONE)
+        self._ports: dict[tuple[int, Protocol], np.ndarray] = {}
+        self._keep: dict[Keep, np.ndarray] = {}
+
+    def first_port(self, port: int, protocol: Protocol) -> np.ndarray:
+        """[rule, destination class]: the first ``ports`` entry admitting ``port``."""
+        key = (port, protocol)
+        if key not in self._ports:
+            found = np.full((len(self.rules), self.classes.size), ALL, dtype=np.int16)
+            for k, (_, _, rule) in enumerate(self.rules):
+                if not rule.ports:
+                    continue
+                found[k] = NONE
+                for index in reversed(range(len(rule.ports))):
+                    entry = rule.ports[index]
+                    if entry.protocol != protocol:
+                        continue
+                    if entry.port is None:
+                        admits = np.ones(self.classes.size, dtype=bool)
+                    elif isinstance(entry.port, int):
+                        last = entry.port if entry.end_port is None else entry.end_port
+                        admits = np.full(self.classes.size, entry.port <= port <= last)
+                    else:
+                        table = self.classes.named_ports(entry.port, protocol)
+                        admits = (table == port).any(axis=1)
+                    found[k][admits] = index
+            self._ports[key] = found
+        return self._ports[key]
+
+    def keep_table(self, keep: Keep) -> np.ndarray:
+        """[rule, first peer + 2]: ``keep`` for each rule and matching peer (column 0: the
+        rule has no peers; column 1: no peer matches); made once per ``keep``."""
+        if keep not in self._keep:
+            self._keep[keep] = self._keep_table(keep)
+        return self._keep[keep]
+
+    def _keep_table(self, keep: Keep) -> np.ndarray:
+        width = 2 + max((len(r.peers) for _, _, r in self.rules), default=0)
+        table = np.zeros((len(self.rules), width), dtype=bool)
+        for k, (policy, _, rule) in enumerate(self.rules):
+            table[k, 0] = not rule.peers and keep(policy, rule, None)
+            for index in range(len(rule.peers)):
+                table[k, index + 2] = keep(policy, rule, index)
+        return table
+
+
+class Admission:
+    """The NetworkPolicy rules of ``engine`` as tables over its classes of nodes."""
+
+    def __init__(self, engine: Engine) -> None:
+        cluster = engine.cluster
+        self.engine = engine
+        self.exact = not (
+            cluster.tier_policies or cluster.cilium_policies or cluster.calico.active
+        ) and (len(engine.addresses) == 1 or not any(map(unaddressed, engine.endpoints)))
+        where = engine.addresses[0]
+        endpoints = tuple(placed(e, where) if unaddressed(e) else e for e in engine.endpoints)
+        classes = NodeClasses(
+            replace(cluster, endpoints=endpoints), engine.externals, engine.options.ipblock_pods
+        )
+        self.classes = classes
+        self.exact = self.exact and np.array_equal(classes.class_of, engine.node_classes())
+        """Whether these answers are the engine's (see the module's docstring)."""
+        self._directions = {d: _Direction(classes, d) for d in DIRECTIONS} if self.exact else {}
+        self._refs: dict[tuple[Direction, int, int, int], RuleRef] = {}
+
+    def admitted(
+        self,
+        direction: Direction,
+        subjects: np.ndarray,
+        others: np.ndarray,
+        targets: np.ndarray,
+        port: int,
+        protocol: Protocol,
+        keep: Keep,
+    ) -> Admitted:
+        """Pairs of the classes ``subjects`` (whose ``direction`` side decides) and ``others``
+        (``targets``: the destination classes, where port names resolve), on ``port``: the
+        rules of the policies isolating the subject that admit the other end."""
+        rules = self._directions[direction]
+        table = rules.keep_table(keep)
+        ports = rules.first_port(port, protocol)
+        count = len(subjects)
+        found = Admitted(
+            np.zeros(count, dtype=bool),
+            np.full(count, -1, dtype=np.int64),
+            np.full(count, NONE, dtype=np.int16),
+            np.full(count, NONE, dtype=np.int16),
+        )
+        for start in range(0, count if rules.selecting.shape[1] else 0, CHUNK):
+            part = slice(start, start + CHUNK)
+            chosen = rules.selecting[subjects[part]]
+            rows = np.maximum(chosen, 0)
+            peer = rules.first_peer[rows, others[part][:, None]]
+            port_at = ports[rows, targets[part][:, None]]
+            admits = (chosen >= 0) & (peer != NONE) & (port_at != NONE)
+            kept = admits & table[rows, peer + 2]
+            first = kept.argmax(axis=1)
+            lines = np.arange(len(first))
+            found.any[part] = admits.any(axis=1)
+            found.rule[part] = np.where(kept.any(axis=1), rows[lines, first], -1)
+            found.peer[part] = peer[lines, first]
+            found.port[part] = port_at[lines, first]
+        return found
+
+    def selector_matches(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
+        """Per endpoint of the engine: whether ``peer`` of ``policy``, a pod or namespace
+        selector (not an ipBlock), matches it (any time: exact or not)."""
+        classes = self.classes
+        matched: np.ndarray = classes.peers(policy, Rule(peers=(peer,)))
+        return matched[classes.class_of[: len(self.engine.endpoints)]]
+
+    def ref(self, direction: Direction, row: int, peer: int, port: int) -> RuleRef:
+        """The ``RuleRef`` of rule ``row`` of ``direction`` admitting through ``peer`` and
+        ``port`` (as ``Admitted`` gives them); one object per distinct answer."""
+        key = (direction, row, peer, port)
+        if key not in self._refs:
+            policy, index, rule = self._directions[direction].rules[row]
+            self._refs[key] = RuleRef(
+                policy.id,
+                direction,
+                index,
+                None if peer == ALL else int(peer),
+                None if port == ALL else int(port),
+                rule.source,
+            )
+        return self._refs[key]

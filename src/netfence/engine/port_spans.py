@@ -1,0 +1,52 @@
+"""Port spans: ranges of ports of one protocol over which no rule of any kind changes its
+answer.
+
+Every numeric port or range a rule names for the protocol starts or stops a span (Calico's
+for every protocol, whatever the rule's protocol), and so does every container port of the
+protocol (what a named port can resolve to); a port inside a span is answered as its first
+port is. Extra cuts cost time only, never exactness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import pairwise
+
+from netfence.engine.intervals import MAX_PORT, MIN_PORT
+from netfence.model import Cluster, Protocol
+
+
+def _numeric_ranges(cluster: Cluster, protocol: Protocol) -> Iterator[tuple[int, int]]:
+    """(first, last) of every numeric port or range of ``protocol`` a rule names."""
+    for policy in cluster.policies:
+        for rule in (*policy.ingress, *policy.egress):
+            for entry in rule.ports:
+                if isinstance(entry.port, int) and entry.protocol == protocol:
+                    yield entry.port, entry.end_port or entry.port
+    for tier_policy in cluster.tier_policies:
+        for tier_rule in (*tier_policy.ingress, *tier_policy.egress):
+            for tier_port in tier_rule.ports or ():
+                if tier_port.name is None and tier_port.protocol == protocol:
+                    yield tier_port.low, tier_port.high
+    for cilium in cluster.cilium_policies:
+        for cilium_rule in (*cilium.ingress, *cilium.egress):
+            for cilium_port in cilium_rule.ports or ():
+                if cilium_port.name is None and cilium_port.protocol == protocol:
+                    yield cilium_port.low, cilium_port.high
+    for calico in cluster.calico.policies:
+        for calico_rule in (*calico.ingress, *calico.egress):
+            for entity in (calico_rule.source, calico_rule.destination):
+                for entry in (*entity.ports, *entity.not_ports):
+                    if entry.name is None:
+                        yield entry.low, entry.high
+
+
+def port_spans(cluster: Cluster, protocol: Protocol) -> list[tuple[int, int]]:
+    """The spans covering every port of ``protocol``, in order."""
+    cuts = {MIN_PORT, MAX_PORT + 1}
+    for low, high in _numeric_ranges(cluster, protocol):
+        cuts |= {low, high + 1}
+    for endpoint in cluster.endpoints:
+        cuts |= {b for p in endpoint.ports if p.protocol == protocol for b in (p.port, p.port + 1)}
+    edges = sorted(c for c in cuts if MIN_PORT <= c <= MAX_PORT + 1)
+    return [(low, following - 1) for low, following in pairwise(edges)]

@@ -23,6 +23,7 @@ from netfence.model import Endpoint, Protocol
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
+from netfence.report.html_groups import Choice, aggregation_note, drawn_level, grouped_graph
 from netfence.report.not_evaluated import not_evaluated_json
 from netfence.vocabulary import VERSION
 
@@ -197,20 +198,26 @@ def report_data(
     inputs: str,
     progress: Progress | None = None,
     helpers: AbstractSet[str] = frozenset(),
+    group: Choice = "auto",
 ) -> dict[str, Any]:
     """Everything the page shows, ready for ``json.dumps``; ``helpers`` are the ids of
-    netfence's own stand-in pods (drawn, not counted, no findings about them)."""
+    netfence's own stand-in pods (drawn, not counted, no findings about them). Pods are drawn
+    one by one, or as workloads or namespaces (``group``; ``auto``: by the cluster's size)."""
     cluster = engine.cluster
-    edges = flows(engine, progress)
-    linked = {e["source"] for e in edges} | {e["target"] for e in edges}
-    externals = [external_node(x) for x in engine.externals if x.id in linked]
     endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
+    level = drawn_level(engine.endpoints, group)
+    if level == "pod":
+        drawn, edges = endpoints, flows(engine, progress)
+        linked = {e["source"] for e in edges} | {e["target"] for e in edges}
+    else:
+        drawn, edges, linked = grouped_graph(engine, level, endpoints)
+    externals = [external_node(x) for x in engine.externals if x.id in linked]
     helper_only = {e.namespace for e in engine.endpoints} - {
         e.namespace for e in engine.endpoints if e.id not in helpers
     }
     findings = [f for f in findings if not _about_helper(f, helpers, helper_only)]
     severities = Counter(f.severity for f in findings)
-    return {
+    data: dict[str, Any] = {
         "meta": {
             "inputs": inputs,
             "version": VERSION,
@@ -236,12 +243,15 @@ def report_data(
             }
             for n in cluster.namespaces
         ],
-        "nodes": endpoints + externals,
+        "nodes": drawn + externals,
         "edges": edges,
         "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
         "policies": policy_records(documents),
         "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }
+    if level != "pod":
+        data["aggregation"] = aggregation_note(engine, level, len(drawn))
+    return data
 
 
 def _about_helper(

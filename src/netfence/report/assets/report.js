@@ -9,6 +9,14 @@
   const EDGE_LABEL_LIMIT = 30; /* beyond this, ports show on highlighted edges only */
   const COLOURS = { allow: "#16a34a", open: "#d97706", to: "#2563eb", from: "#9333ea" };
   const EDGE_FONT = 11; /* on-screen size of edge labels at any zoom up to 2x smaller */
+  /* A big cluster's pods are drawn as workloads or namespaces (data.aggregation says which). */
+  const grouped = data.aggregation || null;
+  const byNamespace = Boolean(grouped && grouped.level === "namespace");
+  const MEMBERS_SHOWN = 50; /* a group's details list this many of its pods */
+  /* Beyond this many edges, an aggregated graph draws a node's edges when it is selected
+     (or every edge on request), and lays the nodes out without them. */
+  const QUIET_EDGES = 400;
+  const quiet = Boolean(grouped) && data.edges.length > QUIET_EDGES;
 
   /* A DOM element with text content (never HTML) and children. */
   function el(tag, attrs, ...children) {
@@ -34,6 +42,11 @@
   function isolation(node) {
     if (node.external) return "external";
     if (node.stand_in) return "helper";
+    if (node.isolation) {
+      const counts = node.isolation;
+      if (counts.isolated === node.members.length) return "iso";
+      return counts.unprotected === node.members.length ? "open" : "part";
+    }
     const ways = Number(node.ingress_isolated) + Number(node.egress_isolated);
     return ["open", "part", "iso"][ways];
   }
@@ -45,7 +58,7 @@
     document.getElementById("inputs").title = data.meta.inputs;
     const cards = [
       ["Namespaces", s.namespaces, ""],
-      ["Workloads", s.endpoints, ""],
+      [grouped ? "Pods" : "Workloads", s.endpoints, ""],
       ["Policies", s.policies, ""],
       ["Allowed flows", s.flows, ""],
       ["Fully isolated", s.isolated, s.isolated === s.endpoints ? "ok" : ""],
@@ -56,6 +69,7 @@
       ["Lint info", s.findings.info, ""],
     ];
     if (s.not_evaluated) cards.push(["Not evaluated", s.not_evaluated, "warn"]);
+    if (grouped) cards.push([byNamespace ? "Drawn namespaces" : "Drawn workloads", grouped.groups, ""]);
     const box = document.getElementById("cards");
     for (const [label, value, tone] of cards) {
       box.append(el("div", { class: "card " + tone, "data-metric": label },
@@ -63,6 +77,7 @@
         el("div", { class: "label", text: label })));
     }
     renderNotEvaluated();
+    renderAggregation();
     document.getElementById("footer").textContent =
       `netfence ${data.meta.version} · ipBlock on pod IPs: ${data.meta.ipblock_pods} · ` +
       `${s.externals} external range(s) with flows, ${s.externals_unreached} without`;
@@ -78,6 +93,34 @@
       el("strong", { text: "Not evaluated: " }),
       el("span", { text: "these objects can allow or deny traffic, but every verdict in this report ignores them." }),
       el("ul", {}, ...items)));
+  }
+
+  /* What a big cluster's page aggregated, and where the pod-level detail is. */
+  function renderAggregation() {
+    if (!grouped) return;
+    const unit = byNamespace ? "namespaces" : "workloads";
+    const why = byNamespace
+      ? `its ${grouped.workloads} workloads are more than ${grouped.limit} too`
+      : `they are more than ${grouped.limit}`;
+    const items = [
+      el("li", { text: `Each of the ${grouped.pods} pods is drawn as its ${unit.slice(0, -1)} (${grouped.groups} ${unit}): ${why}, and a page drawing every pod would not stay readable or responsive.` }),
+      el("li", { text: `An arrow (and a matrix cell) from one ${unit.slice(0, -1)} to another: some pod of the first may connect to some pod of the second. Its ports are every port some of those pod pairs are allowed on; "n of m pod pairs" says how many pairs are allowed on some port.` }),
+      el("li", { text: "The summary counts, lint findings and policies are per pod and per policy, as on a small cluster's page." }),
+    ];
+    if (grouped.tiers_omitted) items.push(el("li", { text: "Which tier (Admin, Baseline) decides an edge is shown in the pod-level view only." }));
+    items.push(el("li", {}, el("span", { text: "Pod-level detail (INPUT: this report's inputs): " }),
+      ...grouped.detail.map((command) => el("code", { class: "mono command", text: command }))));
+    document.getElementById("aggregated").append(el("div", { class: "notice info", role: "note" },
+      el("strong", { text: `Aggregated by ${unit.slice(0, -1)}: ` }),
+      el("span", { text: `${grouped.pods} pods drawn as ${grouped.groups} ${unit}.` }),
+      el("ul", {}, ...items)));
+  }
+
+  /* Edge text: its ports, and for a group edge how many of its pod pairs are allowed. */
+  function edgeText(e) {
+    const tier = e.tier ? " [" + e.tier + " tier]" : "";
+    const pairs = e.of === undefined || e.pairs === e.of ? "" : ` (${e.pairs} of ${e.of} pod pairs)`;
+    return e.ports + tier + pairs;
   }
 
   /* A seeded random source, so that the same input always gives the same picture. */
@@ -101,7 +144,7 @@
   /* ---------- graph ---------- */
   function graphElements() {
     const elements = [];
-    for (const ns of data.namespaces) {
+    for (const ns of byNamespace ? [] : data.namespaces) {
       if (data.nodes.some((n) => n.namespace === ns.name)) {
         elements.push({ group: "nodes", data: { id: "ns:" + ns.name, label: ns.name, colour: colourOf.get(ns.name) }, classes: "namespace" });
       }
@@ -114,7 +157,7 @@
         group: "nodes",
         data: {
           id: n.id, label: n.label,
-          parent: n.external ? EXTERNAL_GROUP : "ns:" + n.namespace,
+          parent: n.external ? EXTERNAL_GROUP : byNamespace ? undefined : "ns:" + n.namespace,
           colour: n.external ? "#64748b" : colourOf.get(n.namespace),
         },
         classes: "workload " + isolation(n),
@@ -126,8 +169,8 @@
       /* A stand-in's own unpoliced traffic is drawn lightly and labelled on click only. */
       const aside = helper(e.source) || (helper(e.target) && e.ports === "all");
       elements.push({
-        group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: e.ports + (e.tier ? " [" + e.tier + " tier]" : "") },
-        classes: (e.ports === "all" ? "wide-open" : "") + (aside ? " helper-edge" : labelled ? " labelled" : ""),
+        group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: edgeText(e) },
+        classes: (e.ports === "all" ? "wide-open" : "") + (aside ? " helper-edge" : labelled ? " labelled" : "") + (quiet ? " quiet" : ""),
       });
     });
     return elements;
@@ -168,6 +211,8 @@
     { selector: "node.reach-to.reach-from", style: { "background-color": "#e0e7ff" } },
     { selector: "edge.out-edge", style: { "line-color": "#2563eb", "target-arrow-color": "#2563eb", width: 2.6, "z-index": 10 } },
     { selector: "edge.in-edge", style: { "line-color": "#9333ea", "target-arrow-color": "#9333ea", width: 2.6, "z-index": 10 } },
+    { selector: "edge.quiet", style: { display: "none" } },
+    { selector: "edge.quiet.out-edge, edge.quiet.in-edge, edge.quiet.shown", style: { display: "element" } },
     { selector: ".filtered-out", style: { display: "none" } },
   ];
 
@@ -204,6 +249,17 @@
       items.length ? el("ul", {}, ...items) : el("p", { class: "muted", text: "nothing" }));
   }
 
+  /* A group's pods: how many are isolated, and their names (the first MEMBERS_SHOWN). */
+  function memberList(node) {
+    const c = node.isolation;
+    const names = node.members.slice(0, MEMBERS_SHOWN).map((name) => el("li", { class: "mono", text: name }));
+    const more = node.members.length - names.length;
+    return el("div", { class: "members" },
+      el("h3", { text: `Pods (${node.members.length})` }),
+      el("p", { class: "muted", text: `${c.isolated} isolated both ways, ${c.partly_isolated} one way, ${c.unprotected} unprotected` }),
+      el("ul", {}, ...names, more > 0 ? el("li", { class: "muted", text: `and ${more} more` }) : null));
+  }
+
   function showDetails(ids, out, inc) {
     const panel = document.getElementById("details");
     const node = ids.length === 1 ? nodesById.get(ids[0]) : null;
@@ -219,6 +275,7 @@
           el("span", { class: "pill " + (node.ingress_isolated ? "ok" : "bad"), text: node.ingress_isolated ? "ingress isolated" : "ingress open" }),
           el("span", { class: "pill " + (node.egress_isolated ? "ok" : "bad"), text: node.egress_isolated ? "egress isolated" : "egress open" })));
         head.push(el("div", {}, ...Object.entries(node.labels).map(([k, v]) => el("span", { class: "pill label mono", text: `${k}=${v}` }))));
+        if (node.members) head.push(memberList(node));
       }
     } else {
       head.push(el("h4", { text: "namespace " + ids.map((id) => nodesById.get(id).namespace || "outside")[0] }));
@@ -238,7 +295,7 @@
   function renderFilter() {
     const box = document.getElementById("ns-filter");
     const groups = data.namespaces.filter((ns) => data.nodes.some((n) => n.namespace === ns.name))
-      .map((ns) => [ns.name, "ns:" + ns.name, colourOf.get(ns.name)]);
+      .map((ns) => [ns.name, byNamespace ? ns.name : "ns:" + ns.name, colourOf.get(ns.name)]);
     if (data.nodes.some((n) => n.external)) groups.push(["outside the cluster", EXTERNAL_GROUP, "#64748b"]);
     for (const [name, groupId, colour] of groups) {
       const box_ = el("input", { type: "checkbox", "data-namespace": name });
@@ -251,10 +308,11 @@
       swatch.style.background = colour;
       box.append(el("label", {}, box_, swatch, el("span", { text: name })));
     }
+    if (quiet) box.prepend(quietToggle());
     document.getElementById("legend").append(
       el("h3", { text: "Legend" }),
       el("div", {}, el("span", { class: "box iso" }), el("span", { text: "isolated both ways" })),
-      el("div", {}, el("span", { class: "box part" }), el("span", { text: "isolated one way" })),
+      el("div", {}, el("span", { class: "box part" }), el("span", { text: grouped ? "partly isolated (some pods, or one way)" : "isolated one way" })),
       el("div", {}, el("span", { class: "box open" }), el("span", { text: "unprotected" })),
       el("div", {}, el("span", { class: "box ext" }), el("span", { text: "external range" })),
       data.summary.stand_ins ? el("div", {}, el("span", { class: "box helper" }), el("span", { text: "netfence stand-in (not counted)" })) : null,
@@ -269,15 +327,25 @@
     document.querySelector(".legend .from-line").style.borderColor = COLOURS.from;
   }
 
+  /* With many edges, a checkbox draws them all (they are otherwise drawn for a selection). */
+  function quietToggle() {
+    const input = el("input", { type: "checkbox", id: "every-edge" });
+    input.addEventListener("change", () => {
+      cy.edges(".quiet").toggleClass("shown", input.checked);
+    });
+    return el("label", { class: "every-edge-toggle" }, input,
+      el("span", { text: `draw all ${data.edges.length} edges (else a selection's)` }));
+  }
+
   /* fCoSE draws from Math.random: seeded by the data, the same input gives the same layout. */
   function runLayout(elements) {
     const random = Math.random;
     Math.random = seeded(hash(JSON.stringify(elements.map((e) => e.data.id))));
     try {
-      cy.layout({
-        name: "fcose", quality: "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
+      (quiet ? cy.nodes() : cy.elements()).layout({
+        name: "fcose", quality: grouped ? "default" : "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
         idealEdgeLength: 150, nodeRepulsion: 25000, nodeSeparation: 90, nestingFactor: 0.3,
-        gravity: 0.15, gravityCompound: 1.5, numIter: 4000, packComponents: true,
+        gravity: 0.15, gravityCompound: 1.5, numIter: grouped ? 1500 : 4000, packComponents: true,
         tilingPaddingVertical: 24, tilingPaddingHorizontal: 24, padding: 24,
       }).run();
     } finally {
@@ -335,17 +403,19 @@
       table.replaceWith(el("div", { class: "empty", text: "No workloads in the input: nothing to connect." }));
       return;
     }
-    const ports = new Map(data.edges.map((e) => [e.source + "\u0000" + e.target, e.ports]));
+    const edges = new Map(data.edges.map((e) => [e.source + "\u0000" + e.target, e]));
     const head = el("tr", {}, el("th", { class: "row", text: "from \\ to" }),
       ...nodes.map((n) => el("th", { class: "col mono", text: n.external ? n.label : n.id, title: n.id, "data-dst": n.id })));
     const rows = nodes.map((src) => el("tr", { "data-src": src.id },
       el("th", { class: "row mono", text: src.external ? src.label : src.id, title: src.id }),
       ...nodes.map((dst) => {
-        if (src.id === dst.id) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
-        const label = ports.get(src.id + "\u0000" + dst.id);
+        const edge = edges.get(src.id + "\u0000" + dst.id);
+        if (src.id === dst.id && !edge) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
+        const label = edge && edge.ports;
         const all = label === "all";
+        const some = edge && edge.of !== undefined && edge.pairs !== edge.of;
         return label
-          ? el("td", { class: all ? "allow all-ports" : "allow", "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${label}`, text: label })
+          ? el("td", { class: (all ? "allow all-ports" : "allow") + (some ? " some-pairs" : ""), "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${edgeText(edge)}`, text: label })
           : el("td", { class: "deny", "data-dst": dst.id, title: `${src.id} → ${dst.id}: denied`, text: "·" });
       })));
     table.append(el("thead", {}, head), el("tbody", {}, ...rows));

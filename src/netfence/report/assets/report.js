@@ -228,7 +228,8 @@
   function highlight(ids) {
     clearHighlight();
     const chosen = cy.collection(ids.map((id) => cy.getElementById(id)));
-    const out = chosen.outgoers("edge").filter((e) => !chosen.contains(e.target()));
+    /* A group's edge to itself (pods of one workload or namespace) is one of what it reaches. */
+    const out = chosen.outgoers("edge").filter((e) => !chosen.contains(e.target()) || (grouped && e.isLoop()));
     const inc = chosen.incomers("edge").filter((e) => !chosen.contains(e.source()));
     cy.elements().addClass("faded");
     chosen.removeClass("faded").addClass("selected-node");
@@ -315,7 +316,7 @@
       el("div", {}, el("span", { class: "box part" }), el("span", { text: grouped ? "partly isolated (some pods, or one way)" : "isolated one way" })),
       el("div", {}, el("span", { class: "box open" }), el("span", { text: "unprotected" })),
       el("div", {}, el("span", { class: "box ext" }), el("span", { text: "external range" })),
-      data.summary.stand_ins ? el("div", {}, el("span", { class: "box helper" }), el("span", { text: "netfence stand-in (not counted)" })) : null,
+      data.summary.stand_ins ? el("div", {}, el("span", { class: "box helper" }), el("span", { text: "netfence stand-in (not counted)" })) : "",
       el("div", {}, el("span", { class: "line allow-line" }), el("span", { text: "allowed (ports)" })),
       el("div", {}, el("span", { class: "line open-line" }), el("span", { text: "all ports allowed" })),
       el("div", {}, el("span", { class: "line to-line" }), el("span", { text: "can reach" })),

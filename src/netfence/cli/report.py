@@ -63,6 +63,7 @@ class DrawnGroup(StrEnum):
     workload = "workload"
     namespace = "namespace"
 
+
 InputsArg = Annotated[
     list[str] | None,
     typer.Argument(

@@ -93,10 +93,6 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> list[GroupFl
     flows = []
     for source, target in zip(*np.nonzero(pairs > 0), strict=True):
         ports = {p: ports_of(p, codes[p][source, target]) for p in PROTOCOLS}
-        flows.append(
-            GroupFlow(
-                int(source), int(target), ports, int(pairs[source, target]),
-                int(total[source, target]),
-            )  # fmt: skip
-        )
+        count, every = int(pairs[source, target]), int(total[source, target])
+        flows.append(GroupFlow(int(source), int(target), ports, count, every))
     return flows

@@ -36,9 +36,9 @@ def _numeric_ranges(cluster: Cluster, protocol: Protocol) -> Iterator[tuple[int,
     for calico in cluster.calico.policies:
         for calico_rule in (*calico.ingress, *calico.egress):
             for entity in (calico_rule.source, calico_rule.destination):
-                for entry in (*entity.ports, *entity.not_ports):
-                    if entry.name is None:
-                        yield entry.low, entry.high
+                for calico_port in (*entity.ports, *entity.not_ports):
+                    if calico_port.name is None:
+                        yield calico_port.low, calico_port.high
 
 
 def port_spans(cluster: Cluster, protocol: Protocol) -> list[tuple[int, int]]:

@@ -206,6 +206,7 @@ def report_data(
     cluster = engine.cluster
     endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
     level = drawn_level(engine.endpoints, group)
+    linked: AbstractSet[str]
     if level == "pod":
         drawn, edges = endpoints, flows(engine, progress)
         linked = {e["source"] for e in edges} | {e["target"] for e in edges}

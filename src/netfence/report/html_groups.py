@@ -85,7 +85,7 @@ def grouped_graph(
     start = len(engine.endpoints)
     groups = [by_group[i] for i in idents] + [[start + k] for k in range(len(engine.externals))]
     names = idents + [x.id for x in engine.externals]
-    edges = []
+    edges: list[dict[str, Any]] = []
     for flow in group_flows(engine, groups):
         label = ports_label(flow.ports)
         if label:
@@ -107,7 +107,7 @@ def grouped_graph(
         )
         for ident in idents
     ]
-    linked = {e["source"] for e in edges} | {e["target"] for e in edges}
+    linked = {str(e["source"]) for e in edges} | {str(e["target"]) for e in edges}
     return nodes, edges, linked
 
 

@@ -4,14 +4,16 @@ every port span, weighted by how many members of each group are in each class.
 A group flows to another when some pair of distinct members may connect on some port; its
 ports are the union over those pairs (what ``Engine.connections`` gives pair by pair), and
 ``pairs`` counts the member pairs allowed on some port, of ``total`` distinct pairs. No pod x
-pod matrix is built: each span costs one [group, class] x [class, class] x [class, group]
-product, and spans with the same class matrix share it.
+pod matrix is built: each span costs a pass over its class matrix per (group, class)
+membership, and spans with the same class matrix share it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import hashlib
 
 import numpy as np
 
@@ -32,29 +34,52 @@ class GroupFlow:
     total: int
 
 
-class _Products:
-    """[group, group]: whether some pair of distinct members is allowed by a class matrix.
+COLUMNS = 1024
+"""Classes weighted at once (bounds the memory of a weighted pass)."""
 
-    Float32 products of 0/1 matrices stay exact: every sum is at most the number of classes.
-    """
+
+class _Products:
+    """Group sums of a [class, class] matrix through the (group, class) memberships: each
+    costs the memberships times the classes (a class mostly belongs to one group), never a
+    pod pair or a dense [group, class] product."""
 
     def __init__(self, membership: np.ndarray) -> None:
-        self.present = (membership > 0).astype(np.float32)
-        self.alone = (membership == 1).astype(np.float32)
-        """A class with one member of the group: that member to itself is no pair."""
+        groups, self.classes = np.nonzero(membership)
+        self.counts = membership[groups, self.classes]
+        self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        ends = [*self.starts[1:], len(groups)]
+        self.blocks = [
+            (self.classes[a:b], self.classes[a:b][self.counts[a:b] == 1])
+            for a, b in zip(self.starts, ends, strict=True)
+        ]
+        """Per group: its classes, and those holding one of its members (no pair with itself)."""
         self._seen: dict[bytes, np.ndarray] = {}
 
-    def __call__(self, allowed: np.ndarray) -> np.ndarray:
-        key = np.packbits(allowed).tobytes()
+    def some(self, allowed: np.ndarray) -> np.ndarray:
+        """[group, group]: some pair of distinct members is allowed."""
+        key = hashlib.blake2b(np.packbits(allowed).tobytes()).digest()
         if key not in self._seen:
-            reach = self.present @ allowed.astype(np.float32)
-            """[group, class]: how many of the group's classes reach the class."""
-            some: np.ndarray = ((reach > 0).astype(np.float32) @ self.present.T) > 0
-            within = (reach.astype(np.float64) * self.present).sum(axis=1)
-            within -= self.alone @ np.diag(allowed)
-            some[np.diag_indices_from(some)] = within > 0
+            reach = np.logical_or.reduceat(allowed[self.classes], self.starts, axis=0)
+            some: np.ndarray = np.logical_or.reduceat(reach[:, self.classes], self.starts, axis=1)
+            for group, (own, alone) in enumerate(self.blocks):
+                some[group, group] = allowed[np.ix_(own, own)].sum() > allowed[alone, alone].sum()
             self._seen[key] = some
         return self._seen[key]
+
+    def pairs(self, allowed: np.ndarray) -> np.ndarray:
+        """[group, group]: how many pairs of distinct members are allowed."""
+        rows = allowed[self.classes]
+        weights = self.counts.astype(np.float32)[:, None]
+        reach = np.zeros((len(self.starts), rows.shape[1]), dtype=np.float32)
+        """[group, class]: members of the group allowed to the class (exact in float32)."""
+        for first in range(0, rows.shape[1], COLUMNS):
+            chunk = rows[:, first : first + COLUMNS] * weights
+            reach[:, first : first + COLUMNS] = np.add.reduceat(chunk, self.starts, axis=0)
+        weighted = reach[:, self.classes].astype(np.float64) * self.counts
+        pairs: np.ndarray = np.add.reduceat(weighted, self.starts, axis=1)
+        own = self.counts * allowed[self.classes, self.classes]
+        pairs[np.diag_indices_from(pairs)] -= np.add.reduceat(own, self.starts)
+        return pairs
 
 
 def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> list[GroupFlow]:
@@ -74,11 +99,10 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> list[GroupFl
         for low, _ in spans[protocol]:
             allowed = engine.class_possible(low, protocol)
             anywhere |= allowed
-            layers.append(products(allowed))
+            layers.append(products.some(allowed))
         codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
         """[group, group, span bits]: the spans some member pair is allowed on."""
-    pairs = membership @ anywhere.astype(np.float64) @ membership.T
-    pairs[np.diag_indices_from(pairs)] -= membership @ np.diag(anywhere)
+    pairs = products.pairs(anywhere)
     sizes = membership.sum(axis=1)
     total = np.outer(sizes, sizes) - np.diag(sizes)
     known: dict[tuple[Protocol, bytes], PortSet] = {}

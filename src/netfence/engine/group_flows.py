@@ -10,7 +10,7 @@ membership, and spans with the same class matrix share it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import hashlib
@@ -32,6 +32,32 @@ class GroupFlow:
     ports: Connections
     pairs: int
     total: int
+
+
+@dataclass(frozen=True)
+class GroupFlows:
+    """Every flow as arrays (one entry per flow, source then target order); ``kinds`` index
+    ``port_sets``, the distinct port sets of the flows."""
+
+    sources: np.ndarray
+    targets: np.ndarray
+    pairs: np.ndarray
+    total: np.ndarray
+    kinds: np.ndarray
+    port_sets: list[Connections]
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __iter__(self) -> Iterator[GroupFlow]:
+        for k in range(len(self)):
+            yield GroupFlow(
+                int(self.sources[k]),
+                int(self.targets[k]),
+                self.port_sets[int(self.kinds[k])],
+                int(self.pairs[k]),
+                int(self.total[k]),
+            )
 
 
 COLUMNS = 1024
@@ -82,7 +108,7 @@ class _Products:
         return pairs
 
 
-def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> list[GroupFlow]:
+def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     """Every flow between the ``groups`` (lists of node indices: endpoints, then externals),
     in row order of source then target."""
     classes = engine.node_classes()
@@ -104,19 +130,23 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> list[GroupFl
         """[group, group, span bits]: the spans some member pair is allowed on."""
     pairs = products.pairs(anywhere)
     sizes = membership.sum(axis=1)
-    total = np.outer(sizes, sizes) - np.diag(sizes)
-    known: dict[tuple[Protocol, bytes], PortSet] = {}
-
-    def ports_of(protocol: Protocol, code: np.ndarray) -> PortSet:
-        key = (protocol, code.tobytes())
-        if key not in known:
-            bits = np.unpackbits(code)[: len(spans[protocol])]
-            known[key] = PortSet.of(spans[protocol][k] for k in np.flatnonzero(bits))
-        return known[key]
-
-    flows = []
-    for source, target in zip(*np.nonzero(pairs > 0), strict=True):
-        ports = {p: ports_of(p, codes[p][source, target]) for p in PROTOCOLS}
-        count, every = int(pairs[source, target]), int(total[source, target])
-        flows.append(GroupFlow(int(source), int(target), ports, count, every))
-    return flows
+    sources, targets = np.nonzero(pairs > 0)
+    cells = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
+    distinct, kinds = np.unique(cells, axis=0, return_inverse=True)
+    widths = np.cumsum([0, *(codes[p].shape[-1] for p in PROTOCOLS)])
+    port_sets = []
+    for row in distinct:
+        connections = {}
+        for k, protocol in enumerate(PROTOCOLS):
+            bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(spans[protocol])]
+            connections[protocol] = PortSet.of(spans[protocol][i] for i in np.flatnonzero(bits))
+        port_sets.append(connections)
+    every = sizes[sources] * sizes[targets] - np.where(sources == targets, sizes[sources], 0)
+    return GroupFlows(
+        sources,
+        targets,
+        pairs[sources, targets].astype(np.int64),
+        every.astype(np.int64),
+        kinds.reshape(-1),
+        port_sets,
+    )

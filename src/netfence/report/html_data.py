@@ -206,13 +206,15 @@ def report_data(
     cluster = engine.cluster
     endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
     level = drawn_level(engine.endpoints, group)
-    linked: AbstractSet[str]
+    edges: list[dict[str, Any]] | dict[str, list[Any]]
     if level == "pod":
-        drawn, edges = endpoints, flows(engine, progress)
+        edges = flows(engine, progress)
         linked = {e["source"] for e in edges} | {e["target"] for e in edges}
+        externals = [external_node(x) for x in engine.externals if x.id in linked]
+        drawn, reached = endpoints + externals, len(externals)
     else:
-        drawn, edges, linked = grouped_graph(engine, level, endpoints)
-    externals = [external_node(x) for x in engine.externals if x.id in linked]
+        ranges = [external_node(x) for x in engine.externals]
+        drawn, edges, reached = grouped_graph(engine, level, endpoints, ranges)
     helper_only = {e.namespace for e in engine.endpoints} - {
         e.namespace for e in engine.endpoints if e.id not in helpers
     }
@@ -228,9 +230,9 @@ def report_data(
             "namespaces": len(cluster.namespaces),
             "endpoints": len(endpoints),
             "policies": len(cluster.policies),
-            "flows": len(edges),
-            "externals": len(externals),
-            "externals_unreached": len(engine.externals) - len(externals),
+            "flows": len(edges) if isinstance(edges, list) else len(edges["source"]),
+            "externals": reached,
+            "externals_unreached": len(engine.externals) - reached,
             **isolation_counts(endpoints),
             "findings": {s: severities[s] for s in ("error", "warning", "info")},
             "stand_ins": sum(bool(n["stand_in"]) for n in endpoints),
@@ -244,14 +246,15 @@ def report_data(
             }
             for n in cluster.namespaces
         ],
-        "nodes": drawn + externals,
+        "nodes": drawn,
         "edges": edges,
         "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
         "policies": policy_records(documents),
         "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }
     if level != "pod":
-        data["aggregation"] = aggregation_note(engine, level, len(drawn))
+        groups = sum(not n["external"] for n in drawn)
+        data["aggregation"] = aggregation_note(engine, level, groups)
     return data
 
 

@@ -1,6 +1,9 @@
 """The HTML report of a big cluster: pods drawn as workloads or namespaces, flows between
 them from the class matrices (``engine.group_flows``), and what was aggregated.
 
+Edges go in columns (source and target positions in ``nodes``, an index into ``labels`` for
+their ports, allowed and distinct pod pairs), which the page expands.
+
 A page draws at most ``DRAWN_LIMIT`` in-cluster nodes one by one: its matrix has a cell per
 pair (40,000 at the limit, a few MB of HTML) and the graph's layout grows with the square of
 the nodes, so a page of that size still opens in a second or two. Above it, pods are drawn as
@@ -10,7 +13,6 @@ their workloads when there are few enough, else as their namespaces.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
 from netfence.engine import Engine
@@ -21,6 +23,9 @@ from netfence.report.diff_lines import ports_label
 Level = Literal["pod", "workload", "namespace"]
 Choice = Literal["auto", "pod", "workload", "namespace"]
 DRAWN_LIMIT = 200
+RANGES_LIMIT = 50
+"""More external ranges than this are drawn as one node on an aggregated page."""
+OUTSIDE = "ext:outside"
 
 
 def drawn_level(endpoints: Sequence[Endpoint], choice: Choice = "auto") -> Level:
@@ -72,33 +77,43 @@ def _group_node(
     }
 
 
+def _linked_ranges(engine: Engine) -> list[int]:
+    """Positions of the external ranges some pod may reach or be reached from."""
+    start = len(engine.endpoints)
+    groups = [list(range(start)), *([start + k] for k in range(len(engine.externals)))]
+    flows = group_flows(engine, groups)
+    return sorted({int(k) - 1 for k in (*flows.sources, *flows.targets) if k > 0})
+
+
+def _ranges_node(labels: Sequence[str]) -> dict[str, Any]:
+    """The linked external ranges as one node (more than ``RANGES_LIMIT`` of them)."""
+    return {
+        "id": OUTSIDE,
+        "label": f"{len(labels)} external ranges",
+        "origin": "",
+        "name": "every range some pod may reach or be reached from",
+        "namespace": None,
+        "kind": "External",
+        "cidrs": [],
+        "external": True,
+        "members": list(labels),
+    }
+
+
 def grouped_graph(
-    engine: Engine, level: Level, records: Sequence[Mapping[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], AbstractSet[str]]:
-    """(group nodes, edges between groups and external ranges, ids of the linked ranges);
-    ``records`` are the pods' own nodes (``html_data.endpoint_node``), in engine order."""
+    engine: Engine,
+    level: Level,
+    records: Sequence[Mapping[str, Any]],
+    ranges: Sequence[Mapping[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, list[Any]], int]:
+    """(drawn nodes, flows between them as columns, how many ranges have flows);
+    ``records`` and ``ranges`` are the pods' and ranges' own nodes, in engine order."""
     key = _key(level)
     by_group: dict[str, list[int]] = {}
     for index, endpoint in enumerate(engine.endpoints):
         by_group.setdefault(key(endpoint), []).append(index)
     idents = sorted(by_group)
-    start = len(engine.endpoints)
-    groups = [by_group[i] for i in idents] + [[start + k] for k in range(len(engine.externals))]
-    names = idents + [x.id for x in engine.externals]
-    edges: list[dict[str, Any]] = []
-    for flow in group_flows(engine, groups):
-        label = ports_label(flow.ports)
-        if label:
-            edges.append(
-                {
-                    "source": names[flow.source],
-                    "target": names[flow.target],
-                    "ports": label,
-                    "pairs": flow.pairs,
-                    "of": flow.total,
-                }
-            )
-    nodes = [
+    nodes: list[dict[str, Any]] = [
         _group_node(
             level,
             ident,
@@ -107,8 +122,35 @@ def grouped_graph(
         )
         for ident in idents
     ]
-    linked = {str(e["source"]) for e in edges} | {str(e["target"]) for e in edges}
-    return nodes, edges, linked
+    groups = [by_group[i] for i in idents]
+    start = len(engine.endpoints)
+    if len(engine.externals) > RANGES_LIMIT:
+        linked = _linked_ranges(engine)
+        if linked:
+            groups.append([start + k for k in linked])
+            nodes.append(_ranges_node([str(ranges[k]["label"]) for k in linked]))
+    else:
+        groups += [[start + k] for k in range(len(engine.externals))]
+        nodes += [dict(r) for r in ranges]
+    flows = group_flows(engine, groups)
+    used = sorted({*flows.sources.tolist(), *flows.targets.tolist()})
+    position = {
+        old: new
+        for new, old in enumerate(k for k in range(len(nodes)) if k < len(idents) or k in used)
+    }
+    drawn = [nodes[k] for k in position]
+    columns = {
+        "source": [position[k] for k in flows.sources.tolist()],
+        "target": [position[k] for k in flows.targets.tolist()],
+        "ports": flows.kinds.tolist(),
+        "pairs": flows.pairs.tolist(),
+        "of": flows.total.tolist(),
+        "labels": [ports_label(ports) for ports in flows.port_sets],
+    }
+    reached = len(drawn) - len(idents)
+    if len(engine.externals) > RANGES_LIMIT and reached:
+        reached = len(drawn[-1]["members"])
+    return drawn, columns, reached
 
 
 def aggregation_note(engine: Engine, level: Level, groups: int) -> dict[str, Any]:

@@ -3,6 +3,15 @@
   "use strict";
 
   const data = JSON.parse(document.getElementById("netfence-data").textContent);
+  /* An aggregated page carries its edges as columns: one object per edge from here on. */
+  if (data.aggregation) data.edges = expandEdges(data.edges, data.nodes);
+
+  function expandEdges(columns, nodes) {
+    return columns.source.map((source, k) => ({
+      source: nodes[source].id, target: nodes[columns.target[k]].id,
+      ports: columns.labels[columns.ports[k]], pairs: columns.pairs[k], of: columns.of[k],
+    }));
+  }
   const PALETTE = ["#2563eb", "#0d9488", "#c026d3", "#ea580c", "#4f46e5", "#16a34a",
     "#db2777", "#0891b2", "#ca8a04", "#7c3aed", "#dc2626", "#475569"];
   const EXTERNAL_GROUP = "group:external";
@@ -13,10 +22,12 @@
   const grouped = data.aggregation || null;
   const byNamespace = Boolean(grouped && grouped.level === "namespace");
   const MEMBERS_SHOWN = 50; /* a group's details list this many of its pods */
-  /* Beyond this many edges, an aggregated graph draws a node's edges when it is selected
-     (or every edge on request), and lays the nodes out without them. */
+  /* Beyond this many edges, an aggregated graph draws a selection's edges only (every edge
+     on request up to DRAW_ALL), and lays the nodes out without them. */
   const QUIET_EDGES = 400;
+  const DRAW_ALL = 5000;
   const quiet = Boolean(grouped) && data.edges.length > QUIET_EDGES;
+  let everyEdge = !quiet;
 
   /* A DOM element with text content (never HTML) and children. */
   function el(tag, attrs, ...children) {
@@ -163,17 +174,36 @@
         classes: "workload " + isolation(n),
       });
     }
+    if (!quiet) data.edges.forEach((e, i) => elements.push(edgeElement(e, i)));
+    return elements;
+  }
+
+  function edgeElement(e, i) {
     const labelled = data.edges.length <= EDGE_LABEL_LIMIT;
     const helper = (id) => Boolean((nodesById.get(id) || {}).stand_in);
-    data.edges.forEach((e, i) => {
-      /* A stand-in's own unpoliced traffic is drawn lightly and labelled on click only. */
-      const aside = helper(e.source) || (helper(e.target) && e.ports === "all");
-      elements.push({
-        group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: edgeText(e) },
-        classes: (e.ports === "all" ? "wide-open" : "") + (aside ? " helper-edge" : labelled ? " labelled" : "") + (quiet ? " quiet" : ""),
-      });
-    });
-    return elements;
+    /* A stand-in's own unpoliced traffic is drawn lightly and labelled on click only. */
+    const aside = helper(e.source) || (helper(e.target) && e.ports === "all");
+    return {
+      group: "edges", data: { id: "e" + i, source: e.source, target: e.target, label: edgeText(e) },
+      classes: (e.ports === "all" ? "wide-open" : "") + (aside ? " helper-edge" : labelled ? " labelled" : ""),
+    };
+  }
+
+  /* Positions in data.edges of each node's edges, out and in (for a quiet graph). */
+  const edgesOf = new Map();
+  data.edges.forEach((e, i) => {
+    for (const id of new Set([e.source, e.target])) {
+      if (!edgesOf.has(id)) edgesOf.set(id, []);
+      edgesOf.get(id).push(i);
+    }
+  });
+
+  /* A quiet graph draws the edges of the nodes ``ids`` only. */
+  function drawEdgesOf(ids) {
+    if (everyEdge) return;
+    cy.edges().remove();
+    const wanted = new Set(ids.flatMap((id) => edgesOf.get(id) || []));
+    cy.add([...wanted].map((i) => edgeElement(data.edges[i], i)));
   }
 
   const STYLE = [
@@ -211,8 +241,6 @@
     { selector: "node.reach-to.reach-from", style: { "background-color": "#e0e7ff" } },
     { selector: "edge.out-edge", style: { "line-color": "#2563eb", "target-arrow-color": "#2563eb", width: 2.6, "z-index": 10 } },
     { selector: "edge.in-edge", style: { "line-color": "#9333ea", "target-arrow-color": "#9333ea", width: 2.6, "z-index": 10 } },
-    { selector: "edge.quiet", style: { display: "none" } },
-    { selector: "edge.quiet.out-edge, edge.quiet.in-edge, edge.quiet.shown", style: { display: "element" } },
     { selector: ".filtered-out", style: { display: "none" } },
   ];
 
@@ -226,6 +254,7 @@
 
   /* Highlight what the selection can reach (blue) and what can reach it (purple). */
   function highlight(ids) {
+    drawEdgesOf(ids);
     clearHighlight();
     const chosen = cy.collection(ids.map((id) => cy.getElementById(id)));
     /* A group's edge to itself (pods of one workload or namespace) is one of what it reaches. */
@@ -250,9 +279,13 @@
       items.length ? el("ul", {}, ...items) : el("p", { class: "muted", text: "nothing" }));
   }
 
-  /* A group's pods: how many are isolated, and their names (the first MEMBERS_SHOWN). */
+  /* A group's pods (how many are isolated, and their names) or ranges, the first MEMBERS_SHOWN. */
   function memberList(node) {
     const c = node.isolation;
+    if (!c) {
+      return el("div", { class: "members" }, el("h3", { text: `Ranges (${node.members.length})` }),
+        el("ul", {}, ...node.members.map((name) => el("li", { class: "mono", text: name }))));
+    }
     const names = node.members.slice(0, MEMBERS_SHOWN).map((name) => el("li", { class: "mono", text: name }));
     const more = node.members.length - names.length;
     return el("div", { class: "members" },
@@ -271,6 +304,7 @@
       if (node.external) {
         if (node.origin) head.push(el("p", { text: "made by " + node.origin }));
         head.push(el("p", { class: "mono", text: node.name }));
+        if (node.members) head.push(memberList(node));
       } else {
         head.push(el("div", {},
           el("span", { class: "pill " + (node.ingress_isolated ? "ok" : "bad"), text: node.ingress_isolated ? "ingress isolated" : "ingress open" }),
@@ -309,7 +343,7 @@
       swatch.style.background = colour;
       box.append(el("label", {}, box_, swatch, el("span", { text: name })));
     }
-    if (quiet) box.prepend(quietToggle());
+    if (quiet && data.edges.length <= DRAW_ALL) box.prepend(quietToggle());
     document.getElementById("legend").append(
       el("h3", { text: "Legend" }),
       el("div", {}, el("span", { class: "box iso" }), el("span", { text: "isolated both ways" })),
@@ -332,7 +366,11 @@
   function quietToggle() {
     const input = el("input", { type: "checkbox", id: "every-edge" });
     input.addEventListener("change", () => {
-      cy.edges(".quiet").toggleClass("shown", input.checked);
+      everyEdge = false;
+      cy.edges().remove();
+      if (input.checked) cy.add(data.edges.map((e, i) => edgeElement(e, i)));
+      everyEdge = input.checked;
+      clearHighlight();
     });
     return el("label", { class: "every-edge-toggle" }, input,
       el("span", { text: `draw all ${data.edges.length} edges (else a selection's)` }));
@@ -343,7 +381,7 @@
     const random = Math.random;
     Math.random = seeded(hash(JSON.stringify(elements.map((e) => e.data.id))));
     try {
-      (quiet ? cy.nodes() : cy.elements()).layout({
+      cy.elements().layout({
         name: "fcose", quality: grouped ? "default" : "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
         idealEdgeLength: 150, nodeRepulsion: 25000, nodeSeparation: 90, nestingFactor: 0.3,
         gravity: 0.15, gravityCompound: 1.5, numIter: grouped ? 1500 : 4000, packComponents: true,
@@ -381,7 +419,7 @@
     fit();
     cy.on("zoom", scaleLabels);
     cy.on("tap", "node", (event) => select(event.target.id()));
-    cy.on("tap", (event) => { if (event.target === cy) clearHighlight(); });
+    cy.on("tap", (event) => { if (event.target === cy) { drawEdgesOf([]); clearHighlight(); } });
     let pending = null;
     window.addEventListener("resize", () => {
       clearTimeout(pending);
@@ -397,6 +435,10 @@
   }
 
   /* ---------- matrix ---------- */
+  /* Beyond this many nodes the matrix shows the first MATRIX_WINDOW sources and destinations
+     that match the filters, rebuilt as they change. */
+  const MATRIX_WINDOW = 200;
+
   function renderMatrix() {
     const table = document.getElementById("matrix-table");
     const nodes = data.nodes;
@@ -405,26 +447,42 @@
       return;
     }
     const edges = new Map(data.edges.map((e) => [e.source + "\u0000" + e.target, e]));
-    const head = el("tr", {}, el("th", { class: "row", text: "from \\ to" }),
-      ...nodes.map((n) => el("th", { class: "col mono", text: n.external ? n.label : n.id, title: n.id, "data-dst": n.id })));
-    const rows = nodes.map((src) => el("tr", { "data-src": src.id },
-      el("th", { class: "row mono", text: src.external ? src.label : src.id, title: src.id }),
-      ...nodes.map((dst) => {
-        const edge = edges.get(src.id + "\u0000" + dst.id);
-        if (src.id === dst.id && !edge) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
-        const label = edge && edge.ports;
-        const all = label === "all";
-        const some = edge && edge.of !== undefined && edge.pairs !== edge.of;
-        return label
-          ? el("td", { class: (all ? "allow all-ports" : "allow") + (some ? " some-pairs" : ""), "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${edgeText(edge)}`, text: label })
-          : el("td", { class: "deny", "data-dst": dst.id, title: `${src.id} → ${dst.id}: denied`, text: "·" });
-      })));
-    table.append(el("thead", {}, head), el("tbody", {}, ...rows));
+    const windowed = nodes.length > MATRIX_WINDOW;
+    function cell(src, dst) {
+      const edge = edges.get(src.id + "\u0000" + dst.id);
+      if (src.id === dst.id && !edge) return el("td", { class: "self", "data-dst": dst.id, text: "—" });
+      const label = edge && edge.ports;
+      const all = label === "all";
+      const some = edge && edge.of !== undefined && edge.pairs !== edge.of;
+      return label
+        ? el("td", { class: (all ? "allow all-ports" : "allow") + (some ? " some-pairs" : ""), "data-dst": dst.id, title: `${src.id} → ${dst.id}: ${edgeText(edge)}`, text: label })
+        : el("td", { class: "deny", "data-dst": dst.id, title: `${src.id} → ${dst.id}: denied`, text: "·" });
+    }
+    function build(sources, targets) {
+      const head = el("tr", {}, el("th", { class: "row", text: "from \\ to" }),
+        ...targets.map((n) => el("th", { class: "col mono", text: n.external ? n.label : n.id, title: n.id, "data-dst": n.id })));
+      const rows = sources.map((src) => el("tr", { "data-src": src.id },
+        el("th", { class: "row mono", text: src.external ? src.label : src.id, title: src.id }),
+        ...targets.map((dst) => cell(src, dst))));
+      table.replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
+    }
+    if (!windowed) build(nodes, nodes);
     const srcBox = document.getElementById("matrix-src");
     const dstBox = document.getElementById("matrix-dst");
+    const matches = (node, text) => node.id.toLowerCase().includes(text);
     function apply() {
       const s = srcBox.value.trim().toLowerCase();
       const d = dstBox.value.trim().toLowerCase();
+      if (windowed) {
+        const sources = nodes.filter((n) => matches(n, s));
+        const targets = nodes.filter((n) => matches(n, d));
+        build(sources.slice(0, MATRIX_WINDOW), targets.slice(0, MATRIX_WINDOW));
+        const cut = sources.length > MATRIX_WINDOW || targets.length > MATRIX_WINDOW;
+        document.getElementById("matrix-count").textContent =
+          `${Math.min(sources.length, MATRIX_WINDOW)} of ${sources.length} matching sources (of ${nodes.length})` +
+          (cut ? `, first ${MATRIX_WINDOW} sources and destinations shown: filter to see others` : "");
+        return;
+      }
       let shown = 0;
       for (const row of table.tBodies[0].rows) {
         const visible = row.dataset.src.toLowerCase().includes(s);

@@ -10,10 +10,9 @@ membership, and spans with the same class matrix share it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-
-import hashlib
 
 import numpy as np
 

@@ -14,6 +14,7 @@ import yaml
 
 from netfence.diff.compare import Progress
 from netfence.engine import Engine, ExternalRange, IPSet, Node, PortSet
+from netfence.engine.isolation import isolation
 from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
@@ -35,7 +36,10 @@ def where(source: Source | None) -> str:
     return f"{source.file}:{source.line}" if source.line > 0 else source.file
 
 
-def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> dict[str, Any]:
+def endpoint_node(
+    endpoint: Endpoint, isolated: tuple[bool, bool], helper: bool = False
+) -> dict[str, Any]:
+    """An endpoint as the page draws it; ``isolated``: for ingress, for egress."""
     return {
         "id": endpoint.id,
         "label": endpoint.name,
@@ -43,8 +47,8 @@ def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> d
         "kind": endpoint.kind,
         "labels": endpoint.label_map,
         "ips": [str(ip) for ip in endpoint.ips],
-        "ingress_isolated": bool(engine.selecting(endpoint, "ingress")),
-        "egress_isolated": bool(engine.selecting(endpoint, "egress")),
+        "ingress_isolated": isolated[0],
+        "egress_isolated": isolated[1],
         "external": False,
         "stand_in": helper,
     }
@@ -204,7 +208,10 @@ def report_data(
     netfence's own stand-in pods (drawn, not counted, no findings about them). Pods are drawn
     one by one, or as workloads or namespaces (``group``; ``auto``: by the cluster's size)."""
     cluster = engine.cluster
-    endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
+    endpoints = [
+        endpoint_node(e, ways, e.id in helpers)
+        for e, ways in zip(engine.endpoints, isolation(engine), strict=True)
+    ]
     level = drawn_level(engine.endpoints, group)
     edges: list[dict[str, Any]] | dict[str, list[Any]]
     if level == "pod":

@@ -230,8 +230,9 @@ def test_print_layout_opens_policies_and_hides_navigation(browser: Any, tmp_path
 
 def test_big_cluster_report_is_aggregated_and_responsive(browser: Any, tmp_path: Path) -> None:
     """240 pods of 60 ReplicaSets: drawn as workloads, said at the top; with this many edges
-    a selection's edges are drawn, and a checkbox draws them all."""
-    big_cluster(tmp_path, 240, workloads=60)
+    a selection's edges are drawn, and a checkbox draws them all; 62 external ranges are one
+    node; 209 policies are highlighted when opened."""
+    big_cluster(tmp_path, 240, workloads=60, ranges=60, extra=50)
     report = Page(browser, write_report(str(tmp_path), tmp_path / "big.html"))
     data = report.js("netfenceReport.data")
     assert data["aggregation"]["level"] == "workload" and data["aggregation"]["groups"] == 60
@@ -255,6 +256,13 @@ def test_big_cluster_report_is_aggregated_and_responsive(browser: Any, tmp_path:
         " 'team-1/ReplicaSet/rs-1').map(e => e.data('label'))"
     )
     assert label == ["TCP 80"]  # every pod of rs-1 reaches every pod of rs-0, on 80 only
+
+    report.js("netfenceReport.select('ext:outside')")
+    assert "Ranges (62)" in (report.page.text_content("#details") or "")
+    assert report.page.locator("details.policy").count() == 209
+    assert report.page.locator("details.policy .y-key").count() == 0
+    report.page.click("details.policy summary")
+    report.page.wait_for_selector("details.policy[open] .y-key")
 
     report.page.check("#every-edge")
     assert report.js(visible) == len(data["edges"])

@@ -13,7 +13,7 @@ from netfence.inputs import read_inputs
 from netfence.model import PROTOCOLS, Endpoint
 from netfence.report.diff_lines import ports_label
 from netfence.report.html_data import report_data
-from netfence.report.html_groups import DRAWN_LIMIT, drawn_level
+from netfence.report.html_groups import DRAWN_LIMIT, OUTSIDE, RANGES_LIMIT, drawn_level
 
 
 def _pods(count: int, workloads: int) -> list[Endpoint]:
@@ -90,10 +90,30 @@ def test_grouped_edges_agree_with_the_pod_level_flows(guide_dir: Path) -> None:
         assert data["findings"] == pods["findings"] and data["policies"] == pods["policies"]
 
 
-def big_cluster(folder: Path, pods: int, workloads: int = 0) -> None:
+def _egress_to(namespace: str, ranges: int) -> dict:
+    """Egress of the namespace's pods to ``ranges`` addresses, one external range each."""
+    blocks = [{"ipBlock": {"cidr": f"192.0.{k // 250}.{k % 250 + 1}/32"}} for k in range(ranges)]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "egress", "namespace": namespace},
+        "spec": {"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": blocks}]},
+    }
+
+
+def big_cluster(
+    folder: Path, pods: int, workloads: int = 0, ranges: int = 0, extra: int = 0
+) -> None:
     """``pods`` pods in four namespaces (bare, or of ``workloads`` ReplicaSets), a default
-    deny and one allow to the web pods in each."""
-    docs: list[dict] = []
+    deny and one allow to the web pods in each; with ``ranges``, team-0's pods may reach
+    that many addresses outside (and nothing else); ``extra`` more policies per namespace
+    that select no pod."""
+    docs: list[dict] = [_egress_to("team-0", ranges)] if ranges else []
+    for k in range(extra * 4):
+        unused = _egress_to(f"team-{k % 4}", 1)
+        unused["metadata"]["name"] = f"unused-{k}"
+        unused["spec"]["podSelector"] = {"matchLabels": {"app": "none"}}
+        docs.append(unused)
     for n in range(4):
         name = f"team-{n}"
         docs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
@@ -153,3 +173,21 @@ def test_a_big_cluster_is_aggregated_by_namespace(tmp_path: Path) -> None:
     size = (DRAWN_LIMIT + 40) // 4
     assert edges[("team-0", "team-1")]["pairs"] == size * web["team-1"]
     assert edges[("team-0", "team-0")]["pairs"] == size * web["team-0"] - web["team-0"]
+
+
+def test_many_external_ranges_are_one_node(tmp_path: Path) -> None:
+    big_cluster(tmp_path, DRAWN_LIMIT + 40, ranges=RANGES_LIMIT + 10)
+    inputs = read_inputs([str(tmp_path)])
+    engine = Engine(inputs.cluster)
+    data = report_data(engine, [], inputs.documents, "big")
+    (outside,) = [n for n in data["nodes"] if n["external"]]
+    assert outside["id"] == OUTSIDE
+    # the 60 addresses, and the rest of IPv4 and IPv6 that the other namespaces may reach
+    assert len(outside["members"]) == RANGES_LIMIT + 10 + 2
+    assert data["summary"]["externals"] == len(outside["members"])
+    edges = {(e["source"], e["target"]): e for e in edges_of(data)}
+    size = (DRAWN_LIMIT + 40) // 4
+    assert edges[("team-0", OUTSIDE)]["ports"] == "all"
+    assert edges[("team-0", OUTSIDE)]["pairs"] == size * (RANGES_LIMIT + 10)
+    assert edges[("team-1", OUTSIDE)]["pairs"] == size * len(outside["members"])
+    assert not [pair for pair in edges if pair[0] == OUTSIDE]  # web pods admit pods only

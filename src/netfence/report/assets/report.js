@@ -437,7 +437,7 @@
   /* ---------- matrix ---------- */
   /* Beyond this many nodes the matrix shows the first MATRIX_WINDOW sources and destinations
      that match the filters, rebuilt as they change. */
-  const MATRIX_WINDOW = 200;
+  const MATRIX_WINDOW = 100;
 
   function renderMatrix() {
     const table = document.getElementById("matrix-table");
@@ -549,22 +549,34 @@
     return out;
   }
 
+  const LAZY_POLICIES = 200;
+
   function renderPolicies() {
     const body = document.getElementById("policies-body");
     if (!data.policies.length) {
       body.append(el("div", { class: "empty", text: "No NetworkPolicies in the input: every workload is unprotected." }));
       return;
     }
+    /* Many policies: each one's YAML is highlighted when it is first opened (a page of
+       thousands of highlighted policies is slow to lay out). */
+    const lazy = data.policies.length > LAZY_POLICIES;
     for (const p of data.policies) {
       const pre = el("pre", { class: "yaml" });
-      p.yaml.replace(/\n$/, "").split("\n").forEach((line, i) => {
-        if (i) pre.append("\n");
-        pre.append(...yamlLine(line));
-      });
-      body.append(el("details", { class: "policy", "data-policy": p.id },
+      const details = el("details", { class: "policy", "data-policy": p.id },
         el("summary", {}, el("strong", { class: "mono", text: p.id }), el("span", { class: "where mono", text: p.where })),
-        pre));
+        pre);
+      if (lazy) details.addEventListener("toggle", () => fillYaml(pre, p.yaml), { once: true });
+      else fillYaml(pre, p.yaml);
+      body.append(details);
     }
+  }
+
+  function fillYaml(pre, text) {
+    if (pre.childNodes.length) return;
+    text.replace(/\n$/, "").split("\n").forEach((line, i) => {
+      if (i) pre.append("\n");
+      pre.append(...yamlLine(line));
+    });
   }
 
   renderSummary();

@@ -5,9 +5,11 @@ Edges go in columns (source and target positions in ``nodes``, an index into ``l
 their ports, allowed and distinct pod pairs), which the page expands.
 
 A page draws at most ``DRAWN_LIMIT`` in-cluster nodes one by one: its matrix has a cell per
-pair (40,000 at the limit, a few MB of HTML) and the graph's layout grows with the square of
-the nodes, so a page of that size still opens in a second or two. Above it, pods are drawn as
-their workloads when there are few enough, else as their namespaces.
+pair (40,000 at the limit, about 1.5 MB of HTML) and the graph's layout grows with the square
+of the nodes (a dense 200-pod graph of 8,000 edges lays out in about 10 s in Chromium, 100
+pods and 2,600 edges in about 5 s). Above it, pods are drawn as their workloads when there are
+few enough, else as their namespaces; such a page lays its nodes out without its edges when
+they are many, and draws a selection's.
 """
 
 from __future__ import annotations

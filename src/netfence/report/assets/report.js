@@ -447,7 +447,7 @@
       return;
     }
     const edges = new Map(data.edges.map((e) => [e.source + "\u0000" + e.target, e]));
-    const windowed = nodes.length > MATRIX_WINDOW;
+    const windowed = Boolean(grouped) && nodes.length > MATRIX_WINDOW;
     function cell(src, dst) {
       const edge = edges.get(src.id + "\u0000" + dst.id);
       if (src.id === dst.id && !edge) return el("td", { class: "self", "data-dst": dst.id, text: "—" });

@@ -145,3 +145,9 @@ def test_a_lone_member_of_a_class_is_no_pair_with_itself(tmp_path: Path) -> None
     engine = Engine(read_inputs([str(tmp_path)]).cluster)
     (flow,) = [f for f in group_flows(engine, [[0, 1]]) if (f.source, f.target) == (0, 0)]
     assert str(flow.ports["TCP"]) == "443" and (flow.pairs, flow.total) == (2, 2)
+
+
+def test_no_groups_and_no_pods_give_no_flows() -> None:
+    engine = Engine(Cluster())
+    assert len(group_flows(engine, [])) == 0
+    assert list(group_flows(engine, [[k] for k in range(len(engine.externals))])) == []

@@ -71,8 +71,8 @@ class _Products:
     def __init__(self, membership: np.ndarray) -> None:
         groups, self.classes = np.nonzero(membership)
         self.counts = membership[groups, self.classes]
-        self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-        ends = [*self.starts[1:], len(groups)]
+        self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])[: len(groups)]
+        ends = [*self.starts[1:], len(groups)][: len(self.starts)]
         self.blocks = [
             (self.classes[a:b], self.classes[a:b][self.counts[a:b] == 1])
             for a, b in zip(self.starts, ends, strict=True)
@@ -82,6 +82,8 @@ class _Products:
 
     def some(self, allowed: np.ndarray) -> np.ndarray:
         """[group, group]: some pair of distinct members is allowed."""
+        if not len(self.starts):
+            return np.zeros((0, 0), dtype=bool)
         key = hashlib.blake2b(np.packbits(allowed).tobytes()).digest()
         if key not in self._seen:
             reach = np.logical_or.reduceat(allowed[self.classes], self.starts, axis=0)
@@ -93,6 +95,8 @@ class _Products:
 
     def pairs(self, allowed: np.ndarray) -> np.ndarray:
         """[group, group]: how many pairs of distinct members are allowed."""
+        if not len(self.starts):
+            return np.zeros((0, 0))
         rows = allowed[self.classes]
         weights = self.counts.astype(np.float32)[:, None]
         reach = np.zeros((len(self.starts), rows.shape[1]), dtype=np.float32)

@@ -261,7 +261,7 @@ def report_data(
     }
     if level != "pod":
         groups = sum(not n["external"] for n in drawn)
-        data["aggregation"] = aggregation_note(engine, level, groups)
+        data["aggregation"] = aggregation_note(engine, level, groups, group != "auto")
     return data
 
 

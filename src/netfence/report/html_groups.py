@@ -155,9 +155,9 @@ def grouped_graph(
     return drawn, columns, reached
 
 
-def aggregation_note(engine: Engine, level: Level, groups: int) -> dict[str, Any]:
-    """What the page aggregated, and the commands that give the detail (INPUT: this
-    report's inputs)."""
+def aggregation_note(engine: Engine, level: Level, groups: int, chosen: bool) -> dict[str, Any]:
+    """What the page aggregated (``chosen``: by ``--group``, not by size), and the commands
+    that give the detail (INPUT: this report's inputs)."""
     workloads = len({e.workload_id for e in engine.endpoints})
     return {
         "level": level,
@@ -165,6 +165,7 @@ def aggregation_note(engine: Engine, level: Level, groups: int) -> dict[str, Any
         "workloads": workloads,
         "groups": groups,
         "limit": DRAWN_LIMIT,
+        "chosen": chosen,
         "tiers_omitted": bool(engine.cluster.tier_policies),
         "detail": [
             "netfence analyze INPUT --group workload",

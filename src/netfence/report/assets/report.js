@@ -110,11 +110,11 @@
   function renderAggregation() {
     if (!grouped) return;
     const unit = byNamespace ? "namespaces" : "workloads";
-    const why = byNamespace
-      ? `its ${grouped.workloads} workloads are more than ${grouped.limit} too`
-      : `they are more than ${grouped.limit}`;
+    const why = grouped.chosen ? "as asked (--group)"
+      : `more than ${grouped.limit} pods` + (byNamespace ? ` and ${grouped.workloads} workloads` : "") +
+        " would not stay readable or responsive drawn one by one";
     const items = [
-      el("li", { text: `Each of the ${grouped.pods} pods is drawn as its ${unit.slice(0, -1)} (${grouped.groups} ${unit}): ${why}, and a page drawing every pod would not stay readable or responsive.` }),
+      el("li", { text: `Each of the ${grouped.pods} pods is drawn as its ${unit.slice(0, -1)} (${grouped.groups} ${unit}): ${why}.` }),
       el("li", { text: `An arrow (and a matrix cell) from one ${unit.slice(0, -1)} to another: some pod of the first may connect to some pod of the second. Its ports are every port some of those pod pairs are allowed on; "n of m pod pairs" says how many pairs are allowed on some port.` }),
       el("li", { text: "The summary counts, lint findings and policies are per pod and per policy, as on a small cluster's page." }),
     ];
@@ -381,7 +381,7 @@
     const random = Math.random;
     Math.random = seeded(hash(JSON.stringify(elements.map((e) => e.data.id))));
     try {
-      cy.elements().layout({
+      cy.layout({
         name: "fcose", quality: grouped ? "default" : "proof", randomize: true, animate: false, nodeDimensionsIncludeLabels: true,
         idealEdgeLength: 150, nodeRepulsion: 25000, nodeSeparation: 90, nestingFactor: 0.3,
         gravity: 0.15, gravityCompound: 1.5, numIter: grouped ? 1500 : 4000, packComponents: true,

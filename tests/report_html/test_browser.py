@@ -15,6 +15,7 @@ from netfence.cli.app import app
 from netfence.engine import Engine
 from netfence.inputs import read_inputs
 from tests.conftest import ROOT
+from tests.report_html.test_grouped import big_cluster
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e .[test]")
@@ -225,3 +226,49 @@ def test_print_layout_opens_policies_and_hides_navigation(browser: Any, tmp_path
     assert report.page.locator("details.policy:not([open])").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh-print.png"), full_page=True)
+
+
+def test_big_cluster_report_is_aggregated_and_responsive(browser: Any, tmp_path: Path) -> None:
+    """240 pods of 60 ReplicaSets: drawn as workloads, said at the top; with this many edges
+    a selection's edges are drawn, and a checkbox draws them all; 62 external ranges are one
+    node; 209 policies are highlighted when opened."""
+    big_cluster(tmp_path, 240, workloads=60, ranges=60, extra=50)
+    report = Page(browser, write_report(str(tmp_path), tmp_path / "big.html"))
+    data = report.js("netfenceReport.data")
+    assert data["aggregation"]["level"] == "workload" and data["aggregation"]["groups"] == 60
+    notice = report.page.text_content("#aggregated") or ""
+    assert "Aggregated by workload" in notice and "240 pods drawn as 60 workloads" in notice
+    assert "netfence analyze INPUT --group workload" in notice
+    drawn = set(report.js("netfenceReport.cy.nodes('.workload').map(n => n.id())"))
+    assert drawn == {n["id"] for n in data["nodes"]}
+    assert len(data["edges"]) > 400
+    visible = "netfenceReport.cy.edges().filter(e => e.visible()).length"
+    assert report.js(visible) == 0
+
+    web = "team-0/ReplicaSet/rs-0"
+    report.click_node(web)
+    touching = [e for e in data["edges"] if web in (e["source"], e["target"])]
+    assert report.js(visible) == len(touching) > 0
+    details = report.page.text_content("#details") or ""
+    assert "Pods (4)" in details and "pod-60" in details
+    label = report.js(
+        "netfenceReport.cy.edges('.in-edge').filter(e => e.source().id() ==="
+        " 'team-1/ReplicaSet/rs-1').map(e => e.data('label'))"
+    )
+    assert label == ["TCP 80"]  # every pod of rs-1 reaches every pod of rs-0, on 80 only
+
+    report.js("netfenceReport.select('ext:outside')")
+    assert "Ranges (62)" in (report.page.text_content("#details") or "")
+    assert report.page.locator("details.policy").count() == 209
+    assert report.page.locator("details.policy .y-key").count() == 0
+    report.page.click("details.policy summary")
+    report.page.wait_for_selector("details.policy[open] .y-key")
+
+    report.page.check("#every-edge")
+    assert report.js(visible) == len(data["edges"])
+    rows = report.js("document.querySelectorAll('#matrix-table tbody tr').length")
+    assert rows == len(data["nodes"])
+    assert report.requests == [report.url] and report.errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    report.js("window.scrollTo(0, 0)")
+    report.page.screenshot(path=str(ARTIFACTS / "report-aggregated.png"), full_page=False)

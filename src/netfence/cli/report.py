@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -36,6 +37,7 @@ from netfence.lint import LintOptions, lint_cluster
 from netfence.load import Limits
 from netfence.report.html import render_html
 from netfence.report.html_data import report_data
+from netfence.report.html_groups import DRAWN_LIMIT
 from netfence.writes import write_text
 
 REPORT_HELP = """Write one self-contained HTML report: summary, graph, matrix, findings, policies.
@@ -50,7 +52,17 @@ Examples:
   netfence report builtin:ai-mesh -o ai-mesh.html
 
   netfence report --cluster -o cluster.html
+
+  netfence report big-cluster/ --group workload -o workloads.html
 """
+
+
+class DrawnGroup(StrEnum):
+    auto = "auto"
+    pod = "pod"
+    workload = "workload"
+    namespace = "namespace"
+
 
 InputsArg = Annotated[
     list[str] | None,
@@ -81,6 +93,15 @@ def report_command(
     pod_cidr: PodCidrOpt = None,
     resolve: ResolveOpt = None,
     verbose: VerboseOpt = False,
+    group: Annotated[
+        DrawnGroup,
+        typer.Option(
+            "--group",
+            help=f"Draw pods one by one, as workloads, or as namespaces; auto (default): pods "
+            f"up to {DRAWN_LIMIT}, else workloads up to {DRAWN_LIMIT}, else namespaces. The "
+            "page says what it aggregated.",
+        ),
+    ] = DrawnGroup.auto,
 ) -> None:
     if cluster == bool(specs):
         fail("give manifest paths, a blueprint, or --cluster (exactly one of them)", EXIT_USAGE)
@@ -97,7 +118,9 @@ def report_command(
     lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)
     findings = lint_cluster(model, roles=side.roles, options=lint_options)
     with progress_bar("computing flows") as progress:
-        data = report_data(engine, findings, side.documents, side.label, progress, side.helpers)
+        data = report_data(
+            engine, findings, side.documents, side.label, progress, side.helpers, group.value
+        )
     page = render_html(data)
     try:
         write_text(output, page)

@@ -1,67 +1,87 @@
-"""Where some rule's ports begin or end: the port space cut into spans no rule splits.
+"""Port spans: ranges of ports of one protocol over which no rule of any kind changes its
+answer, towards every destination or towards one.
 
-Within one span every rule of every dialect admits all ports or none, towards every
-destination, so one port per span decides the whole span.
+Every numeric port or range a rule names for the protocol starts or stops a span (Calico's
+for every protocol, whatever the rule's protocol), and so does every container port of the
+protocol whose name some rule names (what a named port can resolve to: at the destination,
+when one is given); a port inside a span is answered as its first port is. Extra cuts cost
+time only, never exactness.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
+from itertools import pairwise
 
-from netfence.engine.calico_match import rule_port_spans
 from netfence.engine.intervals import MAX_PORT, MIN_PORT
 from netfence.engine.peers import Node
 from netfence.model import Cluster, Endpoint, Protocol
 
 
-def _named(name: str, protocol: Protocol, dst: Node | None, served: Iterable[int]) -> list[int]:
-    """Numbers a port name may stand for: at ``dst``, or (no ``dst``) any served number."""
-    if dst is None:
-        return list(served)
-    return list(dst.named_ports(name, protocol)) if isinstance(dst, Endpoint) else []
-
-
-def span_starts(cluster: Cluster, protocol: Protocol, dst: Node | None = None) -> list[int]:
-    """Sorted first ports of the spans of ``protocol`` towards ``dst`` (towards every
-    destination when ``dst`` is None); the last span ends at 65535."""
-    served = (
-        {p.port for e in cluster.endpoints for p in e.ports if p.protocol == protocol}
-        if dst is None
-        else set()
-    )
-    spans: list[tuple[int, int]] = []
+def _numeric_ranges(cluster: Cluster, protocol: Protocol) -> Iterator[tuple[int, int]]:
+    """(first, last) of every numeric port or range of ``protocol`` a rule names."""
     for policy in cluster.policies:
         for rule in (*policy.ingress, *policy.egress):
             for entry in rule.ports:
-                if entry.protocol != protocol or entry.port is None:
-                    continue
-                if isinstance(entry.port, int):
-                    spans.append((entry.port, entry.end_port or entry.port))
-                else:
-                    spans += [(n, n) for n in _named(entry.port, protocol, dst, served)]
+                if isinstance(entry.port, int) and entry.protocol == protocol:
+                    yield entry.port, entry.end_port or entry.port
     for tier_policy in cluster.tier_policies:
         for tier_rule in (*tier_policy.ingress, *tier_policy.egress):
             for tier_port in tier_rule.ports or ():
-                if tier_port.name is not None:
-                    spans += [(n, n) for n in _named(tier_port.name, protocol, dst, served)]
-                elif tier_port.protocol == protocol:
-                    spans.append((tier_port.low, tier_port.high))
+                if tier_port.name is None and tier_port.protocol == protocol:
+                    yield tier_port.low, tier_port.high
     for cilium in cluster.cilium_policies:
         for cilium_rule in (*cilium.ingress, *cilium.egress):
             for cilium_port in cilium_rule.ports or ():
-                if cilium_port.name is not None:
-                    spans += [(n, n) for n in _named(cilium_port.name, protocol, dst, served)]
-                elif cilium_port.protocol == protocol:
-                    spans.append((cilium_port.low, cilium_port.high))
+                if cilium_port.name is None and cilium_port.protocol == protocol:
+                    yield cilium_port.low, cilium_port.high
     for calico in cluster.calico.policies:
         for calico_rule in (*calico.ingress, *calico.egress):
-            if dst is not None:
-                spans += rule_port_spans(calico_rule, protocol, dst)
-                continue
-            for calico_port in (*calico_rule.destination.ports, *calico_rule.destination.not_ports):
-                if calico_port.name is not None:
-                    spans += [(n, n) for n in served]
-                else:
-                    spans.append((calico_port.low, calico_port.high))
-    bounds = {MIN_PORT} | {b for lo, hi in spans for b in (lo, hi + 1)}
-    return sorted(b for b in bounds if MIN_PORT <= b <= MAX_PORT)
+            for entity in (calico_rule.source, calico_rule.destination):
+                for calico_port in (*entity.ports, *entity.not_ports):
+                    if calico_port.name is None:
+                        yield calico_port.low, calico_port.high
+
+
+def _port_names(cluster: Cluster) -> set[str]:
+    """Every port name a rule of any kind names (compared as written and in lower case)."""
+    names: set[str] = set()
+    for policy in cluster.policies:
+        for rule in (*policy.ingress, *policy.egress):
+            names |= {p.port for p in rule.ports if isinstance(p.port, str)}
+    for tier_policy in cluster.tier_policies:
+        for tier_rule in (*tier_policy.ingress, *tier_policy.egress):
+            names |= {p.name for p in tier_rule.ports or () if p.name is not None}
+    for cilium in cluster.cilium_policies:
+        for cilium_rule in (*cilium.ingress, *cilium.egress):
+            names |= {p.name for p in cilium_rule.ports or () if p.name is not None}
+    for calico in cluster.calico.policies:
+        for calico_rule in (*calico.ingress, *calico.egress):
+            for entity in (calico_rule.source, calico_rule.destination):
+                ports = (*entity.ports, *entity.not_ports)
+                names |= {p.name for p in ports if p.name is not None}
+    return names | {name.lower() for name in names}
+
+
+def port_spans(
+    cluster: Cluster, protocol: Protocol, dst: Node | None = None
+) -> list[tuple[int, int]]:
+    """The spans covering every port of ``protocol`` (towards ``dst`` only, when given), in
+    order."""
+    cuts = {MIN_PORT, MAX_PORT + 1}
+    for low, high in _numeric_ranges(cluster, protocol):
+        cuts |= {low, high + 1}
+    names = _port_names(cluster)
+    destinations = cluster.endpoints if dst is None else (dst,)
+    for endpoint in destinations:
+        if not isinstance(endpoint, Endpoint):
+            continue
+        for port in endpoint.ports:
+            if (
+                port.protocol == protocol
+                and port.name is not None
+                and (port.name in names or port.name.lower() in names)
+            ):
+                cuts |= {port.port, port.port + 1}
+    edges = sorted(c for c in cuts if MIN_PORT <= c <= MAX_PORT + 1)
+    return [(low, following - 1) for low, following in pairwise(edges)]

@@ -14,7 +14,7 @@ import numpy as np
 
 from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.placed_matrix import PlacedMatrices
-from netfence.engine.port_spans import span_starts
+from netfence.engine.port_spans import port_spans
 from netfence.engine.rows import distinct_rows
 from netfence.model import PROTOCOLS, Cluster, Protocol
 
@@ -89,7 +89,7 @@ class PortTables:
 
     def table(self, protocol: Protocol) -> PortTable:
         if protocol not in self._tables:
-            starts = span_starts(self._cluster, protocol)
+            starts = [low for low, _ in port_spans(self._cluster, protocol)]
             self._tables[protocol] = _packed(self._matrices, protocol, starts)
         return self._tables[protocol]
 

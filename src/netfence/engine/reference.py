@@ -8,7 +8,6 @@ depends on the address when the answers differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
 from netfence.engine.addresses import (
     AddressClass,
@@ -24,9 +23,9 @@ from netfence.engine.calico import CalicoReference
 from netfence.engine.cilium_match import CiliumView
 from netfence.engine.cilium_side import CiliumReference
 from netfence.engine.external import ExternalRange
-from netfence.engine.intervals import MAX_PORT, PortSet
+from netfence.engine.intervals import PortSet
 from netfence.engine.peers import Node, matching_peer, peer_miss
-from netfence.engine.port_spans import span_starts
+from netfence.engine.port_spans import port_spans
 from netfence.engine.ports import matching_port, resolve, rule_port_set
 from netfence.engine.selection import isolating
 from netfence.engine.tiers import TierReference
@@ -245,10 +244,9 @@ class Reference:
     ) -> PortSet:
         """Ports one side lets through with Calico's tiers: the side verdict at the start of
         every span where some rule's ports begin or end."""
-        edges = [*span_starts(self.cluster, protocol, dst), MAX_PORT + 1]
         allowed = [
-            (lo, next_lo - 1)
-            for lo, next_lo in pairwise(edges)
+            (lo, hi)
+            for lo, hi in port_spans(self.cluster, protocol, dst)
             if self.side(direction, src, dst, lo, protocol).allowed
         ]
         return PortSet.of(allowed)

@@ -14,6 +14,7 @@ import yaml
 
 from netfence.diff.compare import Progress
 from netfence.engine import Engine, ExternalRange, IPSet, Node, PortSet
+from netfence.engine.isolation import isolation
 from netfence.engine.origins import REST
 from netfence.lint.finding import Finding
 from netfence.load import Document
@@ -23,6 +24,7 @@ from netfence.model import Endpoint, Protocol
 from netfence.model.tiers_build import TIER_KINDS
 from netfence.problems import Source
 from netfence.report.diff_lines import ports_label
+from netfence.report.html_groups import Choice, aggregation_note, drawn_level, grouped_graph
 from netfence.report.not_evaluated import not_evaluated_json
 from netfence.vocabulary import VERSION
 
@@ -34,7 +36,10 @@ def where(source: Source | None) -> str:
     return f"{source.file}:{source.line}" if source.line > 0 else source.file
 
 
-def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> dict[str, Any]:
+def endpoint_node(
+    endpoint: Endpoint, isolated: tuple[bool, bool], helper: bool = False
+) -> dict[str, Any]:
+    """An endpoint as the page draws it; ``isolated``: for ingress, for egress."""
     return {
         "id": endpoint.id,
         "label": endpoint.name,
@@ -42,8 +47,8 @@ def endpoint_node(engine: Engine, endpoint: Endpoint, helper: bool = False) -> d
         "kind": endpoint.kind,
         "labels": endpoint.label_map,
         "ips": [str(ip) for ip in endpoint.ips],
-        "ingress_isolated": bool(engine.selecting(endpoint, "ingress")),
-        "egress_isolated": bool(engine.selecting(endpoint, "egress")),
+        "ingress_isolated": isolated[0],
+        "egress_isolated": isolated[1],
         "external": False,
         "stand_in": helper,
     }
@@ -197,20 +202,32 @@ def report_data(
     inputs: str,
     progress: Progress | None = None,
     helpers: AbstractSet[str] = frozenset(),
+    group: Choice = "auto",
 ) -> dict[str, Any]:
     """Everything the page shows, ready for ``json.dumps``; ``helpers`` are the ids of
-    netfence's own stand-in pods (drawn, not counted, no findings about them)."""
+    netfence's own stand-in pods (drawn, not counted, no findings about them). Pods are drawn
+    one by one, or as workloads or namespaces (``group``; ``auto``: by the cluster's size)."""
     cluster = engine.cluster
-    edges = flows(engine, progress)
-    linked = {e["source"] for e in edges} | {e["target"] for e in edges}
-    externals = [external_node(x) for x in engine.externals if x.id in linked]
-    endpoints = [endpoint_node(engine, e, e.id in helpers) for e in engine.endpoints]
+    endpoints = [
+        endpoint_node(e, ways, e.id in helpers)
+        for e, ways in zip(engine.endpoints, isolation(engine), strict=True)
+    ]
+    level = drawn_level(engine.endpoints, group)
+    edges: list[dict[str, Any]] | dict[str, list[Any]]
+    if level == "pod":
+        edges = flows(engine, progress)
+        linked = {e["source"] for e in edges} | {e["target"] for e in edges}
+        externals = [external_node(x) for x in engine.externals if x.id in linked]
+        drawn, reached = endpoints + externals, len(externals)
+    else:
+        ranges = [external_node(x) for x in engine.externals]
+        drawn, edges, reached = grouped_graph(engine, level, endpoints, ranges)
     helper_only = {e.namespace for e in engine.endpoints} - {
         e.namespace for e in engine.endpoints if e.id not in helpers
     }
     findings = [f for f in findings if not _about_helper(f, helpers, helper_only)]
     severities = Counter(f.severity for f in findings)
-    return {
+    data: dict[str, Any] = {
         "meta": {
             "inputs": inputs,
             "version": VERSION,
@@ -220,9 +237,9 @@ def report_data(
             "namespaces": len(cluster.namespaces),
             "endpoints": len(endpoints),
             "policies": len(cluster.policies),
-            "flows": len(edges),
-            "externals": len(externals),
-            "externals_unreached": len(engine.externals) - len(externals),
+            "flows": len(edges) if isinstance(edges, list) else len(edges["source"]),
+            "externals": reached,
+            "externals_unreached": len(engine.externals) - reached,
             **isolation_counts(endpoints),
             "findings": {s: severities[s] for s in ("error", "warning", "info")},
             "stand_ins": sum(bool(n["stand_in"]) for n in endpoints),
@@ -236,12 +253,16 @@ def report_data(
             }
             for n in cluster.namespaces
         ],
-        "nodes": endpoints + externals,
+        "nodes": drawn,
         "edges": edges,
         "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
         "policies": policy_records(documents),
         "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }
+    if level != "pod":
+        groups = sum(not n["external"] for n in drawn)
+        data["aggregation"] = aggregation_note(engine, level, groups, group != "auto")
+    return data
 
 
 def _about_helper(

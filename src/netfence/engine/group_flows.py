@@ -1,0 +1,155 @@
+"""Allowed flows between groups of nodes (workloads, namespaces), from the class matrices at
+every port span, weighted by how many members of each group are in each class.
+
+A group flows to another when some pair of distinct members may connect on some port; its
+ports are the union over those pairs (what ``Engine.connections`` gives pair by pair), and
+``pairs`` counts the member pairs allowed on some port, of ``total`` distinct pairs. No pod x
+pod matrix is built: each span costs a pass over its class matrix per (group, class)
+membership, and spans with the same class matrix share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from netfence.engine.core import Connections, Engine
+from netfence.engine.intervals import PortSet
+from netfence.engine.port_spans import port_spans
+from netfence.model import PROTOCOLS, Protocol
+
+
+@dataclass(frozen=True)
+class GroupFlow:
+    """Group ``source`` to group ``target`` (indices into the groups asked about)."""
+
+    source: int
+    target: int
+    ports: Connections
+    pairs: int
+    total: int
+
+
+@dataclass(frozen=True)
+class GroupFlows:
+    """Every flow as arrays (one entry per flow, source then target order); ``kinds`` index
+    ``port_sets``, the distinct port sets of the flows."""
+
+    sources: np.ndarray
+    targets: np.ndarray
+    pairs: np.ndarray
+    total: np.ndarray
+    kinds: np.ndarray
+    port_sets: list[Connections]
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __iter__(self) -> Iterator[GroupFlow]:
+        for k in range(len(self)):
+            yield GroupFlow(
+                int(self.sources[k]),
+                int(self.targets[k]),
+                self.port_sets[int(self.kinds[k])],
+                int(self.pairs[k]),
+                int(self.total[k]),
+            )
+
+
+COLUMNS = 1024
+"""Classes weighted at once (bounds the memory of a weighted pass)."""
+
+
+class _Products:
+    """Group sums of a [class, class] matrix through the (group, class) memberships: each
+    costs the memberships times the classes (a class mostly belongs to one group), never a
+    pod pair or a dense [group, class] product."""
+
+    def __init__(self, membership: np.ndarray) -> None:
+        groups, self.classes = np.nonzero(membership)
+        self.counts = membership[groups, self.classes]
+        self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])[: len(groups)]
+        ends = [*self.starts[1:], len(groups)][: len(self.starts)]
+        self.blocks = [
+            (self.classes[a:b], self.classes[a:b][self.counts[a:b] == 1])
+            for a, b in zip(self.starts, ends, strict=True)
+        ]
+        """Per group: its classes, and those holding one of its members (no pair with itself)."""
+        self._seen: dict[bytes, np.ndarray] = {}
+
+    def some(self, allowed: np.ndarray) -> np.ndarray:
+        """[group, group]: some pair of distinct members is allowed."""
+        if not len(self.starts):
+            return np.zeros((0, 0), dtype=bool)
+        key = hashlib.blake2b(np.packbits(allowed).tobytes()).digest()
+        if key not in self._seen:
+            reach = np.logical_or.reduceat(allowed[self.classes], self.starts, axis=0)
+            some: np.ndarray = np.logical_or.reduceat(reach[:, self.classes], self.starts, axis=1)
+            for group, (own, alone) in enumerate(self.blocks):
+                some[group, group] = allowed[np.ix_(own, own)].sum() > allowed[alone, alone].sum()
+            self._seen[key] = some
+        return self._seen[key]
+
+    def pairs(self, allowed: np.ndarray) -> np.ndarray:
+        """[group, group]: how many pairs of distinct members are allowed."""
+        if not len(self.starts):
+            return np.zeros((0, 0))
+        rows = allowed[self.classes]
+        weights = self.counts.astype(np.float32)[:, None]
+        reach = np.zeros((len(self.starts), rows.shape[1]), dtype=np.float32)
+        """[group, class]: members of the group allowed to the class (exact in float32)."""
+        for first in range(0, rows.shape[1], COLUMNS):
+            chunk = rows[:, first : first + COLUMNS] * weights
+            reach[:, first : first + COLUMNS] = np.add.reduceat(chunk, self.starts, axis=0)
+        weighted = reach[:, self.classes].astype(np.float64) * self.counts
+        pairs: np.ndarray = np.add.reduceat(weighted, self.starts, axis=1)
+        own = self.counts * allowed[self.classes, self.classes]
+        pairs[np.diag_indices_from(pairs)] -= np.add.reduceat(own, self.starts)
+        return pairs
+
+
+def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
+    """Every flow between the ``groups`` (lists of node indices: endpoints, then externals),
+    in row order of source then target."""
+    classes = engine.node_classes()
+    size = int(classes.max()) + 1 if len(classes) else 0
+    membership = np.zeros((len(groups), size), dtype=np.float64)
+    for row, members in enumerate(groups):
+        np.add.at(membership[row], classes[list(members)], 1)
+    products = _Products(membership)
+    anywhere = np.zeros((size, size), dtype=bool)
+    spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
+    codes: dict[Protocol, np.ndarray] = {}
+    for protocol in PROTOCOLS:
+        layers = []
+        for low, _ in spans[protocol]:
+            allowed = engine.class_possible(low, protocol)
+            anywhere |= allowed
+            layers.append(products.some(allowed))
+        codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
+        """[group, group, span bits]: the spans some member pair is allowed on."""
+    pairs = products.pairs(anywhere)
+    sizes = membership.sum(axis=1)
+    sources, targets = np.nonzero(pairs > 0)
+    cells = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
+    distinct, kinds = np.unique(cells, axis=0, return_inverse=True)
+    widths = np.cumsum([0, *(codes[p].shape[-1] for p in PROTOCOLS)])
+    port_sets = []
+    for row in distinct:
+        connections = {}
+        for k, protocol in enumerate(PROTOCOLS):
+            bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(spans[protocol])]
+            connections[protocol] = PortSet.of(spans[protocol][i] for i in np.flatnonzero(bits))
+        port_sets.append(connections)
+    every = sizes[sources] * sizes[targets] - np.where(sources == targets, sizes[sources], 0)
+    return GroupFlows(
+        sources,
+        targets,
+        pairs[sources, targets].astype(np.int64),
+        every.astype(np.int64),
+        kinds.reshape(-1),
+        port_sets,
+    )

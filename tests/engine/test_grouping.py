@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import json
 import random
@@ -17,6 +18,7 @@ from netfence.engine.filters import parse_filter
 from netfence.engine.grouping import Grouping, grouped_analysis
 from netfence.load import Limits, load_text
 from netfence.model import Cluster, build_cluster
+from netfence.report.matrix_layout import fits_grid, namespace_totals
 from tests.conftest import run_cli
 
 QUERIES = ((8080, "TCP"), (53, "UDP"))
@@ -43,9 +45,10 @@ def _pod(namespace: str, name: str, labels: dict[str, str], ip: str, owner: str 
     }
 
 
-def _documents(seed: int) -> str:
+def _documents(seed: int, addresses: bool = True) -> str:
     """A random two-namespace cluster: Deployments' pods (some replicas labelled apart), bare
-    pods, and policies with pod, namespace and ipBlock peers, as YAML."""
+    pods, and policies with pod, namespace and ipBlock peers, as YAML (without ``addresses``,
+    no pod has an IP)."""
     rng = random.Random(seed)
     docs: list[dict] = []
     address = itertools.count(2)
@@ -65,7 +68,10 @@ def _documents(seed: int) -> str:
                     labels["tier"] = "hot"  # replicas of one workload in two classes
                 owner = f"{app}-h1" if app != "job" else None
                 ip = f"10.0.{0 if namespace == 'a' else 1}.{next(address)}"
-                docs.append(_pod(namespace, f"{app}-{k}", labels, ip, owner))
+                pod = _pod(namespace, f"{app}-{k}", labels, ip, owner)
+                if not addresses:
+                    del pod["status"]
+                docs.append(pod)
     peers = [
         {"podSelector": {"matchLabels": {"app": "web"}}},
         {"podSelector": {"matchLabels": {"tier": "hot"}}},
@@ -94,8 +100,8 @@ def _documents(seed: int) -> str:
     return yaml.safe_dump_all(docs)
 
 
-def _cluster(seed: int) -> Cluster:
-    loaded = load_text(_documents(seed), "in.yaml", "default", Limits())
+def _cluster(seed: int, addresses: bool = True) -> Cluster:
+    loaded = load_text(_documents(seed, addresses), "in.yaml", "default", Limits())
     assert not loaded.problems
     return build_cluster(loaded.documents)
 
@@ -194,6 +200,27 @@ def test_classes_agree_with_the_reference_pair_by_pair(seed: int) -> None:
             or (r.reading_decided[:, i] != r.reading_decided[:, j]).any()
             for r in pods.queries
         ), (a, b)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("addresses", [True, False])
+def test_summary_totals_are_the_pod_totals(seed: int, addresses: bool) -> None:
+    """Per-namespace totals counted on classes equal the pod matrix's, with its flags."""
+    cluster = _cluster(seed, addresses)
+    for reading in ("match", "ignore"):
+        engine = Engine(
+            cluster,
+            EngineOptions(ipblock_pods=reading, pod_cidrs=(ipaddress.ip_network("10.0.0.0/16"),)),
+        )
+        if engine.reading_matters and engine.placement_notes:
+            continue  # analyze falls back to the pod matrices
+        summary = grouped_analysis(engine, QUERIES, "summary")
+        pods = analyze(engine, QUERIES)
+        assert not fits_grid(summary)
+        for grouped, pod in zip(summary.queries, pods.queries, strict=True):
+            assert namespace_totals(summary, grouped) == namespace_totals(pods, pod)
+        assert summary.reading_mattered == pods.reading_mattered
+        assert summary.address_mattered == pods.address_mattered
 
 
 def test_classes_cross_namespaces_and_cover_every_pod() -> None:

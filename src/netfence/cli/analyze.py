@@ -45,6 +45,7 @@ from netfence.model import Endpoint, Protocol
 from netfence.report.matrix_csv import write_matrix_csv
 from netfence.report.matrix_dot import render_matrix_dot
 from netfence.report.matrix_json import write_matrix_json
+from netfence.report.matrix_layout import GRID_LIMIT
 from netfence.report.matrix_md import render_matrix_md
 from netfence.report.matrix_mermaid import render_matrix_mermaid
 from netfence.report.matrix_text import render_matrix_text
@@ -113,6 +114,20 @@ def _require_match(
         fail(f"{flag} {text!r} matches no endpoint of the input", EXIT_FINDINGS)
 
 
+def _totals_only(
+    engine: Engine,
+    output: MatrixFormat,
+    sources: EndpointFilter | None,
+    targets: EndpointFilter | None,
+) -> bool:
+    """Text of an unfiltered cluster too big for a grid: per-namespace totals, counted on
+    classes (exact unless both the ipBlock reading and addresses in the pod CIDR matter)."""
+    if output is not MatrixFormat.text or sources is not None or targets is not None:
+        return False
+    exact = not (engine.reading_matters and engine.placement_notes)
+    return exact and len(engine.endpoints) > GRID_LIMIT
+
+
 def analyze_command(
     paths: PathsOrCluster = None,
     port: Annotated[
@@ -176,7 +191,9 @@ def analyze_command(
             markup=False,
         )
     engine = Engine(model, engine_options(reading, pod_cidr, resolve))
-    if group is Group.pod:
+    if group is Group.pod and _totals_only(engine, output, sources, targets):
+        analysis = grouped_analysis(engine, queries, "summary")
+    elif group is Group.pod:
         analysis = analyze(engine, queries, sources, targets)
     else:
         grouping: Grouping = "class" if group is Group.group_class else "workload"

@@ -26,7 +26,9 @@ from netfence.engine.core import Engine
 from netfence.engine.filters import EndpointFilter
 from netfence.model import Endpoint
 
-Grouping = Literal["pod", "workload", "class"]
+Grouping = Literal["pod", "workload", "class", "summary"]
+"""``summary``: the joint classes within each namespace, for pod-level totals (their cells
+are exact for every pair of distinct members; ``members`` weighs them)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,18 @@ class GroupedMatrices:
                 every[i, j] = True  # one member to itself: nothing to filter
         return every, np.zeros_like(every)
 
+    def class_cells(
+        self, allowed: np.ndarray, rows: Axis, columns: Axis
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``uniform_cells`` of groups within joint classes, an external range to itself as the
+        class matrix has it (what a summary counts)."""
+        every, partial = self.uniform_cells(allowed, rows, columns)
+        for i, j in _same_group(rows, columns):
+            first = rows.members[i][0]
+            if first >= len(self.engine.endpoints):
+                every[i, j] = allowed[self.joint[first], self.joint[first]]
+        return every, partial
+
 
 def _same_group(rows: Axis, columns: Axis) -> Iterator[tuple[int, int]]:
     """(row, column) of each group that is on both axes."""
@@ -185,11 +199,12 @@ def _axis(
     by_id: dict[str, list[int]] = {}
     for index, endpoint in enumerate(engine.endpoints):
         if chosen is None or chosen(endpoint):
-            ident = (
-                endpoint.workload_id
-                if grouping == "workload"
-                else f"class-{int(group_of[index]) + 1}"
-            )
+            if grouping == "workload":
+                ident = endpoint.workload_id
+            elif grouping == "summary":
+                ident = f"{endpoint.namespace}/class-{int(group_of[index]) + 1}"
+            else:
+                ident = f"class-{int(group_of[index]) + 1}"
             by_id.setdefault(ident, []).append(index)
     ids = sorted(by_id, key=_natural)
     members = [by_id[i] for i in ids]
@@ -216,7 +231,9 @@ def grouped_analysis(
     tables = GroupedMatrices(engine)
     results: list[QueryResult] = []
     group_of = tables.behavioural_classes(queries) if grouping == "class" else tables.joint
-    cells = tables.uniform_cells if grouping == "class" else tables.cells
+    cells = tables.cells if grouping == "workload" else tables.uniform_cells
+    if grouping == "summary":
+        cells = tables.class_cells
     rows, row_endpoints = _axis(engine, sources, grouping, group_of)
     columns, column_endpoints = _axis(engine, targets, grouping, group_of)
     for query in queries:

@@ -22,6 +22,9 @@ def by_namespace(endpoints: Sequence[Endpoint]) -> list[int]:
 
 
 def fits_grid(analysis: Analysis) -> bool:
+    """Few enough endpoints for a grid (a summary stands for more: totals)."""
+    if analysis.grouping == "summary":
+        return False
     return max(len(analysis.sources), len(analysis.targets)) <= GRID_LIMIT
 
 
@@ -53,15 +56,45 @@ def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceT
     indexing, which costs a copy per pair of groups)."""
     rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
     columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
-    counts = _block_sums(result.allowed, [i for _, i in rows], [j for _, j in columns])
+    row_weights, column_weights = (
+        _weights(analysis, analysis.row_ids),
+        _weights(analysis, analysis.column_ids),
+    )
+    allowed = result.allowed
+    if analysis.grouping == "summary":
+        allowed = _pair_counts(analysis, allowed, row_weights, column_weights)
+    counts = _block_sums(allowed, [i for _, i in rows], [j for _, j in columns])
+    row_sizes = [int(row_weights[i].sum()) for _, i in rows]
+    column_sizes = [int(column_weights[j].sum()) for _, j in columns]
     totals: list[NamespaceTotal] = []
-    for r, (source, row_index) in enumerate(rows):
-        for c, (target, column_index) in enumerate(columns):
+    for r, (source, _) in enumerate(rows):
+        for c, (target, _) in enumerate(columns):
             if source.startswith("ext:") and target.startswith("ext:"):
                 continue
-            size = len(row_index) * len(column_index)
+            size = row_sizes[r] * column_sizes[c]
             totals.append(NamespaceTotal(source, target, counts[r][c], size))
     return totals
+
+
+def _weights(analysis: Analysis, ids: list[str]) -> np.ndarray:
+    """How many endpoints each row or column stands for (a summary's groups: their members)."""
+    if analysis.grouping != "summary":
+        return np.ones(len(ids), dtype=np.int64)
+    return np.array([len(analysis.members.get(i, (i,))) for i in ids], dtype=np.int64)
+
+
+def _pair_counts(
+    analysis: Analysis, allowed: np.ndarray, rows: np.ndarray, columns: np.ndarray
+) -> np.ndarray:
+    """A summary's cells as allowed endpoint pairs: a group to itself has n x n - n pairs of
+    distinct members, which its cell decides, and n to themselves, always allowed."""
+    counts: np.ndarray = allowed * np.outer(rows, columns)
+    column_of = {ident: j for j, ident in enumerate(analysis.column_ids)}
+    for i, ident in enumerate(analysis.row_ids):
+        j = column_of.get(ident)
+        if j is not None and ident in analysis.members:
+            counts[i, j] += rows[i] * (1 - int(allowed[i, j]))
+    return counts
 
 
 def _block_sums(

@@ -18,7 +18,7 @@ from netfence.engine.filters import parse_filter
 from netfence.engine.grouping import Grouping, grouped_analysis
 from netfence.load import Limits, load_text
 from netfence.model import Cluster, build_cluster
-from netfence.report.matrix_layout import fits_grid, namespace_totals
+from netfence.report.matrix_layout import fits_grid, namespace_totals, open_pairs
 from tests.conftest import run_cli
 
 QUERIES = ((8080, "TCP"), (53, "UDP"))
@@ -218,7 +218,13 @@ def test_summary_totals_are_the_pod_totals(seed: int, addresses: bool) -> None:
         pods = analyze(engine, QUERIES)
         assert not fits_grid(summary)
         for grouped, pod in zip(summary.queries, pods.queries, strict=True):
-            assert namespace_totals(summary, grouped) == namespace_totals(pods, pod)
+            totals = namespace_totals(pods, pod)
+            assert namespace_totals(summary, grouped) == totals
+            found = open_pairs(summary, grouped, 3)
+            opened = [t for t in totals if t.allowed]
+            assert found.shown == opened[:3] and found.open == len(opened)
+            assert found.pairs == len(totals)
+            assert found.fully == sum(t.allowed == t.total for t in opened)
         assert summary.reading_mattered == pods.reading_mattered
         assert summary.address_mattered == pods.address_mattered
 

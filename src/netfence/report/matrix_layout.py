@@ -54,26 +54,61 @@ def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceT
 
     The matrix is gathered once in group order and summed per block (no block by block
     indexing, which costs a copy per pair of groups)."""
-    rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
-    columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
-    row_weights, column_weights = (
-        _weights(analysis, analysis.row_ids),
-        _weights(analysis, analysis.column_ids),
-    )
-    allowed = result.allowed
-    if analysis.grouping == "summary":
-        allowed = _pair_counts(analysis, allowed, row_weights, column_weights)
-    counts = _block_sums(allowed, [i for _, i in rows], [j for _, j in columns])
-    row_sizes = [int(row_weights[i].sum()) for _, i in rows]
-    column_sizes = [int(column_weights[j].sum()) for _, j in columns]
-    totals: list[NamespaceTotal] = []
-    for r, (source, _) in enumerate(rows):
-        for c, (target, _) in enumerate(columns):
-            if source.startswith("ext:") and target.startswith("ext:"):
-                continue
-            size = row_sizes[r] * column_sizes[c]
-            totals.append(NamespaceTotal(source, target, counts[r][c], size))
-    return totals
+    table = _Table(analysis, result)
+    return [table.total(r, c) for r, c in zip(*np.nonzero(table.listed), strict=True)]
+
+
+@dataclass(frozen=True)
+class OpenPairs:
+    """Namespace pairs with allowed traffic: the first ones (in ``namespace_totals`` order),
+    how many are open, how many of them fully, out of how many pairs."""
+
+    shown: list[NamespaceTotal]
+    open: int
+    fully: int
+    pairs: int
+
+
+def open_pairs(analysis: Analysis, result: QueryResult, limit: int) -> OpenPairs:
+    """``namespace_totals`` with traffic, at most ``limit`` of them, and the counts (without
+    building one object per pair of namespaces)."""
+    table = _Table(analysis, result)
+    opened = table.listed & (table.counts > 0)
+    fully = opened & (table.counts == table.sizes)
+    first = np.flatnonzero(opened)[:limit]
+    shown = [table.total(*divmod(int(k), opened.shape[1])) for k in first]
+    return OpenPairs(shown, int(opened.sum()), int(fully.sum()), int(table.listed.sum()))
+
+
+class _Table:
+    """[source group, target group]: allowed pairs and all pairs, by namespace or range."""
+
+    def __init__(self, analysis: Analysis, result: QueryResult) -> None:
+        rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
+        columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
+        row_weights = _weights(analysis, analysis.row_ids)
+        column_weights = _weights(analysis, analysis.column_ids)
+        allowed = result.allowed
+        if analysis.grouping == "summary":
+            allowed = _pair_counts(analysis, allowed, row_weights, column_weights)
+        self.counts = _block_sums(allowed, [i for _, i in rows], [j for _, j in columns])
+        row_sizes = np.array([row_weights[i].sum() for _, i in rows], dtype=np.int64)
+        column_sizes = np.array([column_weights[j].sum() for _, j in columns], dtype=np.int64)
+        self.sizes = np.outer(row_sizes, column_sizes)
+        self.sources = [name for name, _ in rows]
+        self.targets = [name for name, _ in columns]
+        outside = np.array([n.startswith("ext:") for n in self.sources], dtype=bool)
+        beyond = np.array([n.startswith("ext:") for n in self.targets], dtype=bool)
+        self.listed = ~np.outer(outside, beyond)
+        """Pairs ``namespace_totals`` lists: all but one external range to another."""
+
+    def total(self, row: int, column: int) -> NamespaceTotal:
+        return NamespaceTotal(
+            self.sources[row],
+            self.targets[column],
+            int(self.counts[row, column]),
+            int(self.sizes[row, column]),
+        )
 
 
 def _weights(analysis: Analysis, ids: list[str]) -> np.ndarray:
@@ -99,15 +134,15 @@ def _pair_counts(
 
 def _block_sums(
     allowed: np.ndarray, rows: Sequence[list[int]], columns: Sequence[list[int]]
-) -> list[list[int]]:
-    """[row group][column group]: allowed cells in each block."""
+) -> np.ndarray:
+    """[row group, column group]: allowed cells in each block."""
     if not rows or not columns:
-        return [[0] * len(columns) for _ in rows]
+        return np.zeros((len(rows), len(columns)), dtype=np.int64)
     ordered = allowed[np.ix_(np.concatenate(rows), np.concatenate(columns))]
     row_starts = np.cumsum([0, *map(len, rows)])[:-1]
     column_starts = np.cumsum([0, *map(len, columns)])[:-1]
     by_row = np.add.reduceat(ordered, row_starts, axis=0, dtype=np.int64)
-    sums: list[list[int]] = np.add.reduceat(by_row, column_starts, axis=1).tolist()
+    sums: np.ndarray = np.add.reduceat(by_row, column_starts, axis=1)
     return sums
 
 

@@ -14,6 +14,8 @@ from netfence.engine.fix import stable_labels
 from netfence.model import Endpoint
 
 GRID_LIMIT = 40
+SLICE = 1024
+"""Rows of a summary summed at a time (bounds the memory of its weighted cells)."""
 
 
 def by_namespace(endpoints: Sequence[Endpoint]) -> list[int]:
@@ -88,10 +90,13 @@ class _Table:
         columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
         row_weights = _weights(analysis, analysis.row_ids)
         column_weights = _weights(analysis, analysis.column_ids)
-        allowed = result.allowed
+        row_index, column_index = [i for _, i in rows], [j for _, j in columns]
         if analysis.grouping == "summary":
-            allowed = _pair_counts(analysis, allowed, row_weights, column_weights)
-        self.counts = _block_sums(allowed, [i for _, i in rows], [j for _, j in columns])
+            self.counts = _pair_sums(
+                analysis, result.allowed, (row_index, column_index), row_weights, column_weights
+            )
+        else:
+            self.counts = _block_sums(result.allowed, row_index, column_index)
         row_sizes = np.array([row_weights[i].sum() for _, i in rows], dtype=np.int64)
         column_sizes = np.array([column_weights[j].sum() for _, j in columns], dtype=np.int64)
         self.sizes = np.outer(row_sizes, column_sizes)
@@ -118,18 +123,40 @@ def _weights(analysis: Analysis, ids: list[str]) -> np.ndarray:
     return np.array([len(analysis.members.get(i, (i,))) for i in ids], dtype=np.int64)
 
 
-def _pair_counts(
-    analysis: Analysis, allowed: np.ndarray, rows: np.ndarray, columns: np.ndarray
+def _pair_sums(
+    analysis: Analysis,
+    allowed: np.ndarray,
+    blocks: tuple[Sequence[list[int]], Sequence[list[int]]],
+    row_weights: np.ndarray,
+    column_weights: np.ndarray,
 ) -> np.ndarray:
-    """A summary's cells as allowed endpoint pairs: a group to itself has n x n - n pairs of
-    distinct members, which its cell decides, and n to themselves, always allowed."""
-    counts: np.ndarray = allowed * np.outer(rows, columns)
+    """A summary's block sums in endpoint pairs: a cell counts rows x columns members, and a
+    group to itself n x n - n pairs of distinct members, which its cell decides, and n to
+    themselves, always allowed. Summed a slice of rows at a time."""
+    rows, columns = blocks
+    sums = np.zeros((len(rows), len(columns)), dtype=np.int64)
+    if not rows or not columns:
+        return sums
+    row_order, column_order = np.concatenate(rows), np.concatenate(columns)
+    row_block = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    column_block = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    column_starts = np.cumsum([0, *map(len, columns)])[:-1]
+    across = column_weights[column_order]
+    for start in range(0, len(row_order), SLICE):
+        part = row_order[start : start + SLICE]
+        weighted = allowed[np.ix_(part, column_order)] * across
+        by_block = np.add.reduceat(weighted, column_starts, axis=1) * row_weights[part, None]
+        np.add.at(sums, row_block[start : start + SLICE], by_block)
+    row_at = np.empty(len(row_order), dtype=np.int64)
+    row_at[row_order] = row_block
+    column_at = np.empty(len(column_order), dtype=np.int64)
+    column_at[column_order] = column_block
     column_of = {ident: j for j, ident in enumerate(analysis.column_ids)}
     for i, ident in enumerate(analysis.row_ids):
         j = column_of.get(ident)
         if j is not None and ident in analysis.members:
-            counts[i, j] += rows[i] * (1 - int(allowed[i, j]))
-    return counts
+            sums[row_at[i], column_at[j]] += row_weights[i] * (1 - int(allowed[i, j]))
+    return sums
 
 
 def _block_sums(

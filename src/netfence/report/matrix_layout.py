@@ -14,6 +14,8 @@ from netfence.engine.fix import stable_labels
 from netfence.model import Endpoint
 
 GRID_LIMIT = 40
+SEVERAL = "(several namespaces)"
+"""Where a class whose members are in several namespaces is counted."""
 SLICE = 1024
 """Rows of a summary summed at a time (bounds the memory of its weighted cells)."""
 
@@ -45,7 +47,7 @@ def _axis_groups(
 ) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for i, endpoint in enumerate(endpoints):
-        groups.setdefault(endpoint.namespace, []).append(i)
+        groups.setdefault(endpoint.namespace or SEVERAL, []).append(i)
     for j, external in enumerate(externals):
         groups[external.id] = [len(endpoints) + j]
     return groups

@@ -20,7 +20,8 @@ def behaviours(matrices: Iterable[np.ndarray], alone: np.ndarray) -> np.ndarray:
     ``alone`` (the external ranges) are never merged. Numbered from 0 in order of first class."""
     labels = [-k - 1 if lone else 0 for k, lone in enumerate(alone.tolist())]
     for matrix in matrices:
-        rows, columns = np.packbits(matrix, axis=1), np.packbits(matrix.T, axis=1)
+        rows = np.packbits(matrix, axis=1)
+        columns = np.packbits(np.ascontiguousarray(matrix.T), axis=1)  # faster than strided
         keys: dict[tuple[int, bytes, bytes], int] = {}
         labels = [
             keys.setdefault((label, rows[k].tobytes(), columns[k].tobytes()), len(keys))

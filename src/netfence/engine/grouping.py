@@ -88,14 +88,26 @@ class GroupedMatrices:
         self.picks = unique[:, 0], unique[:, 1]
         """Each joint class's class under this reading and under the other."""
 
+    def on_joint(self, matrix: np.ndarray, reading: int = 0) -> np.ndarray:
+        """A [class, class] matrix of one reading (0 this, 1 the other) on joint classes
+        (read-only: it may be the engine's own when the classes are the same)."""
+        picks = self.picks[reading]
+        if len(picks) == len(matrix) and (picks == np.arange(len(picks))).all():
+            return matrix
+        joint: np.ndarray = matrix.take(picks, axis=0).take(picks, axis=1)
+        return joint
+
     def prepare(self, query: Query) -> tuple[np.ndarray, np.ndarray | None]:
         """[joint class, joint class] allowed under this reading and (when the readings can
         differ) the other."""
-        this = self.engine.class_allowed(*query)[np.ix_(self.picks[0], self.picks[0])]
+        this = self.on_joint(self.engine.class_allowed(*query))
         if not self.engine.reading_matters:
             return this, None
-        other = self.engine.class_allowed(*query, other_reading=True)
-        return this, other[np.ix_(self.picks[1], self.picks[1])]
+        return this, self.on_joint(self.engine.class_allowed(*query, other_reading=True), 1)
+
+    def possible(self, query: Query) -> np.ndarray:
+        """[joint class, joint class] allowed at some addresses of the ends without an IP."""
+        return self.on_joint(self.engine.class_possible(*query))
 
     def membership(self, axis: Axis) -> np.ndarray:
         """[group, joint class]: how many members of the group are in the class."""
@@ -123,7 +135,6 @@ class GroupedMatrices:
         every matrix the analysis shows (each reading's and the possible one, per query)."""
         alone = np.ones(self.size, dtype=bool)
         alone[self.joint[: len(self.engine.endpoints)]] = False
-        picks = np.ix_(self.picks[0], self.picks[0])
 
         def matrices() -> Iterator[np.ndarray]:
             for query in queries:
@@ -131,7 +142,7 @@ class GroupedMatrices:
                 yield this
                 if other is not None:
                     yield other
-                yield self.engine.class_possible(*query)[picks]
+                yield self.possible(query)
 
         of_joint = behaviours(matrices(), alone)[self.joint]
         _, first, inverse = np.unique(of_joint, return_index=True, return_inverse=True)
@@ -147,7 +158,7 @@ class GroupedMatrices:
             [self.joint[m[0]] for m in rows.members],
             [self.joint[m[0]] for m in columns.members],
         )
-        every = allowed[np.ix_(*firsts)].copy()
+        every: np.ndarray = allowed.take(firsts[0], axis=0).take(firsts[1], axis=1)
         for i, j in _same_group(rows, columns):
             if len(rows.members[i]) == 1 and rows.members[i] == columns.members[j]:
                 every[i, j] = True  # one member to itself: nothing to filter
@@ -239,8 +250,7 @@ def grouped_analysis(
     for query in queries:
         this, other = tables.prepare(query)
         every, partial = cells(this, rows, columns)
-        possible = tables.engine.class_possible(*query)[np.ix_(*(tables.picks[0],) * 2)]
-        maybe_every, maybe_some = cells(possible, rows, columns)
+        maybe_every, maybe_some = cells(tables.possible(query), rows, columns)
         depends = (maybe_every | maybe_some) & ~every & ~partial
         decided = np.zeros_like(every)
         if other is not None:

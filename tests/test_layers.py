@@ -50,7 +50,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
 )
 LAYER_OF = {package: level for level, packages in enumerate(LAYERS) for package in packages}
-CLI_HELPERS = {"netfence.cli", "netfence.cli.common", "netfence.cli.front", "netfence.cli.possible"}
+CLI_HELPERS = {
+    "netfence.cli",
+    "netfence.cli.common",
+    "netfence.cli.front",
+    "netfence.cli.possible",
+    "netfence.cli.progress",
+}
 
 
 def module_name(path: Path) -> str:

@@ -12,17 +12,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from netfence.blueprint import TEMPLATES, Blueprint, builtin, load_blueprint, roles
-from netfence.blueprint.dialects import Dialect
-from netfence.blueprint.documents import blueprint_documents
-from netfence.blueprint.synthesize import helper_ids
 from netfence.load import Document, Limits, load_paths
 from netfence.load.yamlread import read_stream
 from netfence.model import Cluster, build_cluster
 from netfence.problems import InputError, Problem, Source
 from netfence.validate import ValidationMode, validate_document
+
+if TYPE_CHECKING:  # the blueprint modules load when a blueprint is read (start-up time)
+    from netfence.blueprint import Blueprint
+    from netfence.blueprint.dialects import Dialect
 
 BUILTIN_PREFIX = "builtin:"
 LiveCluster = Callable[[], Sequence[Document]]
@@ -99,6 +99,8 @@ def resolve(
         name = documents[0].source.file if documents else "cluster"
         return inputs_from_documents(documents, options, name)
     if len(specs) == 1 and specs[0].startswith(BUILTIN_PREFIX):
+        from netfence.blueprint import TEMPLATES, builtin  # only for blueprints: start-up time
+
         name = specs[0].removeprefix(BUILTIN_PREFIX)
         if name not in TEMPLATES:
             choices = ", ".join(BUILTIN_PREFIX + t for t in TEMPLATES)
@@ -106,6 +108,8 @@ def resolve(
             return Inputs([], [problem], [], Cluster(), label)
         return blueprint_inputs(builtin(name, options.dialect), label, options)
     if len(specs) == 1 and is_blueprint_file(specs[0], options.limits):
+        from netfence.blueprint import load_blueprint
+
         try:
             blueprint = load_blueprint(specs[0], options.limits, dialect=options.dialect)
         except InputError as exc:
@@ -131,6 +135,10 @@ def blueprint_inputs(
     blueprint: Blueprint, label: str, options: InputOptions | None = None
 ) -> Inputs:
     """A blueprint's generated namespaces and policies on the workloads it synthesises."""
+    from netfence.blueprint import roles
+    from netfence.blueprint.documents import blueprint_documents
+    from netfence.blueprint.synthesize import helper_ids
+
     dialect = options.dialect if options else "kubernetes"
     documents = blueprint_documents(blueprint, label, dialect)
     inputs = inputs_from_documents(documents, options, label)

@@ -43,7 +43,7 @@ def test_unexpected_exception_is_one_line(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something odd")
 
-    monkeypatch.setattr(app_module, "app", boom)
+    monkeypatch.setattr(app_module, "build_app", lambda modules=(): boom)
     monkeypatch.setattr(sys, "argv", ["netfence", "validate", "x"])
     with pytest.raises(SystemExit) as exit_info:
         app_module.main()
@@ -56,7 +56,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something odd")
 
-    monkeypatch.setattr(app_module, "app", boom)
+    monkeypatch.setattr(app_module, "build_app", lambda modules=(): boom)
     monkeypatch.setattr(sys, "argv", ["netfence", "--debug", "validate", "x"])
     with pytest.raises(RuntimeError):
         app_module.main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import json
 import random
@@ -17,6 +18,7 @@ from netfence.engine.filters import parse_filter
 from netfence.engine.grouping import Grouping, grouped_analysis
 from netfence.load import Limits, load_text
 from netfence.model import Cluster, build_cluster
+from netfence.report.matrix_layout import namespace_totals, open_pairs
 from tests.conftest import run_cli
 
 QUERIES = ((8080, "TCP"), (53, "UDP"))
@@ -43,9 +45,10 @@ def _pod(namespace: str, name: str, labels: dict[str, str], ip: str, owner: str 
     }
 
 
-def _documents(seed: int) -> str:
+def _documents(seed: int, addresses: bool = True) -> str:
     """A random two-namespace cluster: Deployments' pods (some replicas labelled apart), bare
-    pods, and policies with pod, namespace and ipBlock peers, as YAML."""
+    pods, and policies with pod, namespace and ipBlock peers, as YAML (without ``addresses``,
+    no pod has an IP)."""
     rng = random.Random(seed)
     docs: list[dict] = []
     address = itertools.count(2)
@@ -65,7 +68,10 @@ def _documents(seed: int) -> str:
                     labels["tier"] = "hot"  # replicas of one workload in two classes
                 owner = f"{app}-h1" if app != "job" else None
                 ip = f"10.0.{0 if namespace == 'a' else 1}.{next(address)}"
-                docs.append(_pod(namespace, f"{app}-{k}", labels, ip, owner))
+                pod = _pod(namespace, f"{app}-{k}", labels, ip, owner)
+                if not addresses:
+                    del pod["status"]
+                docs.append(pod)
     peers = [
         {"podSelector": {"matchLabels": {"app": "web"}}},
         {"podSelector": {"matchLabels": {"tier": "hot"}}},
@@ -94,8 +100,8 @@ def _documents(seed: int) -> str:
     return yaml.safe_dump_all(docs)
 
 
-def _cluster(seed: int) -> Cluster:
-    loaded = load_text(_documents(seed), "in.yaml", "default", Limits())
+def _cluster(seed: int, addresses: bool = True) -> Cluster:
+    loaded = load_text(_documents(seed, addresses), "in.yaml", "default", Limits())
     assert not loaded.problems
     return build_cluster(loaded.documents)
 
@@ -106,7 +112,12 @@ def _every_and_some(
     row = {ident: k for k, ident in enumerate(pods.row_ids)}
     column = {ident: k for k, ident in enumerate(pods.column_ids)}
     allowed = pods.queries[query].allowed
-    pairs = [allowed[row[s], column[t]] for s in source for t in target if s != t]
+    pairs = [
+        allowed[row[s], column[t]]
+        for s in source
+        for t in target
+        if s != t and s in row and t in column  # a group's members on each axis
+    ]
     return all(pairs), any(pairs)
 
 
@@ -154,11 +165,72 @@ def test_workloads_are_the_pods_controllers_and_every_pod_is_mapped() -> None:
     assert len(grouped.sources) < len(engine.endpoints)
 
 
-def test_classes_never_cross_namespaces_and_cover_every_pod() -> None:
+@pytest.mark.parametrize("seed", range(12))
+def test_classes_agree_with_the_reference_pair_by_pair(seed: int) -> None:
+    """Every pair of distinct nodes gets its classes' cell from the per-pair reference; no
+    cell is partial; two classes always differ in some row or column of a pod matrix."""
+    cluster = _cluster(seed)
+    engine = Engine(cluster)
+    grouped = grouped_analysis(engine, QUERIES, "class")
+    pods = analyze(engine, QUERIES)
+    group_of = {m: g for g, ms in grouped.members.items() for m in ms}
+    group_of.update({x.id: x.id for x in engine.externals})
+    assert sorted(group_of) == sorted(pods.row_ids)
+    row = {ident: k for k, ident in enumerate(grouped.row_ids)}
+    column = {ident: k for k, ident in enumerate(grouped.column_ids)}
+    for q, (port, protocol) in enumerate(QUERIES):
+        result = grouped.queries[q]
+        assert result.partial is not None and not result.partial.any()
+        for src, dst in itertools.permutations(pods.row_ids, 2):
+            if src in column and dst in column:  # two external ranges: no cell
+                continue
+            verdict = engine.verdict(src, dst, port, protocol)
+            cell = result.allowed[row[group_of[src]], column[group_of[dst]]]
+            assert cell == verdict.allowed, (src, dst, port)
+    first = {g: ms[0] for g, ms in grouped.members.items()}
+    for a, b in itertools.combinations(first.values(), 2):
+        i, j = pods.row_ids.index(a), pods.row_ids.index(b)
+        assert any(
+            (r.allowed[i] != r.allowed[j]).any()
+            or (r.allowed[:, i] != r.allowed[:, j]).any()
+            or (r.depends is not None and (r.depends[i] != r.depends[j]).any())
+            for r in pods.queries
+        ) or any(
+            (r.reading_decided[i] != r.reading_decided[j]).any()
+            or (r.reading_decided[:, i] != r.reading_decided[:, j]).any()
+            for r in pods.queries
+        ), (a, b)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("addresses", [True, False])
+def test_open_pairs_are_the_open_totals(seed: int, addresses: bool) -> None:
+    """The text's open pairs and counts are those of the per-namespace totals (counted on
+    classes), under both readings."""
+    cluster = _cluster(seed, addresses)
+    for reading in ("match", "ignore"):
+        engine = Engine(
+            cluster,
+            EngineOptions(ipblock_pods=reading, pod_cidrs=(ipaddress.ip_network("10.0.0.0/16"),)),
+        )
+        pods = analyze(engine, QUERIES)
+        for result in pods.queries:
+            totals = namespace_totals(pods, result)
+            found = open_pairs(pods, result, 3)
+            opened = [t for t in totals if t.allowed]
+            assert found.shown == opened[:3] and found.open == len(opened)
+            assert found.pairs == len(totals)
+            assert found.fully == sum(t.allowed == t.total for t in opened)
+
+
+def test_classes_cross_namespaces_and_cover_every_pod() -> None:
     engine = Engine(_cluster(5))
     grouped = grouped_analysis(engine, QUERIES, "class")
-    for ident, members in grouped.members.items():
-        assert {m.split("/")[0] for m in members} == {ident.split("/")[0]}
+    mapped = sorted(m for group in grouped.members.values() for m in group)
+    assert mapped == sorted(e.id for e in engine.endpoints)
+    assert all(g.id.startswith("class-") for g in grouped.sources)
+    spans = [{m.split("/")[0] for m in members} for members in grouped.members.values()]
+    assert any(len(namespaces) > 1 for namespaces in spans)
     assert np.asarray(grouped.queries[0].allowed).shape[0] == len(grouped.row_ids)
 
 

@@ -36,6 +36,7 @@ from netfence.cli.common import (
 )
 from netfence.cli.front import load_or_exit
 from netfence.cli.possible import evaluated_cluster
+from netfence.cli.progress import Phases
 from netfence.engine import Engine
 from netfence.engine.analysis import Analysis, Query, analyze, served_queries
 from netfence.engine.filters import EndpointFilter, FilterError, parse_filter
@@ -163,8 +164,10 @@ def analyze_command(
         except ValueError as exc:
             fail(f"--port: {exc}", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
-    inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
-    model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces)
+    phase = Phases(verbose)
+    with phase("load"):
+        inputs = load_or_exit(paths, options, verbose, cluster, kubeconfig, context)
+        model = evaluated_cluster(inputs.cluster, inputs.label, options.namespaces)
     _require_match(sources, source, "--from", model.endpoints)
     _require_match(targets, target, "--to", model.endpoints)
     destinations = [e for e in model.endpoints if targets is None or targets(e)]
@@ -175,17 +178,19 @@ def analyze_command(
             f"note: no destination serves a port named {port!r}: only self traffic is allowed",
             markup=False,
         )
-    engine = Engine(model, engine_options(reading, pod_cidr, resolve))
-    if group is Group.pod:
-        analysis = analyze(engine, queries, sources, targets)
-    else:
-        grouping: Grouping = "class" if group is Group.group_class else "workload"
-        analysis = grouped_analysis(engine, queries, grouping, sources, targets)
+    with phase("engine"):
+        engine = Engine(model, engine_options(reading, pod_cidr, resolve))
+        if group is Group.pod:
+            analysis = analyze(engine, queries, sources, targets)
+        else:
+            grouping: Grouping = "class" if group is Group.group_class else "workload"
+            analysis = grouped_analysis(engine, queries, grouping, sources, targets)
     for note in analysis.notes:
         err.print(f"note: {note}", markup=False)
-    if output is MatrixFormat.text:
-        render_matrix_text(analysis, out)
-    elif output in WRITERS:
-        WRITERS[output](analysis, out.file)
-    else:
-        out.file.write(RENDERERS[output](analysis))
+    with phase("render", writes=True):
+        if output is MatrixFormat.text:
+            render_matrix_text(analysis, out)
+        elif output in WRITERS:
+            WRITERS[output](analysis, out.file)
+        else:
+            out.file.write(RENDERERS[output](analysis))

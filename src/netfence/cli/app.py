@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -29,14 +30,8 @@ COMMAND_MODULES = (
     "schema",
 )
 
-app = typer.Typer(
-    name="netfence",
-    help="Set up and prove zero-trust NetworkPolicy isolation for AI workloads on Kubernetes.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+ALIASES = {"generate": "plan", "init": "plan"}
+"""Commands registered by a module of another name."""
 
 
 def _version(value: bool) -> None:
@@ -45,7 +40,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -58,8 +52,38 @@ def _root(
     """
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"netfence.cli.{_name}").register(app)
+def build_app(modules: Sequence[str] = COMMAND_MODULES) -> typer.Typer:
+    """The CLI with the commands of ``modules`` (every command by default)."""
+    built = typer.Typer(
+        name="netfence",
+        help="Set up and prove zero-trust NetworkPolicy isolation for AI workloads on Kubernetes.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"netfence.cli.{name}").register(built)
+    return built
+
+
+def _modules_for(args: Sequence[str]) -> Sequence[str]:
+    """Only the module of the command ``args`` name (importing them all costs start-up time);
+    every module for help, completion or a name that is no command."""
+    command = next((a for a in args if not a.startswith("-")), "")
+    module = ALIASES.get(command, command)
+    if module not in COMMAND_MODULES or any(k.endswith("_COMPLETE") for k in os.environ):
+        return COMMAND_MODULES
+    return (module,)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the CLI with every command, built when first asked for."""
+    if name != "app":
+        raise AttributeError(name)
+    globals()["app"] = built = build_app()
+    return built
 
 
 def _usage_line(exc: Exception, prog: str) -> str | None:
@@ -83,7 +107,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--debug"]
     prog = "kubectl netfence" if os.path.basename(sys.argv[0]) == "kubectl-netfence" else "netfence"
     try:
-        code = app(args=args, prog_name=prog, standalone_mode=False)
+        code = build_app(_modules_for(args))(args=args, prog_name=prog, standalone_mode=False)
     except KeyboardInterrupt:
         sys.stderr.write("netfence: interrupted\n")
         sys.exit(130)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, NoReturn, TextIO
 
 import typer
-from rich.progress import Progress as RichProgress
 
-from netfence.diff.compare import Progress
 from netfence.engine import EngineOptions
 from netfence.engine.resolution import OPTION, ResolvedName, merged, parse_hosts, parse_pair
 from netfence.inputs import InputOptions
@@ -280,15 +277,3 @@ def print_notes(notes: Sequence[str], verbose: bool) -> None:
     if verbose:
         for note in notes:
             err.print(clean(note), markup=False)
-
-
-@contextmanager
-def progress_bar(description: str) -> Iterator[Progress]:
-    """A transient progress bar on a terminal's stderr (nothing elsewhere)."""
-    with RichProgress(console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task(description, total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield advance

@@ -28,9 +28,9 @@ from netfence.cli.common import (
     engine_options,
     fail,
     input_options,
-    progress_bar,
 )
 from netfence.cli.front import announce, cluster_side, side_or_exit
+from netfence.cli.progress import Phases, progress_bar
 from netfence.diff import DiffResult, compare
 from netfence.diff.sides import EndpointChoice, pair_sides
 from netfence.engine.possible import has_policies
@@ -119,16 +119,20 @@ def diff_command(
     if len(specs) != (1 if cluster else 2):
         fail("give OLD and NEW, or --cluster and NEW", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate, exclude, strict_files)
-    old = (
-        cluster_side(kubeconfig, context, options) if cluster else side_or_exit(specs[0:1], options)
-    )
-    new = side_or_exit(specs[-1:], options)
+    phase = Phases(verbose)
+    with phase("load"):
+        old = (
+            cluster_side(kubeconfig, context, options)
+            if cluster
+            else side_or_exit(specs[0:1], options)
+        )
+        new = side_or_exit(specs[-1:], options)
     for side in (old, new):
         announce(side, verbose)
     if not any(has_policies(s.cluster) or s.cluster.endpoints for s in (old, new)):
         fail("nothing to evaluate: neither side holds policies or workloads", EXIT_FINDINGS)
     old, new = pair_sides(old, new, endpoints)
-    with progress_bar("comparing connections") as progress:
+    with phase("engine"), progress_bar("comparing connections") as progress:
         result = compare(
             old.cluster,
             new.cluster,
@@ -137,6 +141,7 @@ def diff_command(
             options=engine_options(reading, pod_cidr, resolve),
             progress=progress,
         )
-    typer.echo(RENDERERS[output](result), nl=False)
+    with phase("render", writes=True):
+        typer.echo(RENDERERS[output](result), nl=False)
     if (fail_on_new_egress and result.new_egress) or (fail_on_new_ingress and result.new_ingress):
         raise typer.Exit(EXIT_FINDINGS)

@@ -39,10 +39,10 @@ from netfence.cli.common import (
     out,
     print_notes,
     print_problems,
-    progress_bar,
 )
 from netfence.cli.front import print_notices, read_paths_or_cluster
 from netfence.cli.possible import require_something
+from netfence.cli.progress import Phases, progress_bar
 from netfence.lint.api import removed_api
 from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
@@ -250,7 +250,9 @@ def lint(
         resolve,
     )
     read_options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
-    inputs = read_paths_or_cluster(paths, read_options, cluster, kubeconfig, context)
+    phase = Phases(verbose)
+    with phase("load"):
+        inputs = read_paths_or_cluster(paths, read_options, cluster, kubeconfig, context)
     print_notes(inputs.notes, verbose)
     print_notices(inputs)
     print_problems(inputs.warnings)
@@ -260,7 +262,7 @@ def lint(
         raise typer.Exit(EXIT_FINDINGS)
     if not any(removed_api(p) for p in inputs.errors):  # a removed apiVersion is a finding
         require_something(inputs.cluster, inputs.label)
-    with _progress(verbose) as progress:
+    with phase("engine"), _progress(verbose) as progress:
         report = lint_inputs(
             inputs,
             roles=merge_roles(inputs.roles or {}, file_roles),
@@ -268,6 +270,7 @@ def lint(
             stand_ins=facts.stand_ins if facts else (),
             progress=progress,
         )
-    _write(report, output, hints)
+    with phase("render", writes=True):
+        _write(report, output, hints)
     threshold = fail_on.value if fail_on else settings.fail_on or "error"
     raise typer.Exit(EXIT_FINDINGS if _reaches(report, threshold) else EXIT_OK)

@@ -28,10 +28,10 @@ from netfence.cli.common import (
     err,
     fail,
     input_options,
-    progress_bar,
 )
 from netfence.cli.front import announce, cluster_side, side_or_exit
 from netfence.cli.possible import evaluated_cluster
+from netfence.cli.progress import Phases, progress_bar
 from netfence.engine import Engine
 from netfence.lint import LintOptions, lint_cluster
 from netfence.load import Limits
@@ -106,24 +106,28 @@ def report_command(
     if cluster == bool(specs):
         fail("give manifest paths, a blueprint, or --cluster (exactly one of them)", EXIT_USAGE)
     options = input_options(namespace, max_bytes, validate, exclude, strict_files)
-    side = (
-        cluster_side(kubeconfig, context, options)
-        if cluster
-        else side_or_exit(specs or [], options)
-    )
+    phase = Phases(verbose)
+    with phase("load"):
+        side = (
+            cluster_side(kubeconfig, context, options)
+            if cluster
+            else side_or_exit(specs or [], options)
+        )
     announce(side, verbose)
     engine_settings = engine_options(reading, pod_cidr, resolve)
-    model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
-    engine = Engine(model, engine_settings)
-    lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)
-    findings = lint_cluster(model, roles=side.roles, options=lint_options)
-    with progress_bar("computing flows") as progress:
-        data = report_data(
-            engine, findings, side.documents, side.label, progress, side.helpers, group.value
-        )
-    page = render_html(data)
-    try:
-        write_text(output, page)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}", EXIT_ENVIRONMENT)
+    with phase("engine"):
+        model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
+        engine = Engine(model, engine_settings)
+        lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)
+        findings = lint_cluster(model, roles=side.roles, options=lint_options)
+        with progress_bar("computing flows") as progress:
+            data = report_data(
+                engine, findings, side.documents, side.label, progress, side.helpers, group.value
+            )
+    with phase("render"):
+        page = render_html(data)
+        try:
+            write_text(output, page)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}", EXIT_ENVIRONMENT)
     err.print(f"wrote {output} ({len(page) // 1024} KiB)", markup=False)

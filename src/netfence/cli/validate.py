@@ -24,6 +24,7 @@ from netfence.cli.common import (
     print_problems,
 )
 from netfence.cli.front import print_notices
+from netfence.cli.progress import Phases
 from netfence.inputs import resolve
 from netfence.load import Limits
 from netfence.report.validate_json import validate_json
@@ -58,14 +59,17 @@ def validate(
     verbose: VerboseOpt = False,
 ) -> None:
     options = input_options(namespace, max_bytes, validate_mode, exclude, strict_files)
-    inputs = resolve(paths, options, stdin=sys.stdin.buffer)
-    if output is OutputFormat.json:
-        out.print_json(json.dumps(validate_json(inputs)))
-    else:
-        print_notes(inputs.notes, verbose)
-        print_notices(inputs)
-        print_problems(inputs.problems)
-        if not inputs.errors:
-            out.print(f"{len(inputs.documents)} objects valid")
+    phase = Phases(verbose)
+    with phase("load"):
+        inputs = resolve(paths, options, stdin=sys.stdin.buffer)
+    with phase("render", writes=True):
+        if output is OutputFormat.json:
+            out.print_json(json.dumps(validate_json(inputs)))
+        else:
+            print_notes(inputs.notes, verbose)
+            print_notices(inputs)
+            print_problems(inputs.problems)
+            if not inputs.errors:
+                out.print(f"{len(inputs.documents)} objects valid")
     if inputs.errors:
         raise typer.Exit(EXIT_FINDINGS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+import numpy as np
+
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.external import ExternalRange
 from netfence.engine.tier_matrix import TIER_NAMES
@@ -73,36 +75,71 @@ def _indented(value: Any) -> str:
     return json.dumps(value, indent=2).replace("\n", "\n  ")
 
 
+def _tail(code: int) -> str:
+    """A cell's fields after ``to``, for the flags ``code`` packs (see ``_codes``)."""
+    tier = code >> 4
+    return (
+        (', "allowed": true' if code & 1 else ', "allowed": false')
+        + (', "partial": true' if code & 2 else "")
+        + (', "depends_on_address": true' if code & 4 else "")
+        + (f', "tier": "{TIER_NAMES[tier]}"' if tier else "")
+        + (', "ipblock_reading_decided": true}' if code & 8 else "}")
+    )
+
+
+def _codes(result: QueryResult) -> np.ndarray:
+    """[row, column]: allowed, partial, depends, reading-decided as bits 0-3, the tier above."""
+    codes = result.allowed.astype(np.int64) | (result.reading_decided.astype(np.int64) << 3)
+    if result.partial is not None:
+        codes |= result.partial.astype(np.int64) << 1
+    if result.depends is not None:
+        codes |= result.depends.astype(np.int64) << 2
+    if result.tiers is not None:
+        codes |= result.tiers.astype(np.int64) << 4
+    return codes
+
+
+class _CellEnds:
+    """``"<to>", "allowed": ...}`` for every column and flags code, built when first used."""
+
+    def __init__(self, column_ids: list[str]) -> None:
+        self.column_ids = column_ids
+        self.table = np.empty((0, len(column_ids)), dtype=object)
+
+    def rows(self, codes: np.ndarray) -> np.ndarray:
+        """The table, with a row for every code in ``codes``."""
+        needed = int(codes.max(initial=0)) + 1
+        if needed > len(self.table):
+            added = [
+                [column + _tail(code) for column in self.column_ids]
+                for code in range(len(self.table), needed)
+            ]
+            grown = np.empty((needed, len(self.column_ids)), dtype=object)
+            grown[: len(self.table)] = self.table
+            grown[len(self.table) :] = added
+            self.table = grown
+        return self.table
+
+
 def _write_cells(
     stream: IO[str],
-    result: QueryResult,
-    pairs: list[tuple[int, list[int]]],
+    codes: np.ndarray,
+    ends: _CellEnds,
+    pairs: list[tuple[int, np.ndarray]],
     row_ids: list[str],
-    column_ids: list[str],
 ) -> None:
     """Cells as compact one-line objects; ``pairs`` lists each row with its columns."""
     separator = "\n      "
     first = True
     for i, columns in pairs:
+        if not len(columns):
+            continue
         prefix = f'{{"from": {row_ids[i]}, "to": '
-        allowed = result.allowed[i]
-        decided = result.reading_decided[i]
-        tiers = result.tiers[i] if result.tiers is not None else None
-        partial = result.partial[i] if result.partial is not None else None
-        depends = result.depends[i] if result.depends is not None else None
-        cells = [
-            prefix
-            + column_ids[j]
-            + (', "allowed": true' if allowed[j] else ', "allowed": false')
-            + (', "partial": true' if partial is not None and partial[j] else "")
-            + (', "depends_on_address": true' if depends is not None and depends[j] else "")
-            + (f', "tier": "{TIER_NAMES[tiers[j]]}"' if tiers is not None and tiers[j] else "")
-            + (', "ipblock_reading_decided": true}' if decided[j] else "}")
-            for j in columns
-        ]
-        if cells:
-            stream.write(("" if first else ",") + separator + ("," + separator).join(cells))
-            first = False
+        row = codes[i, columns]
+        cells = ends.rows(row)[row, columns].tolist()
+        stream.write(("" if first else ",") + separator + prefix)
+        stream.write(("," + separator + prefix).join(cells))
+        first = False
     if not first:
         stream.write("\n    ")
 
@@ -130,17 +167,19 @@ def write_matrix_json(analysis: Analysis, stream: IO[str]) -> None:
     rows = [json.dumps(r) for r in analysis.row_ids]
     columns = [json.dumps(c) for c in analysis.column_ids]
     inside_rows, inside_columns = len(analysis.sources), len(analysis.targets)
-    inside = list(range(inside_columns))
-    outside = list(range(inside_columns, len(columns)))
+    inside = np.arange(inside_columns)
+    outside = np.arange(inside_columns, len(columns))
     in_cluster = [(i, inside) for i in range(inside_rows)]
     external = [(i, outside) for i in range(inside_rows)]
     external += [(i, inside) for i in range(inside_rows, len(rows))]
+    ends = _CellEnds(columns)
     for n, result in enumerate(analysis.queries):
+        codes = _codes(result)
         stream.write(("," if n else "") + "\n    {")
         stream.write(f'"port": {json.dumps(result.port)}, ')
         stream.write(f'"protocol": {json.dumps(result.protocol)},\n    "matrix": [')
-        _write_cells(stream, result, in_cluster, rows, columns)
+        _write_cells(stream, codes, ends, in_cluster, rows)
         stream.write('],\n    "external": [')
-        _write_cells(stream, result, external, rows, columns)
+        _write_cells(stream, codes, ends, external, rows)
         stream.write("]}")
     stream.write("\n  ]\n}\n")

@@ -15,6 +15,8 @@ from netfence.engine.query_cells import block_counts
 from netfence.model import Endpoint
 
 GRID_LIMIT = 40
+SEVERAL = "(several namespaces)"
+"""Where a class whose members are in several namespaces is counted."""
 
 
 def by_namespace(endpoints: Sequence[Endpoint]) -> list[int]:
@@ -23,6 +25,7 @@ def by_namespace(endpoints: Sequence[Endpoint]) -> list[int]:
 
 
 def fits_grid(analysis: Analysis) -> bool:
+    """Few enough endpoints for a grid."""
     return max(len(analysis.sources), len(analysis.targets)) <= GRID_LIMIT
 
 
@@ -41,7 +44,7 @@ def _axis_groups(
 ) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for i, endpoint in enumerate(endpoints):
-        groups.setdefault(endpoint.namespace, []).append(i)
+        groups.setdefault(endpoint.namespace or SEVERAL, []).append(i)
     for j, external in enumerate(externals):
         groups[external.id] = [len(endpoints) + j]
     return groups
@@ -52,38 +55,78 @@ def namespace_totals(analysis: Analysis, result: QueryResult) -> list[NamespaceT
 
     Counted on the engine's classes when the result has them (weighted by how many nodes of
     each class a group holds), else summed per block of the matrix."""
-    rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
-    columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
-    if result.cells is not None and result.nodes is not None:
-        row_nodes, column_nodes = result.nodes
-        counts = block_counts(
-            result.cells,
-            [row_nodes[i] for _, i in rows],
-            [column_nodes[j] for _, j in columns],
-        ).tolist()
-    else:
-        counts = _block_sums(result.allowed, [i for _, i in rows], [j for _, j in columns])
-    totals: list[NamespaceTotal] = []
-    for r, (source, row_index) in enumerate(rows):
-        for c, (target, column_index) in enumerate(columns):
-            if source.startswith("ext:") and target.startswith("ext:"):
-                continue
-            size = len(row_index) * len(column_index)
-            totals.append(NamespaceTotal(source, target, counts[r][c], size))
-    return totals
+    table = _Table(analysis, result)
+    return [table.total(r, c) for r, c in zip(*np.nonzero(table.listed), strict=True)]
+
+
+@dataclass(frozen=True)
+class OpenPairs:
+    """Namespace pairs with allowed traffic: the first ones (in ``namespace_totals`` order),
+    how many are open, how many of them fully, out of how many pairs."""
+
+    shown: list[NamespaceTotal]
+    open: int
+    fully: int
+    pairs: int
+
+
+def open_pairs(analysis: Analysis, result: QueryResult, limit: int) -> OpenPairs:
+    """``namespace_totals`` with traffic, at most ``limit`` of them, and the counts (without
+    building one object per pair of namespaces)."""
+    table = _Table(analysis, result)
+    opened = table.listed & (table.counts > 0)
+    fully = opened & (table.counts == table.sizes)
+    first = np.flatnonzero(opened)[:limit]
+    shown = [table.total(*divmod(int(k), opened.shape[1])) for k in first]
+    return OpenPairs(shown, int(opened.sum()), int(fully.sum()), int(table.listed.sum()))
+
+
+class _Table:
+    """[source group, target group]: allowed pairs and all pairs, by namespace or range."""
+
+    def __init__(self, analysis: Analysis, result: QueryResult) -> None:
+        rows = sorted(_axis_groups(analysis.sources, analysis.source_externals).items())
+        columns = sorted(_axis_groups(analysis.targets, analysis.target_externals).items())
+        row_index, column_index = [i for _, i in rows], [j for _, j in columns]
+        if result.cells is not None and result.nodes is not None:
+            row_nodes, column_nodes = result.nodes
+            self.counts = block_counts(
+                result.cells,
+                [row_nodes[i] for i in row_index],
+                [column_nodes[j] for j in column_index],
+            )
+        else:
+            self.counts = _block_sums(result.allowed, row_index, column_index)
+        row_sizes = np.array([len(i) for i in row_index], dtype=np.int64)
+        column_sizes = np.array([len(j) for j in column_index], dtype=np.int64)
+        self.sizes = np.outer(row_sizes, column_sizes)
+        self.sources = [name for name, _ in rows]
+        self.targets = [name for name, _ in columns]
+        outside = np.array([n.startswith("ext:") for n in self.sources], dtype=bool)
+        beyond = np.array([n.startswith("ext:") for n in self.targets], dtype=bool)
+        self.listed = ~np.outer(outside, beyond)
+        """Pairs ``namespace_totals`` lists: all but one external range to another."""
+
+    def total(self, row: int, column: int) -> NamespaceTotal:
+        return NamespaceTotal(
+            self.sources[row],
+            self.targets[column],
+            int(self.counts[row, column]),
+            int(self.sizes[row, column]),
+        )
 
 
 def _block_sums(
     allowed: np.ndarray, rows: Sequence[list[int]], columns: Sequence[list[int]]
-) -> list[list[int]]:
-    """[row group][column group]: allowed cells in each block."""
+) -> np.ndarray:
+    """[row group, column group]: allowed cells in each block."""
     if not rows or not columns:
-        return [[0] * len(columns) for _ in rows]
+        return np.zeros((len(rows), len(columns)), dtype=np.int64)
     ordered = allowed[np.ix_(np.concatenate(rows), np.concatenate(columns))]
     row_starts = np.cumsum([0, *map(len, rows)])[:-1]
     column_starts = np.cumsum([0, *map(len, columns)])[:-1]
     by_row = np.add.reduceat(ordered, row_starts, axis=0, dtype=np.int64)
-    sums: list[list[int]] = np.add.reduceat(by_row, column_starts, axis=1).tolist()
+    sums: np.ndarray = np.add.reduceat(by_row, column_starts, axis=1)
     return sums
 
 

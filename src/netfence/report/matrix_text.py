@@ -9,7 +9,7 @@ from rich.text import Text
 
 from netfence.engine.analysis import Analysis, QueryResult
 from netfence.engine.tier_matrix import ADMIN, BASELINE, CALICO
-from netfence.report.matrix_layout import by_namespace, fits_grid, namespace_totals
+from netfence.report.matrix_layout import by_namespace, fits_grid, open_pairs
 
 ALLOWED = Text("●", style="green")
 BLOCKED = Text("·", style="red")
@@ -79,24 +79,22 @@ def _legend(analysis: Analysis) -> Table:
 
 def _totals(analysis: Analysis, result: QueryResult) -> Group:
     """Namespace pairs with any allowed traffic (at most MAX_TOTAL_ROWS), then a count line."""
-    totals = namespace_totals(analysis, result)
-    open_pairs = [t for t in totals if t.allowed]
+    found = open_pairs(analysis, result, MAX_TOTAL_ROWS)
     table = Table(title=f"{result.label}: allowed pairs per namespace", title_justify="left")
     table.add_column("from")
     table.add_column("to")
     table.add_column("allowed", justify="right")
-    for total in open_pairs[:MAX_TOTAL_ROWS]:
+    for total in found.shown:
         style = "green" if total.allowed == total.total else "yellow"
         table.add_row(
             total.source, total.target, Text(f"{total.allowed}/{total.total}", style=style)
         )
-    fully = sum(1 for t in open_pairs if t.allowed == t.total)
     summary = (
-        f"{len(totals)} namespace pairs: {fully} fully open, {len(open_pairs) - fully} partly, "
-        f"{len(totals) - len(open_pairs)} fully blocked (not listed)"
+        f"{found.pairs} namespace pairs: {found.fully} fully open, "
+        f"{found.open - found.fully} partly, {found.pairs - found.open} fully blocked (not listed)"
     )
-    if len(open_pairs) > MAX_TOTAL_ROWS:
-        summary += f"; {len(open_pairs) - MAX_TOTAL_ROWS} more open pairs: see --format csv|json"
+    if found.open > MAX_TOTAL_ROWS:
+        summary += f"; {found.open - MAX_TOTAL_ROWS} more open pairs: see --format csv|json"
     return Group(table, Text(summary))
 
 

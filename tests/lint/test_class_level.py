@@ -14,6 +14,7 @@ from netfence.lint import LintOptions
 from netfence.lint.context import LintContext
 from netfence.lint.dns import DnsGap, dns_gaps
 from netfence.lint.flows import OneSidedFlow, _by_intent, candidate_ports, flows_of
+from netfence.lint.grouping import EXAMPLES, grouped
 from netfence.lint.isolation import WHAT_IF_NAME, _what_if, missing_baseline
 from netfence.lint.redundancy import _Replies, _reply_mirrors
 from netfence.lint.setup import make_engine, with_assumed_dns
@@ -158,6 +159,25 @@ def test_one_sided_flows_per_class_agree_with_every_pair(cluster: Cluster, readi
     ctx = _context(cluster, reading)
     pairs = [(s, d) for s, d in _intended(ctx) if not ctx.is_dns(d)]
     assert _described(flows_of(ctx)) == _pairwise_flows(ctx.engine, ctx.policies_by_id, pairs)
+
+
+@SETTINGS
+@given(RANDOM, READINGS)
+def test_flow_stories_group_every_flow_by_its_story(cluster: Cluster, reading: str) -> None:
+    """``Flows.stories`` (grouped on arrays) is every flow grouped by rule, refusing side,
+    ports and the refusing end's namespace, in first-seen order, with its first examples."""
+    flows = list(flows_of(_context(cluster, reading)))
+
+    def key(flow: OneSidedFlow) -> tuple[object, ...]:
+        owner = flow.dst if flow.refusing.direction == "ingress" else flow.src
+        refusing = flow.refusing
+        return (flow.admitted, refusing.direction, refusing.policies, flow.ports, owner.namespace)
+
+    expected = [(group[:EXAMPLES], len(group)) for group in grouped(flows, key)]
+    stories = flows_of(_context(cluster, reading)).stories()
+    assert [(_described(shown), n) for shown, n in stories] == [
+        (_described(shown), n) for shown, n in expected
+    ]
 
 
 def _pairwise_gaps(

@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from netfence.blueprint import load_blueprint
 from netfence.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -44,7 +43,6 @@ from netfence.cli.front import print_notices, read_paths_or_cluster
 from netfence.cli.possible import require_something
 from netfence.cli.progress import Phases, progress_bar
 from netfence.lint.api import removed_api
-from netfence.lint.blueprint_input import BlueprintFacts, blueprint_facts
 from netfence.lint.config import (
     LintConfig,
     UnknownRuleError,
@@ -62,6 +60,9 @@ from netfence.problems import InputError
 from netfence.report.lint_json import render_lint_json
 from netfence.report.lint_text import render_lint_text
 from netfence.report.sarif import render_sarif
+
+if TYPE_CHECKING:  # the blueprint modules load when a blueprint is read (start-up time)
+    from netfence.lint.blueprint_input import BlueprintFacts
 
 HELP = (
     "Find broken DNS, one-sided flows, selectors that match nothing and AI-specific risks "
@@ -114,6 +115,9 @@ def _settings(
         config = load_config(found) if found else LintConfig()
         facts = None
         if blueprint_path is not None:
+            from netfence.blueprint import load_blueprint
+            from netfence.lint.blueprint_input import blueprint_facts
+
             facts = blueprint_facts(load_blueprint(blueprint_path), blueprint_path)
         roles = merge_roles(
             facts.roles if facts else {}, roles_from_file(roles_path) if roles_path else {}

@@ -24,6 +24,7 @@ from netfence.engine.port_table import PortPatterns, PortTables, patterns
 from netfence.engine.query_cells import QueryCells
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.resolution import address_nodes, networks, with_names
+from netfence.engine.rows import on_joint
 from netfence.engine.selection import isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
@@ -199,18 +200,16 @@ class Engine:
         joint, this_pick, other_pick = self._joint
         this = self._matrices
         every, some = this.cells(port, protocol)
-        pick = np.ix_(this_pick, this_pick)
-        allowed = every[pick]
-        depends = None if this.single else (some & ~every)[pick]
+        allowed = on_joint(every, this_pick)
+        depends = None if this.single else on_joint(some & ~every, this_pick)
         codes = this.class_tiers(port, protocol)
         decided = np.zeros_like(allowed)
         if self.reading_matters:
             other_every, other_some = self._other_matrices.cells(port, protocol)
-            other = np.ix_(other_pick, other_pick)
-            decided = allowed != other_every[other]
+            decided = allowed != on_joint(other_every, other_pick)
             if depends is not None:
-                decided |= depends != (other_some & ~other_every)[other]
-        tiers = None if codes is None else codes[pick]
+                decided |= depends != on_joint(other_some & ~other_every, other_pick)
+        tiers = None if codes is None else on_joint(codes, this_pick)
         return QueryCells(
             port, protocol, joint, len(self.endpoints), allowed, decided, tiers, depends
         )

@@ -24,6 +24,7 @@ from netfence.engine.analysis import Analysis, Query, QueryResult, analysis_note
 from netfence.engine.behaviours import behaviours
 from netfence.engine.core import Engine
 from netfence.engine.filters import EndpointFilter
+from netfence.engine.rows import on_joint
 from netfence.model import Endpoint
 
 Grouping = Literal["pod", "workload", "class"]
@@ -87,13 +88,8 @@ class GroupedMatrices:
         """Each joint class's class under this reading and under the other."""
 
     def on_joint(self, matrix: np.ndarray, reading: int = 0) -> np.ndarray:
-        """A [class, class] matrix of one reading (0 this, 1 the other) on joint classes
-        (read-only: it may be the engine's own when the classes are the same)."""
-        picks = self.picks[reading]
-        if len(picks) == len(matrix) and (picks == np.arange(len(picks))).all():
-            return matrix
-        joint: np.ndarray = matrix.take(picks, axis=0).take(picks, axis=1)
-        return joint
+        """A [class, class] matrix of one reading (0 this, 1 the other) on joint classes."""
+        return on_joint(matrix, self.picks[reading])
 
     def prepare(self, query: Query) -> tuple[np.ndarray, np.ndarray | None]:
         """[joint class, joint class] allowed under this reading and (when the readings can

@@ -63,13 +63,14 @@ def _members(by_class: np.ndarray, groups: list[np.ndarray]) -> tuple[np.ndarray
 
 
 def _sum_by_group(values: np.ndarray, group: np.ndarray, groups: int, axis: int) -> np.ndarray:
-    """Sums of ``values`` along ``axis`` per group (``group`` sorted; missing groups are 0)."""
+    """Sums of ``values`` along ``axis`` per group (``group`` sorted; missing groups are 0), in
+    the values' type."""
     shape = list(values.shape)
     shape[axis] = groups
-    sums = np.zeros(shape, dtype=np.int64)
+    sums = np.zeros(shape, dtype=values.dtype)
     if len(group):
         starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        found = np.add.reduceat(values, starts, axis=axis, dtype=np.int64)
+        found = np.add.reduceat(values, starts, axis=axis)
         if axis == 0:
             sums[group[starts]] = found
         else:
@@ -87,8 +88,8 @@ def block_counts(
     row_group, row_class, row_count = _members(by_class, rows)
     column_group, column_class, column_count = _members(by_class, columns)
     by_rows = cells.allowed[row_class].astype(np.int32) * row_count[:, None].astype(np.int32)
-    per_row_group = _sum_by_group(by_rows, row_group, len(rows), axis=0)
-    weighted = per_row_group[:, column_class] * column_count[None, :]
+    per_row_group = _sum_by_group(by_rows, row_group, len(rows), axis=0)  # at most all nodes
+    weighted = per_row_group[:, column_class].astype(np.int64) * column_count[None, :]
     found = _sum_by_group(weighted, column_group, len(columns), axis=1)
     column_of = {
         n: g for g, nodes in enumerate(columns) for n in nodes.tolist() if n < cells.endpoints

@@ -1,4 +1,4 @@
-"""Equal rows of arrays, found fast: what classes and patterns are made of."""
+"""Equal rows of arrays, found fast, and matrices moved onto the classes they make."""
 
 from __future__ import annotations
 
@@ -13,3 +13,12 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
+
+
+def on_joint(matrix: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """A [class, class] matrix on finer (joint) classes, ``picks`` holding each one's class:
+    the matrix itself (read-only, maybe shared) when they are the same classes."""
+    if len(picks) == len(matrix) and bool((picks == np.arange(len(picks))).all()):
+        return matrix
+    joint: np.ndarray = matrix.take(picks, axis=0).take(picks, axis=1)
+    return joint

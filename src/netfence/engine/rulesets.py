@@ -7,6 +7,8 @@ selecting policies and served ports) are grouped again, so the product runs over
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from netfence.engine.classes import NodeClasses
@@ -73,7 +75,8 @@ class DirectionRules:
         self._sources = groups(left.T)
         self._targets = groups(right.T, classes.port_signature[:, None])
         self._left = left[:, self._sources[0]]
-        self._right = right[:, self._targets[0]]
+        self._right = right
+        self._ported = np.flatnonzero(~self.portless)
 
     def port_admits(
         self, protocol: Protocol, resolved: np.ndarray, columns: np.ndarray
@@ -96,16 +99,41 @@ class DirectionRules:
             admits[self.entry[pick]] |= row
         return admits
 
+    @cached_property
+    def _unported(self) -> np.ndarray:
+        """[source group, destination class]: whether some rule without ports admits the pair
+        (at whatever port the destination serves); the same for every query."""
+        return _admits(self._left[self.portless], self._right[self.portless])
+
     def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
-        """[source class, destination class]: whether some rule admits the pair."""
+        """[source class, destination class]: whether some rule admits the pair. A rule whose
+        ports admit the queried port wherever it is served joins one product, masked by the
+        destinations serving it; only the others (named ports) are matched per destination."""
         source_group, (target_reps, target_group) = self._sources[1], self._targets
-        sources = self._left
-        targets = self._right & self.port_admits(protocol, resolved[target_reps], target_reps)
-        active = sources.any(axis=1) & targets.any(axis=1)
-        left = sources[active].T.astype(np.float32)
-        right = targets[active].astype(np.float32)
-        product: np.ndarray = (left @ right) > 0
-        return product.take(source_group, axis=0).take(target_group, axis=1)
+        at_targets = resolved[target_reps]
+        served = at_targets >= 0
+        admits = self.port_admits(protocol, at_targets, target_reps)[self._ported]
+        whole = (admits == served).all(axis=1)
+        partial = ~whole & admits.any(axis=1)
+        rules = self._ported[whole]
+        product: np.ndarray = self._unported | _admits(self._left[rules], self._right[rules])
+        product &= served[target_group][None, :]
+        if partial.any():
+            rules = self._ported[partial]
+            targets = self._right[rules] & admits[partial][:, target_group]
+            product |= _admits(self._left[rules], targets)
+        by_class: np.ndarray = product.take(source_group, axis=0)
+        return by_class
+
+
+def _admits(sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """[source group, destination]: whether some rule k has both ``sources[k]`` and
+    ``targets[k]`` (a product over the rules that can admit anything)."""
+    active = sources.any(axis=1) & targets.any(axis=1)
+    left = sources[active].T.astype(np.float32)
+    right = targets[active].astype(np.float32)
+    product: np.ndarray = (left @ right) > 0
+    return product
 
 
 def groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from netfence.blueprint import Blueprint, roles, synthesize
-from netfence.blueprint.documents import manifest_documents
 from netfence.lint.roles import merge_roles
 from netfence.load import Document
 from netfence.model import IPAddress, IPNetwork
 from netfence.model.types import WORKLOAD_KINDS
+
+if TYPE_CHECKING:  # the blueprint modules load when a blueprint is read (start-up time)
+    from netfence.blueprint import Blueprint
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class BlueprintFacts:
 
 def blueprint_facts(bp: Blueprint, path: str) -> BlueprintFacts:
     """Facts from ``bp`` (read from ``path``); stand-in pods are positioned at its first line."""
+    from netfence.blueprint import roles, synthesize
+    from netfence.blueprint.documents import manifest_documents
+
     node_local = bp.dns.node_local
     stand_ins = tuple(manifest_documents(synthesize(bp), path, line=1))
     return BlueprintFacts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
-from netfence.lint.grouping import EXAMPLES, counted, grouped
+from netfence.lint.grouping import EXAMPLES, counted
 from netfence.lint.intents import is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
@@ -85,7 +86,7 @@ Answer = tuple[RuleRef, SideVerdict, PortKey]
 
 def one_sided_flows(
     ctx: LintContext, sources: np.ndarray, targets: np.ndarray, added: NetworkPolicy | None = None
-) -> list[OneSidedFlow]:
+) -> Flows:
     """Those of the pairs (positions in ``cluster.endpoints``) whose connection one end admits
     by label while the other end refuses it. With ``added`` (a policy without rules: a what-if
     deny-all) joined to the input's policies: those flows that the input allows on their
@@ -252,7 +253,7 @@ def _flows(
     pair_of: np.ndarray,
     answers: list[list[Answer]],
     keep: Keep | None,
-) -> list[OneSidedFlow]:
+) -> Flows:
     """The flows of each endpoint pair from its class pair's answers: per refusing side, the
     first answer's rule and side, with every answer's port (those ``keep`` keeps, asked of
     the class pair's first endpoint pair)."""
@@ -262,17 +263,105 @@ def _flows(
         for pair, first in firsts.items():
             ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
             stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
-    flows: list[OneSidedFlow] = []
-    some = np.array([bool(s) for s in stories], dtype=bool)
-    for index in np.flatnonzero(some[pair_of]).tolist():
-        src, dst = endpoints[int(sources[index])], endpoints[int(targets[index])]
-        flows += [OneSidedFlow(src, dst, *story) for story in stories[int(pair_of[index])]]
-    return flows
+    return Flows(endpoints, sources, targets, pair_of, stories)
 
 
-def _stories(
-    answers: list[Answer],
-) -> list[tuple[RuleRef, SideVerdict, tuple[PortKey, ...]]]:
+Story = tuple[RuleRef, SideVerdict, tuple[PortKey, ...]]
+
+
+class Flows(Sequence[OneSidedFlow]):
+    """One-sided flows in endpoint pair order, each made when it is read (a what-if often
+    needs only how many there are and the first few)."""
+
+    def __init__(
+        self,
+        endpoints: Sequence[Endpoint],
+        sources: np.ndarray,
+        targets: np.ndarray,
+        pair_of: np.ndarray,
+        stories: list[list[Story]],
+    ) -> None:
+        self._endpoints = endpoints
+        counts = np.array([len(s) for s in stories], dtype=np.int64)
+        per_pair = counts[pair_of] if len(stories) else np.zeros(len(pair_of), dtype=np.int64)
+        shown = np.flatnonzero(per_pair)
+        self._pairs = np.repeat(shown, per_pair[shown])
+        """The endpoint pair (position in ``sources``) of each flow."""
+        starts = np.cumsum(per_pair[shown]) - per_pair[shown]
+        self._story = np.arange(len(self._pairs)) - np.repeat(starts, per_pair[shown])
+        """Which story of its class pair each flow tells."""
+        self._sources, self._targets, self._pair_of = sources, targets, pair_of
+        self._stories = stories
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def stories(self) -> list[tuple[list[OneSidedFlow], int]]:
+        """Flows that one rule admits and the same policies refuse, on the same ports, at the
+        same namespace's end (one story, told once), in first-seen order: the first
+        ``EXAMPLES`` flows of each and how many it has. Grouped on arrays; only the flows
+        shown are made."""
+        if not len(self):
+            return []
+        keys: dict[tuple[object, ...], int] = {}
+        ingress: list[bool] = []
+        codes: list[int] = []
+        for stories in self._stories:
+            for admitted, refusing, ports in stories:
+                key = (admitted, refusing.direction, refusing.policies, ports)
+                if key not in keys:
+                    keys[key] = len(keys)
+                    ingress.append(refusing.direction == "ingress")
+                codes.append(keys[key])
+        offsets = np.cumsum([0, *(len(s) for s in self._stories)])[:-1]
+        story = np.array(codes, dtype=np.int64)[offsets[self._pair_of[self._pairs]] + self._story]
+        namespaces: dict[str, int] = {}
+        namespace_of = np.array(
+            [namespaces.setdefault(e.namespace, len(namespaces)) for e in self._endpoints],
+            dtype=np.int64,
+        )
+        owners = np.where(
+            np.array(ingress, dtype=bool)[story],
+            self._targets[self._pairs],
+            self._sources[self._pairs],
+        )
+        group = story * max(len(namespaces), 1) + namespace_of[owners]
+        _, first, inverse, counts = np.unique(
+            group, return_index=True, return_inverse=True, return_counts=True
+        )
+        members = np.argsort(inverse.reshape(-1), kind="stable")
+        starts = np.cumsum(counts) - counts
+        found = []
+        for g in np.argsort(first, kind="stable").tolist():
+            shown = members[starts[g] : starts[g] + min(int(counts[g]), EXAMPLES)]
+            found.append(([self._flow(int(i)) for i in shown], int(counts[g])))
+        return found
+
+    def _flow(self, index: int) -> OneSidedFlow:
+        pair = int(self._pairs[index])
+        story = self._stories[int(self._pair_of[pair])][int(self._story[index])]
+        src = self._endpoints[int(self._sources[pair])]
+        dst = self._endpoints[int(self._targets[pair])]
+        return OneSidedFlow(src, dst, *story)
+
+    @overload
+    def __getitem__(self, index: int) -> OneSidedFlow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[OneSidedFlow]: ...
+
+    def __getitem__(self, index: int | slice) -> OneSidedFlow | list[OneSidedFlow]:
+        if isinstance(index, slice):
+            return [self._flow(i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._flow(index % len(self))
+
+    def __iter__(self) -> Iterator[OneSidedFlow]:
+        return (self._flow(i) for i in range(len(self)))
+
+
+def _stories(answers: list[Answer]) -> list[Story]:
     """One class pair's answers per refusing side: the first one's rule and side, every
     one's port."""
     found: dict[Direction, tuple[RuleRef, SideVerdict, list[PortKey]]] = {}
@@ -308,20 +397,7 @@ def _one_sided(
     return answers
 
 
-def _group_key(flow: OneSidedFlow) -> tuple[object, ...]:
-    """Flows that one rule admits and the same policies refuse, on the same ports, at the
-    same namespace's end: one story, told once."""
-    owner = flow.dst if flow.refusing.direction == "ingress" else flow.src
-    return (
-        flow.admitted,
-        flow.refusing.direction,
-        flow.refusing.policies,
-        flow.ports,
-        owner.namespace,
-    )
-
-
-def flows_of(ctx: LintContext) -> list[OneSidedFlow]:
+def flows_of(ctx: LintContext) -> Flows:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
     sources, targets = ctx.intended_pairs
     keep = ~ctx.dns_mask[targets]
@@ -332,7 +408,7 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
     """Every one-sided flow; flows with the same admitting rule, refusing policies and ports
     are one finding with a count. This rule owns the story of such a flow: redundant-rule,
     which finds the admitting rule changes nothing, refers to it."""
-    for flows in grouped(flows_of(ctx), _group_key):
+    for flows, count in flows_of(ctx).stories():
         flow = flows[0]
         policy = ctx.blocking_policy(flow.refused)
         admitted_at = ctx.rule_source(flow.admitted)
@@ -340,14 +416,14 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
         other = flow.src if flow.refused.direction == "ingress" else flow.dst
         what = flow.describe()
         refused = refusal(flow.refused, flow.refused.endpoint)
-        if len(flows) > 1:
-            shown = [f.describe() for f in flows[:EXAMPLES]]
-            what = counted("connections", shown, len(flows))
+        if count > 1:
+            shown = [f.describe() for f in flows]
+            what = counted("connections", shown, count)
             owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
             refused = refusal(flow.refused, owners)
         yield found(
             RULE,
-            message=f"{what} {'are' if len(flows) > 1 else 'is'} admitted at "
+            message=f"{what} {'are' if count > 1 else 'is'} admitted at "
             f"{flow.admitted.direction} by {flow.admitted}{where} but refused at "
             f"{flow.refused.direction}: {refused}; add {flow.missing}",
             obj=policy_obj(policy),

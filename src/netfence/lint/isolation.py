@@ -11,7 +11,7 @@ from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext
 from netfence.lint.dns import dns_gaps
 from netfence.lint.finding import Finding
-from netfence.lint.flows import OneSidedFlow, one_sided_flows
+from netfence.lint.flows import Flows, one_sided_flows
 from netfence.lint.setup import is_system_namespace
 from netfence.lint.wording import endpoint_obj
 from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
@@ -40,7 +40,7 @@ def _members(ctx: LintContext, namespace: str) -> list[Endpoint]:
 
 def _what_if(
     ctx: LintContext, namespace: str, missing: tuple[Direction, ...]
-) -> tuple[list[Endpoint], list[OneSidedFlow]]:
+) -> tuple[list[Endpoint], Flows]:
     """What a deny-all for ``missing`` in ``namespace`` would break: DNS clients, flows."""
     baseline = NetworkPolicy(namespace, WHAT_IF_NAME, LabelSelector(), frozenset(missing))
     members = _members(ctx, namespace)

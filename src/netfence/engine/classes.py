@@ -21,23 +21,32 @@ from netfence.model import Cluster, Endpoint, IPBlock, LabelSelector, NetworkPol
 from netfence.vocabulary import IPBlockReading
 
 
-def ip_membership(endpoints: Sequence[Endpoint], blocks: Sequence[IPBlock]) -> np.ndarray:
-    """[endpoint, block]: whether any IP of the endpoint lies in the block."""
-    member = np.zeros((len(endpoints), len(blocks)), dtype=bool)
-    owners = [(i, ip) for i, e in enumerate(endpoints) for ip in e.ips]
-    for version in (4, 6):
-        rows = np.array([i for i, ip in owners if ip.version == version], dtype=np.int64)
-        if not len(rows):
-            continue
-        values = [int(ip) for _, ip in owners if ip.version == version]
-        numbers = np.array(values, dtype=np.uint64 if version == 4 else object)
-        for column, block in enumerate(blocks):
-            ranges = block_set(block).v4 if version == 4 else block_set(block).v6
-            inside = np.zeros(len(rows), dtype=bool)
-            for lo, hi in ranges:
-                inside |= (numbers >= lo) & (numbers <= hi)
-            member[rows[inside], column] = True
-    return member
+class AddressTable:
+    """The endpoints' IPs as numbers, read once, for asking which lie in a block."""
+
+    def __init__(self, endpoints: Sequence[Endpoint]) -> None:
+        self.size = len(endpoints)
+        owners = [(i, ip) for i, e in enumerate(endpoints) for ip in e.ips]
+        self._by_version: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for version in (4, 6):
+            rows = np.array([i for i, ip in owners if ip.version == version], dtype=np.int64)
+            values = [int(ip) for _, ip in owners if ip.version == version]
+            numbers = np.array(values, dtype=np.uint64 if version == 4 else object)
+            self._by_version[version] = rows, numbers
+
+    def membership(self, blocks: Sequence[IPBlock]) -> np.ndarray:
+        """[endpoint, block]: whether any IP of the endpoint lies in the block."""
+        member = np.zeros((self.size, len(blocks)), dtype=bool)
+        for version, (rows, numbers) in self._by_version.items():
+            if not len(rows):
+                continue
+            for column, block in enumerate(blocks):
+                ranges = block_set(block).v4 if version == 4 else block_set(block).v6
+                inside = np.zeros(len(rows), dtype=bool)
+                for lo, hi in ranges:
+                    inside |= (numbers >= lo) & (numbers <= hi)
+                member[rows[inside], column] = True
+        return member
 
 
 class NodeClasses:
@@ -51,7 +60,7 @@ class NodeClasses:
         self.node_index = {node.id: i for i, node in enumerate(self.nodes)}
         self._blocks = cluster.ip_blocks()
         self._block_column = {block: i for i, block in enumerate(self._blocks)}
-        membership = ip_membership(cluster.endpoints, self._blocks)
+        membership = AddressTable(cluster.endpoints).membership(self._blocks)
         self.reading_matters = bool(membership.any())
         if reading == "ignore":
             membership[:] = False

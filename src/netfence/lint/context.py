@@ -17,7 +17,7 @@ from netfence.engine import (
     SideVerdict,
 )
 from netfence.engine.admission import Admission
-from netfence.engine.classes import ip_membership
+from netfence.engine.classes import AddressTable
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
 from netfence.lint.intents import intended_pairs
@@ -138,7 +138,7 @@ class LintContext:
         key = (policy.namespace, peer)
         if key not in self._peer_positions:
             if peer.ip_block is not None:
-                inside = ip_membership(self.cluster.endpoints, (peer.ip_block,))[:, 0]
+                inside = self.addresses.membership((peer.ip_block,))[:, 0]
                 positions = np.flatnonzero(inside & (self.options.ipblock_pods == "match"))
             else:
                 positions = np.flatnonzero(self.admission.selector_matches(policy, peer))
@@ -149,6 +149,11 @@ class LintContext:
         """The endpoints (assumed DNS included) a peer of ``policy`` matches."""
         endpoints = self.cluster.endpoints
         return [endpoints[i] for i in self.peer_positions(policy, peer).tolist()]
+
+    @cached_property
+    def addresses(self) -> AddressTable:
+        """The endpoints' IPs, for the ipBlock peers' matches."""
+        return AddressTable(self.cluster.endpoints)
 
     @cached_property
     def classes(self) -> np.ndarray:
@@ -163,16 +168,38 @@ class LintContext:
     @cached_property
     def class_members(self) -> dict[int, Endpoint]:
         """The first endpoint of each endpoint class (classes of externals left out)."""
-        found: dict[int, Endpoint] = {}
-        for endpoint, number in zip(self.cluster.endpoints, self.classes.tolist(), strict=True):
-            found.setdefault(number, endpoint)
-        return found
+        return self.class_isolation[0]
+
+    @cached_property
+    def class_isolation(self) -> tuple[dict[int, Endpoint], dict[Direction, np.ndarray]]:
+        """``class_isolation`` of the engine's endpoint classes."""
+        return class_isolation(self.engine, self.classes)
 
     @cached_property
     def intended_pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(source, destination) pairs that a rule names by label at either end, as
         positions in ``cluster.endpoints`` (see ``intents.intended_pairs``)."""
         return intended_pairs(self)
+
+    @cached_property
+    def pairs_by_namespace(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per namespace: which ``intended_pairs`` (their positions, ascending) have their
+        source in it, and which their destination."""
+        sources, targets = self.intended_pairs
+        names = sorted({e.namespace for e in self.cluster.endpoints})
+        number = {name: i for i, name in enumerate(names)}
+        namespace_of = np.array(
+            [number[e.namespace] for e in self.cluster.endpoints], dtype=np.int64
+        )
+
+        def split(ends: np.ndarray) -> list[np.ndarray]:
+            found = namespace_of[ends]
+            order = np.argsort(found, kind="stable")
+            bounds = np.searchsorted(found[order], np.arange(len(names) + 1))
+            return [order[bounds[i] : bounds[i + 1]] for i in range(len(names))]
+
+        leaving, entering = split(sources), split(targets)
+        return {name: (leaving[i], entering[i]) for i, name in enumerate(names)}
 
     @cached_property
     def subject_mask(self) -> np.ndarray:
@@ -243,3 +270,21 @@ class LintContext:
         return admitting_location(
             self.rule_source, engine or self.engine, direction, src, dst, connections
         )
+
+
+def class_isolation(
+    engine: Engine, classes: np.ndarray
+) -> tuple[dict[int, Endpoint], dict[Direction, np.ndarray]]:
+    """The first endpoint of each class (``classes``: every endpoint's) and, per direction,
+    whether the class is isolated."""
+    size = int(classes.max()) + 1 if len(classes) else 1
+    members: dict[int, Endpoint] = {}
+    for endpoint, number in zip(engine.endpoints, classes.tolist(), strict=True):
+        members.setdefault(number, endpoint)
+    before: dict[Direction, np.ndarray] = {}
+    for direction in DIRECTIONS:
+        found = np.zeros(size, dtype=bool)
+        for number, member in members.items():
+            found[number] = bool(engine.selecting(member, direction))
+        before[direction] = found
+    return members, before

@@ -13,7 +13,7 @@ from netfence.engine import Engine, RuleRef, SideVerdict
 from netfence.engine.admission import Admitted
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
-from netfence.lint.context import LintContext
+from netfence.lint.context import LintContext, class_isolation
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
 from netfence.lint.grouping import EXAMPLES, counted
@@ -100,7 +100,8 @@ def one_sided_flows(
     if added is not None and not exact:
         engine = ctx.engine_with(added)
     classes = engine.node_classes()[: len(ctx.cluster.endpoints)]
-    ends = _Ends(engine, classes, added if exact else None)
+    alike = ctx.class_isolation if engine is ctx.engine else class_isolation(engine, classes)
+    ends = _Ends(engine, alike, added if exact else None)
     both = (
         ends.isolated["egress"][classes[sources]]
         & ends.isolated["ingress"][classes[targets]]
@@ -145,23 +146,22 @@ class _Ends:
     """Per endpoint class of ``engine``: its first endpoint and whether it is isolated in each
     direction, before and with ``added`` (a policy without rules) joined in."""
 
-    def __init__(self, engine: Engine, classes: np.ndarray, added: NetworkPolicy | None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        alike: tuple[dict[int, Endpoint], dict[Direction, np.ndarray]],
+        added: NetworkPolicy | None,
+    ) -> None:
         self.engine = engine
         self.added = added
-        self.size = int(classes.max()) + 1 if len(classes) else 1
-        self.members: dict[int, Endpoint] = {}
-        for endpoint, number in zip(engine.endpoints, classes.tolist(), strict=True):
-            self.members.setdefault(number, endpoint)
+        self.members, self.before = alike
+        self.size = len(self.before["egress"])
         self.covered = np.zeros(self.size, dtype=bool)
         """Classes ``added`` selects."""
-        self.before: dict[Direction, np.ndarray] = {}
-        for number, member in self.members.items():
-            self.covered[number] = added is not None and _selects(added, member)
-        for direction in DIRECTIONS:
-            found = np.zeros(self.size, dtype=bool)
+        if added is not None:
             for number, member in self.members.items():
-                found[number] = bool(engine.selecting(member, direction))
-            self.before[direction] = found
+                if member.namespace == added.namespace:
+                    self.covered[number] = _selects(added, member)
         self.isolated = dict(self.before)
         for direction in added.policy_types if added is not None else ():
             self.isolated[direction] = self.before[direction] | self.covered
@@ -221,10 +221,10 @@ def _class_answers(
             asked.setdefault(key, []).append(row)
     answers: list[list[Answer]] = [[] for _ in pairs]
     refusing: dict[tuple[int, Direction], SideVerdict] = {}
+    ends_of_pairs = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
     for port, protocol in sorted(asked):
         rows = asked[(port, protocol)]
-        src = np.array([pairs[r][0] for r in rows], dtype=np.int64)
-        dst = np.array([pairs[r][1] for r in rows], dtype=np.int64)
+        src, dst = ends_of_pairs[rows].T
         out = ctx.admission.admitted("egress", src, dst, dst, port, protocol, _intent)
         into = ctx.admission.admitted("ingress", dst, src, dst, port, protocol, _intent)
         out_allows = ends.before["egress"][src] & out.any

@@ -49,12 +49,14 @@ def _what_if(
         clients = [e for e in members if not ctx.is_dns(e)]
         lost_dns = _lost_dns(ctx, baseline, clients)
     sources, targets = ctx.intended_pairs
-    inside = np.array([e.namespace == namespace for e in ctx.cluster.endpoints], dtype=bool)
-    picked = np.zeros(len(sources), dtype=bool)
+    none = np.zeros(0, dtype=np.int64)
+    leaving, entering = ctx.pairs_by_namespace.get(namespace, (none, none))
+    chosen = [none]
     if "ingress" in missing:
-        picked |= inside[targets]
+        chosen.append(entering)
     if "egress" in missing:
-        picked |= inside[sources] & ~ctx.dns_mask[targets]
+        chosen.append(leaving[~ctx.dns_mask[targets[leaving]]])
+    picked = np.unique(np.concatenate(chosen))
     broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline)
     return lost_dns, broken
 

@@ -7,31 +7,56 @@ range to itself is never allowed, as between any two external ranges).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from netfence.model import Protocol
 
 
-@dataclass(frozen=True, eq=False)
 class QueryCells:
     """``allowed[a, b]`` (and the rest) for distinct nodes of classes ``a`` -> ``b``;
-    ``node_class[n]`` is the class of node n (endpoints, then externals)."""
+    ``node_class[n]`` is the class of node n (endpoints, then externals).
 
-    port: int | str
-    protocol: Protocol
-    node_class: np.ndarray
-    endpoints: int
-    """How many of the nodes are endpoints (the rest are external ranges)."""
-    allowed: np.ndarray
-    decided: np.ndarray
-    """The other ipBlock reading decides the cell differently."""
-    tiers: np.ndarray | None = None
-    """Code of the deciding tier (None: no tiers)."""
-    depends: np.ndarray | None = None
-    """Blocked, but allowed at some addresses of an end without an IP (None: no end has
-    more than one placement)."""
+    ``allowed`` and ``decided`` are kept as bits unless ``allowed`` is the engine's own
+    (read-only) matrix: a big cluster's analysis holds one pair per query."""
+
+    def __init__(
+        self,
+        port: int | str,
+        protocol: Protocol,
+        node_class: np.ndarray,
+        endpoints: int,
+        allowed: np.ndarray,
+        decided: np.ndarray,
+        tiers: np.ndarray | None = None,
+        depends: np.ndarray | None = None,
+    ) -> None:
+        self.port, self.protocol = port, protocol
+        self.node_class = node_class
+        self.endpoints = endpoints
+        """How many of the nodes are endpoints (the rest are external ranges)."""
+        self.tiers = tiers
+        """Code of the deciding tier (None: no tiers)."""
+        self.depends = depends
+        """Blocked, but allowed at some addresses of an end without an IP (None: no end has
+        more than one placement)."""
+        self._size = len(allowed)
+        shared = not allowed.flags.writeable
+        self._allowed = allowed if shared else np.packbits(allowed, axis=1)
+        self._allowed_packed = not shared
+        self._decided = np.packbits(decided, axis=1)
+
+    def _unpacked(self, bits: np.ndarray) -> np.ndarray:
+        table: np.ndarray = np.unpackbits(bits, axis=1, count=self._size).view(bool)
+        return table
+
+    @property
+    def allowed(self) -> np.ndarray:
+        return self._unpacked(self._allowed) if self._allowed_packed else self._allowed
+
+    @property
+    def decided(self) -> np.ndarray:
+        """The other ipBlock reading decides the cell differently."""
+        return self._unpacked(self._decided)
 
 
 def own_columns(cells: QueryCells, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -62,19 +87,26 @@ def _members(by_class: np.ndarray, groups: list[np.ndarray]) -> tuple[np.ndarray
     return keys // size, keys % size, counts
 
 
-def _sum_by_group(values: np.ndarray, group: np.ndarray, groups: int, axis: int) -> np.ndarray:
-    """Sums of ``values`` along ``axis`` per group (``group`` sorted; missing groups are 0), in
-    the values' type."""
-    shape = list(values.shape)
-    shape[axis] = groups
-    sums = np.zeros(shape, dtype=values.dtype)
+def _sum_by_column_group(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Sums of ``values``' columns per group (``group`` sorted; missing groups are 0)."""
+    sums = np.zeros((len(values), groups), dtype=values.dtype)
     if len(group):
         starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        found = np.add.reduceat(values, starts, axis=axis)
-        if axis == 0:
-            sums[group[starts]] = found
-        else:
-            sums[:, group[starts]] = found
+        sums[:, group[starts]] = np.add.reduceat(values, starts, axis=1)
+    return sums
+
+
+def _weighted_rows(
+    table: np.ndarray, group: np.ndarray, rows: np.ndarray, weights: np.ndarray, groups: int
+) -> np.ndarray:
+    """[group, column]: the sum of ``weights[k] * table[rows[k]]`` over each group's k
+    (``group`` sorted), one small product per group instead of a copy of every row."""
+    sums = np.zeros((groups, table.shape[1]), dtype=np.int64)
+    if not len(group):
+        return sums
+    bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        sums[group[start]] = weights[start:end] @ table[rows[start:end]]
     return sums
 
 
@@ -84,19 +116,18 @@ def block_counts(
     """[row group, column group]: allowed cells between the groups' nodes (arrays of node
     indices), an endpoint to itself counting as allowed. Summed on classes: each group's
     classes weighted by how many of its nodes they hold."""
-    by_class = cells.node_class
+    by_class, allowed = cells.node_class, cells.allowed
     row_group, row_class, row_count = _members(by_class, rows)
     column_group, column_class, column_count = _members(by_class, columns)
-    by_rows = cells.allowed[row_class].astype(np.int32) * row_count[:, None].astype(np.int32)
-    per_row_group = _sum_by_group(by_rows, row_group, len(rows), axis=0)  # at most all nodes
-    weighted = per_row_group[:, column_class].astype(np.int64) * column_count[None, :]
-    found = _sum_by_group(weighted, column_group, len(columns), axis=1)
+    per_row_group = _weighted_rows(allowed, row_group, row_class, row_count, len(rows))
+    weighted = per_row_group[:, column_class] * column_count[None, :]
+    found = _sum_by_column_group(weighted, column_group, len(columns))
     column_of = {
         n: g for g, nodes in enumerate(columns) for n in nodes.tolist() if n < cells.endpoints
     }
     for g, nodes in enumerate(rows):
         for node in nodes.tolist():
             h = column_of.get(node)
-            if h is not None and not cells.allowed[by_class[node], by_class[node]]:
+            if h is not None and not allowed[by_class[node], by_class[node]]:
                 found[g, h] += 1
     return found

@@ -19,6 +19,7 @@ import numpy as np
 from netfence.engine.core import Connections, Engine
 from netfence.engine.intervals import PortSet
 from netfence.engine.port_spans import port_spans
+from netfence.engine.query_cells import weighted_sums
 from netfence.model import PROTOCOLS, Protocol
 
 
@@ -59,10 +60,6 @@ class GroupFlows:
             )
 
 
-COLUMNS = 1024
-"""Classes weighted at once (bounds the memory of a weighted pass)."""
-
-
 class _Products:
     """Group sums of a [class, class] matrix through the (group, class) memberships: each
     costs the memberships times the classes (a class mostly belongs to one group), never a
@@ -71,6 +68,8 @@ class _Products:
     def __init__(self, membership: np.ndarray) -> None:
         groups, self.classes = np.nonzero(membership)
         self.counts = membership[groups, self.classes]
+        self.members = groups, self.classes, self.counts.astype(np.int64)
+        self.groups = len(membership)
         self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])[: len(groups)]
         ends = [*self.starts[1:], len(groups)][: len(self.starts)]
         self.blocks = [
@@ -86,8 +85,7 @@ class _Products:
             return np.zeros((0, 0), dtype=bool)
         key = hashlib.blake2b(np.packbits(allowed).tobytes()).digest()
         if key not in self._seen:
-            reach = np.logical_or.reduceat(allowed[self.classes], self.starts, axis=0)
-            some: np.ndarray = np.logical_or.reduceat(reach[:, self.classes], self.starts, axis=1)
+            some = weighted_sums(allowed, self.members, self.members, (self.groups,) * 2) > 0
             for group, (own, alone) in enumerate(self.blocks):
                 some[group, group] = allowed[np.ix_(own, own)].sum() > allowed[alone, alone].sum()
             self._seen[key] = some
@@ -95,19 +93,9 @@ class _Products:
 
     def pairs(self, allowed: np.ndarray) -> np.ndarray:
         """[group, group]: how many pairs of distinct members are allowed."""
-        if not len(self.starts):
-            return np.zeros((0, 0))
-        rows = allowed[self.classes]
-        weights = self.counts.astype(np.float32)[:, None]
-        reach = np.zeros((len(self.starts), rows.shape[1]), dtype=np.float32)
-        """[group, class]: members of the group allowed to the class (exact in float32)."""
-        for first in range(0, rows.shape[1], COLUMNS):
-            chunk = rows[:, first : first + COLUMNS] * weights
-            reach[:, first : first + COLUMNS] = np.add.reduceat(chunk, self.starts, axis=0)
-        weighted = reach[:, self.classes].astype(np.float64) * self.counts
-        pairs: np.ndarray = np.add.reduceat(weighted, self.starts, axis=1)
-        own = self.counts * allowed[self.classes, self.classes]
-        pairs[np.diag_indices_from(pairs)] -= np.add.reduceat(own, self.starts)
+        pairs = weighted_sums(allowed, self.members, self.members, (self.groups,) * 2)
+        group, classes, counts = self.members
+        np.subtract.at(pairs, (group, group), counts * allowed[classes, classes])
         return pairs
 
 

@@ -77,9 +77,13 @@ def expand(
     return grid
 
 
-def _members(by_class: np.ndarray, groups: list[np.ndarray]) -> tuple[np.ndarray, ...]:
-    """The (group, class) pairs the groups' nodes make, sorted by group: each pair's group,
-    class and node count (a group without nodes has no pair)."""
+Members = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""(group, class) pairs sorted by group: each pair's group, class and how many nodes of the
+group are in the class."""
+
+
+def memberships(by_class: np.ndarray, groups: list[np.ndarray]) -> Members:
+    """The (group, class) pairs the groups' nodes make (a group without nodes has none)."""
     size = int(by_class.max(initial=0)) + 1
     group_of = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     nodes = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
@@ -110,6 +114,19 @@ def _weighted_rows(
     return sums
 
 
+def weighted_sums(
+    table: np.ndarray, rows: Members, columns: Members, shape: tuple[int, int]
+) -> np.ndarray:
+    """[row group, column group] (``shape`` groups): the sum of ``table[a, b]`` weighted by
+    how many nodes class a holds of the row group times those class b holds of the column
+    group."""
+    row_group, row_class, row_count = rows
+    column_group, column_class, column_count = columns
+    per_row_group = _weighted_rows(table, row_group, row_class, row_count, shape[0])
+    weighted = per_row_group[:, column_class] * column_count[None, :]
+    return _sum_by_column_group(weighted, column_group, shape[1])
+
+
 def block_counts(
     cells: QueryCells, rows: list[np.ndarray], columns: list[np.ndarray]
 ) -> np.ndarray:
@@ -117,11 +134,8 @@ def block_counts(
     indices), an endpoint to itself counting as allowed. Summed on classes: each group's
     classes weighted by how many of its nodes they hold."""
     by_class, allowed = cells.node_class, cells.allowed
-    row_group, row_class, row_count = _members(by_class, rows)
-    column_group, column_class, column_count = _members(by_class, columns)
-    per_row_group = _weighted_rows(allowed, row_group, row_class, row_count, len(rows))
-    weighted = per_row_group[:, column_class] * column_count[None, :]
-    found = _sum_by_column_group(weighted, column_group, len(columns))
+    row_members, column_members = memberships(by_class, rows), memberships(by_class, columns)
+    found = weighted_sums(allowed, row_members, column_members, (len(rows), len(columns)))
     column_of = {
         n: g for g, nodes in enumerate(columns) for n in nodes.tolist() if n < cells.endpoints
     }

@@ -114,7 +114,7 @@ def one_sided_flows(
     sources, targets = sources[both], targets[both]
     codes = classes[sources] * ends.size + classes[targets]
     unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    pairs = [(c // ends.size, c % ends.size) for c in unique.tolist()]
+    pairs = list(zip((unique // ends.size).tolist(), (unique % ends.size).tolist(), strict=True))
     if exact:
         answers = _class_answers(ctx, ends, pairs)
     else:
@@ -259,8 +259,8 @@ def _flows(
     the class pair's first endpoint pair)."""
     stories = [_stories(found) for found in answers]
     if keep is not None:
-        firsts = {int(p): i for i, p in reversed(list(enumerate(pair_of.tolist())))}
-        for pair, first in firsts.items():
+        found, firsts = np.unique(pair_of, return_index=True)
+        for pair, first in zip(found.tolist(), firsts.tolist(), strict=True):
             ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
             stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
     return Flows(endpoints, sources, targets, pair_of, stories)

@@ -9,8 +9,10 @@ cluster comes in as a callable that reads its objects. Errors are values: every 
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -92,6 +94,32 @@ def resolve(
     One ``builtin:NAME`` or blueprint file is the blueprint's generated policies on its
     stand-in workloads; anything else is read as manifests.
     """
+    with _collector_paused():
+        return _resolve(specs, options, live, stdin)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading builds millions of small objects without cycles, which the cycle collector
+    would otherwise walk again and again, and once more at exit (a fifth of the load time at
+    20,000 pods). What was read is then moved out of its sight (``gc.freeze``): reference
+    counting still frees it; only a cycle made while reading would stay."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _resolve(
+    specs: Sequence[str],
+    options: InputOptions | None,
+    live: LiveCluster | None,
+    stdin: BinaryIO | None,
+) -> Inputs:
     options = options or InputOptions()
     label = " ".join(specs)
     if live is not None:

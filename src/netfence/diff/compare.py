@@ -15,7 +15,7 @@ import numpy as np
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
-from netfence.engine.rows import distinct_rows
+from netfence.engine.rows import distinct_codes, distinct_rows, on_joint
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
@@ -160,17 +160,15 @@ def _protocol_codes(
     old, new = before.port_patterns(protocol), after.port_patterns(protocol)
     old_sets = (*old.sets, PortSet())
     new_sets = (*new.sets, PortSet())
-    triples = np.stack(
-        [
-            _padded(old.some, len(old.sets))[np.ix_(old_of, old_of)],
-            _padded(new.some, len(new.sets))[np.ix_(new_of, new_of)],
-            _padded(new.every, len(new.sets))[np.ix_(new_of, new_of)],
-        ],
-        axis=-1,
-    ).reshape(-1, 3)
-    first, inverse = distinct_rows(triples)
+    columns = [
+        on_joint(_padded(old.some, len(old.sets)), old_of).ravel(),
+        on_joint(_padded(new.some, len(new.sets)), new_of).ravel(),
+        on_joint(_padded(new.every, len(new.sets)), new_of).ravel(),
+    ]
+    first, inverse = distinct_codes(columns, (len(old_sets), len(new_sets), len(new_sets)))
     size = len(old_of)
-    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in triples[first].tolist()]
+    picked = zip(*(column[first].tolist() for column in columns), strict=True)
+    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in picked]
     return inverse.reshape(size, size), sets
 
 
@@ -183,12 +181,11 @@ def _templates(
     codes, sets = [], []
     for protocol in PROTOCOLS:
         code, found = _protocol_codes(before, after, protocol, old_of, new_of)
-        codes.append(code)
+        codes.append(code.ravel())
         sets.append(found)
-    stacked = np.stack(codes, axis=-1).reshape(-1, len(PROTOCOLS))
-    first, inverse = distinct_rows(stacked)
+    first, inverse = distinct_codes(codes, [len(found) for found in sets])
     templates = []
-    for row in stacked[first].tolist():
+    for row in zip(*(code[first].tolist() for code in codes), strict=True):
         olds = {p: sets[k][n][0] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
         news = {p: sets[k][n][1] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
         sure = {p: sets[k][n][2] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}

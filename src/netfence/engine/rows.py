@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 
@@ -12,6 +14,20 @@ def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.ascontiguousarray(rows)
     keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def distinct_codes(
+    columns: Sequence[np.ndarray], sizes: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``distinct_rows`` of the rows that ``columns`` (1-D, of numbers below ``sizes``) make,
+    numbered in numeric order: one integer key per row when it fits in 63 bits."""
+    if np.prod([float(max(size, 1)) for size in sizes]) >= 2.0**63:
+        return distinct_rows(np.stack(columns, axis=-1))
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, size in zip(columns, sizes, strict=True):
+        key = key * max(size, 1) + column
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 
 

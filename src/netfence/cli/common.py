@@ -193,7 +193,13 @@ StrictFilesOpt = Annotated[
     ),
 ]
 VerboseOpt = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Also say which objects were skipped and why.")
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Also say which objects were skipped and why (validate, analyze, lint, diff and "
+        "report: and each phase's time).",
+    ),
 ]
 
 

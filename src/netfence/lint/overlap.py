@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from netfence.engine import IPSet
 from netfence.engine.external import block_set
 from netfence.lint.catalogue import found, rule_info
@@ -36,7 +38,14 @@ def overlaps(ctx: LintContext, block: IPBlock) -> list[str]:
     overlapping += _cidr_overlaps(
         covered, options.effective_service_cidrs, "service CIDR", not options.service_cidrs
     )
-    pods = [f"{e.id} ({ip})" for e in ctx.subjects for ip in e.ips if block.contains(ip)]
+    inside = ctx.addresses.membership((block,))[:, 0] & ctx.subject_mask
+    endpoints = ctx.cluster.endpoints
+    pods = [
+        f"{endpoints[i].id} ({ip})"
+        for i in np.flatnonzero(inside).tolist()
+        for ip in endpoints[i].ips
+        if block.contains(ip)
+    ]
     if pods:
         shown = ", ".join(pods[:3]) + (f" and {len(pods) - 3} more" if len(pods) > 3 else "")
         overlapping.append(f"{len(pods)} known pod IP(s): {shown}")

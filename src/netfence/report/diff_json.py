@@ -66,9 +66,13 @@ def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
 def _records_text(changes: tuple[Change, ...], tails: dict[tuple[object, ...], str]) -> str:
     """``json.dumps(records, indent=2)`` of change records nested one level down, written
     with each record's text after its pair built once per protocol, ports, tier and address
-    dependence (a big diff has hundreds of thousands of records and few such tails)."""
+    dependence, and each end's text once (a big diff has hundreds of thousands of records,
+    few such tails and few ends)."""
     if not changes:
         return "[]"
+    froms: dict[str, str] = {}
+    tos: dict[str, str] = {}
+    ranges: dict[tuple[str, str, tuple[object, ...]], str] = {}
     texts = []
     for change in changes:
         key = (change.protocol, change.ports, change.tier, change.depends_on_address)
@@ -78,16 +82,34 @@ def _records_text(changes: tuple[Change, ...], tails: dict[tuple[object, ...], s
             record = {k: v for k, v in record.items() if k not in _PAIR_KEYS}
             tail = json.dumps(record, indent=2).replace("\n", "\n    ")[1:]
             tails[key] = tail
-        head = f'    {{\n      "from": {_string(change.src)},\n      "to": {_string(change.dst)},'
-        for name, cidrs, external in (
-            ("from_cidrs", change.src_cidrs, change.src_external),
-            ("to_cidrs", change.dst_cidrs, change.dst_external),
-        ):
-            if external:
-                listed = json.dumps([str(c) for c in cidrs], indent=2)
-                head += f'\n      "{name}": ' + listed.replace("\n", "\n      ") + ","
+        src, dst = change.src, change.dst
+        head = froms.get(src)
+        if head is None:
+            head = froms[src] = f'    {{\n      "from": {_string(src)},'
+        to = tos.get(dst)
+        if to is None:
+            to = tos[dst] = f'\n      "to": {_string(dst)},'
+        head += to
+        if src.startswith("ext:"):
+            head += _cidrs_text(ranges, "from_cidrs", src, change.src_cidrs)
+        if dst.startswith("ext:"):
+            head += _cidrs_text(ranges, "to_cidrs", dst, change.dst_cidrs)
         texts.append(head + tail)
     return "[\n" + ",\n".join(texts) + "\n  ]"
+
+
+def _cidrs_text(
+    ranges: dict[tuple[str, str, tuple[object, ...]], str],
+    name: str,
+    ident: str,
+    cidrs: tuple[object, ...],
+) -> str:
+    """An external end's ``"from_cidrs"``/``"to_cidrs"`` member, made once per range."""
+    key = (name, ident, cidrs)
+    if key not in ranges:
+        listed = json.dumps([str(c) for c in cidrs], indent=2)
+        ranges[key] = f'\n      "{name}": ' + listed.replace("\n", "\n      ") + ","
+    return ranges[key]
 
 
 _PAIR_KEYS = ("from", "to", "from_cidrs", "to_cidrs")

@@ -21,10 +21,12 @@ from tests.controlplane.plane import remove_orphaned_folders
 pytestmark = pytest.mark.controlplane
 
 HOLDER = """
-import json, sys, time
+import json, signal, sys, time
 from pathlib import Path
 from typing import Any
 from tests.controlplane.plane import ControlPlane
+# Ctrl-C as at a terminal, also when the suite runs as a background job (which ignores SIGINT).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 plane = ControlPlane(Path(sys.argv[1]))
 plane.start()
 pids = [p.popen.pid for p in plane.processes]

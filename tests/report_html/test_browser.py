@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from netfence.cli.app import app
 from netfence.engine import Engine
 from netfence.inputs import read_inputs
+from netfence.report import html_data
 from tests.conftest import ROOT
 from tests.report_html.test_grouped import big_cluster
 
@@ -161,6 +162,19 @@ def test_ai_mesh_report_renders_findings_and_policies(browser: Any, tmp_path: Pa
     ARTIFACTS.mkdir(exist_ok=True)
     report.js("window.scrollTo(0, 0)")
     report.page.screenshot(path=str(ARTIFACTS / "report-ai-mesh.png"), full_page=True)
+
+
+def test_a_cut_findings_list_says_so(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond FINDINGS_SHOWN findings the page lists the first ones and says how many exist."""
+    monkeypatch.setattr(html_data, "FINDINGS_SHOWN", 3)
+    report = Page(browser, write_report("builtin:ai-mesh", tmp_path / "cut.html"))
+    total = report.js("netfenceReport.data.findings_total")
+    assert total > 3 and report.page.locator("#findings-body tbody tr").count() == 3
+    said = report.page.text_content("#findings-cut") or ""
+    assert f"The first 3 of {total} findings" in said and "netfence lint" in said
+    assert report.errors == []
 
 
 def _positions(report: Page) -> dict[str, list[float]]:

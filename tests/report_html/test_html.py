@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from netfence.cli.app import app
 from netfence.engine import Engine
 from netfence.inputs import read_inputs
+from netfence.report import html_data
 from netfence.report.html import ASSETS, embed_json, render_html, script_hash
 from netfence.report.html_data import report_data
 
@@ -96,6 +97,25 @@ def test_report_cli_writes_the_page(guide_dir: Path, tmp_path: Path) -> None:
     data = data_of(out.read_text())
     assert data["meta"]["inputs"] == str(guide_dir)
     assert sum(data["summary"]["findings"].values()) == len(data["findings"]) > 0
+
+
+def test_report_lists_the_most_severe_findings_of_many(
+    guide_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page lists at most FINDINGS_SHOWN findings, errors first; the counts stay whole."""
+    every = data_of(_report(guide_dir, tmp_path / "every.html"))
+    monkeypatch.setattr(html_data, "FINDINGS_SHOWN", 2)
+    cut = data_of(_report(guide_dir, tmp_path / "cut.html"))
+    assert every["findings_total"] == len(every["findings"]) > 2
+    assert cut["findings_total"] == every["findings_total"]
+    assert cut["findings"] == every["findings"][:2]
+    assert cut["summary"]["findings"] == every["summary"]["findings"]
+
+
+def _report(manifests: Path, page: Path) -> str:
+    result = CliRunner().invoke(app, ["report", str(manifests), "-o", str(page)])
+    assert result.exit_code == 0, result.stderr
+    return page.read_text()
 
 
 OVERLAPPING = """\

@@ -195,6 +195,11 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
     return records
 
 
+FINDINGS_SHOWN = 1000
+"""Findings a page lists at most, the most severe first (a big cluster has hundreds of
+thousands; ``netfence lint`` lists them all)."""
+
+
 def report_data(
     engine: Engine,
     findings: Sequence[Finding],
@@ -255,7 +260,10 @@ def report_data(
         ],
         "nodes": drawn,
         "edges": edges,
-        "findings": [finding_record(f) for f in sorted(findings, key=Finding.sort_key)],
+        "findings": [
+            finding_record(f) for f in sorted(findings, key=Finding.sort_key)[:FINDINGS_SHOWN]
+        ],
+        "findings_total": len(findings),
         "policies": policy_records(documents),
         "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }

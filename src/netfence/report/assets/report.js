@@ -512,6 +512,10 @@
       el("td", {}, el("div", { text: f.message }), el("div", { class: "fix", text: f.hint })),
       el("td", { class: "mono", text: f.object }),
       el("td", { class: "mono muted", text: f.where })));
+    if (data.findings_total > data.findings.length) {
+      body.append(el("p", { class: "muted", id: "findings-cut",
+        text: `The first ${data.findings.length} of ${data.findings_total} findings, the most severe first: netfence lint lists every one.` }));
+    }
     body.append(el("div", { class: "table-wrap full" }, el("table", {},
       el("thead", {}, el("tr", {}, ...["Severity", "Rule", "Finding and fix", "Object", "Where"].map((t) => el("th", { text: t })))),
       el("tbody", {}, ...rows))));

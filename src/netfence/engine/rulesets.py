@@ -103,7 +103,10 @@ class DirectionRules:
     def _unported(self) -> np.ndarray:
         """[source group, destination class]: whether some rule without ports admits the pair
         (at whatever port the destination serves); the same for every query."""
-        return _admits(self._left[self.portless], self._right[self.portless])
+        product = np.zeros((self._left.shape[1], self._right.shape[1]), dtype=bool)
+        _add_admitted(product, self._left[self.portless], self._right[self.portless])
+        product.setflags(write=False)
+        return product
 
     def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
         """[source class, destination class]: whether some rule admits the pair. A rule whose
@@ -115,25 +118,32 @@ class DirectionRules:
         admits = self.port_admits(protocol, at_targets, target_reps)[self._ported]
         whole = (admits == served).all(axis=1)
         partial = ~whole & admits.any(axis=1)
+        product = self._unported.copy()
         rules = self._ported[whole]
-        product: np.ndarray = self._unported | _admits(self._left[rules], self._right[rules])
+        _add_admitted(product, self._left[rules], self._right[rules])
         product &= served[target_group][None, :]
         if partial.any():
             rules = self._ported[partial]
             targets = self._right[rules] & admits[partial][:, target_group]
-            product |= _admits(self._left[rules], targets)
+            _add_admitted(product, self._left[rules], targets)
         by_class: np.ndarray = product.take(source_group, axis=0)
         return by_class
 
 
-def _admits(sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """[source group, destination]: whether some rule k has both ``sources[k]`` and
-    ``targets[k]`` (a product over the rules that can admit anything)."""
+def _add_admitted(product: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> None:
+    """Mark in ``product`` [source group, destination] the pairs some rule k has in both
+    ``sources[k]`` and ``targets[k]``: one matrix product over the rules that can admit
+    anything and the destinations some rule names (few, for rules of named ports)."""
     active = sources.any(axis=1) & targets.any(axis=1)
-    left = sources[active].T.astype(np.float32)
-    right = targets[active].astype(np.float32)
-    product: np.ndarray = (left @ right) > 0
-    return product
+    sources, targets = sources[active], targets[active]
+    columns = np.flatnonzero(targets.any(axis=0))
+    if not len(columns):
+        return
+    left = sources.T.astype(np.float32)
+    if len(columns) == product.shape[1]:
+        product |= (left @ targets.astype(np.float32)) > 0
+    else:
+        product[:, columns] |= (left @ targets[:, columns].astype(np.float32)) > 0
 
 
 def groups(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ import numpy as np
 from netfence.engine.core import Connections, Engine
 from netfence.engine.intervals import PortSet
 from netfence.engine.port_spans import port_spans
-from netfence.engine.query_cells import weighted_sums
+from netfence.engine.query_cells import Members, memberships, weighted_sums
 from netfence.model import PROTOCOLS, Protocol
 
 
@@ -65,28 +65,26 @@ class _Products:
     costs the memberships times the classes (a class mostly belongs to one group), never a
     pod pair or a dense [group, class] product."""
 
-    def __init__(self, membership: np.ndarray) -> None:
-        groups, self.classes = np.nonzero(membership)
-        self.counts = membership[groups, self.classes]
-        self.members = groups, self.classes, self.counts.astype(np.int64)
-        self.groups = len(membership)
-        self.starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])[: len(groups)]
-        ends = [*self.starts[1:], len(groups)][: len(self.starts)]
-        self.blocks = [
-            (self.classes[a:b], self.classes[a:b][self.counts[a:b] == 1])
-            for a, b in zip(self.starts, ends, strict=True)
-        ]
+    def __init__(self, members: Members, groups: int) -> None:
+        self.members = members
+        self.groups = groups
+        group, classes, counts = members
+        bounds = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])[: len(group) + 1]
+        self.blocks = {
+            int(group[a]): (classes[a:b], classes[a:b][counts[a:b] == 1])
+            for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+        }
         """Per group: its classes, and those holding one of its members (no pair with itself)."""
         self._seen: dict[bytes, np.ndarray] = {}
 
     def some(self, allowed: np.ndarray) -> np.ndarray:
         """[group, group]: some pair of distinct members is allowed."""
-        if not len(self.starts):
+        if not self.blocks:
             return np.zeros((0, 0), dtype=bool)
         key = hashlib.blake2b(np.packbits(allowed).tobytes()).digest()
         if key not in self._seen:
             some = weighted_sums(allowed, self.members, self.members, (self.groups,) * 2) > 0
-            for group, (own, alone) in enumerate(self.blocks):
+            for group, (own, alone) in self.blocks.items():
                 some[group, group] = allowed[np.ix_(own, own)].sum() > allowed[alone, alone].sum()
             self._seen[key] = some
         return self._seen[key]
@@ -104,10 +102,8 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     in row order of source then target."""
     classes = engine.node_classes()
     size = int(classes.max()) + 1 if len(classes) else 0
-    membership = np.zeros((len(groups), size), dtype=np.float64)
-    for row, members in enumerate(groups):
-        np.add.at(membership[row], classes[list(members)], 1)
-    products = _Products(membership)
+    nodes = [np.asarray(members, dtype=np.int64) for members in groups]
+    products = _Products(memberships(classes, nodes), len(groups))
     anywhere = np.zeros((size, size), dtype=bool)
     spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
     codes: dict[Protocol, np.ndarray] = {}
@@ -120,7 +116,7 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
         codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
         """[group, group, span bits]: the spans some member pair is allowed on."""
     pairs = products.pairs(anywhere)
-    sizes = membership.sum(axis=1)
+    sizes = np.array([len(members) for members in nodes], dtype=np.int64)
     sources, targets = np.nonzero(pairs > 0)
     cells = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
     distinct, kinds = np.unique(cells, axis=0, return_inverse=True)

@@ -237,3 +237,14 @@ def test_an_unreadable_subfolder_is_an_error(
     assert [(p.source.file, p.message) for p in result.problems] == [
         (str(locked), "cannot read: Permission denied")
     ]
+
+
+def test_document_limit_grows_with_max_bytes_only_above_the_default() -> None:
+    assert Limits.of_size(Limits().max_bytes) == Limits()
+    assert Limits.of_size(1000).max_documents == Limits().max_documents
+    assert Limits.of_size(4 * Limits().max_bytes).max_documents == 4 * Limits().max_documents
+    text = "---\n{}\n" * 4
+    refused = load_text(text, "many.yaml", "default", Limits(max_documents=3))
+    assert [p.message for p in refused.problems] == ["more than 3 documents in one stream"]
+    read = load_text(text, "many.yaml", "default", Limits(max_documents=4))
+    assert not read.problems

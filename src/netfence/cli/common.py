@@ -163,7 +163,13 @@ NamespaceOpt = Annotated[
     ),
 ]
 MaxBytesOpt = Annotated[
-    int, typer.Option("--max-bytes", min=1, help="Refuse input files larger than this.")
+    int,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        help="Refuse input files larger than this (or with more than 100,000 documents per "
+        "50 MiB of this limit).",
+    ),
 ]
 ValidateOpt = Annotated[
     ValidateMode,
@@ -260,7 +266,7 @@ def input_options(
     return InputOptions(
         namespace=namespaces[0] if namespaces else "default",
         namespaces=tuple(namespaces or ()),
-        limits=Limits(max_bytes=max_bytes),
+        limits=Limits.of_size(max_bytes),
         validate=validate.value,
         exclude=(*configured, *(exclude or ())),
         strict_files=strict_files,

@@ -32,6 +32,7 @@ from netfence.cli.common import (
 from netfence.cli.front import announce, cluster_side, side_or_exit
 from netfence.cli.progress import Phases, progress_bar
 from netfence.diff import DiffResult, compare
+from netfence.diff.grouped import AUTO_LIMIT
 from netfence.diff.sides import EndpointChoice, pair_sides
 from netfence.engine.possible import has_policies
 from netfence.load import Limits
@@ -55,6 +56,13 @@ Examples:
 
   netfence diff --cluster policies/ --fail-on-new-egress
 """
+
+
+class DiffGroup(StrEnum):
+    auto = "auto"
+    pod = "pod"
+    workload = "workload"
+    namespace = "namespace"
 
 
 class DiffFormat(StrEnum):
@@ -95,6 +103,16 @@ def diff_command(
             "--fail-on-new-ingress", help="Exit 1 if a workload may receive anything new."
         ),
     ] = False,
+    group: Annotated[
+        DiffGroup,
+        typer.Option(
+            "--group",
+            help="What a record's ends are: pods, workloads or namespaces (external ranges "
+            f"always their own); auto: pods while at most {AUTO_LIMIT:,} records, else "
+            "workloads while at most that many, else namespaces. Grouped records count the "
+            "member pairs that change.",
+        ),
+    ] = DiffGroup.auto,
     endpoints: Annotated[
         EndpointChoice,
         typer.Option(
@@ -140,6 +158,7 @@ def diff_command(
             new_label=new.label,
             options=engine_options(reading, pod_cidr, resolve),
             progress=progress,
+            group=group.value,
         )
     with phase("render", writes=True):
         typer.echo(RENDERERS[output](result), nl=False)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from netfence.diff import grouped as grouping
+from netfence.diff.grouped import Choice, Grouped, Level, pod_records
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
@@ -197,11 +199,13 @@ class _Changes:
     """The changes of every ordered pair of slots, from the joint classes' templates."""
 
     def __init__(self, before: Engine, after: Engine, slots: list[Slot]) -> None:
-        self.before, self.after = before, after
+        self.before, self.after, self.slots = before, after, slots
         old_of = _slot_classes(before, [s.old for s in slots])
         new_of = _slot_classes(after, [s.new for s in slots])
         pairs = np.stack([old_of, new_of], axis=1)
         first, self.joint = distinct_rows(pairs)
+        self.first = first
+        """A slot of each joint class."""
         self.numbers, self.templates = _templates(before, after, pairs[first, 0], pairs[first, 1])
         changing = np.array([bool(t) for t in self.templates], dtype=bool)
         self.changing = changing[self.numbers]
@@ -212,6 +216,12 @@ class _Changes:
         """Which of ``targets`` (slot numbers) have changes from slot ``source``."""
         chosen: np.ndarray = targets[self.changing[self.joint[source], self.joint[targets]]]
         return chosen
+
+    def variant(self, source: int, target: int) -> list[Change]:
+        """The changes from joint class ``source`` to ``target``, with their tiers."""
+        src, dst = self.slots[self.first[source]], self.slots[self.first[target]]
+        found = self.templates[int(self.numbers[source, target])]
+        return [with_tier(self.after, src, dst, c) for c in found] if self.tiered else found
 
     def of(self, src: Slot, dst: Slot, source: int, target: int) -> list[Change]:
         """The changes of one pair (a witness with itself: two pods of its class)."""
@@ -251,8 +261,12 @@ def compare(
     new_label: str = "new",
     options: EngineOptions | None = None,
     progress: Progress | None = None,
+    group: Choice = "pod",
 ) -> DiffResult:
-    """Connections the new cluster allows that the old does not (added), and the reverse."""
+    """Connections the new cluster allows that the old does not (added), and the reverse:
+    per pair of pods (and external ranges), or per pair of workloads or namespaces
+    (``group``; ``auto``: the finest with at most ``grouped.AUTO_LIMIT`` records). Evaluated on
+    possible witnesses (neither side has workloads), the diff is always per witness."""
     engine_options = aligned_options(old, new, options)
     before, after = Engine(old, engine_options), Engine(new, engine_options)
     old_ends = {e.id: e for e in before.endpoints}
@@ -264,9 +278,46 @@ def compare(
     possible = dict(old.witnesses) | dict(new.witnesses)
     slots = endpoints + externals
     found = _Changes(before, after, slots)
-    inside = np.arange(len(endpoints))
-    outside = np.arange(len(endpoints), len(slots))
-    blocks = [(inside, inside), (inside, outside), (outside, inside)]
+    inside = len(endpoints)
+    level: Level = "pod" if possible else ("workload" if group == "auto" else group)
+    counted = 0 if level == "pod" else pod_records(found, inside)
+    if group == "auto" and level != "pod":
+        level = "pod" if counted <= grouping.AUTO_LIMIT else "workload"
+    if level == "pod":
+        changes = _pod_changes(found, slots, inside, possible, progress)
+    else:
+        grouped = Grouped(found, slots, inside, level, found.tiered)
+        alone = grouped.groups == len(slots)  # every pod its own workload: as many records
+        if group == "auto" and (alone or grouped.count() > grouping.AUTO_LIMIT):
+            level = "namespace"
+            grouped = Grouped(found, slots, inside, level, found.tiered)
+        changes = grouped.changes(progress)
+    return DiffResult(
+        old=old_label,
+        new=new_label,
+        changes=tuple(changes),
+        endpoints_added=tuple(sorted(new_ends.keys() - old_ends.keys())),
+        endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
+        ipblock_pods=engine_options.ipblock_pods,
+        group=level,
+        pod_records=0 if level == "pod" else counted,
+        witnesses=tuple(sorted(possible.items())),
+        notes=tuple(dict.fromkeys((*before.placement_notes, *after.placement_notes))),
+    )
+
+
+def _pod_changes(
+    found: _Changes,
+    slots: list[Slot],
+    inside: int,
+    possible: Mapping[str, str],
+    progress: Progress | None,
+) -> list[Change]:
+    """The changes of every ordered pair of slots (pods before ``inside``, then externals),
+    outside to outside left out; a pod with itself only where it is a witness."""
+    pods = np.arange(inside)
+    outside = np.arange(inside, len(slots))
+    blocks = [(pods, pods), (pods, outside), (outside, pods)]
     rows = sum(len(sources) for sources, _ in blocks)
     changes: list[Change] = []
     done = 0
@@ -279,13 +330,4 @@ def compare(
             done += 1
             if progress is not None:
                 progress(done, rows)
-    return DiffResult(
-        old=old_label,
-        new=new_label,
-        changes=tuple(changes),
-        endpoints_added=tuple(sorted(new_ends.keys() - old_ends.keys())),
-        endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
-        ipblock_pods=engine_options.ipblock_pods,
-        witnesses=tuple(sorted(possible.items())),
-        notes=tuple(dict.fromkeys((*before.placement_notes, *after.placement_notes))),
-    )
+    return changes

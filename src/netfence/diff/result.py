@@ -16,7 +16,8 @@ class Change(NamedTuple):
     """Ports of one protocol that one side allows from ``src`` to ``dst`` and the other does not.
 
     ``src``/``dst`` are endpoint ids (``ns/name``) or external ids (``ext:...``); for an
-    external side, ``src_cidrs``/``dst_cidrs`` list exactly the addresses concerned. A tuple,
+    external side, ``src_cidrs``/``dst_cidrs`` list exactly the addresses concerned; grouped,
+    ``src``/``dst`` name workloads or namespaces and ``pairs`` counts the member pairs. A tuple,
     since a big diff makes hundreds of thousands of them.
     """
 
@@ -32,6 +33,10 @@ class Change(NamedTuple):
     depends_on_address: bool = False
     """Added ports allowed at some addresses of an end without an IP only (a possible new
     allow: the pod CIDR holds addresses where it is allowed)."""
+    pairs: int = 1
+    """Grouped (``diff --group``): how many ordered pairs of distinct members change so."""
+    of: int = 1
+    """Grouped: how many ordered pairs of distinct members the two groups have."""
 
     @property
     def src_external(self) -> bool:
@@ -62,6 +67,10 @@ class DiffResult:
     endpoints_added: tuple[str, ...] = ()
     endpoints_removed: tuple[str, ...] = ()
     ipblock_pods: str = "match"
+    group: str = "pod"
+    """What ``src``/``dst`` name: pods (and external ranges), workloads or namespaces."""
+    pod_records: int = 0
+    """Grouped: how many records the pod-level diff has."""
     notes: tuple[str, ...] = ()
     """What the verdicts rest on (where endpoints without an IP have their address)."""
     witnesses: tuple[tuple[str, str], ...] = ()
@@ -89,6 +98,10 @@ class DiffResult:
     @cached_property
     def new_ingress(self) -> tuple[Change, ...]:
         return tuple(c for c in self.added if c.is_ingress)
+
+    def pairs(self, kind: ChangeKind) -> int:
+        """How many pod-level records the ``kind`` records stand for."""
+        return sum(c.pairs for c in self.changes if c.kind == kind)
 
     @property
     def is_empty(self) -> bool:

@@ -33,6 +33,14 @@ class Limits:
     max_alias_nodes: int = 100_000
     max_documents: int = 100_000
 
+    @classmethod
+    def of_size(cls, max_bytes: int) -> Limits:
+        """The default limits for files of up to ``max_bytes`` (``--max-bytes``): as many
+        documents per byte as the defaults allow, and never fewer documents than they do."""
+        base = cls()
+        documents = max(base.max_documents, base.max_documents * max_bytes // base.max_bytes)
+        return cls(max_bytes=max_bytes, max_documents=documents)
+
 
 class ReadError(Exception):
     """A problem that stops reading the rest of a stream, at a 1-based line."""

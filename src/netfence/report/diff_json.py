@@ -8,10 +8,11 @@ from typing import Any
 from netfence.diff.result import Change, DiffResult
 
 
-def change_record(change: Change) -> dict[str, Any]:
+def change_record(change: Change, grouped: bool = False) -> dict[str, Any]:
     """One connection: pair, protocol, ports as text and as inclusive ranges.
 
-    An external side also lists its exact CIDRs (``from_cidrs``/``to_cidrs``).
+    An external side also lists its exact CIDRs (``from_cidrs``/``to_cidrs``); a grouped one
+    how many ordered pairs of members change so (``pairs``), of how many (``of``).
     """
     record: dict[str, Any] = {"from": change.src, "to": change.dst}
     if change.src_external:
@@ -27,6 +28,8 @@ def change_record(change: Change) -> dict[str, Any]:
         record["tier"] = change.tier
     if change.depends_on_address:
         record["depends_on_address"] = True
+    if grouped:
+        record |= {"pairs": change.pairs, "of": change.of}
     return record
 
 
@@ -35,11 +38,14 @@ _HOLE = "\u0000records"
 
 def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
     """The JSON-ready form of a diff (with ``possible_endpoints`` when both sides were
-    evaluated on possible witnesses); without ``records``, the change lists are holes."""
+    evaluated on possible witnesses, and ``group`` with member-pair counts when grouped);
+    without ``records``, the change lists are holes."""
+    grouped = result.group != "pod"
     document: dict[str, Any] = {
         "old": result.old,
         "new": result.new,
         "ipblock_pods": result.ipblock_pods,
+        **({"group": result.group} if grouped else {}),
         "summary": {
             "added": len(result.added),
             "removed": len(result.removed),
@@ -50,9 +56,15 @@ def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
             "added": list(result.endpoints_added),
             "removed": list(result.endpoints_removed),
         },
-        "added": [change_record(c) for c in result.added] if records else _HOLE,
-        "removed": [change_record(c) for c in result.removed] if records else _HOLE,
+        "added": [change_record(c, grouped) for c in result.added] if records else _HOLE,
+        "removed": [change_record(c, grouped) for c in result.removed] if records else _HOLE,
     }
+    if grouped:
+        document["summary"] |= {
+            "pod_records": result.pod_records,
+            "pairs_added": result.pairs("added"),
+            "pairs_removed": result.pairs("removed"),
+        }
     if result.notes:
         document["notes"] = list(result.notes)
     if result.witnesses:
@@ -63,7 +75,9 @@ def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
     return document
 
 
-def _records_text(changes: tuple[Change, ...], tails: dict[tuple[object, ...], str]) -> str:
+def _records_text(
+    changes: tuple[Change, ...], tails: dict[tuple[object, ...], str], grouped: bool
+) -> str:
     """``json.dumps(records, indent=2)`` of change records nested one level down, written
     with each record's text after its pair built once per protocol, ports, tier and address
     dependence, and each end's text once (a big diff has hundreds of thousands of records,
@@ -75,10 +89,11 @@ def _records_text(changes: tuple[Change, ...], tails: dict[tuple[object, ...], s
     ranges: dict[tuple[str, str, tuple[object, ...]], str] = {}
     texts = []
     for change in changes:
-        key = (change.protocol, change.ports, change.tier, change.depends_on_address)
+        key: tuple[object, ...] = (change.protocol, change.ports, change.tier)
+        key += (change.depends_on_address, *((change.pairs, change.of) if grouped else ()))
         tail = tails.get(key)
         if tail is None:
-            record = change_record(change)
+            record = change_record(change, grouped)
             record = {k: v for k, v in record.items() if k not in _PAIR_KEYS}
             tail = json.dumps(record, indent=2).replace("\n", "\n    ")[1:]
             tails[key] = tail
@@ -122,7 +137,6 @@ def render_diff_json(result: DiffResult) -> str:
     tails: dict[tuple[object, ...], str] = {}
     text = json.dumps(document, indent=2)
     for kind, changes in (("added", result.added), ("removed", result.removed)):
-        text = text.replace(
-            f'"{kind}": {json.dumps(_HOLE)}', f'"{kind}": ' + _records_text(changes, tails), 1
-        )
+        listed = _records_text(changes, tails, result.group != "pod")
+        text = text.replace(f'"{kind}": {json.dumps(_HOLE)}', f'"{kind}": ' + listed, 1)
     return text + "\n"

@@ -23,13 +23,20 @@ class DiffLine:
     """The tiers (Admin, Baseline) that decide the new state of some of these connections."""
     depends: bool = False
     """Some of these connections are allowed at some addresses of an end without an IP only."""
+    pairs: int = 1
+    """Grouped: how many of the ``of`` ordered pairs of members change so."""
+    of: int = 1
 
     @property
     def tier_note(self) -> str:
         """`` [Admin tier]`` when a tier decides, `` (? depends on the pod's address)`` when
-        an address decides, else nothing."""
+        an address decides, `` (3 of 6 pairs)`` for groups, else nothing."""
         note = f" [{' and '.join(self.tiers)} tier]" if self.tiers else ""
-        return note + (" (? depends on the pod's address)" if self.depends else "")
+        note += " (? depends on the pod's address)" if self.depends else ""
+        if self.of > 1:
+            note += f" (all {self.of} pairs)" if self.pairs == self.of else ""
+            note += f" ({self.pairs} of {self.of} pairs)" if self.pairs < self.of else ""
+        return note
 
     @property
     def is_egress(self) -> bool:
@@ -51,14 +58,22 @@ def ports_label(connections: Mapping[Protocol, PortSet]) -> str:
     )
 
 
+PairKey = tuple[ChangeKind, str, str, int, int, int]
+"""kind, ends, member pairs and of how many, and a number telling apart records of one
+protocol that the same number of pairs of two groups have."""
+
+
 def diff_lines(changes: Iterable[Change]) -> list[DiffLine]:
-    """Workload pairs first, then external lines; each in first-seen order."""
-    by_pair: dict[tuple[ChangeKind, str, str], dict[Protocol, PortSet]] = {}
+    """Workload pairs first, then external lines; each in first-seen order. Grouped, a line
+    holds the protocols that the same number of member pairs gain (or lose)."""
+    by_pair: dict[PairKey, dict[Protocol, PortSet]] = {}
     addresses: dict[str, IPSet] = {}
-    tiers: dict[tuple[ChangeKind, str, str], set[str]] = {}
-    depends: set[tuple[ChangeKind, str, str]] = set()
+    tiers: dict[PairKey, set[str]] = {}
+    depends: set[PairKey] = set()
     for change in changes:
-        pair_key = (change.kind, change.src, change.dst)
+        pair_key = (change.kind, change.src, change.dst, change.pairs, change.of, 0)
+        while change.protocol in by_pair.get(pair_key, {}):
+            pair_key = (*pair_key[:5], pair_key[5] + 1)
         if change.depends_on_address:
             depends.add(pair_key)
         by_pair.setdefault(pair_key, {})[change.protocol] = change.ports
@@ -66,21 +81,22 @@ def diff_lines(changes: Iterable[Change]) -> list[DiffLine]:
         addresses[change.src] = IPSet.of(change.src_cidrs)
         addresses[change.dst] = IPSet.of(change.dst_cidrs)
     lines: list[DiffLine] = []
-    outside: dict[tuple[ChangeKind, str, bool, str, tuple[str, ...], bool], IPSet] = {}
-    for (kind, src, dst), connections in by_pair.items():
+    outside: dict[tuple[ChangeKind, str, bool, str, tuple[str, ...], bool, int, int], IPSet] = {}
+    for pair_key, connections in by_pair.items():
+        kind, src, dst, pairs, of, _ = pair_key
         label = ports_label(connections)
-        deciding = tuple(sorted(tiers[(kind, src, dst)]))
-        address = (kind, src, dst) in depends
+        deciding = tuple(sorted(tiers[pair_key]))
+        address = pair_key in depends
         if src.startswith("ext:"):
-            key = (kind, dst, True, label, deciding, address)
+            key = (kind, dst, True, label, deciding, address, pairs, of)
             outside[key] = outside.get(key, IPSet()) | addresses[src]
         elif dst.startswith("ext:"):
-            key = (kind, src, False, label, deciding, address)
+            key = (kind, src, False, label, deciding, address, pairs, of)
             outside[key] = outside.get(key, IPSet()) | addresses[dst]
         else:
-            lines.append(DiffLine(kind, src, dst, label, deciding, address))
-    for (kind, workload, inbound, label, deciding, address), merged in outside.items():
+            lines.append(DiffLine(kind, src, dst, label, deciding, address, pairs, of))
+    for (kind, workload, inbound, label, deciding, address, pairs, of), merged in outside.items():
         external = f"ext:{merged.description()}"
         pair = (external, workload) if inbound else (workload, external)
-        lines.append(DiffLine(kind, *pair, label, deciding, address))
+        lines.append(DiffLine(kind, *pair, label, deciding, address, pairs, of))
     return lines

@@ -36,6 +36,12 @@ def render_diff_md(result: DiffResult) -> str:
         "",
     ]
     lines += [*(f"Note: {clean(note)}" for note in result.notes), *([""] if result.notes else [])]
+    if result.group != "pod":
+        lines += [
+            f"Grouped by {result.group}: {result.pod_records} changed pod-pair records in all; "
+            "a row counts the member pairs that change so (`--group pod` lists every pair).",
+            "",
+        ]
     if result.witnesses:
         lines += [
             f"Evaluated on {len(result.witnesses)} possible endpoints (no workloads given): "

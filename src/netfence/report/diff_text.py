@@ -27,12 +27,24 @@ def witness_lines(result: DiffResult) -> list[str]:
     return lines + [f"  {ident}: {clean(text)}" for ident, text in result.described()]
 
 
+def grouping_line(result: DiffResult) -> list[str]:
+    """What a grouped diff's lines stand for, and how to get each pod pair."""
+    if result.group == "pod":
+        return []
+    return [
+        f"  grouped by {result.group}: {result.pod_records} changed pod pair and protocol "
+        f"records in all; a line counts the ordered pairs of distinct members that change so "
+        f"(--group pod lists every pair)"
+    ]
+
+
 def render_diff_text(result: DiffResult) -> str:
     """The whole diff, added lines first; ends with a one-line summary."""
     lines = diff_lines(result.added) + diff_lines(result.removed)
     added = [x for x in lines if x.kind == "added"]
     text = [f"connectivity from {result.old} to {result.new}"]
     text += witness_lines(result)
+    text += grouping_line(result)
     text += [f"  note: {note}" for note in result.notes]
     text += [f"  workload only in new: {ident}" for ident in result.endpoints_added]
     text += [f"  workload only in old: {ident}" for ident in result.endpoints_removed]

@@ -1,0 +1,51 @@
+"""``engine.rows``: distinct rows and codes numbered exactly as ``np.unique`` numbers them."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netfence.engine.rows import distinct_codes, distinct_rows, numbered
+
+shapes = st.tuples(st.integers(0, 300), st.integers(1, 20))
+dtypes = st.sampled_from([np.uint8, np.bool_, np.int64, np.uint16])
+
+
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rows = np.ascontiguousarray(rows)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=shapes, dtype=dtypes, values=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_distinct_rows_are_numbered_in_byte_order_first_seen(
+    shape: tuple[int, int], dtype: type, values: int, seed: int
+) -> None:
+    rows = np.random.default_rng(seed).integers(0, values, shape).astype(dtype)
+    first, inverse = distinct_rows(rows)
+    expected_first, expected_inverse = _unique_rows(rows)
+    assert first.tolist() == expected_first.tolist()
+    assert inverse.tolist() == expected_inverse.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    columns=st.lists(st.lists(st.integers(0, 6), min_size=30, max_size=30), min_size=1, max_size=4)
+)
+def test_distinct_codes_are_numbered_in_numeric_order(columns: list[list[int]]) -> None:
+    arrays = [np.array(c, dtype=np.int64) for c in columns]
+    first, inverse = distinct_codes(arrays, [7] * len(arrays))
+    _, expected_first, expected_inverse = np.unique(
+        np.stack(arrays, axis=-1), axis=0, return_index=True, return_inverse=True
+    )
+    assert first.tolist() == expected_first.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
+
+
+def test_numbered_keys_match_unique() -> None:
+    keys = np.array([5, 3, 5, 9, 3, 3], dtype=np.int64)
+    first, inverse = numbered(keys)
+    assert first.tolist() == [1, 0, 3] and inverse.tolist() == [1, 0, 1, 2, 0, 0]

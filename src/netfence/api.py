@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from netfence.blueprint import Blueprint, Plan, builtin, load_blueprint, make_plan
 from netfence.diff import DiffResult, compare
+from netfence.diff.grouped import Choice
 from netfence.diff.sides import EndpointChoice, pair_sides, side_of
 from netfence.engine import Engine, EngineOptions, Verdict
 from netfence.engine.analysis import Analysis, Query, served_queries
@@ -82,9 +83,11 @@ def diff(
     new: Inputs,
     options: EngineOptions | None = None,
     endpoints: EndpointChoice = EndpointChoice.own,
+    group: Choice = "pod",
 ) -> DiffResult:
     """Exactly what connectivity changes from ``old`` to ``new`` (a side without real
-    workloads is evaluated on the other side's, as ``netfence diff`` does)."""
+    workloads is evaluated on the other side's, as ``netfence diff`` does), per pod pair or
+    per pair of workloads or namespaces (``group``, as ``netfence diff --group``)."""
     before, after = pair_sides(side_of(old), side_of(new), endpoints)
     return compare(
         before.cluster,
@@ -92,6 +95,7 @@ def diff(
         old_label=before.label,
         new_label=after.label,
         options=options,
+        group=group,
     )
 
 

@@ -46,6 +46,8 @@ OLD and NEW are manifest files or folders, blueprint files, or builtin:NAME; wit
 OLD is the live cluster and only NEW is given. Exact: every port, protocol and address.
 A side without real workloads (policies only, or a blueprint's stand-ins) is
 evaluated on the other side's (see --endpoints).
+A big diff is grouped by workload or namespace (see --group); each grouped record counts
+the pod pairs that change so.
 Exit 1 when --fail-on-new-egress or --fail-on-new-ingress finds an added connection.
 
 Examples:
@@ -55,6 +57,8 @@ Examples:
   netfence diff examples/guide-literal builtin:ai-mesh --format md
 
   netfence diff --cluster policies/ --fail-on-new-egress
+
+  netfence diff main/ pr/ --group pod --format json     # every pod pair, however many
 """
 
 

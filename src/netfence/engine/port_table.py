@@ -15,7 +15,7 @@ import numpy as np
 from netfence.engine.intervals import MAX_PORT, PortSet
 from netfence.engine.placed_matrix import PlacedMatrices
 from netfence.engine.port_spans import port_spans
-from netfence.engine.rows import distinct_rows
+from netfence.engine.rows import distinct_byte_rows
 from netfence.model import PROTOCOLS, Cluster, Protocol
 
 Connections = dict[Protocol, PortSet]
@@ -61,9 +61,9 @@ def patterns(table: PortTable) -> PortPatterns:
     """The distinct bit rows of ``table`` and each pair's row number."""
     size, width = table.some.shape[0], table.some.shape[2]
     rows = np.concatenate([table.some.reshape(-1, width), table.every.reshape(-1, width)])
-    first, inverse = distinct_rows(rows)
+    distinct, inverse = distinct_byte_rows(rows)
     numbers = inverse.reshape(2, size, size)
-    sets = tuple(table.port_set(row) for row in rows[first])
+    sets = tuple(table.port_set(row) for row in distinct)
     return PortPatterns(table.protocol, numbers[0], numbers[1], sets)
 
 

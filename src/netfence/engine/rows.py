@@ -6,39 +6,84 @@ from collections.abc import Sequence
 
 import numpy as np
 
+COUNTED = 1 << 24
+"""Keys below this (or below their number) are numbered by counting, not sorting."""
+
 
 def numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_index=True, return_inverse=True)`` for 1-D integer keys, but
-    from a plain sort (which NumPy vectorises) and a binary search, several times faster."""
-    distinct = np.unique(keys)
-    inverse = np.searchsorted(distinct, keys)
+    """``np.unique(keys, return_index=True, return_inverse=True)`` for 1-D integer keys, by
+    counting them where that is cheaper than sorting (several times faster)."""
+    if not _countable(keys):
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return first, inverse.reshape(-1)
+    distinct, inverse = _distinct_keys(keys)
     first = np.full(len(distinct), len(keys), dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(len(keys)))
     return first, inverse
 
 
-def _big_endian(block: np.ndarray) -> np.ndarray:
-    """Rows of up to 8 bytes as integers that sort as the bytes do."""
-    padded = np.zeros((len(block), 8), dtype=np.uint8)
-    padded[:, : block.shape[1]] = block
-    words: np.ndarray = padded.view(">u8").reshape(-1).astype(np.uint64)
-    return words
+def _countable(keys: np.ndarray) -> bool:
+    return bool(len(keys)) and int(keys.min()) >= 0 and int(keys.max()) < max(COUNTED, len(keys))
+
+
+def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, ascending, and each key's number among them."""
+    if _countable(keys):
+        small = keys.astype(np.intp, copy=False)
+        present = np.bincount(small) > 0
+        rank = np.cumsum(present) - 1
+        return np.flatnonzero(present), rank[small]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct, inverse.reshape(-1)
+
+
+def _row_keys(data: np.ndarray) -> np.ndarray:
+    """Rows of up to 8 bytes as integers that sort as the bytes do: padded to 1, 2, 4 or 8
+    bytes and read as one big-endian number."""
+    size = next(n for n in (1, 2, 4, 8) if n >= data.shape[1])
+    padded = np.zeros((len(data), size), dtype=np.uint8)
+    padded[:, : data.shape[1]] = data
+    wide = np.uint64 if size == 8 else np.intp  # an intp holds 4 bytes without a sign
+    key: np.ndarray = padded.view(f">u{size}").reshape(-1).astype(wide)
+    return key
+
+
+def _byte_rows(rows: np.ndarray) -> np.ndarray:
+    rows = np.ascontiguousarray(rows)
+    return rows.view(np.uint8).reshape(len(rows), rows.shape[1] * rows.dtype.itemsize)
+
+
+def _row_numbers(data: np.ndarray) -> np.ndarray:
+    """Each byte row's number among the distinct rows, in byte order (eight bytes at a time
+    as one integer)."""
+    code = np.zeros(len(data), dtype=np.int64)
+    for start in range(0, data.shape[1], 8):
+        _, part = _distinct_keys(_row_keys(data[:, start : start + 8]))
+        if start:
+            _, code = _distinct_keys(code * (int(part.max(initial=0)) + 1) + part)
+        else:
+            code = part
+    return code
 
 
 def distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each distinct row of a 2-D array first occurs, and each row's distinct number:
     ``np.unique(axis=0, return_index=True, return_inverse=True)``, but comparing each row as
-    one byte string (so numbered in byte order, not numeric order), many times faster: eight
-    bytes at a time as one integer."""
-    rows = np.ascontiguousarray(rows)
-    data = rows.view(np.uint8).reshape(len(rows), rows.shape[1] * rows.dtype.itemsize)
-    code = np.zeros(len(data), dtype=np.int64)
-    for start in range(0, data.shape[1], 8):
-        _, part = numbered(_big_endian(data[:, start : start + 8]))
-        code = code * (int(part.max(initial=0)) + 1) + part if start else part
-        if start:
-            _, code = numbered(code)
-    return numbered(code)
+    one byte string (so numbered in byte order, not numeric order), many times faster."""
+    return numbered(_row_numbers(_byte_rows(rows)))
+
+
+def distinct_byte_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D ``uint8`` array in byte order, and each row's number
+    (``distinct_rows`` without looking for where each first occurs)."""
+    data = _byte_rows(rows)
+    if data.shape[1] <= 8:
+        distinct, inverse = _distinct_keys(_row_keys(data))
+        size = next(n for n in (1, 2, 4, 8) if n >= data.shape[1])
+        content = distinct.astype(f">u{size}").view(np.uint8).reshape(-1, size)
+        return content[:, : data.shape[1]], inverse
+    first, inverse = numbered(_row_numbers(data))
+    return data[first], inverse
 
 
 def distinct_codes(

@@ -11,6 +11,7 @@ import numpy as np
 
 from netfence.engine import Engine, RuleRef, SideVerdict
 from netfence.engine.admission import Admitted
+from netfence.engine.rows import numbered
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext, class_isolation
@@ -113,7 +114,8 @@ def one_sided_flows(
         both &= newly["egress"][classes[sources]] | newly["ingress"][classes[targets]]
     sources, targets = sources[both], targets[both]
     codes = classes[sources] * ends.size + classes[targets]
-    unique, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    first, inverse = numbered(codes)
+    unique = codes[first]
     pairs = list(zip((unique // ends.size).tolist(), (unique % ends.size).tolist(), strict=True))
     if exact:
         answers = _class_answers(ctx, ends, pairs)
@@ -259,7 +261,8 @@ def _flows(
     the class pair's first endpoint pair)."""
     stories = [_stories(found) for found in answers]
     if keep is not None:
-        found, firsts = np.unique(pair_of, return_index=True)
+        firsts, _ = numbered(pair_of)
+        found = pair_of[firsts]
         for pair, first in zip(found.tolist(), firsts.tolist(), strict=True):
             ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
             stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
@@ -326,9 +329,8 @@ class Flows(Sequence[OneSidedFlow]):
             self._sources[self._pairs],
         )
         group = story * max(len(namespaces), 1) + namespace_of[owners]
-        _, first, inverse, counts = np.unique(
-            group, return_index=True, return_inverse=True, return_counts=True
-        )
+        first, inverse = numbered(group)
+        counts = np.bincount(inverse, minlength=len(first))
         members = np.argsort(inverse.reshape(-1), kind="stable")
         starts = np.cumsum(counts) - counts
         found = []

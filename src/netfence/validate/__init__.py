@@ -115,7 +115,10 @@ def _served(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _without(data: dict[str, Any], paths: Sequence[Path]) -> dict[str, Any]:
-    """A copy of ``data`` with the fields at ``paths`` removed (deepest and last first)."""
+    """A copy of ``data`` with the fields at ``paths`` removed (deepest and last first);
+    ``data`` itself when there are none (the validators only read it)."""
+    if not paths:
+        return data
     pruned = copy.deepcopy(data)
     order = sorted(paths, key=lambda p: (len(p), p[-1] if isinstance(p[-1], int) else -1))
     for path in reversed(order):

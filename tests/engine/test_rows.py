@@ -64,9 +64,7 @@ def test_distinct_byte_rows_are_the_distinct_rows_in_byte_order(
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    keys=st.lists(st.sampled_from([0, 7, 1 << 30, 1 << 40, 5 << 40]), min_size=1, max_size=50)
-)
+@given(keys=st.lists(st.sampled_from([0, 7, 1 << 30, 1 << 40, 5 << 40]), min_size=1, max_size=50))
 def test_numbered_sorts_keys_too_big_to_count(keys: list[int]) -> None:
     array = np.array(keys, dtype=np.int64)
     first, inverse = numbered(array)

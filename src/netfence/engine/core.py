@@ -156,10 +156,10 @@ class Engine:
         return []
 
     def class_verdict(
-        self, src: Endpoint, dst: Endpoint, port: int | str, protocol: Protocol = "TCP"
+        self, src: Node, dst: Node, port: int | str, protocol: Protocol = "TCP"
     ) -> Verdict:
         """``verdict`` asked once per pair of classes: every pair of the same two classes gets
-        the first one's answer (its decisions and rules; the endpoint names are the first's)."""
+        the first one's answer (its decisions and rules; the node names are the first's)."""
         if src == dst:
             return self.verdict(src, dst, port, protocol)
         key = (self.node_class(src), self.node_class(dst), port, protocol)

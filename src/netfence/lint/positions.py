@@ -35,6 +35,6 @@ def admitting_location(
     if not engine.selecting(subject, direction):
         return subject.source
     protocol, ports = next(iter(sorted(connections.items())))
-    verdict = engine.verdict(src, dst, ports.ranges[0][0], protocol)
+    verdict = engine.class_verdict(src, dst, ports.ranges[0][0], protocol)
     side = verdict.egress if direction == "egress" else verdict.ingress
     return rule_source(side.admitted_by[0]) if side.admitted_by else subject.source

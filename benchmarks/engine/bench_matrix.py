@@ -47,17 +47,24 @@ def write_cluster(directory: Path, pods: int, policies: int, seed: int, every: i
             yaml.dump_all(documents, handle, Dumper=dumper, sort_keys=False)
 
 
-def measure(command: list[str], timeout: float) -> tuple[float, float, int | None, str]:
-    """Run ``command``; wall seconds, its peak RSS in MiB, exit code (None: timed out), stdout."""
+def measure(
+    command: list[str], timeout: float, into: Path | None = None
+) -> tuple[float, float, int | None, str]:
+    """Run ``command``; wall seconds, its peak RSS in MiB, exit code (None: timed out), stdout
+    (written to ``into`` instead, when given, so that this process stays small: Linux counts
+    a parent's memory in the peak of the children it starts)."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    with open(into or os.devnull, "wb") as sink:
+        process = subprocess.Popen(
+            command,
+            stdout=sink if into else subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=into is None,
+        )
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        output = process.stdout.read() if process.stdout is not None else ""
+        _, status, usage = os.wait4(process.pid, 0)
     timer.cancel()
     wall = time.perf_counter() - start
     timed_out = os.WIFSIGNALED(status) and wall >= timeout

@@ -12,8 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from netfence.diff import grouped as grouping
-from netfence.diff.grouped import Choice, Grouped, Level, pod_records
+from netfence.diff.grouped import Choice, grouping
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
@@ -218,25 +217,25 @@ class _Changes:
         return chosen
 
     def variant(self, source: int, target: int) -> list[Change]:
-        """The changes from joint class ``source`` to ``target``, with their tiers."""
-        src, dst = self.slots[self.first[source]], self.slots[self.first[target]]
-        found = self.templates[int(self.numbers[source, target])]
-        return [with_tier(self.after, src, dst, c) for c in found] if self.tiered else found
+        """The changes from joint class ``source`` to ``target`` (no pair named), with the
+        tier deciding each, asked of one slot of each class."""
+        key = (source, target)
+        if key not in self._answers:
+            found = self.templates[int(self.numbers[key])]
+            if self.tiered:
+                src, dst = self.slots[self.first[source]], self.slots[self.first[target]]
+                found = [with_tier(self.after, src, dst, c) for c in found]
+            self._answers[key] = found
+        return self._answers[key]
 
     def of(self, src: Slot, dst: Slot, source: int, target: int) -> list[Change]:
         """The changes of one pair (a witness with itself: two pods of its class)."""
-        key = (int(self.joint[source]), int(self.joint[target]))
         if source == target:
             before_pair = _connections(self.before, src.old, dst.old)[0]
             after_pair, certain = _connections(self.after, src.new, dst.new)
             found = list(pair_changes(src, dst, before_pair, after_pair, certain))
-        elif key in self._answers:
-            found = self._answers[key]
         else:
-            found = self.templates[int(self.numbers[key])]
-            if self.tiered:
-                found = [with_tier(self.after, src, dst, c) for c in found]
-            self._answers[key] = found
+            found = self.variant(int(self.joint[source]), int(self.joint[target]))
         return [
             Change(
                 c.kind,
@@ -265,8 +264,8 @@ def compare(
 ) -> DiffResult:
     """Connections the new cluster allows that the old does not (added), and the reverse:
     per pair of pods (and external ranges), or per pair of workloads or namespaces
-    (``group``; ``auto``: the finest with at most ``grouped.AUTO_LIMIT`` records). Evaluated on
-    possible witnesses (neither side has workloads), the diff is always per witness."""
+    (``group``; ``auto``: see ``grouped.grouping``). Evaluated on possible witnesses
+    (neither side has workloads), the diff is always per witness."""
     engine_options = aligned_options(old, new, options)
     before, after = Engine(old, engine_options), Engine(new, engine_options)
     old_ends = {e.id: e for e in before.endpoints}
@@ -279,19 +278,12 @@ def compare(
     slots = endpoints + externals
     found = _Changes(before, after, slots)
     inside = len(endpoints)
-    level: Level = "pod" if possible else ("workload" if group == "auto" else group)
-    counted = 0 if level == "pod" else pod_records(found, inside)
-    if group == "auto" and level != "pod":
-        level = "pod" if counted <= grouping.AUTO_LIMIT else "workload"
-    if level == "pod":
+    choice = "pod" if possible else group
+    level, counted, grouped = grouping(found, slots, inside, choice, progress)
+    if grouped is None:
         changes = _pod_changes(found, slots, inside, possible, progress)
     else:
-        grouped = Grouped(found, slots, inside, level, found.tiered)
-        alone = grouped.groups == len(slots)  # every pod its own workload: as many records
-        if group == "auto" and (alone or grouped.count() > grouping.AUTO_LIMIT):
-            level = "namespace"
-            grouped = Grouped(found, slots, inside, level, found.tiered)
-        changes = grouped.changes(progress)
+        changes = grouped.changes()
     return DiffResult(
         old=old_label,
         new=new_label,
@@ -300,7 +292,7 @@ def compare(
         endpoints_removed=tuple(sorted(old_ends.keys() - new_ends.keys())),
         ipblock_pods=engine_options.ipblock_pods,
         group=level,
-        pod_records=0 if level == "pod" else counted,
+        pod_records=counted,
         witnesses=tuple(sorted(possible.items())),
         notes=tuple(dict.fromkeys((*before.placement_notes, *after.placement_notes))),
     )

@@ -8,14 +8,18 @@ one member. Traffic from outside to outside is not compared, as at pod level.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
 from netfence.diff.result import Change
-from netfence.model import Endpoint, IPNetwork
+from netfence.model import Endpoint
+
+if TYPE_CHECKING:
+    from netfence.diff.compare import Progress, Slot
 
 Level = Literal["pod", "workload", "namespace"]
 Choice = Literal["auto", "pod", "workload", "namespace"]
@@ -23,19 +27,6 @@ AUTO_LIMIT = 100_000
 """``auto`` lists pod pairs while they make at most this many records, else workloads while
 they make at most this many, else namespaces."""
 CHUNK_CELLS = 4_000_000  # entry pairs looked at in one step (bounds the memory)
-
-
-class SlotLike(Protocol):
-    """What grouping reads of a diff slot (``compare.Slot``)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def old(self) -> object: ...
-    @property
-    def new(self) -> object: ...
-    @property
-    def cidrs(self) -> tuple[IPNetwork, ...]: ...
 
 
 class ChangeTable(Protocol):
@@ -46,12 +37,13 @@ class ChangeTable(Protocol):
     numbers: np.ndarray
     changing: np.ndarray
     templates: list[list[Change]]
+    tiered: bool
 
     def variant(self, source: int, target: int) -> list[Change]:
         """The changes of one pair of joint classes, with the tier that decides each."""
 
 
-def group_of(slot: SlotLike, level: Level) -> str:
+def group_of(slot: Slot, level: Level) -> str:
     """A slot's group: its workload (``ns/Kind/name``) or namespace; an external is its own."""
     node = slot.new if slot.new is not None else slot.old
     if isinstance(node, Endpoint):
@@ -93,8 +85,8 @@ def _entries(group: np.ndarray, joint: np.ndarray, external: np.ndarray, groups:
 class _Registry:
     """A number for each distinct change (its pair left out), and each variant's numbers."""
 
-    def __init__(self, found: ChangeTable, tiered: bool) -> None:
-        self.found, self.tiered = found, tiered
+    def __init__(self, found: ChangeTable) -> None:
+        self.found = found
         self.numbers: dict[tuple[object, ...], int] = {}
         self.changes: list[Change] = []
         self.variants: dict[int, np.ndarray] = {}
@@ -110,12 +102,13 @@ class _Registry:
         """Each pair's variant and, per variant met, its change numbers (as one flat list
         with a start per variant): the template, or with tiers the pair's own changes."""
         size = len(self.found.numbers)
-        keys = sources * size + targets if self.tiered else self.found.numbers[sources, targets]
+        tiered = self.found.tiered
+        keys = sources * size + targets if tiered else self.found.numbers[sources, targets]
         distinct, variant = np.unique(keys, return_inverse=True)
         lists = []
         for key in distinct.tolist():
             if key not in self.variants:
-                if self.tiered:
+                if tiered:
                     changes = self.found.variant(key // size, key % size)
                 else:
                     changes = self.found.templates[key]
@@ -131,13 +124,42 @@ class _Registry:
         ]
 
 
+def grouping(
+    found: ChangeTable,
+    slots: Sequence[Slot],
+    inside: int,
+    group: Choice,
+    progress: Progress | None = None,
+) -> tuple[Level, int, Grouped | None]:
+    """The level a diff is listed at, the pod-level record count when grouped (else 0), and
+    the grouped records (None: list pod pairs). ``auto``: pods while at most ``AUTO_LIMIT``
+    records, else workloads while at most that many (not when every pod is its own
+    workload), else namespaces."""
+    if group == "pod":
+        return "pod", 0, None
+    counted = pod_records(found, inside)
+    if group != "auto":
+        return group, counted, Grouped(found, slots, inside, group, progress)
+    if counted <= AUTO_LIMIT:
+        return "pod", 0, None
+    grouped = Grouped(found, slots, inside, "workload", progress)
+    if grouped.groups == len(slots) or grouped.count() > AUTO_LIMIT:
+        grouped = Grouped(found, slots, inside, "namespace", progress)
+    return grouped.level, counted, grouped
+
+
 class Grouped:
     """The diff's records at one level of grouping, computed a few source groups at a time."""
 
     def __init__(
-        self, found: ChangeTable, slots: Sequence[SlotLike], inside: int, level: Level, tiered: bool
+        self,
+        found: ChangeTable,
+        slots: Sequence[Slot],
+        inside: int,
+        level: Level,
+        progress: Progress | None = None,
     ) -> None:
-        self.found = found
+        self.found, self.level, self.progress = found, level, progress
         names = sorted({group_of(s, level) for s in slots[:inside]})
         self.names = names + [s.id for s in slots[inside:]]
         ids = {name: n for n, name in enumerate(self.names)}
@@ -146,29 +168,33 @@ class Grouped:
         self.entries = _entries(group, found.joint, external, len(self.names))
         self.sizes = np.bincount(group, minlength=len(self.names)).astype(np.int64)
         self.cidrs = {ids[s.id]: s.cidrs for s in slots[inside:]}
-        self.registry = _Registry(found, tiered)
+        self.registry = _Registry(found)
 
     @property
     def groups(self) -> int:
         return len(self.names)
 
-    def _chunks(self, progress: Callable[[int, int], None] | None) -> Iterator[_Rows]:
+    @cached_property
+    def _table(self) -> list[_Rows]:
+        """The records as arrays, a step of source groups each."""
         step = max(1, CHUNK_CELLS // max(1, len(self.entries.group)))
+        table = []
         for first in range(0, len(self.names), step):
             last = min(len(self.names), first + step)
             rows = np.arange(int(self.entries.starts[first]), int(self.entries.starts[last]))
-            yield _rows(self.found, self.entries, rows, self.registry)
-            if progress is not None:
-                progress(last, len(self.names))
+            table.append(_rows(self.found, self.entries, rows, self.registry))
+            if self.progress is not None:
+                self.progress(last, len(self.names))
+        return table
 
     def count(self) -> int:
         """How many records there are."""
-        return sum(len(chunk.number) for chunk in self._chunks(None))
+        return sum(len(chunk.number) for chunk in self._table)
 
-    def changes(self, progress: Callable[[int, int], None] | None = None) -> list[Change]:
+    def changes(self) -> list[Change]:
         """Every record, by source group, target group and change."""
         records = []
-        for chunk in self._chunks(progress):
+        for chunk in self._table:
             for src, dst, n, total in zip(
                 chunk.sources.tolist(),
                 chunk.targets.tolist(),

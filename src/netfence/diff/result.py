@@ -99,6 +99,11 @@ class DiffResult:
     def new_ingress(self) -> tuple[Change, ...]:
         return tuple(c for c in self.added if c.is_ingress)
 
+    @property
+    def is_grouped(self) -> bool:
+        """Whether records name workloads or namespaces rather than pods."""
+        return self.group != "pod"
+
     def pairs(self, kind: ChangeKind) -> int:
         """How many pod-level records the ``kind`` records stand for."""
         return sum(c.pairs for c in self.changes if c.kind == kind)

@@ -16,7 +16,7 @@ def numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not _countable(keys):
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         return first, inverse.reshape(-1)
-    distinct, inverse = _distinct_keys(keys)
+    distinct, inverse = _counted(keys)
     first = np.full(len(distinct), len(keys), dtype=np.int64)
     np.minimum.at(first, inverse, np.arange(len(keys)))
     return first, inverse
@@ -26,21 +26,31 @@ def _countable(keys: np.ndarray) -> bool:
     return bool(len(keys)) and int(keys.min()) >= 0 and int(keys.max()) < max(COUNTED, len(keys))
 
 
+def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys, ascending, and each key's number among them, by counting."""
+    small = keys.astype(np.intp, copy=False)
+    present = np.bincount(small) > 0
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[small]
+
+
 def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys, ascending, and each key's number among them."""
     if _countable(keys):
-        small = keys.astype(np.intp, copy=False)
-        present = np.bincount(small) > 0
-        rank = np.cumsum(present) - 1
-        return np.flatnonzero(present), rank[small]
+        return _counted(keys)
     distinct, inverse = np.unique(keys, return_inverse=True)
     return distinct, inverse.reshape(-1)
+
+
+def _key_width(width: int) -> int:
+    """The integer size (1, 2, 4 or 8 bytes) that holds rows of ``width`` bytes."""
+    return next(n for n in (1, 2, 4, 8) if n >= width)
 
 
 def _row_keys(data: np.ndarray) -> np.ndarray:
     """Rows of up to 8 bytes as integers that sort as the bytes do: padded to 1, 2, 4 or 8
     bytes and read as one big-endian number."""
-    size = next(n for n in (1, 2, 4, 8) if n >= data.shape[1])
+    size = _key_width(data.shape[1])
     padded = np.zeros((len(data), size), dtype=np.uint8)
     padded[:, : data.shape[1]] = data
     wide = np.uint64 if size == 8 else np.intp  # an intp holds 4 bytes without a sign
@@ -79,7 +89,7 @@ def distinct_byte_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     data = _byte_rows(rows)
     if data.shape[1] <= 8:
         distinct, inverse = _distinct_keys(_row_keys(data))
-        size = next(n for n in (1, 2, 4, 8) if n >= data.shape[1])
+        size = _key_width(data.shape[1])
         content = distinct.astype(f">u{size}").view(np.uint8).reshape(-1, size)
         return content[:, : data.shape[1]], inverse
     first, inverse = numbered(_row_numbers(data))

@@ -40,7 +40,7 @@ def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
     """The JSON-ready form of a diff (with ``possible_endpoints`` when both sides were
     evaluated on possible witnesses, and ``group`` with member-pair counts when grouped);
     without ``records``, the change lists are holes."""
-    grouped = result.group != "pod"
+    grouped = result.is_grouped
     document: dict[str, Any] = {
         "old": result.old,
         "new": result.new,
@@ -137,6 +137,6 @@ def render_diff_json(result: DiffResult) -> str:
     tails: dict[tuple[object, ...], str] = {}
     text = json.dumps(document, indent=2)
     for kind, changes in (("added", result.added), ("removed", result.removed)):
-        listed = _records_text(changes, tails, result.group != "pod")
+        listed = _records_text(changes, tails, result.is_grouped)
         text = text.replace(f'"{kind}": {json.dumps(_HOLE)}', f'"{kind}": ' + listed, 1)
     return text + "\n"

@@ -34,8 +34,8 @@ class DiffLine:
         note = f" [{' and '.join(self.tiers)} tier]" if self.tiers else ""
         note += " (? depends on the pod's address)" if self.depends else ""
         if self.of > 1:
-            note += f" (all {self.of} pairs)" if self.pairs == self.of else ""
-            note += f" ({self.pairs} of {self.of} pairs)" if self.pairs < self.of else ""
+            share = "all" if self.pairs == self.of else f"{self.pairs} of"
+            note += f" ({share} {self.of} pairs)"
         return note
 
     @property

@@ -36,7 +36,7 @@ def render_diff_md(result: DiffResult) -> str:
         "",
     ]
     lines += [*(f"Note: {clean(note)}" for note in result.notes), *([""] if result.notes else [])]
-    if result.group != "pod":
+    if result.is_grouped:
         lines += [
             f"Grouped by {result.group}: {result.pod_records} changed pod-pair records in all; "
             "a row counts the member pairs that change so (`--group pod` lists every pair).",

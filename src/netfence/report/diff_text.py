@@ -29,12 +29,12 @@ def witness_lines(result: DiffResult) -> list[str]:
 
 def grouping_line(result: DiffResult) -> list[str]:
     """What a grouped diff's lines stand for, and how to get each pod pair."""
-    if result.group == "pod":
+    if not result.is_grouped:
         return []
     return [
         f"  grouped by {result.group}: {result.pod_records} changed pod pair and protocol "
-        f"records in all; a line counts the ordered pairs of distinct members that change so "
-        f"(--group pod lists every pair)"
+        "records in all; a line counts the ordered pairs of distinct members that change so "
+        "(--group pod lists every pair)"
     ]
 
 

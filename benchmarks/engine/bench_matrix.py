@@ -10,6 +10,7 @@ Each measurement runs in its own process so peak memory (max RSS) is that run's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -54,12 +55,12 @@ def measure(
     (written to ``into`` instead, when given, so that this process stays small: Linux counts
     a parent's memory in the peak of the children it starts)."""
     start = time.perf_counter()
-    with open(into or os.devnull, "wb") as sink:
+    with open(into, "wb") if into else contextlib.nullcontext() as sink:
         process = subprocess.Popen(
             command,
-            stdout=sink if into else subprocess.PIPE,
+            stdout=sink or subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            text=into is None,
+            text=sink is None,
         )
         timer = threading.Timer(timeout, process.kill)
         timer.start()

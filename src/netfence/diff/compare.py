@@ -7,12 +7,13 @@ address is compared exactly once. Ports are compared as interval sets, never sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from netfence.diff.grouped import Choice, grouping
+from netfence.diff.grouped import Progress as Progress  # (rows done, rows in all)
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
@@ -21,7 +22,6 @@ from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
 Connections = Mapping[Protocol, PortSet]
-Progress = Callable[[int, int], None]  # (source rows done, rows in all)
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,15 @@ one member. Traffic from outside to outside is not compared, as at pod level.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
 from netfence.diff.result import Change
-from netfence.model import Endpoint
-
-if TYPE_CHECKING:
-    from netfence.diff.compare import Progress, Slot
+from netfence.model import Endpoint, IPNetwork
 
 Level = Literal["pod", "workload", "namespace"]
 Choice = Literal["auto", "pod", "workload", "namespace"]
@@ -27,6 +24,22 @@ AUTO_LIMIT = 100_000
 """``auto`` lists pod pairs while they make at most this many records, else workloads while
 they make at most this many, else namespaces."""
 CHUNK_CELLS = 4_000_000  # entry pairs looked at in one step (bounds the memory)
+
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
+class Slot(Protocol):
+    """What grouping reads of a diff slot (``compare.Slot``: this module cannot import it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def old(self) -> object: ...
+    @property
+    def new(self) -> object: ...
+    @property
+    def cidrs(self) -> tuple[IPNetwork, ...]: ...
 
 
 class ChangeTable(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,10 +16,12 @@ from netfence.lint.context import LintContext
 from netfence.lint.dns import DnsGap, dns_gaps
 from netfence.lint.flows import OneSidedFlow, _by_intent, candidate_ports, flows_of
 from netfence.lint.grouping import EXAMPLES, grouped
+from netfence.lint.intents import is_intent
 from netfence.lint.isolation import WHAT_IF_NAME, _what_if, missing_baseline
 from netfence.lint.redundancy import _Replies, _reply_mirrors
 from netfence.lint.setup import make_engine, with_assumed_dns
 from netfence.model import (
+    DIRECTIONS,
     Cluster,
     ContainerPort,
     Direction,
@@ -145,12 +148,51 @@ def _side(side: SideVerdict) -> tuple[object, ...]:
 
 
 def _intended(ctx: LintContext) -> list[tuple[Endpoint, Endpoint]]:
+    """The spec of ``Intents``, pod by pod: per policy and direction, each selected subject
+    with each endpoint its label peers name (a subject or a DNS server), peer by peer, each
+    pair where first named, none with itself."""
+    labels = {ns.name: ns.label_map for ns in ctx.cluster.namespaces}
+    found: dict[tuple[str, str], tuple[Endpoint, Endpoint]] = {}
+    for policy in ctx.cluster.policies:
+        for direction in DIRECTIONS:
+            own = [e for e in ctx.selected(policy, direction) if e in ctx.subject_set]
+            named = [
+                e
+                for rule in policy.rules(direction)
+                for peer in rule.peers
+                if is_intent(peer)
+                for e in ctx.cluster.endpoints
+                if (e in ctx.subject_set or ctx.is_dns(e))
+                and peer_matches(peer, policy.namespace, e, labels.get(e.namespace, {}), "ignore")
+            ]
+            for mine in own:
+                for other in named:
+                    pair = (mine, other) if direction == "egress" else (other, mine)
+                    if pair[0] != pair[1]:
+                        found.setdefault((pair[0].id, pair[1].id), pair)
+    return list(found.values())
+
+
+@SETTINGS
+@given(RANDOM, READINGS)
+def test_intents_are_the_pairs_the_policies_name_in_their_order(
+    cluster: Cluster, reading: str
+) -> None:
+    ctx = _context(cluster, reading)
+    intents = ctx.intents
+    pairs = intents.pod_pairs(np.arange(len(intents)))
+    order = np.lexsort(tuple(reversed(pairs.key)))
     endpoints = ctx.cluster.endpoints
-    sources, targets = ctx.intended_pairs
-    return [
-        (endpoints[s], endpoints[d])
-        for s, d in zip(sources.tolist(), targets.tolist(), strict=True)
+    got = [
+        (endpoints[s].id, endpoints[d].id)
+        for s, d in zip(pairs.source[order], pairs.target[order], strict=True)
     ]
+    assert got == [(s.id, d.id) for s, d in _intended(ctx)]
+    counts = intents.pair_counts(np.arange(len(intents)))
+    assert int(counts.sum()) == len(got)
+    for position, endpoint in enumerate(endpoints):
+        sources = [endpoints[i].id for i in intents.sources_of(position).tolist()]
+        assert sources == [s.id for s, d in _intended(ctx) if d == endpoint]
 
 
 @SETTINGS

@@ -131,8 +131,7 @@ def _clients(ctx: LintContext, endpoint: Endpoint) -> list[Endpoint]:
     """The endpoints a rule of the input names by label as sources of ``endpoint``, one per
     namespace and labels."""
     found: dict[tuple[str, tuple[tuple[str, str], ...]], Endpoint] = {}
-    sources, targets = ctx.intended_pairs
-    for position in sources[targets == ctx.position[endpoint.id]].tolist():
+    for position in ctx.intents.sources_of(ctx.position[endpoint.id]).tolist():
         src = ctx.cluster.endpoints[position]
         if src != endpoint and not ctx.is_dns(src):
             found.setdefault((src.namespace, src.labels), src)

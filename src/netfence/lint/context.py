@@ -18,10 +18,12 @@ from netfence.engine import (
 )
 from netfence.engine.admission import Admission
 from netfence.engine.classes import AddressTable
+from netfence.engine.rows import numbered
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
-from netfence.lint.intents import intended_pairs
+from netfence.lint.intents import Intents, intents_of
 from netfence.lint.options import LintOptions
+from netfence.lint.port_keys import ClassPorts
 from netfence.lint.positions import admitting_location, field_source
 from netfence.lint.roles import role_of
 from netfence.lint.setup import ASSUMED_DNS_NAME, engine_cidrs, make_engine
@@ -176,21 +178,40 @@ class LintContext:
         return class_isolation(self.engine, self.classes)
 
     @cached_property
-    def intended_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(source, destination) pairs that a rule names by label at either end, as
-        positions in ``cluster.endpoints`` (see ``intents.intended_pairs``)."""
-        return intended_pairs(self)
+    def lint_classes(self) -> np.ndarray:
+        """Per endpoint (input order): its class for intents, the engine's class refined by
+        the rule tables' class, namespace, and whether it is a subject and a DNS server (so
+        every policy selects and names whole classes)."""
+        count = len(self.cluster.endpoints)
+        names: dict[str, int] = {}
+        namespace = [names.setdefault(e.namespace, len(names)) for e in self.cluster.endpoints]
+        columns = (
+            self.classes,
+            self.admission.classes.class_of[:count],
+            np.array(namespace, dtype=np.int64),
+            self.subject_mask.astype(np.int64),
+            self.dns_mask.astype(np.int64),
+        )
+        found = np.zeros(count, dtype=np.int64)
+        for column in columns:
+            _, found = numbered(found * (int(column.max(initial=0)) + 1) + column)
+        return found
 
     @cached_property
-    def pairs_by_namespace(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per namespace: which ``intended_pairs`` (their positions, ascending) have their
-        source in it, and which their destination."""
-        sources, targets = self.intended_pairs
-        names = sorted({e.namespace for e in self.cluster.endpoints})
+    def intents(self) -> Intents:
+        """The endpoint pairs a rule names by label at either end (see ``Intents``)."""
+        return intents_of(self)
+
+    @cached_property
+    def intents_by_namespace(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per namespace: which class pairs of ``intents`` (ascending) have their source in
+        it, and which their destination."""
+        intents = self.intents
+        endpoints = self.cluster.endpoints
+        names = sorted({e.namespace for e in endpoints})
         number = {name: i for i, name in enumerate(names)}
-        namespace_of = np.array(
-            [number[e.namespace] for e in self.cluster.endpoints], dtype=np.int64
-        )
+        firsts = intents.members[intents.starts].tolist()
+        namespace_of = np.array([number[endpoints[i].namespace] for i in firsts], dtype=np.int64)
 
         def split(ends: np.ndarray) -> list[np.ndarray]:
             found = namespace_of[ends]
@@ -198,8 +219,13 @@ class LintContext:
             bounds = np.searchsorted(found[order], np.arange(len(names) + 1))
             return [order[bounds[i] : bounds[i + 1]] for i in range(len(names))]
 
-        leaving, entering = split(sources), split(targets)
+        leaving, entering = split(intents.source), split(intents.target)
         return {name: (leaving[i], entering[i]) for i, name in enumerate(names)}
+
+    @cached_property
+    def class_ports(self) -> ClassPorts:
+        """The candidate ports of every pair of the engine's endpoint classes."""
+        return ClassPorts(self.engine, self.class_members, len(self.class_isolation[1]["egress"]))
 
     @cached_property
     def subject_mask(self) -> np.ndarray:

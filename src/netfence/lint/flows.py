@@ -10,18 +10,18 @@ from typing import overload
 import numpy as np
 
 from netfence.engine import Engine, RuleRef, SideVerdict
-from netfence.engine.admission import Admitted
 from netfence.engine.rows import numbered
 from netfence.lint import snippets
 from netfence.lint.catalogue import found
 from netfence.lint.context import LintContext, class_isolation
 from netfence.lint.dns import refusal
 from netfence.lint.finding import Finding
+from netfence.lint.flow_answers import Answers, Sides, Story, class_answers
 from netfence.lint.grouping import EXAMPLES, counted
-from netfence.lint.intents import is_intent
+from netfence.lint.intents import Intents, is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
-from netfence.model import DIRECTIONS, Direction, Endpoint, NetworkPolicy, Protocol, Rule
+from netfence.model import DIRECTIONS, Direction, Endpoint, NetworkPolicy
 
 RULE = "one-sided-flow"
 
@@ -75,276 +75,198 @@ def _by_intent(ref: RuleRef, policies: Mapping[str, NetworkPolicy]) -> bool:
     return is_intent(policies[ref.policy].rules(ref.direction)[ref.rule].peers[ref.peer])
 
 
-def _intent(policy: NetworkPolicy, rule: Rule, peer: int | None) -> bool:
-    """Whether an admission through ``rule``'s peer at ``peer`` is by label (``_by_intent``)."""
-    return peer is not None and is_intent(rule.peers[peer])
-
-
-Keep = Callable[[Endpoint, Endpoint, PortKey], bool]
 Answer = tuple[RuleRef, SideVerdict, PortKey]
-"""The admitting rule, the refusing side (its endpoint filled in per pair) and the port."""
+"""One port of a pair: the admitting rule, the refusing side and the port."""
 
 
 def one_sided_flows(
-    ctx: LintContext, sources: np.ndarray, targets: np.ndarray, added: NetworkPolicy | None = None
+    ctx: LintContext, entries: np.ndarray, added: NetworkPolicy | None = None
 ) -> Flows:
-    """Those of the pairs (positions in ``cluster.endpoints``) whose connection one end admits
-    by label while the other end refuses it. With ``added`` (a policy without rules: a what-if
-    deny-all) joined to the input's policies: those flows that the input allows on their
-    first port (what adding it breaks).
+    """The flows of the intended class pairs ``entries`` (indices into ``ctx.intents``)
+    whose connection one end admits by label while the other end refuses it. With ``added``
+    (a policy without rules: a what-if deny-all) joined to the input's policies: those flows
+    that the input allows on their first port (what adding it breaks).
 
-    Pairs of the same two classes share one answer (see ``Engine.node_class``): found from
-    the engine's rule tables (``engine.admission``) where they are exact, else by a verdict
-    per class pair whose ends disagree."""
+    Class pairs of the same two engine classes (see ``Engine.node_class``) share one answer:
+    found from the engine's rule tables (``ctx.admission``) where they are exact, else by a
+    verdict for the first endpoint pair of each engine class pair whose ends disagree."""
     exact = ctx.admission.exact
     engine = ctx.engine
     if added is not None and not exact:
         engine = ctx.engine_with(added)
+    intents = ctx.intents
     classes = engine.node_classes()[: len(ctx.cluster.endpoints)]
     alike = ctx.class_isolation if engine is ctx.engine else class_isolation(engine, classes)
-    ends = _Ends(engine, alike, added if exact else None)
-    both = (
-        ends.isolated["egress"][classes[sources]]
-        & ends.isolated["ingress"][classes[targets]]
-        & (sources != targets)
-    )
+    sides = Sides(engine, alike, added if exact else None)
+    engine_class = classes[intents.members[intents.starts]]
+    src, dst = engine_class[intents.source[entries]], engine_class[intents.target[entries]]
+    both = sides.isolated["egress"][src] & sides.isolated["ingress"][dst]
     if added is not None and exact:
         # Elsewhere the sides are the input's: a flow one-sided there is refused today.
-        newly = {d: ends.isolated[d] & ~ends.before[d] for d in DIRECTIONS}
-        both &= newly["egress"][classes[sources]] | newly["ingress"][classes[targets]]
-    sources, targets = sources[both], targets[both]
-    codes = classes[sources] * ends.size + classes[targets]
-    first, inverse = numbered(codes)
-    unique = codes[first]
-    pairs = list(zip((unique // ends.size).tolist(), (unique % ends.size).tolist(), strict=True))
+        newly = {d: sides.isolated[d] & ~sides.before[d] for d in DIRECTIONS}
+        both &= newly["egress"][src] | newly["ingress"][dst]
+    entries, src, dst = entries[both], src[both], dst[both]
+    first, row_of = numbered(src * sides.size + dst)
     if exact:
-        answers = _class_answers(ctx, ends, pairs)
+        answers = class_answers(ctx.admission, ctx.class_ports, sides, src[first], dst[first])
     else:
         policies = dict(ctx.policies_by_id)
         if added is not None:
             policies[added.id] = added
-        endpoints = ctx.cluster.endpoints
-        answers = [
-            _one_sided(engine, policies, endpoints[s], endpoints[d], pair)
-            for pair, s, d in zip(
-                pairs, sources[first].tolist(), targets[first].tolist(), strict=True
-            )
-        ]
-    pair_of = inverse.reshape(-1)
-    keep = None if added is None else _allowed(ctx.engine)
-    return _flows(ctx.cluster.endpoints, sources, targets, pair_of, answers, keep)
+        answers = _pairwise_answers(ctx, engine, policies, entries, row_of)
+    units = answers.expanded(row_of)
+    if added is not None:
+        units = _allowed_today(ctx, entries, units)
+    return Flows(intents, ctx.cluster.endpoints, entries, units)
 
 
-def _allowed(engine: Engine) -> Keep:
-    """Whether ``engine`` allows a connection between distinct endpoints."""
-
-    def allowed(src: Endpoint, dst: Endpoint, key: PortKey) -> bool:
-        return bool(engine.class_allowed(*key)[engine.node_class(src), engine.node_class(dst)])
-
-    return allowed
-
-
-class _Ends:
-    """Per endpoint class of ``engine``: its first endpoint and whether it is isolated in each
-    direction, before and with ``added`` (a policy without rules) joined in."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        alike: tuple[dict[int, Endpoint], dict[Direction, np.ndarray]],
-        added: NetworkPolicy | None,
-    ) -> None:
-        self.engine = engine
-        self.added = added
-        self.members, self.before = alike
-        self.size = len(self.before["egress"])
-        self.covered = np.zeros(self.size, dtype=bool)
-        """Classes ``added`` selects."""
-        if added is not None:
-            for number, member in self.members.items():
-                if member.namespace == added.namespace:
-                    self.covered[number] = _selects(added, member)
-        self.isolated = dict(self.before)
-        for direction in added.policy_types if added is not None else ():
-            self.isolated[direction] = self.before[direction] | self.covered
-
-    def policies(self, number: int, direction: Direction) -> tuple[str, ...]:
-        """The ids of the policies isolating class ``number`` in ``direction``."""
-        found = tuple(p.id for p in self.engine.selecting(self.members[number], direction))
-        added = self.added
-        if added is not None and direction in added.policy_types and self.covered[number]:
-            found += (added.id,)
-        return found
-
-
-def _selects(policy: NetworkPolicy, endpoint: Endpoint) -> bool:
-    return policy.namespace == endpoint.namespace and policy.pod_selector.matches(
-        endpoint.label_map
+def _pairwise_answers(
+    ctx: LintContext,
+    engine: Engine,
+    policies: Mapping[str, NetworkPolicy],
+    entries: np.ndarray,
+    row_of: np.ndarray,
+) -> Answers:
+    """The answers per engine class pair (``row_of``: each entry's) from the verdicts of its
+    first endpoint pair in the policies' order."""
+    intents = ctx.intents
+    key = intents.first_keys(entries)
+    order = np.lexsort((*reversed(key), row_of))
+    firsts = order[np.r_[True, row_of[order][1:] != row_of[order][:-1]]] if len(order) else order
+    pairs = intents.pod_pairs(entries[firsts], 1)
+    endpoints = ctx.cluster.endpoints
+    rows: list[int] = []
+    ranks: list[int] = []
+    stories: list[Story] = []
+    classes = engine.node_classes()
+    for row, (s, d) in enumerate(zip(pairs.source.tolist(), pairs.target.tolist(), strict=True)):
+        src, dst = endpoints[s], endpoints[d]
+        found = _one_sided(engine, policies, src, dst, (int(classes[s]), int(classes[d])))
+        for rank, story in enumerate(_stories(found)):
+            rows.append(row)
+            ranks.append(rank)
+            stories.append(story)
+    numbers = np.arange(len(stories), dtype=np.int64)
+    return Answers(
+        np.array(rows, dtype=np.int64), np.array(ranks, dtype=np.int64), numbers, stories
     )
 
 
-def _rule_keys(
-    engine: Engine, endpoint: Endpoint, direction: Direction
-) -> tuple[set[PortKey], set[tuple[str, Protocol]]]:
-    """The numbered and the named ports the rules isolating ``endpoint`` name."""
-    numbers: set[PortKey] = set()
-    names: set[tuple[str, Protocol]] = set()
-    for policy in engine.selecting(endpoint, direction):
-        for rule in policy.rules(direction):
-            for port in rule.ports:
-                if isinstance(port.port, int):
-                    numbers.add((port.port, port.protocol))
-                elif isinstance(port.port, str):
-                    names.add((port.port, port.protocol))
-    return numbers, names
-
-
-def _class_answers(
-    ctx: LintContext, ends: _Ends, pairs: list[tuple[int, int]]
-) -> list[list[Answer]]:
-    """``_one_sided``'s answers for every pair of classes, from the rule tables: on each of
-    ``candidate_ports``, one end's rules admit (the first by label) and the other's refuse."""
-    members = ends.members
-    rule_keys: dict[tuple[int, Direction], tuple[set[PortKey], set[tuple[str, Protocol]]]] = {}
-    for src_class, dst_class in pairs:
-        ends_of: tuple[tuple[int, Direction], ...] = ((src_class, "egress"), (dst_class, "ingress"))
-        for number, d in ends_of:
-            if (number, d) not in rule_keys:
-                rule_keys[(number, d)] = _rule_keys(ends.engine, members[number], d)
-    asked: dict[PortKey, list[int]] = {}
-    for row, (src_class, dst_class) in enumerate(pairs):
-        target = members[dst_class]
-        out_numbers, out_names = rule_keys[(src_class, "egress")]
-        in_numbers, in_names = rule_keys[(dst_class, "ingress")]
-        keys = {(p.port, p.protocol) for p in target.ports} | out_numbers | in_numbers
-        for name, protocol in out_names | in_names:
-            keys.update((n, protocol) for n in target.named_ports(name, protocol))
-        for key in keys:
-            asked.setdefault(key, []).append(row)
-    answers: list[list[Answer]] = [[] for _ in pairs]
-    refusing: dict[tuple[int, Direction], SideVerdict] = {}
-    ends_of_pairs = np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
-    for port, protocol in sorted(asked):
-        rows = asked[(port, protocol)]
-        src, dst = ends_of_pairs[rows].T
-        out = ctx.admission.admitted("egress", src, dst, dst, port, protocol, _intent)
-        into = ctx.admission.admitted("ingress", dst, src, dst, port, protocol, _intent)
-        out_allows = ends.before["egress"][src] & out.any
-        in_allows = ends.before["ingress"][dst] & into.any
-        sides: list[tuple[Admitted, np.ndarray, np.ndarray, np.ndarray, Direction, Direction]] = [
-            (out, out_allows, ~in_allows, dst, "egress", "ingress"),
-            (into, in_allows, ~out_allows, src, "ingress", "egress"),
-        ]
-        for admits, allows, refuses, owners, direction, other in sides:
-            for k in np.flatnonzero(allows & refuses & (admits.rule >= 0)).tolist():
-                ref = ctx.admission.ref(
-                    direction, int(admits.rule[k]), int(admits.peer[k]), int(admits.port[k])
-                )
-                owner = (int(owners[k]), other)
-                if owner not in refusing:
-                    policies = ends.policies(*owner)
-                    refusing[owner] = SideVerdict(other, "", True, policies, (), False)
-                answers[rows[k]].append((ref, refusing[owner], (port, protocol)))
-    return answers
-
-
-def _flows(
-    endpoints: Sequence[Endpoint],
-    sources: np.ndarray,
-    targets: np.ndarray,
-    pair_of: np.ndarray,
-    answers: list[list[Answer]],
-    keep: Keep | None,
-) -> Flows:
-    """The flows of each endpoint pair from its class pair's answers: per refusing side, the
-    first answer's rule and side, with every answer's port (those ``keep`` keeps, asked of
-    the class pair's first endpoint pair)."""
-    stories = [_stories(found) for found in answers]
-    if keep is not None:
-        firsts, _ = numbered(pair_of)
-        found = pair_of[firsts]
-        for pair, first in zip(found.tolist(), firsts.tolist(), strict=True):
-            ends = endpoints[int(sources[first])], endpoints[int(targets[first])]
-            stories[pair] = [s for s in stories[pair] if keep(*ends, s[2][0])]
-    return Flows(endpoints, sources, targets, pair_of, stories)
-
-
-Story = tuple[RuleRef, SideVerdict, tuple[PortKey, ...]]
+def _allowed_today(ctx: LintContext, entries: np.ndarray, units: Answers) -> Answers:
+    """The units whose story's first port the input allows between the class pair's ends."""
+    intents = ctx.intents
+    first_member = intents.members[intents.starts]
+    classes = ctx.classes[first_member]
+    src = classes[intents.source[entries[units.row]]]
+    dst = classes[intents.target[entries[units.row]]]
+    first_port = [ports[0] for _, _, ports in units.stories]
+    keys = sorted(set(first_port))
+    key_of = np.array([keys.index(k) for k in first_port], dtype=np.int64)[units.story]
+    keep = np.zeros(len(units.row), dtype=bool)
+    for at, key in enumerate(keys):
+        chosen = np.flatnonzero(key_of == at)
+        keep[chosen] = ctx.engine.class_allowed(*key)[src[chosen], dst[chosen]]
+    return units.restricted(keep)
 
 
 class Flows(Sequence[OneSidedFlow]):
-    """One-sided flows in endpoint pair order, each made when it is read (a what-if often
+    """One-sided flows in the order the policies name their endpoint pairs (a pair's flows by
+    their first port), kept per class pair: each unit of ``units`` is a story that every
+    endpoint pair of its class pair tells. Flows are made only when read (a what-if often
     needs only how many there are and the first few)."""
 
     def __init__(
         self,
+        intents: Intents,
         endpoints: Sequence[Endpoint],
-        sources: np.ndarray,
-        targets: np.ndarray,
-        pair_of: np.ndarray,
-        stories: list[list[Story]],
+        entries: np.ndarray,
+        units: Answers,
     ) -> None:
+        self._intents = intents
         self._endpoints = endpoints
-        counts = np.array([len(s) for s in stories], dtype=np.int64)
-        per_pair = counts[pair_of] if len(stories) else np.zeros(len(pair_of), dtype=np.int64)
-        shown = np.flatnonzero(per_pair)
-        self._pairs = np.repeat(shown, per_pair[shown])
-        """The endpoint pair (position in ``sources``) of each flow."""
-        starts = np.cumsum(per_pair[shown]) - per_pair[shown]
-        self._story = np.arange(len(self._pairs)) - np.repeat(starts, per_pair[shown])
-        """Which story of its class pair each flow tells."""
-        self._sources, self._targets, self._pair_of = sources, targets, pair_of
-        self._stories = stories
+        self._entries = entries
+        self._units = units
+        self._counts = intents.pair_counts(entries)[units.row]
+        """Per unit: how many flows tell it."""
 
     def __len__(self) -> int:
-        return len(self._pairs)
+        return int(self._counts.sum())
+
+    def where(self, keep: Callable[[Story], bool]) -> Flows:
+        """The flows whose story ``keep`` keeps."""
+        kept = np.array([keep(story) for story in self._units.stories], dtype=bool)
+        chosen = kept[self._units.story] if len(kept) else np.zeros(0, dtype=bool)
+        return Flows(self._intents, self._endpoints, self._entries, self._units.restricted(chosen))
 
     def stories(self) -> list[tuple[list[OneSidedFlow], int]]:
         """Flows that one rule admits and the same policies refuse, on the same ports, at the
         same namespace's end (one story, told once), in first-seen order: the first
-        ``EXAMPLES`` flows of each and how many it has. Grouped on arrays; only the flows
-        shown are made."""
-        if not len(self):
+        ``EXAMPLES`` flows of each and how many it has. Counted per class pair; only the
+        flows shown are made."""
+        units = self._units
+        if not len(units.row):
             return []
-        keys: dict[tuple[object, ...], int] = {}
-        ingress: list[bool] = []
-        codes: list[int] = []
-        for stories in self._stories:
-            for admitted, refusing, ports in stories:
-                key = (admitted, refusing.direction, refusing.policies, ports)
-                if key not in keys:
-                    keys[key] = len(keys)
-                    ingress.append(refusing.direction == "ingress")
-                codes.append(keys[key])
-        offsets = np.cumsum([0, *(len(s) for s in self._stories)])[:-1]
-        story = np.array(codes, dtype=np.int64)[offsets[self._pair_of[self._pairs]] + self._story]
-        namespaces: dict[str, int] = {}
+        kinds: dict[tuple[object, ...], int] = {}
+        kind = [
+            kinds.setdefault((ref, side.direction, side.policies, ports), len(kinds))
+            for ref, side, ports in units.stories
+        ]
+        ingress = np.array([side.direction == "ingress" for _, side, _ in units.stories])
+        entries = self._entries[units.row]
+        intents = self._intents
+        owner = np.where(ingress[units.story], intents.target[entries], intents.source[entries])
+        names: dict[str, int] = {}
+        firsts = intents.members[intents.starts].tolist()
         namespace_of = np.array(
-            [namespaces.setdefault(e.namespace, len(namespaces)) for e in self._endpoints],
+            [names.setdefault(self._endpoints[i].namespace, len(names)) for i in firsts],
             dtype=np.int64,
         )
-        owners = np.where(
-            np.array(ingress, dtype=bool)[story],
-            self._targets[self._pairs],
-            self._sources[self._pairs],
+        _, group = numbered(
+            np.array(kind, dtype=np.int64)[units.story] * len(names) + namespace_of[owner]
         )
-        group = story * max(len(namespaces), 1) + namespace_of[owners]
-        first, inverse = numbered(group)
-        counts = np.bincount(inverse, minlength=len(first))
-        members = np.argsort(inverse.reshape(-1), kind="stable")
-        starts = np.cumsum(counts) - counts
+        counts = np.bincount(group, weights=self._counts)
+        shown = self._firsts(group, EXAMPLES)
+        starts = np.flatnonzero(np.r_[True, shown.group[1:] != shown.group[:-1]])
+        ends = np.r_[starts[1:], len(shown.group)]
+        order = np.lexsort(tuple(k[starts] for k in reversed(shown.key)))
         found = []
-        for g in np.argsort(first, kind="stable").tolist():
-            shown = members[starts[g] : starts[g] + min(int(counts[g]), EXAMPLES)]
-            found.append(([self._flow(int(i)) for i in shown], int(counts[g])))
+        for at in order.tolist():
+            flows = [self._flow(shown, i) for i in range(int(starts[at]), int(ends[at]))]
+            found.append((flows, int(counts[shown.group[starts[at]]])))
         return found
 
-    def _flow(self, index: int) -> OneSidedFlow:
-        pair = int(self._pairs[index])
-        story = self._stories[int(self._pair_of[pair])][int(self._story[index])]
-        src = self._endpoints[int(self._sources[pair])]
-        dst = self._endpoints[int(self._targets[pair])]
+    def _firsts(self, group: np.ndarray, limit: int | None) -> _Shown:
+        """Per group of units (``group``: each unit's), its first ``limit`` flows (all of
+        them without a limit) in order, group by group."""
+        units = self._units
+        entries = self._entries[units.row]
+        chosen = np.arange(len(units.row))
+        if limit is not None:  # a group's first flows are among its first units' first pairs
+            key = self._intents.first_keys(entries)
+            order = np.lexsort((units.rank, *reversed(key), group))
+            chosen = order[_rank_in_runs(group[order]) < limit]
+        pairs = self._intents.pod_pairs(entries[chosen], limit)
+        unit = chosen[pairs.entry]
+        order = np.lexsort((units.rank[unit], *reversed(pairs.key), group[unit]))
+        if limit is not None:
+            order = order[_rank_in_runs(group[unit][order]) < limit]
+        return _Shown(
+            unit[order],
+            pairs.source[order],
+            pairs.target[order],
+            group[unit][order],
+            (*(k[order] for k in pairs.key), units.rank[unit][order]),
+        )
+
+    def _flow(self, shown: _Shown, index: int) -> OneSidedFlow:
+        story = self._units.stories[int(self._units.story[shown.unit[index]])]
+        src = self._endpoints[int(shown.source[index])]
+        dst = self._endpoints[int(shown.target[index])]
         return OneSidedFlow(src, dst, *story)
+
+    def _first(self, count: int | None) -> list[OneSidedFlow]:
+        shown = self._firsts(np.zeros(len(self._units.row), dtype=np.int64), count)
+        return [self._flow(shown, i) for i in range(len(shown.unit))]
 
     @overload
     def __getitem__(self, index: int) -> OneSidedFlow: ...
@@ -354,13 +276,33 @@ class Flows(Sequence[OneSidedFlow]):
 
     def __getitem__(self, index: int | slice) -> OneSidedFlow | list[OneSidedFlow]:
         if isinstance(index, slice):
-            return [self._flow(i) for i in range(*index.indices(len(self)))]
+            wanted = range(*index.indices(len(self)))
+            flows = self._first(max(wanted, default=-1) + 1)
+            return [flows[i] for i in wanted]
         if not -len(self) <= index < len(self):
             raise IndexError(index)
-        return self._flow(index % len(self))
+        return self._first(index % len(self) + 1)[-1]
 
     def __iter__(self) -> Iterator[OneSidedFlow]:
-        return (self._flow(i) for i in range(len(self)))
+        return iter(self._first(None))
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """Flows picked by ``Flows._firsts``: their unit, ends, group and order key."""
+
+    unit: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    group: np.ndarray
+    key: tuple[np.ndarray, ...]
+
+
+def _rank_in_runs(values: np.ndarray) -> np.ndarray:
+    """Each element's place in its run of equal ``values`` (sorted)."""
+    starts = np.r_[True, values[1:] != values[:-1]] if len(values) else np.zeros(0, dtype=bool)
+    first = np.flatnonzero(starts)
+    return np.arange(len(values)) - np.repeat(first, np.diff(np.r_[first, len(values)]))
 
 
 def _stories(answers: list[Answer]) -> list[Story]:
@@ -378,7 +320,7 @@ def _one_sided(
     src: Endpoint,
     dst: Endpoint,
     classes: tuple[int, int],
-) -> list[tuple[RuleRef, SideVerdict, PortKey]]:
+) -> list[Answer]:
     """For one pair standing for its two classes: each port on which one end admits by label
     and the other refuses, with the admitting rule and the refusing side."""
     answers = []
@@ -401,9 +343,9 @@ def _one_sided(
 
 def flows_of(ctx: LintContext) -> Flows:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
-    sources, targets = ctx.intended_pairs
-    keep = ~ctx.dns_mask[targets]
-    return one_sided_flows(ctx, sources[keep], targets[keep])
+    intents = ctx.intents
+    to_dns = ctx.dns_mask[intents.members[intents.starts]][intents.target]
+    return one_sided_flows(ctx, np.flatnonzero(~to_dns))
 
 
 def check_flows(ctx: LintContext) -> Iterator[Finding]:

@@ -48,16 +48,17 @@ def _what_if(
     if "egress" in missing and ctx.dns_targets:
         clients = [e for e in members if not ctx.is_dns(e)]
         lost_dns = _lost_dns(ctx, baseline, clients)
-    sources, targets = ctx.intended_pairs
+    intents = ctx.intents
     none = np.zeros(0, dtype=np.int64)
-    leaving, entering = ctx.pairs_by_namespace.get(namespace, (none, none))
+    leaving, entering = ctx.intents_by_namespace.get(namespace, (none, none))
     chosen = [none]
     if "ingress" in missing:
         chosen.append(entering)
     if "egress" in missing:
-        chosen.append(leaving[~ctx.dns_mask[targets[leaving]]])
+        to_dns = ctx.dns_mask[intents.members[intents.starts[intents.target[leaving]]]]
+        chosen.append(leaving[~to_dns])
     picked = np.unique(np.concatenate(chosen))
-    broken = one_sided_flows(ctx, sources[picked], targets[picked], baseline)
+    broken = one_sided_flows(ctx, picked, baseline)
     return lost_dns, broken
 
 

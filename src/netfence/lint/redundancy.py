@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -13,8 +13,9 @@ from netfence.engine.addresses import unaddressed
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
-from netfence.lint.flows import OneSidedFlow, flows_of
-from netfence.lint.grouping import counted
+from netfence.lint.flow_answers import Story
+from netfence.lint.flows import Flows, OneSidedFlow, flows_of
+from netfence.lint.grouping import EXAMPLES, counted
 from netfence.lint.intents import is_intent
 from netfence.lint.setup import make_engine
 from netfence.lint.snippets import PortKey
@@ -98,23 +99,28 @@ class _OneSided:
 
     def __init__(self, ctx: LintContext) -> None:
         self.ctx = ctx
-        self.by_rule: dict[tuple[str, Direction, int], list[OneSidedFlow]] | None = None
+        self.flows: Flows | None = None
 
     def admitted(
         self, policy: NetworkPolicy, direction: Direction | None = None, index: int = -1
-    ) -> list[OneSidedFlow]:
+    ) -> Flows:
         """The one-sided flows admitted by one rule of ``policy`` (by any when no direction)."""
-        if self.by_rule is None:
-            self.by_rule = {}
-            for flow in flows_of(self.ctx):
-                ref = flow.admitted
-                self.by_rule.setdefault((ref.policy, ref.direction, ref.rule), []).append(flow)
-        return [
-            flow
-            for (owner, d, i), flows in self.by_rule.items()
-            if owner == policy.id and direction in (None, d) and index in (-1, i)
-            for flow in flows
-        ]
+        if self.flows is None:
+            self.flows = flows_of(self.ctx)
+
+        def by_rule(story: Story) -> bool:
+            ref = story[0]
+            return (
+                ref.policy == policy.id
+                and direction in (None, ref.direction)
+                and index
+                in (
+                    -1,
+                    ref.rule,
+                )
+            )
+
+        return self.flows.where(by_rule)
 
 
 ONE_SIDED_HINT = (
@@ -143,7 +149,7 @@ def _redundant(
     policy: NetworkPolicy,
     what: str,
     why: str,
-    flows: list[OneSidedFlow],
+    flows: Sequence[OneSidedFlow],
     source: Source | None,
     dead_selector: bool = False,
 ) -> Finding:
@@ -161,8 +167,8 @@ def _redundant(
     if not flows:
         message = f"removing {what} changes no allowed connection{why}"
         return found(info_id, message=message, obj=policy_obj(policy), source=source)
-    described = [f.describe() for f in flows]
-    refused = described[0] if len(flows) == 1 else counted("connections", described)
+    shown = [f.describe() for f in flows[:EXAMPLES]]
+    refused = shown[0] if len(flows) == 1 else counted("connections", shown, len(flows))
     return found(
         info_id,
         message=f"removing {what} changes no allowed connection only because the other end "
@@ -232,10 +238,12 @@ def check_redundancy(ctx: LintContext) -> Iterator[Finding]:
                     if ignored
                     else " (other rules already admit everything it admits)"
                 )
-                flows = [] if ignored else one_sided.admitted(policy, direction, index)
+                admitted = [] if ignored else one_sided.admitted(policy, direction, index)
                 where = rule.source or policy.source
                 dead = not ignored and _dead_selectors(ctx, policy, [rule])
-                yield _redundant(info.id, policy, f"{direction}[{index}]", why, flows, where, dead)
+                yield _redundant(
+                    info.id, policy, f"{direction}[{index}]", why, admitted, where, dead
+                )
 
 
 def _single_ports(rule: Rule) -> list[PortKey]:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netfence.engine import Engine, EngineOptions, PortSet
-from netfence.engine.group_flows import group_flows
+from netfence.engine.group_flows import group_flows, linked_externals
 from netfence.engine.reference import Reference
 from netfence.inputs import read_inputs
 from netfence.model import PROTOCOLS, Cluster
@@ -151,3 +151,16 @@ def test_no_groups_and_no_pods_give_no_flows() -> None:
     engine = Engine(Cluster())
     assert len(group_flows(engine, [])) == 0
     assert list(group_flows(engine, [[k] for k in range(len(engine.externals))])) == []
+
+
+@given(st.one_of(clusters(), tiered_clusters()), READINGS)
+@SETTINGS
+def test_linked_externals_are_the_ranges_with_some_flow(cluster: Cluster, reading: str) -> None:
+    """The ranges some node may reach or be reached from: those with a group flow when every
+    pod is one group and every range its own."""
+    engine = Engine(cluster, EngineOptions(ipblock_pods=reading))  # type: ignore[arg-type]
+    start = len(engine.endpoints)
+    groups = [list(range(start)), *([start + k] for k in range(len(engine.externals)))]
+    flows = group_flows(engine, groups)
+    expected = sorted({k - 1 for k in (*flows.sources.tolist(), *flows.targets.tolist()) if k > 0})
+    assert linked_externals(engine) == expected

@@ -243,7 +243,7 @@ def test_default_deny_what_if_agrees_with_an_engine_per_namespace(
     """The what-if asked of an engine with the deny-all added, pair by pair."""
     ctx = _context(cluster, reading)
     for namespace in sorted({e.namespace for e in ctx.subjects}):
-        missing = missing_baseline(ctx.cluster, namespace)
+        missing = missing_baseline(ctx.cluster.policies, namespace)
         if not missing:
             continue
         baseline = NetworkPolicy(namespace, WHAT_IF_NAME, LabelSelector(), frozenset(missing))

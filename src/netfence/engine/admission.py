@@ -16,7 +16,7 @@ from netfence.engine.addresses import placed, unaddressed
 from netfence.engine.classes import NodeClasses
 from netfence.engine.core import Engine
 from netfence.engine.verdict import RuleRef
-from netfence.model import DIRECTIONS, Direction, NetworkPolicy, Peer, Protocol, Rule
+from netfence.model import DIRECTIONS, Direction, NetworkPolicy, Peer, PolicyPort, Protocol, Rule
 
 NONE = -1
 """No peer (or no port entry) of the rule matches."""
@@ -39,6 +39,39 @@ class Admitted:
     rule: np.ndarray
     peer: np.ndarray
     port: np.ndarray
+
+
+@dataclass(frozen=True)
+class PortMatch:
+    """The first ports entry of each rule admitting one port: ``plain`` for the rules whose
+    answer is the same at every destination class, ``table`` rows (``row``: which, -1 for
+    none) for the rules naming a port by name."""
+
+    plain: np.ndarray
+    row: np.ndarray
+    table: np.ndarray
+
+    def at(self, rules: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """[pair, j]: the entry of rule ``rules[pair, j]`` at destination ``targets[pair]``."""
+        found: np.ndarray = self.plain[rules]
+        rows = self.row[rules]
+        named = rows >= 0
+        if named.any():
+            columns = np.broadcast_to(targets[:, None], rules.shape)
+            found[named] = self.table[rows[named], columns[named]]
+        return found
+
+
+def _admits(entry: PolicyPort, port: int, protocol: Protocol) -> bool:
+    """Whether a numbered (or portless) ports entry admits ``port``/``protocol``."""
+    if entry.protocol != protocol:
+        return False
+    if entry.port is None:
+        return True
+    if not isinstance(entry.port, int):
+        return False
+    last = entry.port if entry.end_port is None else entry.end_port
+    return entry.port <= port <= last
 
 
 class _Direction:
@@ -69,33 +102,46 @@ class _Direction:
                 continue
             matched = np.array([classes.peers(policy, Rule(peers=(p,))) for p in rule.peers])
             self.first_peer[k] = np.where(matched.any(axis=0), matched.argmax(axis=0), NONE)
-        self._ports: dict[tuple[int, Protocol], np.ndarray] = {}
+        self._ports: dict[tuple[int, Protocol], PortMatch] = {}
         self._keep: dict[Keep, np.ndarray] = {}
 
-    def first_port(self, port: int, protocol: Protocol) -> np.ndarray:
-        """[rule, destination class]: the first ``ports`` entry admitting ``port``."""
+    def first_port(self, port: int, protocol: Protocol) -> PortMatch:
+        """Per rule and destination class: the first ``ports`` entry admitting ``port``."""
         key = (port, protocol)
         if key not in self._ports:
-            found = np.full((len(self.rules), self.classes.size), ALL, dtype=np.int16)
+            size = self.classes.size
+            plain = np.full(len(self.rules), ALL, dtype=np.int16)
+            named: list[np.ndarray] = []
+            row = np.full(len(self.rules), -1, dtype=np.int64)
             for k, (_, _, rule) in enumerate(self.rules):
                 if not rule.ports:
                     continue
-                found[k] = NONE
-                for index in reversed(range(len(rule.ports))):
-                    entry = rule.ports[index]
-                    if entry.protocol != protocol:
-                        continue
-                    if entry.port is None:
-                        admits = np.ones(self.classes.size, dtype=bool)
-                    elif isinstance(entry.port, int):
-                        last = entry.port if entry.end_port is None else entry.end_port
-                        admits = np.full(self.classes.size, entry.port <= port <= last)
-                    else:
-                        table = self.classes.named_ports(entry.port, protocol)
-                        admits = (table == port).any(axis=1)
-                    found[k][admits] = index
-            self._ports[key] = found
+                entries = [e for e in rule.ports if e.protocol == protocol]
+                if any(isinstance(e.port, str) for e in entries):
+                    row[k] = len(named)
+                    named.append(self._named_first(rule, port, protocol))
+                    continue
+                plain[k] = next(
+                    (at for at, e in enumerate(rule.ports) if _admits(e, port, protocol)), NONE
+                )
+            table = np.stack(named) if named else np.zeros((0, size), dtype=np.int16)
+            self._ports[key] = PortMatch(plain, row, table)
         return self._ports[key]
+
+    def _named_first(self, rule: Rule, port: int, protocol: Protocol) -> np.ndarray:
+        """Per destination class: the first of ``rule``'s ports entries admitting ``port``
+        (a rule naming a port by name)."""
+        found = np.full(self.classes.size, NONE, dtype=np.int16)
+        for index in reversed(range(len(rule.ports))):
+            entry = rule.ports[index]
+            if entry.protocol != protocol:
+                continue
+            if isinstance(entry.port, str):
+                table = self.classes.named_ports(entry.port, protocol)
+                found[(table == port).any(axis=1)] = index
+            elif _admits(entry, port, protocol):
+                found[:] = index
+        return found
 
     def keep_table(self, keep: Keep) -> np.ndarray:
         """[rule, first peer + 2]: ``keep`` for each rule and matching peer (column 0: the
@@ -162,7 +208,7 @@ class Admission:
             chosen = rules.selecting[subjects[part]]
             rows = np.maximum(chosen, 0)
             peer = rules.first_peer[rows, others[part][:, None]]
-            port_at = ports[rows, targets[part][:, None]]
+            port_at = ports.at(rows, targets[part])
             admits = (chosen >= 0) & (peer != NONE) & (port_at != NONE)
             kept = admits & table[rows, peer + 2]
             first = kept.argmax(axis=1)

@@ -25,7 +25,7 @@ from netfence.engine.query_cells import QueryCells
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.resolution import address_nodes, networks, with_names
 from netfence.engine.rows import on_joint
-from netfence.engine.selection import isolating
+from netfence.engine.selection import by_namespace, isolating
 from netfence.engine.tier_match import tier_cidrs
 from netfence.engine.verdict import Verdict
 from netfence.model import Cluster, Direction, Endpoint, NetworkPolicy, Protocol
@@ -305,12 +305,17 @@ class Engine:
     def selecting(self, endpoint: Endpoint, direction: Direction) -> tuple[NetworkPolicy, ...]:
         """Policies that select ``endpoint`` and isolate it in ``direction`` (asked once per
         class: endpoints of one class have the same namespace and labels)."""
+        policies = self._policies_in.get(endpoint.namespace, ())
         if endpoint.id not in self._matrices.node_index:
-            return isolating(self.cluster.policies, endpoint, direction)
+            return isolating(policies, endpoint, direction)
         key = (self.node_class(endpoint), direction)
         if key not in self._selecting:
-            self._selecting[key] = isolating(self.cluster.policies, endpoint, direction)
+            self._selecting[key] = isolating(policies, endpoint, direction)
         return self._selecting[key]
+
+    @cached_property
+    def _policies_in(self) -> dict[str, tuple[NetworkPolicy, ...]]:
+        return by_namespace(self.cluster.policies)
 
     def node_classes(self, other_reading: bool = False) -> np.ndarray:
         """The class of every node (endpoints, then externals) under this engine's ipBlock

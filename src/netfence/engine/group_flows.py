@@ -137,3 +137,21 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
         kinds.reshape(-1),
         port_sets,
     )
+
+
+def linked_externals(engine: Engine) -> list[int]:
+    """The external ranges (their indices in ``engine.externals``) some other node may reach
+    or be reached from on some port."""
+    classes = engine.node_classes()
+    start = len(engine.endpoints)
+    pods, outside = np.unique(classes[:start]), classes[start:]
+    linked = np.zeros(len(outside), dtype=bool)
+    for protocol in PROTOCOLS:
+        for low, _ in port_spans(engine.cluster, protocol):
+            allowed = engine.class_possible(low, protocol)
+            between = allowed[np.ix_(outside, outside)]
+            np.fill_diagonal(between, False)  # a range is no pair with itself
+            linked |= allowed[np.ix_(pods, outside)].any(axis=0)
+            linked |= allowed[np.ix_(outside, pods)].any(axis=1)
+            linked |= between.any(axis=0) | between.any(axis=1)
+    return np.flatnonzero(linked).tolist()

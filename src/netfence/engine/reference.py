@@ -27,7 +27,7 @@ from netfence.engine.intervals import PortSet
 from netfence.engine.peers import Node, matching_peer, peer_miss
 from netfence.engine.port_spans import port_spans
 from netfence.engine.ports import matching_port, resolve, rule_port_set
-from netfence.engine.selection import isolating
+from netfence.engine.selection import by_namespace, isolating
 from netfence.engine.tiers import TierReference
 from netfence.engine.verdict import AddressDependence, NearMiss, RuleRef, SideVerdict, Verdict
 from netfence.model import PROTOCOLS, Cluster, Direction, Endpoint, NetworkPolicy, Protocol
@@ -57,6 +57,7 @@ class Reference:
         self.calico = CalicoReference(self.cluster, self.cluster.namespace_labels)
         self.pod = self.pod or pod_cidr((), self.cluster)
         self.addresses: tuple[AddressClass, ...] = address_classes(self.pod, self.cluster)
+        self._policies_in = by_namespace(self.cluster.policies)
 
     def placements(self, node: Node) -> list[Node]:
         """``node``, or an endpoint without an IP at each address class of the pod CIDR."""
@@ -78,7 +79,8 @@ class Reference:
         """``isolating``, asked once per endpoint and direction."""
         key = (subject.id, direction)
         if key not in self._isolating:
-            self._isolating[key] = isolating(self.cluster.policies, subject, direction)
+            policies = self._policies_in.get(subject.namespace, ())
+            self._isolating[key] = isolating(policies, subject, direction)
         return self._isolating[key]
 
     def side(

@@ -19,3 +19,12 @@ def isolating(
 ) -> tuple[NetworkPolicy, ...]:
     """Policies that select ``endpoint`` and have ``direction`` in their policyTypes."""
     return tuple(p for p in policies if direction in p.policy_types and selects(p, endpoint))
+
+
+def by_namespace(policies: Iterable[NetworkPolicy]) -> dict[str, tuple[NetworkPolicy, ...]]:
+    """The policies of each namespace, in their order (a policy selects only pods of its
+    own namespace)."""
+    found: dict[str, list[NetworkPolicy]] = {}
+    for policy in policies:
+        found.setdefault(policy.namespace, []).append(policy)
+    return {name: tuple(chosen) for name, chosen in found.items()}

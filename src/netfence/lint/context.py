@@ -19,6 +19,7 @@ from netfence.engine import (
 from netfence.engine.admission import Admission
 from netfence.engine.classes import AddressTable
 from netfence.engine.rows import numbered
+from netfence.engine.selection import by_namespace
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
 from netfence.lint.intents import Intents, intents_of
@@ -81,6 +82,19 @@ class LintContext:
         return tuple(
             e for e in self.cluster.endpoints if e.name != ASSUMED_DNS_NAME and not e.host_network
         )
+
+    @cached_property
+    def subjects_in(self) -> dict[str, list[Endpoint]]:
+        """The ``subjects`` of each namespace."""
+        found: dict[str, list[Endpoint]] = {}
+        for endpoint in self.subjects:
+            found.setdefault(endpoint.namespace, []).append(endpoint)
+        return found
+
+    @cached_property
+    def policies_in(self) -> dict[str, tuple[NetworkPolicy, ...]]:
+        """The NetworkPolicies of each namespace, in input order."""
+        return by_namespace(self.cluster.policies)
 
     @cached_property
     def subject_set(self) -> frozenset[Endpoint]:
@@ -171,6 +185,14 @@ class LintContext:
     def class_members(self) -> dict[int, Endpoint]:
         """The first endpoint of each endpoint class (classes of externals left out)."""
         return self.class_isolation[0]
+
+    @cached_property
+    def classes_in(self) -> dict[str, list[int]]:
+        """The endpoint classes (``class_members``) of each namespace."""
+        found: dict[str, list[int]] = {}
+        for number, member in self.class_members.items():
+            found.setdefault(member.namespace, []).append(number)
+        return found
 
     @cached_property
     def class_isolation(self) -> tuple[dict[int, Endpoint], dict[Direction, np.ndarray]]:

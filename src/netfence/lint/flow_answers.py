@@ -3,7 +3,7 @@ by label while the other refuses, the first admitting rule, and the refusing sid
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,17 +61,18 @@ class Sides:
         engine: Engine,
         alike: tuple[Mapping[int, Endpoint], Mapping[Direction, np.ndarray]],
         added: NetworkPolicy | None,
+        in_namespace: Iterable[int] = (),
     ) -> None:
         self.engine = engine
         self.added = added
         self.members, self.before = alike
         self.size = len(self.before["egress"])
         self.covered = np.zeros(self.size, dtype=bool)
-        """Classes ``added`` selects."""
+        """Classes ``added`` selects (of ``in_namespace``: the classes of its namespace)."""
         if added is not None:
-            for number, member in self.members.items():
-                if member.namespace == added.namespace:
-                    self.covered[number] = added.pod_selector.matches(member.label_map)
+            for number in in_namespace:
+                member = self.members[number]
+                self.covered[number] = added.pod_selector.matches(member.label_map)
         self.isolated = dict(self.before)
         for direction in added.policy_types if added is not None else ():
             self.isolated[direction] = self.before[direction] | self.covered

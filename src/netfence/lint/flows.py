@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import overload
 
 import numpy as np
@@ -44,14 +44,19 @@ class OneSidedFlow:
         return replace(self.refusing, endpoint=owner.id)
 
     def describe(self) -> str:
-        ports = ", ".join(f"{port}/{proto}" for port, proto in self.ports)
-        return f"{self.src.id} -> {self.dst.id} on {ports}"
+        return f"{self.src.id} -> {self.dst.id} on {_port_list(self.ports)}"
 
     @property
     def missing(self) -> str:
         """Where the missing rule belongs, e.g. ``an ingress rule in ai-data``."""
         owner = self.dst if self.refused.direction == "ingress" else self.src
         return f"an {self.refused.direction} rule in {owner.namespace}"
+
+
+@cache
+def _port_list(ports: tuple[PortKey, ...]) -> str:
+    """``80/TCP, 53/UDP`` (one story's ports are written for many flows)."""
+    return ", ".join(f"{port}/{proto}" for port, proto in ports)
 
 
 def candidate_ports(engine: Engine, src: Endpoint, dst: Endpoint) -> set[PortKey]:
@@ -97,7 +102,9 @@ def one_sided_flows(
     intents = ctx.intents
     classes = engine.node_classes()[: len(ctx.cluster.endpoints)]
     alike = ctx.class_isolation if engine is ctx.engine else class_isolation(engine, classes)
-    sides = Sides(engine, alike, added if exact else None)
+    added_here = added if exact else None
+    there = ctx.classes_in.get(added_here.namespace, []) if added_here is not None else []
+    sides = Sides(engine, alike, added_here, there)
     engine_class = classes[intents.members[intents.starts]]
     src, dst = engine_class[intents.source[entries]], engine_class[intents.target[entries]]
     both = sides.isolated["egress"][src] & sides.isolated["ingress"][dst]
@@ -161,7 +168,8 @@ def _allowed_today(ctx: LintContext, entries: np.ndarray, units: Answers) -> Ans
     dst = classes[intents.target[entries[units.row]]]
     first_port = [ports[0] for _, _, ports in units.stories]
     keys = sorted(set(first_port))
-    key_of = np.array([keys.index(k) for k in first_port], dtype=np.int64)[units.story]
+    index = {key: at for at, key in enumerate(keys)}
+    key_of = np.array([index[k] for k in first_port], dtype=np.int64)[units.story]
     keep = np.zeros(len(units.row), dtype=bool)
     for at, key in enumerate(keys):
         chosen = np.flatnonzero(key_of == at)
@@ -229,11 +237,10 @@ class Flows(Sequence[OneSidedFlow]):
         starts = np.flatnonzero(np.r_[True, shown.group[1:] != shown.group[:-1]])
         ends = np.r_[starts[1:], len(shown.group)]
         order = np.lexsort(tuple(k[starts] for k in reversed(shown.key)))
-        found = []
-        for at in order.tolist():
-            flows = [self._flow(shown, i) for i in range(int(starts[at]), int(ends[at]))]
-            found.append((flows, int(counts[shown.group[starts[at]]])))
-        return found
+        made = self._flows(shown)
+        bounds = zip(starts[order].tolist(), ends[order].tolist(), strict=True)
+        totals = counts[shown.group[starts[order]]].astype(np.int64).tolist()
+        return [(made[a:b], total) for (a, b), total in zip(bounds, totals, strict=True)]
 
     def _firsts(self, group: np.ndarray, limit: int | None) -> _Shown:
         """Per group of units (``group``: each unit's), its first ``limit`` flows (all of
@@ -258,15 +265,14 @@ class Flows(Sequence[OneSidedFlow]):
             (*(k[order] for k in pairs.key), units.rank[unit][order]),
         )
 
-    def _flow(self, shown: _Shown, index: int) -> OneSidedFlow:
-        story = self._units.stories[int(self._units.story[shown.unit[index]])]
-        src = self._endpoints[int(shown.source[index])]
-        dst = self._endpoints[int(shown.target[index])]
-        return OneSidedFlow(src, dst, *story)
+    def _flows(self, shown: _Shown) -> list[OneSidedFlow]:
+        stories, endpoints = self._units.stories, self._endpoints
+        told = self._units.story[shown.unit].tolist()
+        ends = zip(shown.source.tolist(), shown.target.tolist(), told, strict=True)
+        return [OneSidedFlow(endpoints[s], endpoints[d], *stories[t]) for s, d, t in ends]
 
     def _first(self, count: int | None) -> list[OneSidedFlow]:
-        shown = self._firsts(np.zeros(len(self._units.row), dtype=np.int64), count)
-        return [self._flow(shown, i) for i in range(len(shown.unit))]
+        return self._flows(self._firsts(np.zeros(len(self._units.row), dtype=np.int64), count))
 
     @overload
     def __getitem__(self, index: int) -> OneSidedFlow: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from netfence.lint.finding import Finding
 from netfence.lint.flows import Flows, one_sided_flows
 from netfence.lint.setup import is_system_namespace
 from netfence.lint.wording import endpoint_obj
-from netfence.model import DIRECTIONS, Cluster, Direction, Endpoint, LabelSelector, NetworkPolicy
+from netfence.model import DIRECTIONS, Direction, Endpoint, LabelSelector, NetworkPolicy
 from netfence.problems import Source
 from netfence.vocabulary import DNS_PORT
 
@@ -22,20 +22,22 @@ WHAT_IF_NAME = "netfence-what-if-deny-all"
 SHOWN_FLOWS = 10
 
 
-def missing_baseline(cluster: Cluster, namespace: str) -> tuple[Direction, ...]:
-    """Directions no policy with an empty podSelector isolates in ``namespace``."""
+def missing_baseline(policies: Iterable[NetworkPolicy], namespace: str) -> tuple[Direction, ...]:
+    """Directions no policy (of ``policies``) with an empty podSelector isolates in
+    ``namespace``."""
+    policies = tuple(policies)
     return tuple(
         d
         for d in DIRECTIONS
         if not any(
             p.namespace == namespace and p.pod_selector.is_empty and d in p.policy_types
-            for p in cluster.policies
+            for p in policies
         )
     )
 
 
 def _members(ctx: LintContext, namespace: str) -> list[Endpoint]:
-    return [e for e in ctx.subjects if e.namespace == namespace]
+    return ctx.subjects_in.get(namespace, [])
 
 
 def _what_if(
@@ -98,7 +100,7 @@ def _location(ctx: LintContext, namespace: str) -> Source | None:
     declared = ctx.cluster.namespace(namespace)
     if declared is not None and declared.source is not None:
         return declared.source
-    policies = [p for p in ctx.cluster.policies if p.namespace == namespace and p.source]
+    policies = [p for p in ctx.policies_in.get(namespace, ()) if p.source]
     return policies[0].source if policies else _members(ctx, namespace)[0].source
 
 
@@ -106,7 +108,7 @@ def check_default_deny(ctx: LintContext) -> Iterator[Finding]:
     """Namespaces with workloads but no deny-all baseline, and what adding one breaks."""
     namespaces = sorted({e.namespace for e in ctx.subjects})
     for namespace in namespaces:
-        missing = missing_baseline(ctx.cluster, namespace)
+        missing = missing_baseline(ctx.policies_in.get(namespace, ()), namespace)
         if is_system_namespace(namespace) or not missing:
             continue
         lost_dns, broken = _what_if(ctx, namespace, missing)

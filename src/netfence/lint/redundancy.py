@@ -285,14 +285,20 @@ def _distinct_pairs(
     """The owners' classes, the peers' classes (of these endpoint positions), and [owner
     class, peer class]: whether some owner and some other peer of the two classes exist (an
     endpoint is no pair with itself)."""
-    own_classes, own_count = np.unique(ctx.classes[owners], return_counts=True)
-    other_classes, other_count = np.unique(ctx.classes[peers], return_counts=True)
+    classes = ctx.classes
+    size = int(classes.max(initial=0)) + 1
+    own_count = np.bincount(classes[owners], minlength=size)
+    other_count = np.bincount(classes[peers], minlength=size)
+    own_classes, other_classes = np.flatnonzero(own_count), np.flatnonzero(other_count)
+    is_owner = np.zeros(len(classes), dtype=bool)
+    is_owner[owners] = True
+    shared = peers[is_owner[peers]]  # both lists hold each endpoint once
+    both = np.bincount(classes[shared], minlength=size)
     pairs = np.ones((len(own_classes), len(other_classes)), dtype=bool)
-    both = Counter(ctx.classes[np.intersect1d(owners, peers)].tolist())
-    for i, number in enumerate(own_classes.tolist()):
-        j = np.searchsorted(other_classes, number)
-        if j < len(other_classes) and other_classes[j] == number:
-            pairs[i, j] = own_count[i] * other_count[j] > both[number]
+    alike = np.flatnonzero((own_count > 0) & (other_count > 0))
+    rows = np.searchsorted(own_classes, alike)
+    cols = np.searchsorted(other_classes, alike)
+    pairs[rows, cols] = own_count[alike] * other_count[alike] > both[alike]
     return own_classes, other_classes, pairs
 
 

@@ -172,8 +172,10 @@ def lint_inputs(
     cluster, possible = with_possible_endpoints(built)
     report = run_lint(cluster, roles=roles, options=options, documents=documents, progress=progress)
     findings = report.findings
-    if "deprecated-api" in options.rules:
-        removed = check_deprecated_api(inputs.problems)
+    removed = (
+        list(check_deprecated_api(inputs.problems)) if "deprecated-api" in options.rules else []
+    )
+    if removed:
         findings = tuple(sorted({*findings, *removed}, key=Finding.sort_key))
     notes = report.notes
     if len(documents) > len(inputs.documents):

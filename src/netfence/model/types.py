@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from netfence.problems import Source
@@ -219,8 +220,9 @@ class Endpoint:
     """An endpoint without IP placed in the pod CIDR (``engine.addresses``): the addresses
     its ``ips`` stand for (``10.244.0.0/16``); "" for an endpoint as the input gives it."""
 
-    @property
+    @cached_property
     def id(self) -> str:
+        """``namespace/name`` (made once: asked for everywhere)."""
         return f"{self.namespace}/{self.name}"
 
     @property

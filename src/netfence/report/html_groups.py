@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from netfence.engine import Engine
-from netfence.engine.group_flows import group_flows
+from netfence.engine.group_flows import group_flows, linked_externals
 from netfence.model import Endpoint
 from netfence.report.diff_lines import ports_label
 
@@ -79,14 +79,6 @@ def _group_node(
     }
 
 
-def _linked_ranges(engine: Engine) -> list[int]:
-    """Positions of the external ranges some pod may reach or be reached from."""
-    start = len(engine.endpoints)
-    groups = [list(range(start)), *([start + k] for k in range(len(engine.externals)))]
-    flows = group_flows(engine, groups)
-    return sorted({int(k) - 1 for k in (*flows.sources, *flows.targets) if k > 0})
-
-
 def _ranges_node(labels: Sequence[str]) -> dict[str, Any]:
     """The linked external ranges as one node (more than ``RANGES_LIMIT`` of them)."""
     return {
@@ -127,7 +119,7 @@ def grouped_graph(
     groups = [by_group[i] for i in idents]
     start = len(engine.endpoints)
     if len(engine.externals) > RANGES_LIMIT:
-        linked = _linked_ranges(engine)
+        linked = linked_externals(engine)
         if linked:
             groups.append([start + k for k in linked])
             nodes.append(_ranges_node([str(ranges[k]["label"]) for k in linked]))

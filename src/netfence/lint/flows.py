@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
-from typing import overload
+from functools import cache
+from typing import NamedTuple, overload
 
 import numpy as np
 
@@ -22,13 +22,14 @@ from netfence.lint.intents import Intents, is_intent
 from netfence.lint.snippets import PortKey
 from netfence.lint.wording import policy_obj
 from netfence.model import DIRECTIONS, Direction, Endpoint, NetworkPolicy
+from netfence.problems import Source
 
 RULE = "one-sided-flow"
 
 
-@dataclass(frozen=True)
-class OneSidedFlow:
-    """``src -> dst`` on ``ports``: admitted by ``admitted`` at one end, refused at the other."""
+class OneSidedFlow(NamedTuple):
+    """``src -> dst`` on ``ports``: admitted by ``admitted`` at one end, refused at the other
+    (a named tuple: a big cluster's lint makes a million of them)."""
 
     src: Endpoint
     dst: Endpoint
@@ -37,7 +38,7 @@ class OneSidedFlow:
     """The refusing side as the answer for the ends' classes gives it (of any endpoint)."""
     ports: tuple[PortKey, ...]
 
-    @cached_property
+    @property
     def refused(self) -> SideVerdict:
         """The refusing side, at this flow's own end."""
         owner = self.dst if self.refusing.direction == "ingress" else self.src
@@ -49,8 +50,9 @@ class OneSidedFlow:
     @property
     def missing(self) -> str:
         """Where the missing rule belongs, e.g. ``an ingress rule in ai-data``."""
-        owner = self.dst if self.refused.direction == "ingress" else self.src
-        return f"an {self.refused.direction} rule in {owner.namespace}"
+        direction = self.refusing.direction
+        owner = self.dst if direction == "ingress" else self.src
+        return f"an {direction} rule in {owner.namespace}"
 
 
 @cache
@@ -250,11 +252,11 @@ class Flows(Sequence[OneSidedFlow]):
         chosen = np.arange(len(units.row))
         if limit is not None:  # a group's first flows are among its first units' first pairs
             key = self._intents.first_keys(entries)
-            order = np.lexsort((units.rank, *reversed(key), group))
+            order = _lexical_order((group, *key, units.rank))
             chosen = order[_rank_in_runs(group[order]) < limit]
         pairs = self._intents.pod_pairs(entries[chosen], limit)
         unit = chosen[pairs.entry]
-        order = np.lexsort((units.rank[unit], *reversed(pairs.key), group[unit]))
+        order = _lexical_order((group[unit], *pairs.key, units.rank[unit]))
         if limit is not None:
             order = order[_rank_in_runs(group[unit][order]) < limit]
         return _Shown(
@@ -302,6 +304,36 @@ class _Shown:
     target: np.ndarray
     group: np.ndarray
     key: tuple[np.ndarray, ...]
+
+
+def _lexical_order(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The order sorting by ``keys`` (non-negative integers, the first one first), on one
+    composite integer: trailing keys too wide together are first replaced by their rank."""
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    folded = list(keys)
+    while True:
+        widths = [int(k.max(initial=0)).bit_length() for k in folded]
+        if sum(widths) <= 63:
+            return np.argsort(_composite(folded, widths), kind="stable")
+        tail = len(folded) - 1
+        while tail > 0 and sum(widths[tail - 1 :]) <= 63:
+            tail -= 1
+        if tail >= len(folded) - 1:
+            return np.lexsort(tuple(reversed(folded)))
+        composite = _composite(folded[tail:], widths[tail:])
+        order = np.argsort(composite, kind="stable")
+        ranks = np.empty(len(composite), dtype=np.int64)
+        ranks[order] = np.r_[0, np.cumsum(composite[order][1:] != composite[order][:-1])]
+        folded = [*folded[:tail], ranks]
+
+
+def _composite(keys: list[np.ndarray], widths: list[int]) -> np.ndarray:
+    """``keys`` packed into one integer each, the first one in the high bits."""
+    found = np.zeros(len(keys[0]), dtype=np.int64)
+    for key, width in zip(keys, widths, strict=True):
+        found = (found << width) | key.astype(np.int64)
+    return found
 
 
 def _rank_in_runs(values: np.ndarray) -> np.ndarray:
@@ -358,25 +390,30 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
     """Every one-sided flow; flows with the same admitting rule, refusing policies and ports
     are one finding with a count. This rule owns the story of such a flow: redundant-rule,
     which finds the admitting rule changes nothing, refers to it."""
+    blocking: dict[tuple[str, ...], tuple[str, Source | None]] = {}
     for flows, count in flows_of(ctx).stories():
         flow = flows[0]
-        policy = ctx.blocking_policy(flow.refused)
+        side = flow.refusing
+        if side.policies not in blocking:
+            policy = ctx.blocking_policy(side)
+            blocking[side.policies] = (policy_obj(policy), policy.source)
+        obj, source = blocking[side.policies]
         admitted_at = ctx.rule_source(flow.admitted)
         where = f" ({admitted_at.file}:{admitted_at.line})" if admitted_at else ""
-        other = flow.src if flow.refused.direction == "ingress" else flow.dst
+        ingress = side.direction == "ingress"
+        owner, other = (flow.dst, flow.src) if ingress else (flow.src, flow.dst)
         what = flow.describe()
-        refused = refusal(flow.refused, flow.refused.endpoint)
+        refused = refusal(side, owner.id)
         if count > 1:
             shown = [f.describe() for f in flows]
             what = counted("connections", shown, count)
-            owners = "the destinations" if flow.refused.direction == "ingress" else "the sources"
-            refused = refusal(flow.refused, owners)
+            refused = refusal(side, "the destinations" if ingress else "the sources")
         yield found(
             RULE,
             message=f"{what} {'are' if count > 1 else 'is'} admitted at "
             f"{flow.admitted.direction} by {flow.admitted}{where} but refused at "
-            f"{flow.refused.direction}: {refused}; add {flow.missing}",
-            obj=policy_obj(policy),
-            source=policy.source,
-            snippet=snippets.rule(flow.refused.direction, other, flow.ports),
+            f"{side.direction}: {refused}; add an {side.direction} rule in {owner.namespace}",
+            obj=obj,
+            source=source,
+            snippet=snippets.rule(side.direction, other, flow.ports),
         )

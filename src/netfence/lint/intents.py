@@ -93,8 +93,10 @@ class Intents:
         named = np.where(self.own_is_source[entries], self.target[entries], self.source[entries])
         same = own == named
         rows, cols = sizes[own], sizes[named]
-        if limit is not None:
-            rows, cols = np.minimum(rows, limit + 1), np.minimum(cols, limit + 1)
+        if limit is not None:  # the first pairs, row by row (a row loses at most its self)
+            cols = np.minimum(cols, limit + same)
+            per_row = np.maximum(cols - same, 1)
+            rows = np.minimum(rows, -(-limit // per_row))
         entry, i, j = _grid(rows, cols)
         at_own = self.members[self.starts[own[entry]] + i]
         at_named = self.members[self.starts[named[entry]] + j]

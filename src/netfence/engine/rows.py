@@ -48,11 +48,12 @@ def _key_width(width: int) -> int:
 
 
 def _row_keys(data: np.ndarray) -> np.ndarray:
-    """Rows of up to 8 bytes as integers that sort as the bytes do: padded to 1, 2, 4 or 8
-    bytes and read as one big-endian number."""
+    """Rows of up to 8 bytes as integers that sort as the bytes do: led by zero bytes to 1,
+    2, 4 or 8 bytes and read as one big-endian number (below 256 to the row width, so
+    small enough to count for narrow rows)."""
     size = _key_width(data.shape[1])
     padded = np.zeros((len(data), size), dtype=np.uint8)
-    padded[:, : data.shape[1]] = data
+    padded[:, size - data.shape[1] :] = data
     wide = np.uint64 if size == 8 else np.intp  # an intp holds 4 bytes without a sign
     key: np.ndarray = padded.view(f">u{size}").reshape(-1).astype(wide)
     return key
@@ -91,7 +92,7 @@ def distinct_byte_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         distinct, inverse = _distinct_keys(_row_keys(data))
         size = _key_width(data.shape[1])
         content = distinct.astype(f">u{size}").view(np.uint8).reshape(-1, size)
-        return content[:, : data.shape[1]], inverse
+        return content[:, size - data.shape[1] :], inverse
     first, inverse = numbered(_row_numbers(data))
     return data[first], inverse
 

@@ -57,7 +57,7 @@ from netfence.lint.run import LintReport, Progress, lint_inputs
 from netfence.load import Limits
 from netfence.model import IPAddress
 from netfence.problems import InputError
-from netfence.report.lint_json import render_lint_json
+from netfence.report.lint_json import write_lint_json
 from netfence.report.lint_text import render_lint_text
 from netfence.report.sarif import render_sarif
 
@@ -189,7 +189,7 @@ def _progress(verbose: bool) -> Iterator[Progress | None]:
 
 def _write(report: LintReport, output: LintFormat, hints: bool) -> None:
     if output is LintFormat.json:
-        sys.stdout.write(render_lint_json(report))
+        write_lint_json(report, sys.stdout)
     elif output is LintFormat.sarif:
         sys.stdout.write(render_sarif(report, os.getcwd()))
         for note in report.notes:

@@ -277,7 +277,7 @@ class Engine:
                 members[number].append(node)
         sets = list(found.sets)
         numbers = {ports: k for k, ports in enumerate(sets)}
-        some, every = found.some.copy(), found.every.copy()
+        some, every = found.some.astype(np.int64), found.every.astype(np.int64)
         chosen = set(classes)
         for a, a_nodes in members.items():
             for b, b_nodes in members.items():

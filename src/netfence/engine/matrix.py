@@ -146,14 +146,19 @@ class MatrixEngine:
             self._tier_cache[(port, protocol)] = tiers
         return allowed
 
-    def cached_class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
-        """``class_matrix``, computed once per port/protocol (read-only)."""
+    def cached_class_matrix(
+        self, port: int | str, protocol: Protocol, keep: bool = True
+    ) -> np.ndarray:
+        """``class_matrix``, computed once per port/protocol (read-only; computed without
+        keeping it when ``keep`` is false and it is not kept yet)."""
         key = (port, protocol)
-        if key not in self._cache:
-            allowed = self.class_matrix(port, protocol)
-            allowed.setflags(write=False)
+        if key in self._cache:
+            return self._cache[key]
+        allowed = self.class_matrix(port, protocol)
+        allowed.setflags(write=False)
+        if keep:
             self._cache[key] = allowed
-        return self._cache[key]
+        return allowed
 
     def class_tiers(self, port: int | str, protocol: Protocol) -> np.ndarray | None:
         """[src class, dst class] code of the deciding tier (None: no tiers)."""

@@ -87,19 +87,26 @@ class PlacedMatrices:
                 some |= cell
         return every, some
 
-    def cells(self, port: int | str, protocol: Protocol) -> tuple[np.ndarray, np.ndarray]:
-        """[class, class] allowed at every placement of the ends, and at some (read-only)."""
+    def cells(
+        self, port: int | str, protocol: Protocol, keep: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """[class, class] allowed at every placement of the ends, and at some (read-only);
+        kept for the next ask unless ``keep`` is false (a port table's spans, which the
+        table itself keeps, bits per span)."""
         key = (port, protocol)
-        if key not in self._cells:
-            by_inner = self.inner.cached_class_matrix(port, protocol)
-            if self.single:
-                self._cells[key] = (by_inner, by_inner)
-            else:
-                every, some = self._spread(by_inner)
-                every.setflags(write=False)
-                some.setflags(write=False)
-                self._cells[key] = (every, some)
-        return self._cells[key]
+        if key in self._cells:
+            return self._cells[key]
+        by_inner = self.inner.cached_class_matrix(port, protocol, keep)
+        if self.single:
+            found = (by_inner, by_inner)
+        else:
+            every, some = self._spread(by_inner)
+            every.setflags(write=False)
+            some.setflags(write=False)
+            found = (every, some)
+        if keep:
+            self._cells[key] = found
+        return found
 
     def cached_class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[class, class] allowed wherever the ends' addresses are."""

@@ -60,23 +60,28 @@ class PortPatterns:
 def patterns(table: PortTable) -> PortPatterns:
     """The distinct bit rows of ``table`` and each pair's row number."""
     size, width = table.some.shape[0], table.some.shape[2]
-    rows = np.concatenate([table.some.reshape(-1, width), table.every.reshape(-1, width)])
+    tables = [table.some] if table.every is table.some else [table.some, table.every]
+    rows = np.concatenate([t.reshape(-1, width) for t in tables])
     distinct, inverse = distinct_byte_rows(rows)
-    numbers = inverse.reshape(2, size, size)
+    numbers = inverse.astype(np.min_scalar_type(max(len(distinct), 1)))
+    numbers = numbers.reshape(len(tables), size, size)
     sets = tuple(table.port_set(row) for row in distinct)
-    return PortPatterns(table.protocol, numbers[0], numbers[1], sets)
+    return PortPatterns(table.protocol, numbers[0], numbers[-1], sets)
 
 
 def _packed(matrices: PlacedMatrices, protocol: Protocol, starts: list[int]) -> PortTable:
     size = matrices.size
     some = np.zeros((size, size, (len(starts) + 7) // 8), dtype=np.uint8)
     every = np.zeros_like(some)
+    alike = True
     for k, port in enumerate(starts):
-        at_every, at_some = matrices.cells(port, protocol)
+        at_every, at_some = matrices.cells(port, protocol, keep=False)
         bit = np.uint8(1 << (7 - k % 8))
         some[:, :, k // 8] |= at_some.astype(np.uint8) * bit
         every[:, :, k // 8] |= at_every.astype(np.uint8) * bit
-    return PortTable(protocol, tuple(starts), some, every)
+        alike = alike and at_every is at_some
+    # One placement per class: the two tables are one (``patterns`` then numbers it once).
+    return PortTable(protocol, tuple(starts), some, some if alike else every)
 
 
 class PortTables:

@@ -48,14 +48,14 @@ def _key_width(width: int) -> int:
 
 
 def _row_keys(data: np.ndarray) -> np.ndarray:
-    """Rows of up to 8 bytes as integers that sort as the bytes do: led by zero bytes to 1,
-    2, 4 or 8 bytes and read as one big-endian number (below 256 to the row width, so
-    small enough to count for narrow rows)."""
-    size = _key_width(data.shape[1])
-    padded = np.zeros((len(data), size), dtype=np.uint8)
-    padded[:, size - data.shape[1] :] = data
-    wide = np.uint64 if size == 8 else np.intp  # an intp holds 4 bytes without a sign
-    key: np.ndarray = padded.view(f">u{size}").reshape(-1).astype(wide)
+    """Rows of up to 8 bytes as integers that sort as the bytes do: the bytes read as one
+    big-endian number (below 256 to the row width, so small enough to count for narrow
+    rows)."""
+    wide = np.uint64 if data.shape[1] > 7 else np.intp  # an intp holds 7 bytes without a sign
+    key = np.zeros(len(data), dtype=wide)
+    for column in range(data.shape[1]):
+        key <<= wide(8)
+        key |= data[:, column]
     return key
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, TextIO
 
 from netfence.lint.catalogue import rule_info
 from netfence.lint.finding import Finding
@@ -32,12 +32,31 @@ def summary(report: LintReport) -> dict[str, int]:
     return {severity: counts.get(severity, 0) for severity in ("error", "warning", "info")}
 
 
-def render_lint_json(report: LintReport) -> str:
-    """The whole report as indented JSON."""
-    data = {
+WRITTEN_PIECES = 65_536
+"""Encoder pieces joined per write."""
+
+
+def _document(report: LintReport) -> dict[str, object]:
+    return {
         "findings": [finding_dict(f) for f in report.findings],
         "summary": summary(report),
         "notes": list(report.notes),
         "roles": dict(sorted(report.roles.items())),
     }
-    return json.dumps(data, indent=2) + "\n"
+
+
+def render_lint_json(report: LintReport) -> str:
+    """The whole report as indented JSON."""
+    return json.dumps(_document(report), indent=2) + "\n"
+
+
+def write_lint_json(report: LintReport, stream: TextIO) -> None:
+    """``render_lint_json`` written to ``stream`` piece by piece (a big cluster's report is
+    hundreds of MB: never held as one string)."""
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(indent=2).iterencode(_document(report)):
+        pieces.append(piece)
+        if len(pieces) >= WRITTEN_PIECES:
+            stream.write("".join(pieces))
+            pieces.clear()
+    stream.write("".join(pieces) + "\n")

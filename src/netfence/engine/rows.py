@@ -101,13 +101,13 @@ def distinct_codes(
     columns: Sequence[np.ndarray], sizes: Sequence[int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """``distinct_rows`` of the rows that ``columns`` (1-D, of numbers below ``sizes``) make,
-    numbered in numeric order: one integer key per row when it fits in 63 bits."""
-    if np.prod([float(max(size, 1)) for size in sizes]) >= 2.0**63:
-        return distinct_rows(np.stack(columns, axis=-1))
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    numbered in numeric order: the columns joined one at a time, each join numbered at once
+    (so the keys stay small enough to count), the numbers in the smallest integer type."""
+    code = np.zeros(len(columns[0]), dtype=np.int64)
+    first = np.zeros(min(len(code), 1), dtype=np.int64)
     for column, size in zip(columns, sizes, strict=True):
-        key = key * max(size, 1) + column
-    return numbered(key)
+        first, code = numbered(code * max(size, 1) + column)
+    return first, code.astype(np.min_scalar_type(max(len(first), 1)))
 
 
 def on_joint(matrix: np.ndarray, picks: np.ndarray) -> np.ndarray:

@@ -104,9 +104,9 @@ def distinct_codes(
     numbered in numeric order: the columns joined one at a time, each join numbered at once
     (so the keys stay small enough to count), the numbers in the smallest integer type."""
     code = np.zeros(len(columns[0]), dtype=np.int64)
-    first = np.zeros(min(len(code), 1), dtype=np.int64)
-    for column, size in zip(columns, sizes, strict=True):
-        first, code = numbered(code * max(size, 1) + column)
+    for column, size in zip(columns[:-1], sizes[:-1], strict=True):
+        _, code = _distinct_keys(code * max(size, 1) + column)
+    first, code = numbered(code * max(sizes[-1], 1) + columns[-1])
     return first, code.astype(np.min_scalar_type(max(len(first), 1)))
 
 

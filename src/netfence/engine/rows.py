@@ -7,7 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 
 COUNTED = 1 << 24
-"""Keys below this (or below their number) are numbered by counting, not sorting."""
+"""Keys are numbered by counting, not sorting, below their number, or below this when that
+is at most ``SPARSE`` times their number (a count per possible key costs memory)."""
+SPARSE = 8
 
 
 def numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -23,7 +25,8 @@ def numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _countable(keys: np.ndarray) -> bool:
-    return bool(len(keys)) and int(keys.min()) >= 0 and int(keys.max()) < max(COUNTED, len(keys))
+    limit = max(min(COUNTED, SPARSE * len(keys)), len(keys))
+    return bool(len(keys)) and int(keys.min()) >= 0 and int(keys.max()) < limit
 
 
 def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

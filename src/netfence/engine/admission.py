@@ -160,6 +160,56 @@ class _Direction:
         return table
 
 
+def chunks(count: int) -> list[slice]:
+    """``CHUNK`` pairs at a time."""
+    return [slice(start, start + CHUNK) for start in range(0, count, CHUNK)] or [slice(0, 0)]
+
+
+def _columns(found: Admitted) -> tuple[np.ndarray, ...]:
+    return found.any, found.rule, found.peer, found.port
+
+
+@dataclass(frozen=True)
+class PairRules:
+    """For some pairs of classes, the rules of the policies isolating the deciding end
+    (``rows``, one per column, -1 padded as 0 and unmatched), the first peer of each
+    matching the other end, and which match (``matched``) and count (``kept``)."""
+
+    rules: _Direction
+    rows: np.ndarray
+    peer: np.ndarray
+    matched: np.ndarray
+    kept: np.ndarray
+
+    def admitted(
+        self, targets: np.ndarray, port: int, protocol: Protocol, at: np.ndarray | None = None
+    ) -> Admitted:
+        """``Admission.admitted`` on ``port`` for these pairs (those at ``at``; ``targets``:
+        their destination classes)."""
+        rows, peer, matched, kept = self.rows, self.peer, self.matched, self.kept
+        if at is not None:
+            rows, peer, matched, kept = rows[at], peer[at], matched[at], kept[at]
+        count = len(rows)
+        if not rows.shape[1]:
+            return Admitted(
+                np.zeros(count, dtype=bool),
+                np.full(count, -1, dtype=np.int64),
+                np.full(count, NONE, dtype=np.int16),
+                np.full(count, NONE, dtype=np.int16),
+            )
+        port_at = self.rules.first_port(port, protocol).at(rows, targets)
+        admits = matched & (port_at != NONE)
+        kept = kept & admits
+        first = kept.argmax(axis=1)
+        lines = np.arange(count)
+        return Admitted(
+            admits.any(axis=1),
+            np.where(kept.any(axis=1), rows[lines, first], -1),
+            peer[lines, first],
+            port_at[lines, first],
+        )
+
+
 class Admission:
     """The NetworkPolicy rules of ``engine`` as tables over its classes of nodes."""
 
@@ -193,31 +243,27 @@ class Admission:
         """Pairs of the classes ``subjects`` (whose ``direction`` side decides) and ``others``
         (``targets``: the destination classes, where port names resolve), on ``port``: the
         rules of the policies isolating the subject that admit the other end."""
+        parts = [
+            self.pair_rules(direction, subjects[at], others[at], keep).admitted(
+                targets[at], port, protocol
+            )
+            for at in chunks(len(subjects))
+        ]
+        columns = zip(*(_columns(p) for p in parts), strict=True)
+        return Admitted(*(np.concatenate(c) for c in columns))
+
+    def pair_rules(
+        self, direction: Direction, subjects: np.ndarray, others: np.ndarray, keep: Keep
+    ) -> PairRules:
+        """The rules deciding ``direction`` for each pair of ``subjects`` and ``others``
+        (at most ``CHUNK`` pairs), asked on any port."""
         rules = self._directions[direction]
-        table = rules.keep_table(keep)
-        ports = rules.first_port(port, protocol)
-        count = len(subjects)
-        found = Admitted(
-            np.zeros(count, dtype=bool),
-            np.full(count, -1, dtype=np.int64),
-            np.full(count, NONE, dtype=np.int16),
-            np.full(count, NONE, dtype=np.int16),
-        )
-        for start in range(0, count if rules.selecting.shape[1] else 0, CHUNK):
-            part = slice(start, start + CHUNK)
-            chosen = rules.selecting[subjects[part]]
-            rows = np.maximum(chosen, 0)
-            peer = rules.first_peer[rows, others[part][:, None]]
-            port_at = ports.at(rows, targets[part])
-            admits = (chosen >= 0) & (peer != NONE) & (port_at != NONE)
-            kept = admits & table[rows, peer + 2]
-            first = kept.argmax(axis=1)
-            lines = np.arange(len(first))
-            found.any[part] = admits.any(axis=1)
-            found.rule[part] = np.where(kept.any(axis=1), rows[lines, first], -1)
-            found.peer[part] = peer[lines, first]
-            found.port[part] = port_at[lines, first]
-        return found
+        chosen = rules.selecting[subjects]
+        rows = np.maximum(chosen, 0)
+        peer = rules.first_peer[rows, others[:, None]]
+        matched = (chosen >= 0) & (peer != NONE)
+        kept = matched & rules.keep_table(keep)[rows, peer + 2]
+        return PairRules(rules, rows, peer, matched, kept)
 
     def selector_matches(self, policy: NetworkPolicy, peer: Peer) -> np.ndarray:
         """Per endpoint of the engine: whether ``peer`` of ``policy``, a pod or namespace

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+
+from netfence.engine.rows import numbered
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
@@ -39,11 +42,16 @@ def rule_destinations(
 ) -> list[Endpoint]:
     """The endpoints a rule's named ports are resolved on."""
     if direction == "ingress":
-        return [e for e in ctx.selected(policy, "ingress") if e in ctx.subject_set]
-    if not rule.peers:
+        positions = ctx.selected_positions(policy, "ingress")
+        positions = positions[ctx.subject_mask[positions]]
+    elif not rule.peers:
         return list(ctx.subjects)
-    found = {e: None for peer in rule.peers for e in ctx.peer_endpoints(policy, peer)}
-    return list(found)
+    else:  # each endpoint once, peer by peer
+        named = np.concatenate([ctx.peer_positions(policy, peer) for peer in rule.peers])
+        first, _ = numbered(named)
+        positions = named[np.sort(first)]
+    endpoints = ctx.cluster.endpoints
+    return [endpoints[i] for i in positions.tolist()]
 
 
 # IANA service names and the port names Kubernetes manifests use most, for telling a

@@ -255,6 +255,11 @@ class LintContext:
         return np.array([e in self.subject_set for e in self.cluster.endpoints], dtype=bool)
 
     @cached_property
+    def ip_counts(self) -> np.ndarray:
+        """Per endpoint (in input order): how many IPs it has."""
+        return np.array([len(e.ips) for e in self.cluster.endpoints], dtype=np.int64)
+
+    @cached_property
     def dns_mask(self) -> np.ndarray:
         """Per endpoint (in input order): whether it is a DNS server."""
         servers = {e.id for e in self.dns_servers}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netfence.engine import Engine, RuleRef, SideVerdict
-from netfence.engine.admission import Admission
+from netfence.engine.admission import Admission, chunks
 from netfence.engine.rows import numbered
 from netfence.lint.intents import is_intent
 from netfence.lint.port_keys import ClassPorts, PortKey
@@ -99,30 +99,35 @@ def class_answers(
     such port."""
     hits: list[tuple[np.ndarray, ...]] = []
     before = sides.before
-    for key, (port, protocol) in enumerate(ports.keys):
-        rows = np.flatnonzero(ports.asked(src, dst, key))
-        if not len(rows):
-            continue
-        s, d = src[rows], dst[rows]
-        out = admission.admitted("egress", s, d, d, port, protocol, intent_admits)
-        into = admission.admitted("ingress", d, s, d, port, protocol, intent_admits)
-        out_allows = before["egress"][s] & out.any
-        in_allows = before["ingress"][d] & into.any
-        for admits, chosen, refusing_ingress in (
-            (out, out_allows & ~in_allows & (out.rule >= 0), 1),
-            (into, in_allows & ~out_allows & (into.rule >= 0), 0),
-        ):
-            at = np.flatnonzero(chosen)
-            hits.append(
-                (
-                    rows[at],
-                    np.full(len(at), refusing_ingress),
-                    np.full(len(at), key),
-                    admits.rule[at],
-                    admits.peer[at].astype(np.int64),
-                    admits.port[at].astype(np.int64),
+    for part in chunks(len(src)):
+        start = part.start or 0
+        src_part, dst_part = src[part], dst[part]
+        outward = admission.pair_rules("egress", src_part, dst_part, intent_admits)
+        inward = admission.pair_rules("ingress", dst_part, src_part, intent_admits)
+        for key, (port, protocol) in enumerate(ports.keys):
+            rows = np.flatnonzero(ports.asked(src_part, dst_part, key))
+            if not len(rows):
+                continue
+            s, d = src_part[rows], dst_part[rows]
+            out = outward.admitted(d, port, protocol, rows)
+            into = inward.admitted(d, port, protocol, rows)
+            out_allows = before["egress"][s] & out.any
+            in_allows = before["ingress"][d] & into.any
+            for admits, chosen, refusing_ingress in (
+                (out, out_allows & ~in_allows & (out.rule >= 0), 1),
+                (into, in_allows & ~out_allows & (into.rule >= 0), 0),
+            ):
+                at = np.flatnonzero(chosen)
+                hits.append(
+                    (
+                        start + rows[at],
+                        np.full(len(at), refusing_ingress),
+                        np.full(len(at), key),
+                        admits.rule[at],
+                        admits.peer[at].astype(np.int64),
+                        admits.port[at].astype(np.int64),
+                    )
                 )
-            )
     empty = np.zeros(0, dtype=np.int64)
     columns = [np.concatenate(c) for c in zip(*hits, strict=True)] if hits else [empty] * 6
     if not len(columns[0]):

@@ -12,7 +12,7 @@ from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
 from netfence.lint.wording import PEERS_KEY, policy_obj
-from netfence.model import IPBlock, IPNetwork
+from netfence.model import IPAddress, IPBlock, IPNetwork
 
 READING = {
     "match": "this analysis lets ipBlocks match pod IPs, as Calico, Antrea and kube-router do",
@@ -40,15 +40,17 @@ def overlaps(ctx: LintContext, block: IPBlock) -> list[str]:
     )
     inside = ctx.addresses.membership((block,))[:, 0] & ctx.subject_mask
     endpoints = ctx.cluster.endpoints
-    pods = [
-        f"{endpoints[i].id} ({ip})"
-        for i in np.flatnonzero(inside).tolist()
-        for ip in endpoints[i].ips
-        if block.contains(ip)
-    ]
-    if pods:
-        shown = ", ".join(pods[:3]) + (f" and {len(pods) - 3} more" if len(pods) > 3 else "")
-        overlapping.append(f"{len(pods)} known pod IP(s): {shown}")
+    chosen = np.flatnonzero(inside)
+    single = ctx.ip_counts[chosen] == 1  # its one IP is the one inside
+
+    def hits(i: int) -> list[IPAddress]:
+        return [ip for ip in endpoints[i].ips if block.contains(ip)]
+
+    count = int(single.sum()) + sum(len(hits(i)) for i in chosen[~single].tolist())
+    pods = [f"{endpoints[i].id} ({ip})" for i in chosen[:3].tolist() for ip in hits(i)]
+    if count:
+        shown = ", ".join(pods[:3]) + (f" and {count - 3} more" if count > 3 else "")
+        overlapping.append(f"{count} known pod IP(s): {shown}")
     return overlapping
 
 

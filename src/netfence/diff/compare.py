@@ -145,7 +145,9 @@ def aligned_options(old: Cluster, new: Cluster, options: EngineOptions | None) -
 
 def _slot_classes(engine: Engine, nodes: Sequence[Node | None]) -> np.ndarray:
     """Each slot's class on one side (-1 where the side lacks the node)."""
-    return np.array([-1 if n is None else engine.node_class(n) for n in nodes], dtype=np.int64)
+    index = engine.node_index
+    at = np.array([-1 if n is None else index[n.id] for n in nodes], dtype=np.int64)
+    return np.where(at >= 0, engine.node_classes()[at], -1)
 
 
 def _padded(numbers: np.ndarray, empty: int) -> np.ndarray:

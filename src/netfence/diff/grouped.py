@@ -207,6 +207,8 @@ class Grouped:
     def changes(self) -> list[Change]:
         """Every record, by source group, target group and change."""
         records = []
+        sizes, names, cidrs = self.sizes.tolist(), self.names, self.cidrs
+        templates = self.registry.changes
         for chunk in self._table:
             for src, dst, n, total in zip(
                 chunk.sources.tolist(),
@@ -215,16 +217,21 @@ class Grouped:
                 chunk.pairs.tolist(),
                 strict=True,
             ):
-                itself = self.sizes[src] if src == dst else 0
-                every = int(self.sizes[src] * self.sizes[dst] - itself)
+                every = sizes[src] * sizes[dst] - (sizes[src] if src == dst else 0)
+                change = templates[n]
                 records.append(
-                    self.registry.changes[n]._replace(
-                        src=self.names[src],
-                        dst=self.names[dst],
-                        src_cidrs=self.cidrs.get(src, ()),
-                        dst_cidrs=self.cidrs.get(dst, ()),
-                        pairs=int(total),
-                        of=every,
+                    Change(
+                        change.kind,
+                        names[src],
+                        names[dst],
+                        change.protocol,
+                        change.ports,
+                        cidrs.get(src, ()),
+                        cidrs.get(dst, ()),
+                        change.tier,
+                        change.depends_on_address,
+                        total,
+                        every,
                     )
                 )
         return records

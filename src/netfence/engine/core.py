@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property, reduce
 
@@ -85,6 +85,11 @@ class Engine:
         return PlacedMatrices(
             self.cluster, self.externals, reading, self.addresses, self.resolved_addresses
         )
+
+    @property
+    def node_index(self) -> Mapping[str, int]:
+        """Each node's position in ``node_classes`` (endpoints, then externals), by id."""
+        return self._matrices.node_index
 
     def node_class(self, node: Node) -> int:
         """The class of ``node``: nodes of one class get the same connections to and from

@@ -111,29 +111,31 @@ class _Direction:
         if key not in self._ports:
             size = self.classes.size
             plain = np.full(len(self.rules), ALL, dtype=np.int16)
-            named: list[np.ndarray] = []
+            named: dict[tuple[PolicyPort, ...], int] = {}  # rules with alike ports share a row
             row = np.full(len(self.rules), -1, dtype=np.int64)
             for k, (_, _, rule) in enumerate(self.rules):
                 if not rule.ports:
                     continue
                 entries = [e for e in rule.ports if e.protocol == protocol]
                 if any(isinstance(e.port, str) for e in entries):
-                    row[k] = len(named)
-                    named.append(self._named_first(rule, port, protocol))
+                    row[k] = named.setdefault(rule.ports, len(named))
                     continue
                 plain[k] = next(
                     (at for at, e in enumerate(rule.ports) if _admits(e, port, protocol)), NONE
                 )
-            table = np.stack(named) if named else np.zeros((0, size), dtype=np.int16)
+            rows = [self._named_first(ports, port, protocol) for ports in named]
+            table = np.stack(rows) if rows else np.zeros((0, size), dtype=np.int16)
             self._ports[key] = PortMatch(plain, row, table)
         return self._ports[key]
 
-    def _named_first(self, rule: Rule, port: int, protocol: Protocol) -> np.ndarray:
-        """Per destination class: the first of ``rule``'s ports entries admitting ``port``
+    def _named_first(
+        self, ports: tuple[PolicyPort, ...], port: int, protocol: Protocol
+    ) -> np.ndarray:
+        """Per destination class: the first of a rule's ``ports`` entries admitting ``port``
         (a rule naming a port by name)."""
         found = np.full(self.classes.size, NONE, dtype=np.int16)
-        for index in reversed(range(len(rule.ports))):
-            entry = rule.ports[index]
+        for index in reversed(range(len(ports))):
+            entry = ports[index]
             if entry.protocol != protocol:
                 continue
             if isinstance(entry.port, str):

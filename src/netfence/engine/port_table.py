@@ -72,16 +72,15 @@ def patterns(table: PortTable) -> PortPatterns:
 def _packed(matrices: PlacedMatrices, protocol: Protocol, starts: list[int]) -> PortTable:
     size = matrices.size
     some = np.zeros((size, size, (len(starts) + 7) // 8), dtype=np.uint8)
-    every = np.zeros_like(some)
-    alike = True
+    # One placement per class: the two tables are one (``patterns`` then numbers it once).
+    every = some if matrices.single else np.zeros_like(some)
     for k, port in enumerate(starts):
         at_every, at_some = matrices.cells(port, protocol, keep=False)
         bit = np.uint8(1 << (7 - k % 8))
         some[:, :, k // 8] |= at_some.astype(np.uint8) * bit
-        every[:, :, k // 8] |= at_every.astype(np.uint8) * bit
-        alike = alike and at_every is at_some
-    # One placement per class: the two tables are one (``patterns`` then numbers it once).
-    return PortTable(protocol, tuple(starts), some, some if alike else every)
+        if every is not some:
+            every[:, :, k // 8] |= at_every.astype(np.uint8) * bit
+    return PortTable(protocol, tuple(starts), some, every)
 
 
 class PortTables:

@@ -16,6 +16,7 @@ from netfence.engine import (
     RuleRef,
     SideVerdict,
 )
+from netfence.engine.addresses import unaddressed
 from netfence.engine.admission import Admission
 from netfence.engine.classes import AddressTable
 from netfence.engine.rows import numbered
@@ -253,6 +254,11 @@ class LintContext:
     def subject_mask(self) -> np.ndarray:
         """Per endpoint (in input order): whether it is one of ``subjects``."""
         return np.array([e in self.subject_set for e in self.cluster.endpoints], dtype=bool)
+
+    @cached_property
+    def unaddressed_mask(self) -> np.ndarray:
+        """Per endpoint (in input order): whether it has no IP (``addresses.unaddressed``)."""
+        return np.array([unaddressed(e) for e in self.cluster.endpoints], dtype=bool)
 
     @cached_property
     def ip_counts(self) -> np.ndarray:

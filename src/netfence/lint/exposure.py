@@ -73,11 +73,25 @@ class Exposure:
     def __init__(self, ctx: LintContext) -> None:
         self.ctx = ctx
         self._outside_reach: dict[str, dict[ExternalRange, Connections]] = {}
+        self._reached: dict[tuple[int, tuple[ExternalRange, ...]], dict[ExternalRange, Connections]]
+        self._reached = {}
 
     def reachable(
         self, src: Node, targets: tuple[ExternalRange, ...]
     ) -> dict[ExternalRange, Connections]:
-        """The ``targets`` that ``src`` reaches, with the ports."""
+        """The ``targets`` that ``src`` reaches, with the ports (asked once per class of
+        the engine's nodes)."""
+        engine = self.ctx.engine
+        if src.id not in engine.node_index:
+            return self._reachable(src, targets)
+        key = (engine.node_class(src), targets)
+        if key not in self._reached:
+            self._reached[key] = self._reachable(src, targets)
+        return dict(self._reached[key])
+
+    def _reachable(
+        self, src: Node, targets: tuple[ExternalRange, ...]
+    ) -> dict[ExternalRange, Connections]:
         found = {}
         for target in targets:
             connections = self.ctx.reach(src, target)

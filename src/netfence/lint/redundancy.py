@@ -9,7 +9,6 @@ from dataclasses import replace
 import numpy as np
 
 from netfence.engine import Node
-from netfence.engine.addresses import unaddressed
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
@@ -330,8 +329,8 @@ def _reply_mirrors(
     clients = own_classes[:, None] if egress else other_classes[None, :]
     servers = other_classes[None, :] if egress else own_classes[:, None]
     asked = bool(rule.peers) and not len(named) and any(p.ip_block for p in rule.peers)
-    own_at = {int(c): i for i, c in enumerate(own_classes)}
-    other_at = {int(c): j for j, c in enumerate(other_classes)}
+    own_at = dict(zip(own_classes.tolist(), range(len(own_classes)), strict=True))
+    other_at = dict(zip(other_classes.tolist(), range(len(other_classes)), strict=True))
     found: list[tuple[PortKey, np.ndarray]] = []
     for port, protocol in keys:
         serving = replies.serving((port, protocol))
@@ -392,7 +391,7 @@ def _asked(
     admitted = np.zeros(shape, dtype=bool)
     asked = np.zeros(shape, dtype=bool)
     endpoints = ctx.cluster.endpoints
-    loose = [p for p in peers.tolist() if unaddressed(endpoints[p])]
+    loose = peers[ctx.unaddressed_mask[peers]].tolist()
     for own in owners.tolist():
         for other in loose:
             cell = own_at[int(ctx.classes[own])], other_at[int(ctx.classes[other])]

@@ -10,13 +10,20 @@ from netfence.lint.finding import Finding
 from netfence.lint.wording import PEERS_KEY, policy_obj
 from netfence.model import LabelSelector, NetworkPolicy, Peer
 
+Matched = dict[LabelSelector, list[str]]
+"""The namespaces each namespaceSelector matches (found once per selector)."""
 
-def _namespaces_matched(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> list[str]:
-    if peer.namespace_selector is None:
+
+def _namespaces_matched(
+    ctx: LintContext, peer: Peer, policy: NetworkPolicy, matched: Matched
+) -> list[str]:
+    selector = peer.namespace_selector
+    if selector is None:
         return [policy.namespace]
-    return [
-        ns.name for ns in ctx.cluster.namespaces if peer.namespace_selector.matches(ns.label_map)
-    ]
+    if selector not in matched:
+        namespaces = ctx.cluster.namespaces
+        matched[selector] = [ns.name for ns in namespaces if selector.matches(ns.label_map)]
+    return matched[selector]
 
 
 def _likely_meant(ctx: LintContext, selector: LabelSelector) -> str:
@@ -32,11 +39,13 @@ def _likely_meant(ctx: LintContext, selector: LabelSelector) -> str:
     return ""
 
 
-def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[str, str] | None:
+def _peer_problem(
+    ctx: LintContext, peer: Peer, policy: NetworkPolicy, matched: Matched
+) -> tuple[str, str] | None:
     """(selector field, what it fails to match) when a selector peer matches nothing."""
     if peer.ip_block is not None:
         return None
-    namespaces = _namespaces_matched(ctx, peer, policy)
+    namespaces = _namespaces_matched(ctx, peer, policy, matched)
     if peer.namespace_selector is not None and not namespaces:
         return (
             "namespaceSelector",
@@ -45,8 +54,7 @@ def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[
         )
     if not ctx.subjects:
         return None
-    matched = bool(ctx.peer_endpoints(policy, peer))
-    if matched or peer.pod_selector is None:
+    if len(ctx.peer_positions(policy, peer)) or peer.pod_selector is None:
         return None
     where = ", ".join(namespaces)
     return "podSelector", f"podSelector {peer.pod_selector} matches no pod in namespace(s) {where}"
@@ -55,9 +63,10 @@ def _peer_problem(ctx: LintContext, peer: Peer, policy: NetworkPolicy) -> tuple[
 def check_selectors(ctx: LintContext) -> Iterator[Finding]:
     """Rule peers whose selectors match nothing in the input."""
     info = rule_info("selector-matches-nothing")
+    matched: Matched = {}
     for policy, direction, r, rule in ctx.cluster.rules():
         for p, peer in enumerate(rule.peers):
-            problem = _peer_problem(ctx, peer, policy)
+            problem = _peer_problem(ctx, peer, policy, matched)
             if problem is None:
                 continue
             field, text = problem

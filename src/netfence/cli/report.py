@@ -117,9 +117,9 @@ def report_command(
     engine_settings = engine_options(reading, pod_cidr, resolve)
     with phase("engine"):
         model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
-        engine = Engine(model, engine_settings)
         lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)
         findings = lint_cluster(model, roles=side.roles, options=lint_options)
+        engine = Engine(model, engine_settings)  # after lint's own engine is gone
         with progress_bar("computing flows") as progress:
             data = report_data(
                 engine, findings, side.documents, side.label, progress, side.helpers, group.value

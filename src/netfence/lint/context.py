@@ -140,10 +140,10 @@ class LintContext:
             for direction in DIRECTIONS:
                 for policy in self.engine.selecting(endpoint, direction):
                     found.setdefault((policy.id, direction), []).append(position)
-        return {key: np.array(value, dtype=np.int64) for key, value in found.items()}
+        return {key: np.array(value, dtype=np.int32) for key, value in found.items()}
 
     def selected_positions(self, policy: NetworkPolicy, direction: Direction) -> np.ndarray:
-        return self.selected_by.get((policy.id, direction), np.zeros(0, dtype=np.int64))
+        return self.selected_by.get((policy.id, direction), np.zeros(0, dtype=np.int32))
 
     def selected(self, policy: NetworkPolicy, direction: Direction) -> tuple[Endpoint, ...]:
         endpoints = self.cluster.endpoints
@@ -159,7 +159,7 @@ class LintContext:
                 positions = np.flatnonzero(inside & (self.options.ipblock_pods == "match"))
             else:
                 positions = np.flatnonzero(self.admission.selector_matches(policy, peer))
-            self._peer_positions[key] = positions
+            self._peer_positions[key] = positions.astype(np.int32)  # thousands of them
         return self._peer_positions[key]
 
     def peer_endpoints(self, policy: NetworkPolicy, peer: Peer) -> list[Endpoint]:

@@ -168,16 +168,17 @@ def intents_of(view: PolicyView) -> Intents:
     source, target, blocks, outward, peers = (c[~lone] for c in columns)
     first, _ = numbered(source * max(count, 1) + target)
     first = np.sort(first)
+    small = np.int32  # millions of class pairs
     return Intents(
         class_of,
         members,
         starts,
         sizes,
-        source[first],
-        target[first],
-        blocks[first],
+        source[first].astype(small),
+        target[first].astype(small),
+        blocks[first].astype(small),
         outward[first],
-        peers[first],
+        peers[first].astype(small),
     )
 
 

@@ -148,7 +148,7 @@ def class_answers(
             rule[starts],
             peer[starts] + 2,
             port_of[starts] + 2,
-            owner,
+            _refusing_sets(sides, owner, story_refused),
             mask,
         )
     )
@@ -163,6 +163,20 @@ def class_answers(
         keys = tuple(ports.keys[k] for k in key_of[start:end].tolist())
         stories.append((ref, sides.refusing(int(owner[at]), refusing), keys))
     return Answers(story_rows, _ranks(story_rows, first), story, stories)
+
+
+def _refusing_sets(sides: Sides, owner: np.ndarray, refused: np.ndarray) -> np.ndarray:
+    """Per story: a number for its refusing side (direction and isolating policies), equal
+    for owners the same policies isolate."""
+    first, inverse = numbered(owner * 2 + refused)
+    numbers: dict[tuple[Direction, tuple[str, ...]], int] = {}
+    of_pair = []
+    for at in first.tolist():
+        direction: Direction = "ingress" if refused[at] == 1 else "egress"
+        side = sides.refusing(int(owner[at]), direction)
+        of_pair.append(numbers.setdefault((direction, side.policies), len(numbers)))
+    found: np.ndarray = np.array(of_pair, dtype=np.int64)[inverse]
+    return found
 
 
 def _ranks(rows: np.ndarray, first: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netfence.engine.rows import distinct_byte_rows, distinct_codes, distinct_rows, numbered
+from netfence.engine.rows import distinct_byte_rows, distinct_rows, numbered
 
 shapes = st.tuples(st.integers(0, 300), st.integers(1, 20))
 dtypes = st.sampled_from([np.uint8, np.bool_, np.int64, np.uint16])
@@ -29,20 +29,6 @@ def test_distinct_rows_are_numbered_in_byte_order_first_seen(
     expected_first, expected_inverse = _unique_rows(rows)
     assert first.tolist() == expected_first.tolist()
     assert inverse.tolist() == expected_inverse.tolist()
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    columns=st.lists(st.lists(st.integers(0, 6), min_size=30, max_size=30), min_size=1, max_size=4)
-)
-def test_distinct_codes_are_numbered_in_numeric_order(columns: list[list[int]]) -> None:
-    arrays = [np.array(c, dtype=np.int64) for c in columns]
-    first, inverse = distinct_codes(arrays, [7] * len(arrays))
-    _, expected_first, expected_inverse = np.unique(
-        np.stack(arrays, axis=-1), axis=0, return_index=True, return_inverse=True
-    )
-    assert first.tolist() == expected_first.tolist()
-    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
 
 
 def test_numbered_keys_match_unique() -> None:

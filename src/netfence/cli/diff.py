@@ -36,7 +36,7 @@ from netfence.diff.grouped import AUTO_LIMIT
 from netfence.diff.sides import EndpointChoice, pair_sides
 from netfence.engine.possible import has_policies
 from netfence.load import Limits
-from netfence.report.diff_json import render_diff_json
+from netfence.report.diff_json import diff_json_pieces
 from netfence.report.diff_md import render_diff_md
 from netfence.report.diff_text import render_diff_text
 
@@ -77,9 +77,9 @@ class DiffFormat(StrEnum):
 
 RENDERERS: dict[DiffFormat, Callable[[DiffResult], str]] = {
     DiffFormat.text: render_diff_text,
-    DiffFormat.json: render_diff_json,
     DiffFormat.md: render_diff_md,
 }
+"""The formats written at once (JSON is written piece by piece: ``diff_json_pieces``)."""
 
 SidesArg = Annotated[
     list[str] | None,
@@ -165,6 +165,10 @@ def diff_command(
             group=group.value,
         )
     with phase("render", writes=True):
-        typer.echo(RENDERERS[output](result), nl=False)
+        if output is DiffFormat.json:  # written piece by piece: a big diff is 100s of MB
+            for piece in diff_json_pieces(result):
+                typer.echo(piece, nl=False)
+        else:
+            typer.echo(RENDERERS[output](result), nl=False)
     if (fail_on_new_egress and result.new_egress) or (fail_on_new_ingress and result.new_ingress):
         raise typer.Exit(EXIT_FINDINGS)

@@ -17,7 +17,7 @@ from netfence.diff.grouped import Progress as Progress  # (rows done, rows in al
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
-from netfence.engine.rows import distinct_codes, distinct_rows, on_joint
+from netfence.engine.rows import distinct_rows
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
@@ -150,50 +150,59 @@ def _slot_classes(engine: Engine, nodes: Sequence[Node | None]) -> np.ndarray:
     return np.where(at >= 0, engine.node_classes()[at], -1)
 
 
-def _padded(numbers: np.ndarray, empty: int) -> np.ndarray:
-    """Pattern numbers with a last row and column ``empty``: class -1 (a missing node)."""
-    return np.pad(numbers, ((0, 1), (0, 1)), constant_values=empty)
+BLOCK_CELLS = 1 << 20
+"""Joint class pairs numbered per step (bounds the temporary tables)."""
 
 
-def _protocol_codes(
-    before: Engine, after: Engine, protocol: Protocol, old_of: np.ndarray, new_of: np.ndarray
-) -> tuple[np.ndarray, list[tuple[PortSet, PortSet, PortSet]]]:
-    """[joint class, joint class] a number for the (old, new, new at every address) port
-    sets of ``protocol``, and those sets per number."""
-    old, new = before.port_patterns(protocol), after.port_patterns(protocol)
-    old_sets = (*old.sets, PortSet())
-    new_sets = (*new.sets, PortSet())
-    columns = [
-        on_joint(_padded(old.some, len(old.sets)), old_of).ravel(),
-        on_joint(_padded(new.some, len(new.sets)), new_of).ravel(),
-        on_joint(_padded(new.every, len(new.sets)), new_of).ravel(),
-    ]
-    first, inverse = distinct_codes(columns, (len(old_sets), len(new_sets), len(new_sets)))
-    size = len(old_of)
-    picked = zip(*(column[first].tolist() for column in columns), strict=True)
-    sets = [(old_sets[o], new_sets[n], new_sets[c]) for o, n, c in picked]
-    return inverse.reshape(size, size), sets
+def _cells(numbers: np.ndarray, empty: int, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``numbers[rows, columns]`` (a side's pattern numbers), ``empty`` where the row or
+    column is -1 (the side lacks the node)."""
+    found = numbers[np.ix_(np.maximum(rows, 0), np.maximum(columns, 0))].astype(np.int32)
+    found[rows < 0, :] = empty
+    found[:, columns < 0] = empty
+    return found
 
 
 def _templates(
     before: Engine, after: Engine, old_of: np.ndarray, new_of: np.ndarray
 ) -> tuple[np.ndarray, list[list[Change]]]:
     """[joint class, joint class] the number of its changes' template (changes with no
-    pair named), and the templates."""
+    pair named), and the templates, numbered in the order of their port set numbers (old,
+    new, new at every address; protocol by protocol). Found a block of rows at a time."""
+    patterns = [(before.port_patterns(p), after.port_patterns(p)) for p in PROTOCOLS]
+    size = len(old_of)
+    numbers = np.zeros((size, size), dtype=np.int32)
+    found: dict[tuple[int, ...], int] = {}
+    step = max(1, BLOCK_CELLS // max(size, 1))
+    for start in range(0, size, step):
+        rows = slice(start, start + step)
+        codes = []
+        for old, new in patterns:
+            width = len(new.sets) + 1
+            code = _cells(old.some, len(old.sets), old_of[rows], old_of).astype(np.int64)
+            code = code * width + _cells(new.some, len(new.sets), new_of[rows], new_of)
+            code = code * width + _cells(new.every, len(new.sets), new_of[rows], new_of)
+            codes.append(code.ravel())
+        cells = np.stack(codes, axis=1)
+        first, inverse = distinct_rows(cells)
+        ids = [found.setdefault(tuple(row), len(found)) for row in cells[first].tolist()]
+        numbers[rows] = np.array(ids, dtype=np.int32)[inverse].reshape(-1, size)
+    keys = sorted(found)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[[found[k] for k in keys]] = np.arange(len(keys))
     slot = Slot("", None, None)
-    codes, sets = [], []
-    for protocol in PROTOCOLS:
-        code, found = _protocol_codes(before, after, protocol, old_of, new_of)
-        codes.append(code.ravel())
-        sets.append(found)
-    first, inverse = distinct_codes(codes, [len(found) for found in sets])
     templates = []
-    for row in zip(*(code[first].tolist() for code in codes), strict=True):
-        olds = {p: sets[k][n][0] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
-        news = {p: sets[k][n][1] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
-        sure = {p: sets[k][n][2] for k, (p, n) in enumerate(zip(PROTOCOLS, row, strict=True))}
+    for key in keys:
+        olds, news, sure = {}, {}, {}
+        for protocol, number, (old, new) in zip(PROTOCOLS, key, patterns, strict=True):
+            width = len(new.sets) + 1
+            o, n, c = number // (width * width), number // width % width, number % width
+            olds[protocol] = old.sets[o] if o < len(old.sets) else PortSet()
+            news[protocol] = new.sets[n] if n < len(new.sets) else PortSet()
+            sure[protocol] = new.sets[c] if c < len(new.sets) else PortSet()
         templates.append(list(pair_changes(slot, slot, olds, news, sure)))
-    return inverse.reshape(len(old_of), len(old_of)), templates
+    ordered: np.ndarray = rank[numbers].astype(np.min_scalar_type(max(len(keys), 1)))
+    return ordered, templates
 
 
 class _Changes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 COUNTED = 1 << 24
@@ -98,19 +96,6 @@ def distinct_byte_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return content[:, size - data.shape[1] :], inverse
     first, inverse = numbered(_row_numbers(data))
     return data[first], inverse
-
-
-def distinct_codes(
-    columns: Sequence[np.ndarray], sizes: Sequence[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """``distinct_rows`` of the rows that ``columns`` (1-D, of numbers below ``sizes``) make,
-    numbered in numeric order: the columns joined one at a time, each join numbered at once
-    (so the keys stay small enough to count), the numbers in the smallest integer type."""
-    code = np.zeros(len(columns[0]), dtype=np.int64)
-    for column, size in zip(columns[:-1], sizes[:-1], strict=True):
-        _, code = _distinct_keys(code * max(size, 1) + column)
-    first, code = numbered(code * max(sizes[-1], 1) + columns[-1])
-    return first, code.astype(np.min_scalar_type(max(len(first), 1)))
 
 
 def on_joint(matrix: np.ndarray, picks: np.ndarray) -> np.ndarray:

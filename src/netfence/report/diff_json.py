@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from netfence.diff.result import Change, DiffResult
@@ -34,6 +35,8 @@ def change_record(change: Change, grouped: bool = False) -> dict[str, Any]:
 
 
 _HOLE = "\u0000records"
+RECORDS_PER_PIECE = 10_000
+"""Change records written per piece."""
 
 
 def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
@@ -77,17 +80,19 @@ def diff_document(result: DiffResult, records: bool = True) -> dict[str, Any]:
 
 def _records_text(
     changes: tuple[Change, ...], tails: dict[tuple[object, ...], str], grouped: bool
-) -> str:
-    """``json.dumps(records, indent=2)`` of change records nested one level down, written
-    with each record's text after its pair built once per protocol, ports, tier and address
-    dependence, and each end's text once (a big diff has hundreds of thousands of records,
-    few such tails and few ends)."""
+) -> Iterator[str]:
+    """``json.dumps(records, indent=2)`` of change records nested one level down, in pieces
+    of ``RECORDS_PER_PIECE`` records, written with each record's text after its pair built
+    once per protocol, ports, tier and address dependence, and each end's text once (a big
+    diff has hundreds of thousands of records, few such tails and few ends)."""
     if not changes:
-        return "[]"
+        yield "[]"
+        return
     froms: dict[str, str] = {}
     tos: dict[str, str] = {}
     ranges: dict[tuple[str, str, tuple[object, ...]], str] = {}
-    texts = []
+    texts: list[str] = []
+    opening = "[\n"
     for change in changes:
         key: tuple[object, ...] = (change.protocol, change.ports, change.tier)
         key += (change.depends_on_address, *((change.pairs, change.of) if grouped else ()))
@@ -110,7 +115,13 @@ def _records_text(
         if dst.startswith("ext:"):
             head += _cidrs_text(ranges, "to_cidrs", dst, change.dst_cidrs)
         texts.append(head + tail)
-    return "[\n" + ",\n".join(texts) + "\n  ]"
+        if len(texts) == RECORDS_PER_PIECE:
+            yield opening + ",\n".join(texts)
+            opening = ",\n"
+            texts.clear()
+    if texts:
+        yield opening + ",\n".join(texts)
+    yield "\n  ]"
 
 
 def _cidrs_text(
@@ -131,12 +142,19 @@ _PAIR_KEYS = ("from", "to", "from_cidrs", "to_cidrs")
 _string = json.encoder.encode_basestring_ascii
 
 
+def diff_json_pieces(result: DiffResult) -> Iterator[str]:
+    """``json.dumps(diff_document(result), indent=2)`` in pieces, the change lists written
+    fast (a big diff's JSON is never held as one string)."""
+    rest = json.dumps(diff_document(result, records=False), indent=2)
+    tails: dict[tuple[object, ...], str] = {}
+    for kind, changes in (("added", result.added), ("removed", result.removed)):
+        before, hole, rest = rest.partition(f'"{kind}": {json.dumps(_HOLE)}')
+        assert hole, kind
+        yield before + f'"{kind}": '
+        yield from _records_text(changes, tails, result.is_grouped)
+    yield rest + "\n"
+
+
 def render_diff_json(result: DiffResult) -> str:
     """``json.dumps(diff_document(result), indent=2)``, with the change lists written fast."""
-    document = diff_document(result, records=False)
-    tails: dict[tuple[object, ...], str] = {}
-    text = json.dumps(document, indent=2)
-    for kind, changes in (("added", result.added), ("removed", result.removed)):
-        listed = _records_text(changes, tails, result.is_grouped)
-        text = text.replace(f'"{kind}": {json.dumps(_HOLE)}', f'"{kind}": ' + listed, 1)
-    return text + "\n"
+    return "".join(diff_json_pieces(result))

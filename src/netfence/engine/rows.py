@@ -105,3 +105,13 @@ def on_joint(matrix: np.ndarray, picks: np.ndarray) -> np.ndarray:
         return matrix
     joint: np.ndarray = matrix.take(picks, axis=0).take(picks, axis=1)
     return joint
+
+
+def joined(columns: tuple[np.ndarray, ...]) -> np.ndarray:
+    """One number per row of ``columns`` (non-negative integers): equal rows, equal numbers."""
+    found = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        _, numbers = numbered(column.astype(np.int64))
+        found = found * (int(numbers.max(initial=0)) + 1) + numbers
+        _, found = numbered(found)
+    return found

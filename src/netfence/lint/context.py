@@ -19,7 +19,7 @@ from netfence.engine import (
 from netfence.engine.addresses import unaddressed
 from netfence.engine.admission import Admission
 from netfence.engine.classes import AddressTable
-from netfence.engine.rows import numbered
+from netfence.engine.rows import joined
 from netfence.engine.selection import by_namespace
 from netfence.lint.addresses import is_public
 from netfence.lint.dns_discovery import allowed_node_local_dns
@@ -215,10 +215,7 @@ class LintContext:
             self.subject_mask.astype(np.int64),
             self.dns_mask.astype(np.int64),
         )
-        found = np.zeros(count, dtype=np.int64)
-        for column in columns:
-            _, found = numbered(found * (int(column.max(initial=0)) + 1) + column)
-        return found
+        return joined(columns)
 
     @cached_property
     def intents(self) -> Intents:
@@ -233,7 +230,7 @@ class LintContext:
         endpoints = self.cluster.endpoints
         names = sorted({e.namespace for e in endpoints})
         number = {name: i for i, name in enumerate(names)}
-        firsts = intents.members[intents.starts].tolist()
+        firsts = intents.firsts.tolist()
         namespace_of = np.array([number[endpoints[i].namespace] for i in firsts], dtype=np.int64)
 
         def split(ends: np.ndarray) -> list[np.ndarray]:

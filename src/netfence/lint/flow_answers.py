@@ -10,7 +10,7 @@ import numpy as np
 
 from netfence.engine import Engine, RuleRef, SideVerdict
 from netfence.engine.admission import Admission, chunks
-from netfence.engine.rows import numbered
+from netfence.engine.rows import joined, numbered
 from netfence.lint.intents import is_intent
 from netfence.lint.port_keys import ClassPorts, PortKey
 from netfence.model import Direction, Endpoint, NetworkPolicy, Rule
@@ -142,7 +142,7 @@ def class_answers(
     first = key_of[starts]
     story_rows, story_refused = row[starts], refused[starts]
     owner = np.where(story_refused == 1, dst[story_rows], src[story_rows])
-    codes = _joined(
+    codes = joined(
         (
             story_refused,
             rule[starts],
@@ -198,15 +198,5 @@ def _port_masks(keys: np.ndarray, starts: np.ndarray) -> np.ndarray:
         inside = keys // 62 == word
         bits = np.where(inside, np.left_shift(1, keys % 62), 0).astype(np.int64)
         column = np.bitwise_or.reduceat(bits, starts) if len(starts) else found
-        found = _joined((found, column))
-    return found
-
-
-def _joined(columns: tuple[np.ndarray, ...]) -> np.ndarray:
-    """One number per row of ``columns`` (non-negative integers): equal rows, equal numbers."""
-    found = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        _, numbers = numbered(column.astype(np.int64))
-        found = found * (int(numbers.max(initial=0)) + 1) + numbers
-        _, found = numbered(found)
+        found = joined((found, column))
     return found

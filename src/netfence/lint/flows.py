@@ -107,7 +107,7 @@ def one_sided_flows(
     added_here = added if exact else None
     there = ctx.classes_in.get(added_here.namespace, []) if added_here is not None else []
     sides = Sides(engine, alike, added_here, there)
-    engine_class = classes[intents.members[intents.starts]]
+    engine_class = classes[intents.firsts]
     src, dst = engine_class[intents.source[entries]], engine_class[intents.target[entries]]
     both = sides.isolated["egress"][src] & sides.isolated["ingress"][dst]
     if added is not None and exact:
@@ -164,8 +164,7 @@ def _pairwise_answers(
 def _allowed_today(ctx: LintContext, entries: np.ndarray, units: Answers) -> Answers:
     """The units whose story's first port the input allows between the class pair's ends."""
     intents = ctx.intents
-    first_member = intents.members[intents.starts]
-    classes = ctx.classes[first_member]
+    classes = ctx.classes[intents.firsts]
     src = classes[intents.source[entries[units.row]]]
     dst = classes[intents.target[entries[units.row]]]
     first_port = [ports[0] for _, _, ports in units.stories]
@@ -226,7 +225,7 @@ class Flows(Sequence[OneSidedFlow]):
         intents = self._intents
         owner = np.where(ingress[units.story], intents.target[entries], intents.source[entries])
         names: dict[str, int] = {}
-        firsts = intents.members[intents.starts].tolist()
+        firsts = intents.firsts.tolist()
         namespace_of = np.array(
             [names.setdefault(self._endpoints[i].namespace, len(names)) for i in firsts],
             dtype=np.int64,
@@ -382,7 +381,7 @@ def _one_sided(
 def flows_of(ctx: LintContext) -> Flows:
     """Every one-sided flow between endpoints of the input (DNS is dns-egress-blocked's)."""
     intents = ctx.intents
-    to_dns = ctx.dns_mask[intents.members[intents.starts]][intents.target]
+    to_dns = ctx.dns_mask[intents.firsts][intents.target]
     return one_sided_flows(ctx, np.flatnonzero(~to_dns))
 
 

@@ -78,6 +78,12 @@ class Intents:
     def __len__(self) -> int:
         return len(self.source)
 
+    @property
+    def firsts(self) -> np.ndarray:
+        """Per class: the position of its first endpoint (it stands for the class)."""
+        found: np.ndarray = self.members[self.starts]
+        return found
+
     def pair_counts(self, entries: np.ndarray) -> np.ndarray:
         """How many pod pairs (never one with itself) each class pair of ``entries`` holds."""
         sizes = self.sizes

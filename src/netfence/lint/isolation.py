@@ -57,7 +57,7 @@ def _what_if(
     if "ingress" in missing:
         chosen.append(entering)
     if "egress" in missing:
-        to_dns = ctx.dns_mask[intents.members[intents.starts[intents.target[leaving]]]]
+        to_dns = ctx.dns_mask[intents.firsts[intents.target[leaving]]]
         chosen.append(leaving[~to_dns])
     picked = np.unique(np.concatenate(chosen))
     broken = one_sided_flows(ctx, picked, baseline)

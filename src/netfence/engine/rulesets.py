@@ -88,7 +88,12 @@ class DirectionRules:
         admits[self.portless] = served
         same = self.protocols == protocol
         numeric = np.flatnonzero(same & (self.names == ""))
-        if len(numeric):
+        if len(numeric) and (resolved == resolved[0]).all():
+            # One number at every column (a numbered query): a rule admits it everywhere or nowhere.
+            at = resolved[0]
+            hit = (self.lows[numeric] <= at) & (at <= self.highs[numeric])
+            admits[self.entry[numeric[hit]]] |= served
+        elif len(numeric):
             rows = (self.lows[numeric, None] <= resolved) & (resolved <= self.highs[numeric, None])
             rules, starts = np.unique(self.entry[numeric], return_index=True)
             admits[rules] |= np.logical_or.reduceat(rows, starts, axis=0)

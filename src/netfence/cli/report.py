@@ -36,7 +36,7 @@ from netfence.engine import Engine
 from netfence.lint import LintOptions, lint_cluster
 from netfence.load import Limits
 from netfence.report.html import render_html
-from netfence.report.html_data import report_data
+from netfence.report.html_data import page_findings, report_data
 from netfence.report.html_groups import DRAWN_LIMIT
 from netfence.writes import write_text
 
@@ -118,8 +118,12 @@ def report_command(
     with phase("engine"):
         model = evaluated_cluster(side.cluster, side.label, options.namespaces, describe=False)
         lint_options = LintOptions(pod_cidrs=engine_settings.pod_cidrs, engine=engine_settings)
-        findings = lint_cluster(model, roles=side.roles, options=lint_options)
-        engine = Engine(model, engine_settings)  # after lint's own engine is gone
+        findings = page_findings(
+            lint_cluster(model, roles=side.roles, options=lint_options),
+            model.endpoints,
+            side.helpers,
+        )
+        engine = Engine(model, engine_settings)  # after lint's own engine and findings are gone
         with progress_bar("computing flows") as progress:
             data = report_data(
                 engine, findings, side.documents, side.label, progress, side.helpers, group.value

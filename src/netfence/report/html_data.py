@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -157,6 +158,16 @@ def _calico_label(doc: Document) -> str:
     return f"Calico tier {spec.get('tier') or 'default'}{order}: {doc.kind}/{where}{doc.name}"
 
 
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _yaml_text(data: Any) -> str:
+    """A manifest as block YAML in its own key order (libyaml's emitter where PyYAML has it:
+    a big cluster's thousands of policies)."""
+    text: str = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, default_flow_style=False)
+    return text
+
+
 def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
     """The NetworkPolicy manifests (then the tier policies, then Calico's) as YAML text,
     with where each came from."""
@@ -165,7 +176,7 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
             "id": f"{doc.namespace}/{doc.name}",
             "namespace": doc.namespace,
             "where": where(doc.source),
-            "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
+            "yaml": _yaml_text(doc.data),
         }
         for doc in documents
         if is_network_policy(doc.api_version, doc.kind)
@@ -176,7 +187,7 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
             "namespace": "",
             "tier": _tier_label(doc).split(" ", 1)[0],
             "where": where(doc.source),
-            "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
+            "yaml": _yaml_text(doc.data),
         }
         for doc in documents
         if is_kubernetes_policy(doc.api_version, doc.kind, TIER_KINDS)
@@ -187,7 +198,7 @@ def policy_records(documents: Iterable[Document]) -> list[dict[str, str]]:
             "namespace": doc.namespace if doc.kind == "NetworkPolicy" else "",
             "tier": "Calico",
             "where": where(doc.source),
-            "yaml": yaml.safe_dump(doc.data, sort_keys=False, default_flow_style=False),
+            "yaml": _yaml_text(doc.data),
         }
         for doc in documents
         if is_calico(doc.api_version, doc.kind) and doc.kind in CALICO_POLICY_KINDS
@@ -200,9 +211,37 @@ FINDINGS_SHOWN = 1000
 thousands; ``netfence lint`` lists them all)."""
 
 
+@dataclass(frozen=True)
+class PageFindings:
+    """What a page tells of lint's findings: the first ``FINDINGS_SHOWN`` (by
+    ``Finding.sort_key``), how many there are and how many of each severity."""
+
+    shown: tuple[Finding, ...]
+    total: int
+    severities: Mapping[str, int]
+
+
+def page_findings(
+    findings: Iterable[Finding],
+    endpoints: Iterable[Endpoint],
+    helpers: AbstractSet[str] = frozenset(),
+) -> PageFindings:
+    """The page's share of ``findings``, leaving out those about netfence's own stand-in
+    pods (``helpers``) or namespaces holding nothing else (kept small, so that a big
+    cluster's findings need not stay in memory while the page is built)."""
+    endpoints = tuple(endpoints)
+    helper_only = {e.namespace for e in endpoints} - {
+        e.namespace for e in endpoints if e.id not in helpers
+    }
+    kept = [f for f in findings if not _about_helper(f, helpers, helper_only)]
+    severities = Counter[str](f.severity for f in kept)
+    shown = tuple(sorted(kept, key=Finding.sort_key)[:FINDINGS_SHOWN])
+    return PageFindings(shown, len(kept), dict(severities))
+
+
 def report_data(
     engine: Engine,
-    findings: Sequence[Finding],
+    findings: Sequence[Finding] | PageFindings,
     documents: Sequence[Document],
     inputs: str,
     progress: Progress | None = None,
@@ -227,11 +266,9 @@ def report_data(
     else:
         ranges = [external_node(x) for x in engine.externals]
         drawn, edges, reached = grouped_graph(engine, level, endpoints, ranges)
-    helper_only = {e.namespace for e in engine.endpoints} - {
-        e.namespace for e in engine.endpoints if e.id not in helpers
-    }
-    findings = [f for f in findings if not _about_helper(f, helpers, helper_only)]
-    severities = Counter(f.severity for f in findings)
+    if not isinstance(findings, PageFindings):
+        findings = page_findings(findings, engine.endpoints, helpers)
+    severities = findings.severities
     data: dict[str, Any] = {
         "meta": {
             "inputs": inputs,
@@ -246,7 +283,7 @@ def report_data(
             "externals": reached,
             "externals_unreached": len(engine.externals) - reached,
             **isolation_counts(endpoints),
-            "findings": {s: severities[s] for s in ("error", "warning", "info")},
+            "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
             "stand_ins": sum(bool(n["stand_in"]) for n in endpoints),
             "not_evaluated": len(cluster.not_evaluated),
         },
@@ -260,10 +297,8 @@ def report_data(
         ],
         "nodes": drawn,
         "edges": edges,
-        "findings": [
-            finding_record(f) for f in sorted(findings, key=Finding.sort_key)[:FINDINGS_SHOWN]
-        ],
-        "findings_total": len(findings),
+        "findings": [finding_record(f) for f in findings.shown],
+        "findings_total": findings.total,
         "policies": policy_records(documents),
         "not_evaluated": not_evaluated_json(cluster.not_evaluated),
     }

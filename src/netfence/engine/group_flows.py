@@ -97,20 +97,45 @@ class _Products:
         return pairs
 
 
-def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
+class SpanCells:
+    """Every port span's [class, class] cells allowed at some placement
+    (``Engine.class_possible``), each computed once and kept packed eight cells to a byte
+    (a big cluster's thirty spans would hold gigabytes as booleans)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
+        self._packed: dict[tuple[Protocol, int], tuple[np.ndarray, tuple[int, ...]]] = {}
+
+    def each(self, protocol: Protocol) -> Iterator[np.ndarray]:
+        """The cells of each span of ``protocol``, in port order (read-only)."""
+        for low, _ in self.spans[protocol]:
+            kept = self._packed.get((protocol, low))
+            if kept is None:
+                allowed = self.engine.class_possible(low, protocol, keep=False)
+                self._packed[(protocol, low)] = (np.packbits(allowed), allowed.shape)
+            else:
+                packed, shape = kept
+                count = int(np.prod(shape))
+                allowed = np.unpackbits(packed, count=count).view(bool).reshape(shape)
+            yield allowed
+
+
+def group_flows(
+    engine: Engine, groups: Sequence[Sequence[int]], cells: SpanCells | None = None
+) -> GroupFlows:
     """Every flow between the ``groups`` (lists of node indices: endpoints, then externals),
-    in row order of source then target."""
+    in row order of source then target; ``cells``: the span cells, if already asked for."""
+    spans = cells or SpanCells(engine)
     classes = engine.node_classes()
     size = int(classes.max()) + 1 if len(classes) else 0
     nodes = [np.asarray(members, dtype=np.int64) for members in groups]
     products = _Products(memberships(classes, nodes), len(groups))
     anywhere = np.zeros((size, size), dtype=bool)
-    spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
     codes: dict[Protocol, np.ndarray] = {}
     for protocol in PROTOCOLS:
         layers = []
-        for low, _ in spans[protocol]:
-            allowed = engine.class_possible(low, protocol)
+        for allowed in spans.each(protocol):
             anywhere |= allowed
             layers.append(products.some(allowed))
         codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
@@ -118,15 +143,16 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     pairs = products.pairs(anywhere)
     sizes = np.array([len(members) for members in nodes], dtype=np.int64)
     sources, targets = np.nonzero(pairs > 0)
-    cells = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
-    distinct, kinds = np.unique(cells, axis=0, return_inverse=True)
+    bits = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
+    distinct, kinds = np.unique(bits, axis=0, return_inverse=True)
     widths = np.cumsum([0, *(codes[p].shape[-1] for p in PROTOCOLS)])
     port_sets = []
     for row in distinct:
         connections = {}
         for k, protocol in enumerate(PROTOCOLS):
-            bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(spans[protocol])]
-            connections[protocol] = PortSet.of(spans[protocol][i] for i in np.flatnonzero(bits))
+            ranges = spans.spans[protocol]
+            bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(ranges)]
+            connections[protocol] = PortSet.of(ranges[i] for i in np.flatnonzero(bits))
         port_sets.append(connections)
     every = sizes[sources] * sizes[targets] - np.where(sources == targets, sizes[sources], 0)
     return GroupFlows(
@@ -139,16 +165,16 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     )
 
 
-def linked_externals(engine: Engine) -> list[int]:
+def linked_externals(cells: SpanCells) -> list[int]:
     """The external ranges (their indices in ``engine.externals``) some other node may reach
     or be reached from on some port."""
+    engine = cells.engine
     classes = engine.node_classes()
     start = len(engine.endpoints)
     pods, outside = np.unique(classes[:start]), classes[start:]
     linked = np.zeros(len(outside), dtype=bool)
     for protocol in PROTOCOLS:
-        for low, _ in port_spans(engine.cluster, protocol):
-            allowed = engine.class_possible(low, protocol)
+        for allowed in cells.each(protocol):
             between = allowed[np.ix_(outside, outside)]
             np.fill_diagonal(between, False)  # a range is no pair with itself
             linked |= allowed[np.ix_(pods, outside)].any(axis=0)

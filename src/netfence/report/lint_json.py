@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from json.encoder import encode_basestring_ascii
 from typing import Any, TextIO
 
 from netfence.lint.catalogue import rule_info
@@ -32,13 +33,20 @@ def summary(report: LintReport) -> dict[str, int]:
     return {severity: counts.get(severity, 0) for severity in ("error", "warning", "info")}
 
 
-WRITTEN_PIECES = 65_536
-"""Encoder pieces joined per write."""
+WRITTEN_FINDINGS = 4096
+"""Findings joined per write."""
 
 
 def _document(report: LintReport) -> dict[str, object]:
     return {
         "findings": [finding_dict(f) for f in report.findings],
+        **_rest(report),
+    }
+
+
+def _rest(report: LintReport) -> dict[str, object]:
+    """The document's members after the findings."""
+    return {
         "summary": summary(report),
         "notes": list(report.notes),
         "roles": dict(sorted(report.roles.items())),
@@ -50,13 +58,32 @@ def render_lint_json(report: LintReport) -> str:
     return json.dumps(_document(report), indent=2) + "\n"
 
 
+def _value(value: object) -> str:
+    return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
+
+
+def _finding_text(finding: Finding) -> str:
+    """One finding as ``render_lint_json`` indents it inside the list (its members are
+    strings, numbers or null: encoded one by one, not by the indenting encoder, which is
+    pure Python and the slowest part of a big cluster's report)."""
+    members = ",\n".join(
+        f"      {encode_basestring_ascii(key)}: {_value(value)}"
+        for key, value in finding_dict(finding).items()
+    )
+    return f"    {{\n{members}\n    }}"
+
+
 def write_lint_json(report: LintReport, stream: TextIO) -> None:
     """``render_lint_json`` written to ``stream`` piece by piece (a big cluster's report is
     hundreds of MB: never held as one string)."""
-    pieces: list[str] = []
-    for piece in json.JSONEncoder(indent=2).iterencode(_document(report)):
-        pieces.append(piece)
-        if len(pieces) >= WRITTEN_PIECES:
-            stream.write("".join(pieces))
-            pieces.clear()
-    stream.write("".join(pieces) + "\n")
+    findings = report.findings
+    stream.write('{\n  "findings": [' if findings else '{\n  "findings": []')
+    for start in range(0, len(findings), WRITTEN_FINDINGS):
+        texts = [_finding_text(f) for f in findings[start : start + WRITTEN_FINDINGS]]
+        stream.write(("\n" if start == 0 else ",\n") + ",\n".join(texts))
+    if findings:
+        stream.write("\n  ]")
+    for key, value in _rest(report).items():
+        text = json.dumps(value, indent=2).replace("\n", "\n  ")
+        stream.write(f",\n  {encode_basestring_ascii(key)}: {text}")
+    stream.write("\n}\n")

@@ -59,9 +59,15 @@ def _what_if(
     if "egress" in missing:
         to_dns = ctx.dns_mask[intents.firsts[intents.target[leaving]]]
         chosen.append(leaving[~to_dns])
-    picked = np.unique(np.concatenate(chosen))
+    picked = _union(chosen)
     broken = one_sided_flows(ctx, picked, baseline)
     return lost_dns, broken
+
+
+def _union(ascending: list[np.ndarray]) -> np.ndarray:
+    """The distinct entries of arrays each ascending, ascending (merged, not sorted anew)."""
+    merged = np.sort(np.concatenate(ascending), kind="stable")  # a merge of sorted runs
+    return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
 
 
 def _lost_dns(ctx: LintContext, baseline: NetworkPolicy, clients: list[Endpoint]) -> list[Endpoint]:

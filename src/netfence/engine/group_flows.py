@@ -126,7 +126,7 @@ def group_flows(
 ) -> GroupFlows:
     """Every flow between the ``groups`` (lists of node indices: endpoints, then externals),
     in row order of source then target; ``cells``: the span cells, if already asked for."""
-    spans = cells or SpanCells(engine)
+    cells = cells or SpanCells(engine)
     classes = engine.node_classes()
     size = int(classes.max()) + 1 if len(classes) else 0
     nodes = [np.asarray(members, dtype=np.int64) for members in groups]
@@ -135,7 +135,7 @@ def group_flows(
     codes: dict[Protocol, np.ndarray] = {}
     for protocol in PROTOCOLS:
         layers = []
-        for allowed in spans.each(protocol):
+        for allowed in cells.each(protocol):
             anywhere |= allowed
             layers.append(products.some(allowed))
         codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
@@ -143,14 +143,14 @@ def group_flows(
     pairs = products.pairs(anywhere)
     sizes = np.array([len(members) for members in nodes], dtype=np.int64)
     sources, targets = np.nonzero(pairs > 0)
-    bits = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
-    distinct, kinds = np.unique(bits, axis=0, return_inverse=True)
+    span_bits = np.concatenate([codes[p][sources, targets] for p in PROTOCOLS], axis=1)
+    distinct, kinds = np.unique(span_bits, axis=0, return_inverse=True)
     widths = np.cumsum([0, *(codes[p].shape[-1] for p in PROTOCOLS)])
     port_sets = []
     for row in distinct:
         connections = {}
         for k, protocol in enumerate(PROTOCOLS):
-            ranges = spans.spans[protocol]
+            ranges = cells.spans[protocol]
             bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(ranges)]
             connections[protocol] = PortSet.of(ranges[i] for i in np.flatnonzero(bits))
         port_sets.append(connections)

@@ -88,7 +88,7 @@ class DirectionRules:
         admits[self.portless] = served
         same = self.protocols == protocol
         numeric = np.flatnonzero(same & (self.names == ""))
-        if len(numeric) and (resolved == resolved[0]).all():
+        if len(numeric) and len(resolved) and (resolved == resolved[0]).all():
             # One number at every column (a numbered query): a rule admits it everywhere or nowhere.
             at = resolved[0]
             hit = (self.lows[numeric] <= at) & (at <= self.highs[numeric])

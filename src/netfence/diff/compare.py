@@ -17,7 +17,8 @@ from netfence.diff.grouped import Progress as Progress  # (rows done, rows in al
 from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
-from netfence.engine.rows import distinct_rows
+from netfence.engine.port_table import PortPatterns
+from netfence.engine.rows import distinct_rows, joined, numbered
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
@@ -163,13 +164,30 @@ def _cells(numbers: np.ndarray, empty: int, rows: np.ndarray, columns: np.ndarra
     return found
 
 
+def _pair_numbers(new: PortPatterns) -> tuple[np.ndarray, np.ndarray]:
+    """A number for each (some, every) pair of ``new``'s port set numbers that some cell
+    holds, the pair of a side lacking the node (``len(new.sets)`` twice) included: the
+    table from ``some * width + every`` to the number, and each number's key."""
+    width = len(new.sets) + 1
+    present = np.zeros(width * width, dtype=bool)
+    present[-1] = True
+    step = max(1, BLOCK_CELLS // max(len(new.some), 1))
+    for start in range(0, len(new.some), step):
+        rows = slice(start, start + step)
+        present[new.some[rows].astype(np.int64) * width + new.every[rows]] = True
+    table = np.cumsum(present) - 1
+    return table, np.flatnonzero(present)
+
+
 def _templates(
     before: Engine, after: Engine, old_of: np.ndarray, new_of: np.ndarray
 ) -> tuple[np.ndarray, list[list[Change]]]:
     """[joint class, joint class] the number of its changes' template (changes with no
     pair named), and the templates, numbered in the order of their port set numbers (old,
-    new, new at every address; protocol by protocol). Found a block of rows at a time."""
+    new, new at every address; protocol by protocol). Found a block of rows at a time, each
+    cell's numbers kept small enough to be numbered by counting."""
     patterns = [(before.port_patterns(p), after.port_patterns(p)) for p in PROTOCOLS]
+    pairs = [_pair_numbers(new) for _, new in patterns]
     size = len(old_of)
     numbers = np.zeros((size, size), dtype=np.int32)
     found: dict[tuple[int, ...], int] = {}
@@ -177,31 +195,33 @@ def _templates(
     for start in range(0, size, step):
         rows = slice(start, start + step)
         codes = []
-        for old, new in patterns:
+        for (old, new), (table, keys) in zip(patterns, pairs, strict=True):
             width = len(new.sets) + 1
+            pair = _cells(new.some, len(new.sets), new_of[rows], new_of).astype(np.int64)
+            pair = table[pair * width + _cells(new.every, len(new.sets), new_of[rows], new_of)]
             code = _cells(old.some, len(old.sets), old_of[rows], old_of).astype(np.int64)
-            code = code * width + _cells(new.some, len(new.sets), new_of[rows], new_of)
-            code = code * width + _cells(new.every, len(new.sets), new_of[rows], new_of)
-            codes.append(code.ravel())
-        cells = np.stack(codes, axis=1)
-        first, inverse = distinct_rows(cells)
-        ids = [found.setdefault(tuple(row), len(found)) for row in cells[first].tolist()]
+            codes.append((code * len(keys) + pair).ravel())
+        first, inverse = numbered(joined(tuple(codes)))
+        distinct = np.stack([c[first] for c in codes], axis=1).tolist()
+        ids = [found.setdefault(tuple(row), len(found)) for row in distinct]
         numbers[rows] = np.array(ids, dtype=np.int32)[inverse].reshape(-1, size)
-    keys = sorted(found)
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[[found[k] for k in keys]] = np.arange(len(keys))
+    ranked = sorted(found)
+    rank = np.empty(len(ranked), dtype=np.int64)
+    rank[[found[k] for k in ranked]] = np.arange(len(ranked))
     slot = Slot("", None, None)
     templates = []
-    for key in keys:
+    for key in ranked:
         olds, news, sure = {}, {}, {}
-        for protocol, number, (old, new) in zip(PROTOCOLS, key, patterns, strict=True):
+        for protocol, number, (old, new), (_, keys) in zip(
+            PROTOCOLS, key, patterns, pairs, strict=True
+        ):
             width = len(new.sets) + 1
-            o, n, c = number // (width * width), number // width % width, number % width
+            o, (n, c) = number // len(keys), divmod(int(keys[number % len(keys)]), width)
             olds[protocol] = old.sets[o] if o < len(old.sets) else PortSet()
             news[protocol] = new.sets[n] if n < len(new.sets) else PortSet()
             sure[protocol] = new.sets[c] if c < len(new.sets) else PortSet()
         templates.append(list(pair_changes(slot, slot, olds, news, sure)))
-    ordered: np.ndarray = rank[numbers].astype(np.min_scalar_type(max(len(keys), 1)))
+    ordered: np.ndarray = rank[numbers].astype(np.min_scalar_type(max(len(ranked), 1)))
     return ordered, templates
 
 

@@ -20,7 +20,7 @@ from netfence.engine.options import EngineOptions
 from netfence.engine.origins import with_origins
 from netfence.engine.peers import Node
 from netfence.engine.placed_matrix import PlacedMatrices
-from netfence.engine.port_table import PortPatterns, PortTables, patterns
+from netfence.engine.port_table import PortPatterns, PortTables
 from netfence.engine.query_cells import QueryCells
 from netfence.engine.reference import Reference, other_reading
 from netfence.engine.resolution import address_nodes, networks, with_names
@@ -264,7 +264,7 @@ class Engine:
             found = PortPatterns(protocol, empty, empty, (PortSet(),))
             redo: Sequence[int] = range(size)
         else:
-            found = patterns(self._port_tables.table(protocol))
+            found = self._port_tables.patterns(protocol)
             redo = sorted({self.node_class(self._by_id[i]) for i in self.resolved_addresses})
         if redo:
             found = self._patterns_of_pairs(found, redo)

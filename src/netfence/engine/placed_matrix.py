@@ -108,6 +108,27 @@ class PlacedMatrices:
             self._cells[key] = found
         return found
 
+    def span_patterns(
+        self, protocol: Protocol, starts: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``MatrixEngine.span_patterns`` of ``inner`` when every node has one placement
+        (its classes are then these); None otherwise."""
+        return self.inner.span_patterns(protocol, starts) if self.single else None
+
+    def span_bits(self, protocol: Protocol, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """[class, class, byte]: bit k (eight to a byte, the first high) set where ``cells``
+        of port ``starts[k]`` allow the pair at every placement, and at some (one array when
+        each node has one placement); one class matrix per port."""
+        some = np.zeros((self.size, self.size, (len(starts) + 7) // 8), dtype=np.uint8)
+        every = some if self.single else np.zeros_like(some)
+        for k, port in enumerate(starts):
+            at_every, at_some = self.cells(port, protocol, keep=False)
+            bit = np.uint8(1 << (7 - k % 8))
+            some[:, :, k // 8] |= at_some.astype(np.uint8) * bit
+            if every is not some:
+                every[:, :, k // 8] |= at_every.astype(np.uint8) * bit
+        return every, some
+
     def cached_class_matrix(self, port: int | str, protocol: Protocol) -> np.ndarray:
         """[class, class] allowed wherever the ends' addresses are."""
         return self.cells(port, protocol)[0]

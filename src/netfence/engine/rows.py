@@ -43,11 +43,6 @@ def _distinct_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return distinct, inverse.reshape(-1)
 
 
-def _key_width(width: int) -> int:
-    """The integer size (1, 2, 4 or 8 bytes) that holds rows of ``width`` bytes."""
-    return next(n for n in (1, 2, 4, 8) if n >= width)
-
-
 def _row_keys(data: np.ndarray) -> np.ndarray:
     """Rows of up to 8 bytes as integers that sort as the bytes do: the bytes read as one
     big-endian number (below 256 to the row width, so small enough to count for narrow
@@ -89,13 +84,27 @@ def distinct_byte_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of a 2-D ``uint8`` array in byte order, and each row's number
     (``distinct_rows`` without looking for where each first occurs)."""
     data = _byte_rows(rows)
-    if data.shape[1] <= 8:
-        distinct, inverse = _distinct_keys(_row_keys(data))
-        size = _key_width(data.shape[1])
-        content = distinct.astype(f">u{size}").view(np.uint8).reshape(-1, size)
-        return content[:, size - data.shape[1] :], inverse
+    if 0 < data.shape[1] <= 8:
+        return _bytewise(data)
     first, inverse = numbered(_row_numbers(data))
     return data[first], inverse
+
+
+def _bytewise(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``distinct_byte_rows`` one byte column at a time: each step counts at most 256 keys
+    per distinct prefix (no table of every possible row)."""
+    code = np.zeros(len(data), dtype=np.intp)
+    steps = []
+    for column in range(data.shape[1]):
+        keys, code = _counted(code * 256 + data[:, column])
+        steps.append(keys)
+    content = np.empty((len(steps[-1]), data.shape[1]), dtype=np.uint8)
+    prefix = np.arange(len(steps[-1]))
+    for column in reversed(range(data.shape[1])):
+        key = steps[column][prefix]
+        content[:, column] = key % 256
+        prefix = key // 256
+    return content, code
 
 
 def on_joint(matrix: np.ndarray, picks: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ selecting policies and served ports) are grouped again, so the product runs over
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
@@ -133,6 +134,36 @@ class DirectionRules:
             _add_admitted(product, self._left[rules], targets)
         by_class: np.ndarray = product.take(source_group, axis=0)
         return by_class
+
+    def span_bits(
+        self, protocol: Protocol, starts: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """[source group, destination group, byte]: bit k (eight to a byte, the first high)
+        set where some rule admits the pair at port number ``starts[k]``, with the group of
+        every source class and of every destination class. Ports that the same rules admit
+        share one product (``admitted`` for every port at once)."""
+        (target_reps, target_group), source_group = self._targets, self._sources[1]
+        right = self._right[:, target_reps]
+        unported = self._unported[:, target_reps]
+        same: dict[bytes, tuple[np.ndarray, list[int]]] = {}
+        for k, port in enumerate(starts):
+            at = np.full(len(target_reps), port, dtype=np.int64)
+            admits = self.port_admits(protocol, at, target_reps)[self._ported]
+            same.setdefault(np.packbits(admits).tobytes(), (admits, []))[1].append(k)
+        bits = np.zeros((*unported.shape, (len(starts) + 7) // 8), dtype=np.uint8)
+        for admits, spans in same.values():
+            whole = admits.all(axis=1)
+            partial = ~whole & admits.any(axis=1)
+            product = unported.copy()
+            rules = self._ported[whole]
+            _add_admitted(product, self._left[rules], right[rules])
+            if partial.any():
+                rules = self._ported[partial]
+                _add_admitted(product, self._left[rules], right[rules] & admits[partial])
+            for byte in sorted({k // 8 for k in spans}):
+                mask = sum(1 << (7 - k % 8) for k in spans if k // 8 == byte)
+                bits[:, :, byte] |= product.view(np.uint8) * np.uint8(mask)
+        return bits, source_group, target_group
 
 
 def _add_admitted(product: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> None:

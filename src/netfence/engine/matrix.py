@@ -13,8 +13,8 @@ from netfence.engine.classes import NodeClasses
 from netfence.engine.external import ExternalRange
 from netfence.engine.peers import Node
 from netfence.engine.reference import Reference
-from netfence.engine.rows import distinct_byte_rows
 from netfence.engine.rulesets import DirectionRules
+from netfence.engine.span_patterns import from_rules
 from netfence.engine.tier_matrix import NO_TIER, TierMatrices, cell_tiers
 from netfence.model import DIRECTIONS, Cluster, Protocol
 from netfence.vocabulary import IPBlockReading
@@ -157,19 +157,10 @@ class MatrixEngine:
         ``fqdn:`` classes, whose cells only ``class_matrix`` decides."""
         if self.has_tiers or self.cilium.active or self._folds:
             return None
-        ingress = _side_patterns(self._rules["ingress"], protocol, starts, axis=1)
-        egress = _side_patterns(self._rules["egress"], protocol, starts, axis=0)
-        (in_numbers, in_rows), (out_numbers, out_rows) = ingress, egress
-        in_rows = np.concatenate([in_rows, np.zeros((1, in_rows.shape[1]), dtype=np.uint8)])
-        width = len(out_rows)
-        pairs = in_numbers.astype(np.int64) * width + out_numbers
-        externals = ~self.classes.is_endpoint
-        pairs[np.ix_(externals, externals)] = (len(in_rows) - 1) * width  # the zero row
-        keys = np.flatnonzero(np.bincount(pairs.ravel(), minlength=len(in_rows) * width))
-        rows, renumber = distinct_byte_rows(in_rows[keys // width] & out_rows[keys % width])
-        number = np.zeros(len(in_rows) * width, dtype=np.min_scalar_type(max(len(rows), 1)))
-        number[keys] = renumber
-        return number[pairs], rows
+        rules = self._rules
+        return from_rules(
+            rules["ingress"], rules["egress"], self.classes.is_endpoint, protocol, starts
+        )
 
     def cached_class_matrix(
         self, port: int | str, protocol: Protocol, keep: bool = True
@@ -222,25 +213,3 @@ class MatrixEngine:
             tiers = self._tier_cache[key].take(class_of, axis=1).take(class_of, axis=0)
             tiers[diagonal, diagonal] = NO_TIER
         return Matrix(port, protocol, self.nodes, allowed, self.classes.node_index, tiers)
-
-
-def _side_patterns(
-    rules: DirectionRules, protocol: Protocol, starts: Sequence[int], axis: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """[src class, dst class] a number into the distinct rows of ports that ``rules`` admit,
-    and the rows; classes the direction does not isolate (destinations for ingress,
-    ``axis`` 1; sources for egress, ``axis`` 0) admit every port."""
-    bits, sources, targets = rules.span_bits(protocol, starts)
-    valid = np.packbits(np.ones(len(starts), dtype=bool))
-    shape = list(bits.shape)
-    shape[axis] = 1
-    bits = np.concatenate([bits & valid, np.broadcast_to(valid, shape)], axis=axis)
-    rows, numbers = distinct_byte_rows(bits.reshape(-1, len(valid)))
-    grid = numbers.astype(np.min_scalar_type(max(len(rows), 1))).reshape(bits.shape[:2])
-    open_group = bits.shape[axis] - 1
-    if axis == 1:
-        targets = np.where(rules.isolated, targets, open_group)
-    else:
-        sources = np.where(rules.isolated, sources, open_group)
-    cells: np.ndarray = grid.take(targets, axis=1).take(sources, axis=0)
-    return cells, rows

@@ -94,14 +94,15 @@ def _records_text(
     texts: list[str] = []
     opening = "[\n"
     for change in changes:
-        key: tuple[object, ...] = (change.protocol, change.ports, change.tier)
-        key += (change.depends_on_address, *((change.pairs, change.of) if grouped else ()))
+        key = (change.protocol, change.ports, change.tier, change.depends_on_address)
         tail = tails.get(key)
         if tail is None:
-            record = change_record(change, grouped)
-            record = {k: v for k, v in record.items() if k not in _PAIR_KEYS}
+            record = {k: v for k, v in change_record(change).items() if k not in _PAIR_KEYS}
             tail = json.dumps(record, indent=2).replace("\n", "\n    ")[1:]
             tails[key] = tail
+        if grouped:  # the counts close the record
+            counts = f',\n      "pairs": {change.pairs},\n      "of": {change.of}'
+            tail = tail[: -len(_CLOSE)] + counts + _CLOSE
         src, dst = change.src, change.dst
         head = froms.get(src)
         if head is None:
@@ -139,6 +140,7 @@ def _cidrs_text(
 
 
 _PAIR_KEYS = ("from", "to", "from_cidrs", "to_cidrs")
+_CLOSE = "\n    }"
 _string = json.encoder.encode_basestring_ascii
 
 

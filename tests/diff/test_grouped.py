@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from netfence.diff import Change, compare
 from netfence.diff import grouped as grouped_module
 from netfence.model import Cluster
-from netfence.report.diff_json import render_diff_json
+from netfence.report.diff_json import diff_document, render_diff_json
 from netfence.report.diff_text import render_diff_text
 from tests.diff.test_cli_diff import NEW, OLD, diff
 from tests.diff.test_compare import PODS, cluster, ingress
@@ -117,3 +117,13 @@ def test_text_and_json_say_what_a_grouped_record_counts() -> None:
     assert [(r["from"], r["to"], r["pairs"], r["of"]) for r in document["added"]] == [
         ("app", "app", 1, 2)
     ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sides=pairs_of_sides(tiered=True), level=st.sampled_from(("pod", *LEVELS)))
+def test_the_fast_json_writer_writes_what_json_dumps_writes(
+    sides: tuple[Cluster, Cluster], level: str
+) -> None:
+    result = compare(*sides, group=level)  # type: ignore[arg-type]
+    expected = json.dumps(diff_document(result), indent=2) + "\n"
+    assert render_diff_json(result) == expected

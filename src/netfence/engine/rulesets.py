@@ -76,7 +76,7 @@ class DirectionRules:
         self._sources = groups(left.T)
         self._targets = groups(right.T, classes.port_signature[:, None])
         self._left = left[:, self._sources[0]]
-        self._right = right
+        self._right = right[:, self._targets[0]]
         self._ported = np.flatnonzero(~self.portless)
 
     def port_admits(
@@ -107,32 +107,39 @@ class DirectionRules:
 
     @cached_property
     def _unported(self) -> np.ndarray:
-        """[source group, destination class]: whether some rule without ports admits the pair
-        (at whatever port the destination serves); the same for every query."""
-        product = np.zeros((self._left.shape[1], self._right.shape[1]), dtype=bool)
-        _add_admitted(product, self._left[self.portless], self._right[self.portless])
+        """[source group, destination group]: whether some rule without ports admits the
+        pair (at whatever port the destination serves); the same for every query."""
+        right = self._right[self.portless]
+        product = np.zeros((self._left.shape[1], right.shape[1]), dtype=bool)
+        _add_admitted(product, self._left[self.portless], right)
         product.setflags(write=False)
         return product
 
-    def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
-        """[source class, destination class]: whether some rule admits the pair. A rule whose
-        ports admit the queried port wherever it is served joins one product, masked by the
-        destinations serving it; only the others (named ports) are matched per destination."""
-        source_group, (target_reps, target_group) = self._sources[1], self._targets
-        at_targets = resolved[target_reps]
-        served = at_targets >= 0
-        admits = self.port_admits(protocol, at_targets, target_reps)[self._ported]
+    def _group_product(self, admits: np.ndarray, served: np.ndarray) -> np.ndarray:
+        """[source group, destination group]: whether some rule admits the pair, ``admits``
+        [ported rule, destination group] holding where each rule's ports admit the port
+        asked and ``served`` where it is served. A rule admitting it wherever it is served
+        joins one product, masked by the destinations serving it; only the others (named
+        ports) are matched per destination."""
+        right = self._right
         whole = (admits == served).all(axis=1)
         partial = ~whole & admits.any(axis=1)
         product = self._unported.copy()
         rules = self._ported[whole]
-        _add_admitted(product, self._left[rules], self._right[rules])
-        product &= served[target_group][None, :]
+        _add_admitted(product, self._left[rules], right[rules])
+        product &= served[None, :]
         if partial.any():
             rules = self._ported[partial]
-            targets = self._right[rules] & admits[partial][:, target_group]
-            _add_admitted(product, self._left[rules], targets)
-        by_class: np.ndarray = product.take(source_group, axis=0)
+            _add_admitted(product, self._left[rules], right[rules] & admits[partial])
+        return product
+
+    def admitted(self, protocol: Protocol, resolved: np.ndarray) -> np.ndarray:
+        """[source class, destination class]: whether some rule admits the pair."""
+        source_group, (target_reps, target_group) = self._sources[1], self._targets
+        at_targets = resolved[target_reps]
+        admits = self.port_admits(protocol, at_targets, target_reps)[self._ported]
+        product = self._group_product(admits, at_targets >= 0)
+        by_class: np.ndarray = product.take(target_group, axis=1).take(source_group, axis=0)
         return by_class
 
     def span_bits(
@@ -143,23 +150,15 @@ class DirectionRules:
         every source class and of every destination class. Ports that the same rules admit
         share one product (``admitted`` for every port at once)."""
         (target_reps, target_group), source_group = self._targets, self._sources[1]
-        right = self._right[:, target_reps]
-        unported = self._unported[:, target_reps]
+        served = np.ones(len(target_reps), dtype=bool)
         same: dict[bytes, tuple[np.ndarray, list[int]]] = {}
         for k, port in enumerate(starts):
             at = np.full(len(target_reps), port, dtype=np.int64)
             admits = self.port_admits(protocol, at, target_reps)[self._ported]
             same.setdefault(np.packbits(admits).tobytes(), (admits, []))[1].append(k)
-        bits = np.zeros((*unported.shape, (len(starts) + 7) // 8), dtype=np.uint8)
+        bits = np.zeros((*self._unported.shape, (len(starts) + 7) // 8), dtype=np.uint8)
         for admits, spans in same.values():
-            whole = admits.all(axis=1)
-            partial = ~whole & admits.any(axis=1)
-            product = unported.copy()
-            rules = self._ported[whole]
-            _add_admitted(product, self._left[rules], right[rules])
-            if partial.any():
-                rules = self._ported[partial]
-                _add_admitted(product, self._left[rules], right[rules] & admits[partial])
+            product = self._group_product(admits, served)
             for byte in sorted({k // 8 for k in spans}):
                 mask = sum(1 << (7 - k % 8) for k in spans if k // 8 == byte)
                 bits[:, :, byte] |= product.view(np.uint8) * np.uint8(mask)

@@ -341,9 +341,12 @@ class Engine:
         matrices = self._other_matrices if other_reading else self._matrices
         return matrices.cached_class_matrix(port, protocol)
 
-    def class_possible(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
-        """``class_allowed`` at some addresses of the ends without an IP (a superset)."""
-        return self._matrices.cells(port, protocol)[1]
+    def class_possible(
+        self, port: int | str, protocol: Protocol = "TCP", keep: bool = True
+    ) -> np.ndarray:
+        """``class_allowed`` at some addresses of the ends without an IP (a superset); kept
+        for the next ask unless ``keep`` is false."""
+        return self._matrices.cells(port, protocol, keep)[1]
 
     def possible_ports(self, protocol: Protocol) -> PortPatterns:
         """Ports of ``protocol`` between distinct nodes of every two classes, at some

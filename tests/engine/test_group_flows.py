@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netfence.engine import Engine, EngineOptions, PortSet
-from netfence.engine.group_flows import group_flows, linked_externals
+from netfence.engine.group_flows import SpanCells, group_flows, linked_externals
 from netfence.engine.reference import Reference
 from netfence.inputs import read_inputs
 from netfence.model import PROTOCOLS, Cluster
@@ -51,9 +51,11 @@ def _check(cluster: Cluster, reading: str, assign: list[int]) -> None:
     count = len(engine.endpoints) + len(engine.externals)
     labels = [assign[k % len(assign)] for k in range(count)]
     groups = [[k for k in range(count) if labels[k] == g] for g in sorted(set(labels))]
+    cells = SpanCells(engine)
+    linked_externals(cells)  # every span's cells made and packed: group_flows unpacks them
     got = {
         (f.source, f.target): ({p: f.ports[p] for p in PROTOCOLS}, f.pairs, f.total)
-        for f in group_flows(engine, groups)
+        for f in group_flows(engine, groups, cells)
     }
     assert got == _expected(cluster, engine, groups)
 
@@ -163,4 +165,4 @@ def test_linked_externals_are_the_ranges_with_some_flow(cluster: Cluster, readin
     groups = [list(range(start)), *([start + k] for k in range(len(engine.externals)))]
     flows = group_flows(engine, groups)
     expected = sorted({k - 1 for k in (*flows.sources.tolist(), *flows.targets.tolist()) if k > 0})
-    assert linked_externals(engine) == expected
+    assert linked_externals(SpanCells(engine)) == expected

@@ -348,13 +348,6 @@ class Engine:
         for the next ask unless ``keep`` is false."""
         return self._matrices.cells(port, protocol, keep)[1]
 
-    def possible_ports(self, protocol: Protocol) -> PortPatterns:
-        """Ports of ``protocol`` between distinct nodes of every two classes, at some
-        placement (``some``) and at every one, exactly as ``class_possible`` and
-        ``class_allowed`` decide each port (Calico's and resolved names' cells included, with
-        no pair asked of the reference: ``port_patterns`` asks those)."""
-        return self._port_tables.patterns(protocol)
-
     def sides_disagree(self, port: int | str, protocol: Protocol = "TCP") -> np.ndarray:
         """[src class, dst class]: one end's policies allow the connection and the other's
         refuse it (what makes a flow one-sided)."""

@@ -1,12 +1,11 @@
-"""Allowed flows between groups of nodes (workloads, namespaces), from the cells of every port
-span between classes (read off ``Engine.possible_ports``), weighted by how many members of
-each group are in each class.
+"""Allowed flows between groups of nodes (workloads, namespaces), from the class matrices at
+every port span, weighted by how many members of each group are in each class.
 
 A group flows to another when some pair of distinct members may connect on some port; its
 ports are the union over those pairs (what ``Engine.connections`` gives pair by pair), and
 ``pairs`` counts the member pairs allowed on some port, of ``total`` distinct pairs. No pod x
-pod matrix is built: each span costs a pass over its cells per (group, class) membership,
-and spans with the same cells share it.
+pod matrix is built: each span costs a pass over its class matrix per (group, class)
+membership, and spans with the same class matrix share it.
 """
 
 from __future__ import annotations
@@ -98,10 +97,36 @@ class _Products:
         return pairs
 
 
-def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
+class SpanCells:
+    """Every port span's [class, class] cells allowed at some placement
+    (``Engine.class_possible``), each computed once and kept packed eight cells to a byte
+    (a big cluster's thirty spans would hold gigabytes as booleans)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
+        self._packed: dict[tuple[Protocol, int], tuple[np.ndarray, tuple[int, ...]]] = {}
+
+    def each(self, protocol: Protocol) -> Iterator[np.ndarray]:
+        """The cells of each span of ``protocol``, in port order (read-only)."""
+        for low, _ in self.spans[protocol]:
+            kept = self._packed.get((protocol, low))
+            if kept is None:
+                allowed = self.engine.class_possible(low, protocol, keep=False)
+                self._packed[(protocol, low)] = (np.packbits(allowed), allowed.shape)
+            else:
+                packed, shape = kept
+                count = int(np.prod(shape))
+                allowed = np.unpackbits(packed, count=count).view(bool).reshape(shape)
+            yield allowed
+
+
+def group_flows(
+    engine: Engine, groups: Sequence[Sequence[int]], cells: SpanCells | None = None
+) -> GroupFlows:
     """Every flow between the ``groups`` (lists of node indices: endpoints, then externals),
-    in row order of source then target."""
-    spans = {protocol: port_spans(engine.cluster, protocol) for protocol in PROTOCOLS}
+    in row order of source then target; ``cells``: the span cells, if already asked for."""
+    cells = cells or SpanCells(engine)
     classes = engine.node_classes()
     size = int(classes.max()) + 1 if len(classes) else 0
     nodes = [np.asarray(members, dtype=np.int64) for members in groups]
@@ -109,11 +134,9 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     anywhere = np.zeros((size, size), dtype=bool)
     codes: dict[Protocol, np.ndarray] = {}
     for protocol in PROTOCOLS:
-        found = engine.possible_ports(protocol)
-        anywhere |= np.array([not ports.is_empty for ports in found.sets])[found.some]
         layers = []
-        for low, _ in spans[protocol]:
-            allowed = np.array([low in ports for ports in found.sets], dtype=bool)[found.some]
+        for allowed in cells.each(protocol):
+            anywhere |= allowed
             layers.append(products.some(allowed))
         codes[protocol] = np.packbits(np.stack(layers, axis=-1), axis=-1)
         """[group, group, span bits]: the spans some member pair is allowed on."""
@@ -127,7 +150,7 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     for row in distinct:
         connections = {}
         for k, protocol in enumerate(PROTOCOLS):
-            ranges = spans[protocol]
+            ranges = cells.spans[protocol]
             bits = np.unpackbits(row[widths[k] : widths[k + 1]])[: len(ranges)]
             connections[protocol] = PortSet.of(ranges[i] for i in np.flatnonzero(bits))
         port_sets.append(connections)
@@ -142,19 +165,19 @@ def group_flows(engine: Engine, groups: Sequence[Sequence[int]]) -> GroupFlows:
     )
 
 
-def linked_externals(engine: Engine) -> list[int]:
+def linked_externals(cells: SpanCells) -> list[int]:
     """The external ranges (their indices in ``engine.externals``) some other node may reach
     or be reached from on some port."""
+    engine = cells.engine
     classes = engine.node_classes()
     start = len(engine.endpoints)
     pods, outside = np.unique(classes[:start]), classes[start:]
     linked = np.zeros(len(outside), dtype=bool)
     for protocol in PROTOCOLS:
-        found = engine.possible_ports(protocol)
-        some = np.array([not ports.is_empty for ports in found.sets], dtype=bool)
-        between = some[found.some[np.ix_(outside, outside)]]
-        np.fill_diagonal(between, False)  # a range is no pair with itself
-        linked |= some[found.some[np.ix_(pods, outside)]].any(axis=0)
-        linked |= some[found.some[np.ix_(outside, pods)]].any(axis=1)
-        linked |= between.any(axis=0) | between.any(axis=1)
+        for allowed in cells.each(protocol):
+            between = allowed[np.ix_(outside, outside)]
+            np.fill_diagonal(between, False)  # a range is no pair with itself
+            linked |= allowed[np.ix_(pods, outside)].any(axis=0)
+            linked |= allowed[np.ix_(outside, pods)].any(axis=1)
+            linked |= between.any(axis=0) | between.any(axis=1)
     return np.flatnonzero(linked).tolist()

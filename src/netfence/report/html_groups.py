@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from netfence.engine import Engine
-from netfence.engine.group_flows import group_flows, linked_externals
+from netfence.engine.group_flows import SpanCells, group_flows, linked_externals
 from netfence.model import Endpoint
 from netfence.report.diff_lines import ports_label
 
@@ -118,15 +118,16 @@ def grouped_graph(
     ]
     groups = [by_group[i] for i in idents]
     start = len(engine.endpoints)
+    cells = SpanCells(engine)
     if len(engine.externals) > RANGES_LIMIT:
-        linked = linked_externals(engine)
+        linked = linked_externals(cells)
         if linked:
             groups.append([start + k for k in linked])
             nodes.append(_ranges_node([str(ranges[k]["label"]) for k in linked]))
     else:
         groups += [[start + k] for k in range(len(engine.externals))]
         nodes += [dict(r) for r in ranges]
-    flows = group_flows(engine, groups)
+    flows = group_flows(engine, groups, cells)
     used = sorted({*flows.sources.tolist(), *flows.targets.tolist()})
     position = {
         old: new

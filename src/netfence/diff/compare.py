@@ -18,7 +18,7 @@ from netfence.diff.result import Change, DiffResult
 from netfence.engine import Engine, EngineOptions, ExternalRange, Node
 from netfence.engine.intervals import IPSet, PortSet
 from netfence.engine.port_table import PortPatterns
-from netfence.engine.rows import distinct_rows, joined, numbered
+from netfence.engine.rows import distinct_rows, joined, numbered, row_blocks
 from netfence.engine.tier_match import tier_cidrs
 from netfence.model import PROTOCOLS, Cluster, Endpoint, IPNetwork, Protocol
 
@@ -151,10 +151,6 @@ def _slot_classes(engine: Engine, nodes: Sequence[Node | None]) -> np.ndarray:
     return np.where(at >= 0, engine.node_classes()[at], -1)
 
 
-BLOCK_CELLS = 1 << 20
-"""Joint class pairs numbered per step (bounds the temporary tables)."""
-
-
 def _cells(numbers: np.ndarray, empty: int, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     """``numbers[rows, columns]`` (a side's pattern numbers), ``empty`` where the row or
     column is -1 (the side lacks the node)."""
@@ -171,9 +167,7 @@ def _pair_numbers(new: PortPatterns) -> tuple[np.ndarray, np.ndarray]:
     width = len(new.sets) + 1
     present = np.zeros(width * width, dtype=bool)
     present[-1] = True
-    step = max(1, BLOCK_CELLS // max(len(new.some), 1))
-    for start in range(0, len(new.some), step):
-        rows = slice(start, start + step)
+    for rows in row_blocks(len(new.some)):
         present[new.some[rows].astype(np.int64) * width + new.every[rows]] = True
     table = np.cumsum(present) - 1
     return table, np.flatnonzero(present)
@@ -191,9 +185,7 @@ def _templates(
     size = len(old_of)
     numbers = np.zeros((size, size), dtype=np.int32)
     found: dict[tuple[int, ...], int] = {}
-    step = max(1, BLOCK_CELLS // max(size, 1))
-    for start in range(0, size, step):
-        rows = slice(start, start + step)
+    for rows in row_blocks(size):
         codes = []
         for (old, new), (table, keys) in zip(patterns, pairs, strict=True):
             width = len(new.sets) + 1

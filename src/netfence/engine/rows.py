@@ -10,6 +10,17 @@ is at most ``SPARSE`` times their number (a count per possible key costs memory)
 SPARSE = 8
 
 
+BLOCK_CELLS = 1 << 20
+"""Cells of a square table worked on per step (bounds the temporary tables)."""
+
+
+def row_blocks(size: int) -> list[slice]:
+    """The rows of a ``size`` x ``size`` table, a block of about ``BLOCK_CELLS`` cells at a
+    time."""
+    step = max(1, BLOCK_CELLS // max(size, 1))
+    return [slice(start, start + step) for start in range(0, size, step)]
+
+
 def numbered(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(keys, return_index=True, return_inverse=True)`` for 1-D integer keys, by
     counting them where that is cheaper than sorting (several times faster)."""

@@ -10,12 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netfence.engine.rows import distinct_byte_rows
+from netfence.engine.rows import distinct_byte_rows, row_blocks
 from netfence.engine.rulesets import DirectionRules
 from netfence.model import Protocol
-
-BLOCK_CELLS = 1 << 20
-"""Class pairs numbered per step (bounds the temporary tables)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ def _side(rules: DirectionRules, protocol: Protocol, starts: Sequence[int], axis
     valid = np.packbits(np.ones(len(starts), dtype=bool))
     shape = list(bits.shape)
     shape[axis] = 1
-    bits = np.concatenate([bits & valid, np.broadcast_to(valid, shape)], axis=axis)
+    bits = np.concatenate([bits, np.broadcast_to(valid, shape)], axis=axis)
     rows, numbers = distinct_byte_rows(bits.reshape(-1, len(valid)))
     grid = numbers.astype(np.min_scalar_type(max(len(rows), 1))).reshape(bits.shape[:2])
     open_group = bits.shape[axis] - 1
@@ -69,8 +66,7 @@ def from_rules(
     never = (len(in_rows) - 1) * width  # the zero row: between two externals
     externals = ~endpoints
     size = len(endpoints)
-    step = max(1, BLOCK_CELLS // max(size, 1))
-    blocks = [slice(start, start + step) for start in range(0, size, step)]
+    blocks = row_blocks(size)
 
     def pairs(rows: slice) -> np.ndarray:
         found: np.ndarray = inward.cells(rows).astype(np.int64) * width + outward.cells(rows)

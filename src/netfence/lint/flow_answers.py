@@ -96,7 +96,8 @@ def class_answers(
     """The stories of the class pairs ``src -> dst`` from the rule tables (exact where
     ``admission.exact``): on each candidate port, one end's rules admit (the first by label)
     while the other end's refuse; per refusing side, the first such port's rule and every
-    such port."""
+    such port. With a what-if policy in ``sides``: only the stories whose first port the
+    input allows today."""
     hits: list[tuple[np.ndarray, ...]] = []
     before = sides.before
     for part in chunks(len(src)):
@@ -113,6 +114,7 @@ def class_answers(
             into = inward.admitted(d, port, protocol, rows)
             out_allows = before["egress"][s] & out.any
             in_allows = before["ingress"][d] & into.any
+            today = (out_allows | ~before["egress"][s]) & (in_allows | ~before["ingress"][d])
             for admits, chosen, refusing_ingress in (
                 (out, out_allows & ~in_allows & (out.rule >= 0), 1),
                 (into, in_allows & ~out_allows & (into.rule >= 0), 0),
@@ -126,18 +128,27 @@ def class_answers(
                         admits.rule[at],
                         admits.peer[at].astype(np.int64),
                         admits.port[at].astype(np.int64),
+                        today[at].astype(np.int64),
                     )
                 )
     empty = np.zeros(0, dtype=np.int64)
-    columns = [np.concatenate(c) for c in zip(*hits, strict=True)] if hits else [empty] * 6
+    columns = [np.concatenate(c) for c in zip(*hits, strict=True)] if hits else [empty] * 7
     if not len(columns[0]):
         return Answers(empty, empty, empty, [])
-    row, refused, key_of, rule, peer, port_of = columns
+    row, refused, key_of, rule, peer, port_of, allowed = columns
     order = np.lexsort((key_of, refused, row))
     row, refused, key_of = row[order], refused[order], key_of[order]
     rule, peer, port_of = rule[order], peer[order], port_of[order]
     side = row * 2 + refused
     starts = np.flatnonzero(np.r_[True, side[1:] != side[:-1]])
+    if sides.added is not None:  # a what-if: the stories whose first port is allowed today
+        kept = np.repeat(allowed[order][starts] == 1, np.diff(np.r_[starts, len(side)]))
+        if not kept.any():
+            return Answers(empty, empty, empty, [])
+        row, refused, key_of, rule, peer, port_of, side = (
+            a[kept] for a in (row, refused, key_of, rule, peer, port_of, side)
+        )
+        starts = np.flatnonzero(np.r_[True, side[1:] != side[:-1]])
     mask = _port_masks(key_of, starts)
     first = key_of[starts]
     story_rows, story_refused = row[starts], refused[starts]

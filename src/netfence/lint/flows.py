@@ -124,7 +124,7 @@ def one_sided_flows(
             policies[added.id] = added
         answers = _pairwise_answers(ctx, engine, policies, entries, row_of)
     units = answers.expanded(row_of)
-    if added is not None:
+    if added is not None and not exact:  # exact answers kept only those (``class_answers``)
         units = _allowed_today(ctx, entries, units)
     return Flows(intents, ctx.cluster.endpoints, entries, units)
 
@@ -390,6 +390,7 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
     are one finding with a count. This rule owns the story of such a flow: redundant-rule,
     which finds the admitting rule changes nothing, refers to it."""
     blocking: dict[tuple[str, ...], tuple[str, Source | None]] = {}
+    rules: dict[tuple[str, str, tuple[PortKey, ...]], str] = {}  # many stories share a fix
     for flows, count in flows_of(ctx).stories():
         flow = flows[0]
         side = flow.refusing
@@ -414,5 +415,18 @@ def check_flows(ctx: LintContext) -> Iterator[Finding]:
             f"{side.direction}: {refused}; add an {side.direction} rule in {owner.namespace}",
             obj=obj,
             source=source,
-            snippet=snippets.rule(side.direction, other, flow.ports),
+            snippet=_fix_rule(rules, side.direction, other, flow.ports),
         )
+
+
+def _fix_rule(
+    made: dict[tuple[str, str, tuple[PortKey, ...]], str],
+    direction: Direction,
+    other: Endpoint,
+    ports: tuple[PortKey, ...],
+) -> str:
+    """``snippets.rule``, each one written once (``made``)."""
+    key = (direction, other.id, ports)
+    if key not in made:
+        made[key] = snippets.rule(direction, other, ports)
+    return made[key]

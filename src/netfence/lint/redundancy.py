@@ -319,18 +319,15 @@ def _reply_mirrors(
     keys = _single_ports(rule)
     owners = ctx.selected_positions(policy, direction)
     owners = owners[ctx.subject_mask[owners]]
-    matched = [ctx.peer_positions(policy, p) for p in rule.peers]
-    named = np.array(list(dict.fromkeys(np.concatenate([[], *matched]).astype(int).tolist())))
-    peers = named.astype(np.int64) if len(named) else np.flatnonzero(ctx.subject_mask)
     if not keys or not len(owners):
         return []
+    named = _first_seen([ctx.peer_positions(policy, p) for p in rule.peers])
+    peers = named if len(named) else np.flatnonzero(ctx.subject_mask)
     own_classes, other_classes, pairs = _distinct_pairs(ctx, owners, peers)
     egress = direction == "egress"
     clients = own_classes[:, None] if egress else other_classes[None, :]
     servers = other_classes[None, :] if egress else own_classes[:, None]
     asked = bool(rule.peers) and not len(named) and any(p.ip_block for p in rule.peers)
-    own_at = dict(zip(own_classes.tolist(), range(len(own_classes)), strict=True))
-    other_at = dict(zip(other_classes.tolist(), range(len(other_classes)), strict=True))
     found: list[tuple[PortKey, np.ndarray]] = []
     for port, protocol in keys:
         serving = replies.serving((port, protocol))
@@ -343,7 +340,7 @@ def _reply_mirrors(
         )
         admitted = np.full(pairs.shape, not rule.peers or bool(len(named)))
         if asked:
-            where = (own_at, other_at, pairs.shape)
+            where = (own_classes, other_classes)
             admitted = _asked(ctx, policy, direction, index, owners, peers, where, port, protocol)
         admitted &= pairs
         if (admitted & ~mirror).any():
@@ -358,10 +355,11 @@ def _reply_mirrors(
         return []
     endpoints = ctx.cluster.endpoints
     mirrors: list[str] = []
-    for own, own_class in zip(owners.tolist(), ctx.classes[owners].tolist(), strict=True):
-        row = own_at[own_class]
-        for other, other_class in zip(peers.tolist(), ctx.classes[peers].tolist(), strict=True):
-            column = other_at[other_class]
+    rows = np.searchsorted(own_classes, ctx.classes[owners]).tolist()
+    columns = np.searchsorted(other_classes, ctx.classes[peers]).tolist()
+    others = list(zip(peers.tolist(), columns, strict=True))
+    for own, row in zip(owners.tolist(), rows, strict=True):
+        for other, column in others:
             if own == other or (row, column) not in shown:
                 continue
             client, server = (own, other) if egress else (other, own)
@@ -373,6 +371,14 @@ def _reply_mirrors(
     return mirrors
 
 
+def _first_seen(positions: list[np.ndarray]) -> np.ndarray:
+    """The distinct positions of ``positions`` in the order first seen."""
+    joined = np.concatenate([np.zeros(0, dtype=np.int64), *positions]).astype(np.int64)
+    distinct, first = np.unique(joined, return_index=True)
+    found: np.ndarray = distinct[np.argsort(first)]
+    return found
+
+
 def _asked(
     ctx: LintContext,
     policy: NetworkPolicy,
@@ -380,21 +386,24 @@ def _asked(
     index: int,
     owners: np.ndarray,
     peers: np.ndarray,
-    where: tuple[dict[int, int], dict[int, int], tuple[int, int]],
+    where: tuple[np.ndarray, np.ndarray],
     port: int,
     protocol: Protocol,
 ) -> np.ndarray:
-    """[owner class, peer class] (rows and columns ``where`` says): whether the rule admits
-    the first pair of the two classes whose peer has no IP, by its verdict (an ipBlock peer
-    may match it at some of its addresses); no peer of the rule matches the others."""
-    own_at, other_at, shape = where
+    """[owner class, peer class] (the classes ``where`` holds, ascending): whether the rule
+    admits the first pair of the two classes whose peer has no IP, by its verdict (an ipBlock
+    peer may match it at some of its addresses); no peer of the rule matches the others."""
+    own_classes, other_classes = where
+    shape = (len(own_classes), len(other_classes))
     admitted = np.zeros(shape, dtype=bool)
     asked = np.zeros(shape, dtype=bool)
     endpoints = ctx.cluster.endpoints
-    loose = peers[ctx.unaddressed_mask[peers]].tolist()
-    for own in owners.tolist():
-        for other in loose:
-            cell = own_at[int(ctx.classes[own])], other_at[int(ctx.classes[other])]
+    loose = peers[ctx.unaddressed_mask[peers]]
+    columns = np.searchsorted(other_classes, ctx.classes[loose]).tolist()
+    rows = np.searchsorted(own_classes, ctx.classes[owners]).tolist()
+    for own, row in zip(owners.tolist(), rows, strict=True):
+        for other, column in zip(loose.tolist(), columns, strict=True):
+            cell = row, column
             if own == other or asked[cell]:
                 continue
             asked[cell] = True

@@ -62,15 +62,33 @@ def _value(value: object) -> str:
     return encode_basestring_ascii(value) if isinstance(value, str) else json.dumps(value)
 
 
-def _finding_text(finding: Finding) -> str:
-    """One finding as ``render_lint_json`` indents it inside the list (its members are
-    strings, numbers or null: encoded one by one, not by the indenting encoder, which is
-    pure Python and the slowest part of a big cluster's report)."""
-    members = ",\n".join(
-        f"      {encode_basestring_ascii(key)}: {_value(value)}"
-        for key, value in finding_dict(finding).items()
-    )
-    return f"    {{\n{members}\n    }}"
+class _FindingTexts:
+    """Findings as ``render_lint_json`` indents them inside the list. Their members are
+    strings, numbers or null: encoded one by one, not by the indenting encoder (pure Python,
+    the slowest part of a big cluster's report); the members many findings share (rule,
+    object, file, ...) are encoded once."""
+
+    def __init__(self) -> None:
+        self._shared: dict[object, str] = {}
+
+    def _once(self, value: object) -> str:
+        text = self._shared.get(value)
+        if text is None:
+            text = self._shared[value] = _value(value)
+        return text
+
+    def text(self, finding: Finding) -> str:
+        once = self._once
+        lines = [
+            f"      {once(key)}: "
+            + (encode_basestring_ascii(value) if key in _OWN else once(value))
+            for key, value in finding_dict(finding).items()
+        ]
+        return "    {\n" + ",\n".join(lines) + "\n    }"
+
+
+_OWN = frozenset({"message", "hint"})
+"""The members each finding has its own of (not worth keeping)."""
 
 
 def write_lint_json(report: LintReport, stream: TextIO) -> None:
@@ -78,8 +96,9 @@ def write_lint_json(report: LintReport, stream: TextIO) -> None:
     hundreds of MB: never held as one string)."""
     findings = report.findings
     stream.write('{\n  "findings": [' if findings else '{\n  "findings": []')
+    texts_of = _FindingTexts()
     for start in range(0, len(findings), WRITTEN_FINDINGS):
-        texts = [_finding_text(f) for f in findings[start : start + WRITTEN_FINDINGS]]
+        texts = [texts_of.text(f) for f in findings[start : start + WRITTEN_FINDINGS]]
         stream.write(("\n" if start == 0 else ",\n") + ",\n".join(texts))
     if findings:
         stream.write("\n  ]")

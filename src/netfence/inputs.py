@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from netfence.load import Document, Limits, load_paths
+from netfence.load.parsed import ParsedTexts
 from netfence.load.yamlread import read_stream
 from netfence.model import Cluster, build_cluster
 from netfence.problems import InputError, Problem, Source
@@ -88,14 +89,16 @@ def resolve(
     *,
     live: LiveCluster | None = None,
     stdin: BinaryIO | None = None,
+    parsed: ParsedTexts | None = None,
 ) -> Inputs:
     """The validated model of ``specs`` (or of the live cluster ``live`` reads, with no specs).
 
     One ``builtin:NAME`` or blueprint file is the blueprint's generated policies on its
-    stand-in workloads; anything else is read as manifests.
+    stand-in workloads; anything else is read as manifests (``parsed``: texts this command
+    parsed already, as the files both sides of a diff share).
     """
     with _collector_paused():
-        return _resolve(specs, options, live, stdin)
+        return _resolve(specs, options, live, stdin, parsed)
 
 
 @contextmanager
@@ -119,6 +122,7 @@ def _resolve(
     options: InputOptions | None,
     live: LiveCluster | None,
     stdin: BinaryIO | None,
+    parsed: ParsedTexts | None,
 ) -> Inputs:
     options = options or InputOptions()
     label = " ".join(specs)
@@ -143,7 +147,7 @@ def _resolve(
         except InputError as exc:
             return Inputs([], list(exc.problems), [], Cluster(), label)
         return blueprint_inputs(blueprint, label, options)
-    return read_inputs(specs, options, stdin, label)
+    return read_inputs(specs, options, stdin, label, parsed)
 
 
 def is_blueprint_file(path: str, limits: Limits) -> bool:
@@ -181,6 +185,7 @@ def read_inputs(
     options: InputOptions | None = None,
     stdin: BinaryIO | None = None,
     label: str | None = None,
+    parsed: ParsedTexts | None = None,
 ) -> Inputs:
     """Load and validate manifest ``paths``; documents with errors are left out of the model."""
     options = options or InputOptions()
@@ -191,6 +196,7 @@ def read_inputs(
         stdin=stdin,
         exclude=options.exclude,
         strict_files=options.strict_files,
+        parsed=parsed,
     )
     inputs = inputs_from_documents(
         loaded.documents, options, label or " ".join(paths), loaded.not_evaluated

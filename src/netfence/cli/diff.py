@@ -35,7 +35,7 @@ from netfence.diff import DiffResult, compare
 from netfence.diff.grouped import AUTO_LIMIT
 from netfence.diff.sides import EndpointChoice, pair_sides
 from netfence.engine.possible import has_policies
-from netfence.load import Limits
+from netfence.load import Limits, ParsedTexts
 from netfence.report.diff_json import diff_json_pieces
 from netfence.report.diff_md import render_diff_md
 from netfence.report.diff_text import render_diff_text
@@ -143,12 +143,13 @@ def diff_command(
     options = input_options(namespace, max_bytes, validate, exclude, strict_files)
     phase = Phases(verbose)
     with phase("load"):
+        parsed = ParsedTexts()  # a file both sides share is parsed once
         old = (
             cluster_side(kubeconfig, context, options)
             if cluster
-            else side_or_exit(specs[0:1], options)
+            else side_or_exit(specs[0:1], options, parsed)
         )
-        new = side_or_exit(specs[-1:], options)
+        new = side_or_exit(specs[-1:], options, parsed)
     for side in (old, new):
         announce(side, verbose)
     if not any(has_policies(s.cluster) or s.cluster.endpoints for s in (old, new)):

@@ -24,7 +24,7 @@ from netfence.cli.common import (
 )
 from netfence.diff.sides import Side, side_of
 from netfence.inputs import InputOptions, Inputs, LiveCluster, resolve
-from netfence.load import Document
+from netfence.load import Document, ParsedTexts
 from netfence.problems import InputError
 from netfence.report.not_evaluated import not_evaluated_lines
 
@@ -119,9 +119,12 @@ def load_or_exit(
     return inputs
 
 
-def side_or_exit(specs: list[str], options: InputOptions) -> Side:
-    """One side of a diff (or a report's input) from its specs; exit 1 on bad input."""
-    return _side(resolve(specs, options))
+def side_or_exit(
+    specs: list[str], options: InputOptions, parsed: ParsedTexts | None = None
+) -> Side:
+    """One side of a diff (or a report's input) from its specs; exit 1 on bad input
+    (``parsed``: texts the command parsed already)."""
+    return _side(resolve(specs, options, parsed=parsed))
 
 
 def cluster_side(kubeconfig: str | None, context: str | None, options: InputOptions) -> Side:

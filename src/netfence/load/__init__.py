@@ -2,6 +2,7 @@
 
 from netfence.callables import make_callable
 from netfence.load.document import Document, Path, render_path
+from netfence.load.parsed import ParsedTexts
 from netfence.load.sources import KNOWN_KINDS, LoadResult, load_file, load_paths, load_text
 from netfence.load.yamlread import Limits
 
@@ -10,6 +11,7 @@ __all__ = [
     "Document",
     "Limits",
     "LoadResult",
+    "ParsedTexts",
     "Path",
     "load_file",
     "load_paths",

@@ -14,12 +14,13 @@ from typing import BinaryIO
 from netfence.load.calico_kinds import NAMESPACED_CALICO_KINDS, is_calico
 from netfence.load.document import Document
 from netfence.load.kinds import api_group
+from netfence.load.parsed import ParsedTexts
 from netfence.load.read_kinds import describe_read_kinds, describe_skipped
 from netfence.load.removed import removed_message
 from netfence.load.render import render_folder, render_label
 from netfence.load.unevaluated import is_not_evaluated
 from netfence.load.walk import Entry, find_entries
-from netfence.load.yamlread import Limits, read_stream
+from netfence.load.yamlread import Limits
 from netfence.problems import Problem, Source
 from netfence.vocabulary import NAMESPACE_LABELS_FILE
 
@@ -105,15 +106,21 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
 
 
 def load_text(
-    text: str, file: str, namespace: str, limits: Limits, strict_files: bool = False
+    text: str,
+    file: str,
+    namespace: str,
+    limits: Limits,
+    strict_files: bool = False,
+    parsed: ParsedTexts | None = None,
 ) -> LoadResult:
     """Parse a stream, expand lists, default namespaces, keep known kinds.
 
     Documents that are no Kubernetes objects (no apiVersion and no kind: a workflow, a
     values file) are skipped with one notice for the file, or refused with ``strict_files``.
+    ``parsed``: texts already parsed by this command, reused.
     """
     result = LoadResult()
-    docs, problems = read_stream(text, file, limits)
+    docs, problems = (parsed or ParsedTexts()).read(text, file, namespace, limits)
     result.problems.extend(problems)
     for doc in docs:
         if is_foreign(doc.data):
@@ -266,14 +273,15 @@ def load_paths(
     stdin: BinaryIO | None = None,
     exclude: Sequence[str] = (),
     strict_files: bool = False,
+    parsed: ParsedTexts | None = None,
 ) -> LoadResult:
     """Load every manifest under ``paths`` (``-`` is stdin), charts and kustomizations
-    rendered, ``exclude`` globs left out."""
+    rendered, ``exclude`` globs left out; ``parsed``: texts this command parsed already."""
     limits = limits or Limits()
     entries, problems = find_entries(paths, exclude)
     result = LoadResult(problems=problems)
     for entry in entries:
-        result.extend(_load_entry(entry, namespace, limits, stdin, strict_files))
+        result.extend(_load_entry(entry, namespace, limits, stdin, strict_files, parsed))
     _keep_last_of_duplicates(result)
     if not (result.documents or result.not_evaluated or result.problems):
         _refuse_empty(paths, result)
@@ -349,11 +357,21 @@ def _refuse_empty(paths: Sequence[str], result: LoadResult) -> None:
 
 
 def _load_entry(
-    entry: Entry, namespace: str, limits: Limits, stdin: BinaryIO | None, strict_files: bool
+    entry: Entry,
+    namespace: str,
+    limits: Limits,
+    stdin: BinaryIO | None,
+    strict_files: bool,
+    parsed: ParsedTexts | None,
 ) -> LoadResult:
     if entry.kind == "file":
         return load_file(
-            entry.path, namespace=namespace, limits=limits, stdin=stdin, strict_files=strict_files
+            entry.path,
+            namespace=namespace,
+            limits=limits,
+            stdin=stdin,
+            strict_files=strict_files,
+            parsed=parsed,
         )
     text, problem = render_folder(entry.kind, entry.path, limits.max_bytes)
     if problem is not None or text is None:
@@ -361,7 +379,7 @@ def _load_entry(
             problem = replace(problem, severity="error")
         return LoadResult(problems=[problem] if problem else [])
     label = render_label(entry.kind, entry.path)
-    result = load_text(text, label, namespace, limits, strict_files)
+    result = load_text(text, label, namespace, limits, strict_files, parsed)
     labels = os.path.join(entry.path, NAMESPACE_LABELS_FILE)
     if entry.kind == "kustomize" and os.path.isfile(labels):
         beside = load_file(labels, namespace=namespace, limits=limits, strict_files=strict_files)
@@ -403,9 +421,10 @@ def load_file(
     limits: Limits,
     stdin: BinaryIO | None = None,
     strict_files: bool = False,
+    parsed: ParsedTexts | None = None,
 ) -> LoadResult:
     """Load one file (or stdin for ``-``) within the limits."""
     text, problem = read_text(file, limits, stdin)
     if problem is not None or text is None:
         return LoadResult(problems=[problem] if problem else [])
-    return load_text(text, file, namespace, limits, strict_files)
+    return load_text(text, file, namespace, limits, strict_files, parsed)

@@ -7,14 +7,14 @@ selecting policies and served ports) are grouped again, so the product runs over
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 import numpy as np
 
 from netfence.engine.classes import NodeClasses
 from netfence.engine.intervals import MAX_PORT
-from netfence.engine.rows import distinct_rows
+from netfence.engine.rows import distinct_byte_rows, distinct_rows
 from netfence.model import Direction, Protocol
 
 
@@ -147,22 +147,46 @@ class DirectionRules:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """[source group, destination group, byte]: bit k (eight to a byte, the first high)
         set where some rule admits the pair at port number ``starts[k]``, with the group of
-        every source class and of every destination class. Ports that the same rules admit
-        share one product (``admitted`` for every port at once)."""
+        every source class and of every destination class. A rule admitting a span wherever
+        it is served (a numbered port) joins one product per set of spans such rules admit;
+        rules that admit per destination (named ports) are matched span by span, spans with
+        the same such admissions sharing one product."""
         (target_reps, target_group), source_group = self._targets, self._sources[1]
-        served = np.ones(len(target_reps), dtype=bool)
-        same: dict[bytes, tuple[np.ndarray, list[int]]] = {}
+        whole = np.zeros((len(self._ported), len(starts)), dtype=bool)
+        partial: dict[bytes, tuple[np.ndarray, np.ndarray, list[int]]] = {}
         for k, port in enumerate(starts):
             at = np.full(len(target_reps), port, dtype=np.int64)
             admits = self.port_admits(protocol, at, target_reps)[self._ported]
-            same.setdefault(np.packbits(admits).tobytes(), (admits, []))[1].append(k)
+            whole[:, k] = admits.all(axis=1)
+            some = ~whole[:, k] & admits.any(axis=1)
+            if some.any():
+                key = np.packbits(some).tobytes() + np.packbits(admits[some]).tobytes()
+                partial.setdefault(key, (some, admits[some], []))[2].append(k)
         bits = np.zeros((*self._unported.shape, (len(starts) + 7) // 8), dtype=np.uint8)
-        for admits, spans in same.values():
-            product = self._group_product(admits, served)
-            for byte in sorted({k // 8 for k in spans}):
-                mask = sum(1 << (7 - k % 8) for k in spans if k // 8 == byte)
-                bits[:, :, byte] |= product.view(np.uint8) * np.uint8(mask)
+        _mark_spans(bits, self._unported, range(len(starts)))
+        signatures, of_rule = distinct_byte_rows(np.packbits(whole, axis=1))
+        for number, signature in enumerate(np.unpackbits(signatures, axis=1, count=len(starts))):
+            if signature.any():
+                rules = self._ported[of_rule == number]
+                product = np.zeros(self._unported.shape, dtype=bool)
+                _add_admitted(product, self._left[rules], self._right[rules])
+                _mark_spans(bits, product, np.flatnonzero(signature).tolist())
+        for some, admits, spans in partial.values():
+            rules = self._ported[some]
+            product = np.zeros(self._unported.shape, dtype=bool)
+            _add_admitted(product, self._left[rules], self._right[rules] & admits)
+            _mark_spans(bits, product, spans)
         return bits, source_group, target_group
+
+
+def _mark_spans(bits: np.ndarray, product: np.ndarray, spans: Iterable[int]) -> None:
+    """Set the bits of ``spans`` in ``bits`` [source group, destination group, byte] where
+    ``product`` holds."""
+    masks: dict[int, int] = {}
+    for k in spans:
+        masks[k // 8] = masks.get(k // 8, 0) | 1 << (7 - k % 8)
+    for byte, mask in sorted(masks.items()):
+        bits[:, :, byte] |= product.view(np.uint8) * np.uint8(mask)
 
 
 def _add_admitted(product: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> None:

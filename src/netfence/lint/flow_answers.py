@@ -114,7 +114,9 @@ def class_answers(
             into = inward.admitted(d, port, protocol, rows)
             out_allows = before["egress"][s] & out.any
             in_allows = before["ingress"][d] & into.any
-            today = (out_allows | ~before["egress"][s]) & (in_allows | ~before["ingress"][d])
+            today = np.ones(len(rows), dtype=bool)  # allowed today: asked only for a what-if
+            if sides.added is not None:
+                today = (out_allows | ~before["egress"][s]) & (in_allows | ~before["ingress"][d])
             for admits, chosen, refusing_ingress in (
                 (out, out_allows & ~in_allows & (out.rule >= 0), 1),
                 (into, in_allows & ~out_allows & (into.rule >= 0), 0),

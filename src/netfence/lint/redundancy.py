@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from netfence.engine import Node
+from netfence.engine.rows import numbered
 from netfence.lint.catalogue import found, rule_info
 from netfence.lint.context import LintContext
 from netfence.lint.finding import Finding
@@ -374,8 +375,7 @@ def _reply_mirrors(
 def _first_seen(positions: list[np.ndarray]) -> np.ndarray:
     """The distinct positions of ``positions`` in the order first seen."""
     joined = np.concatenate([np.zeros(0, dtype=np.int64), *positions]).astype(np.int64)
-    distinct, first = np.unique(joined, return_index=True)
-    found: np.ndarray = distinct[np.argsort(first)]
+    found: np.ndarray = joined[np.sort(numbered(joined)[0])]
     return found
 
 

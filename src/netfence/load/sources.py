@@ -382,7 +382,9 @@ def _load_entry(
     result = load_text(text, label, namespace, limits, strict_files, parsed)
     labels = os.path.join(entry.path, NAMESPACE_LABELS_FILE)
     if entry.kind == "kustomize" and os.path.isfile(labels):
-        beside = load_file(labels, namespace=namespace, limits=limits, strict_files=strict_files)
+        beside = load_file(
+            labels, namespace=namespace, limits=limits, strict_files=strict_files, parsed=parsed
+        )
         result.documents += beside.documents
         result.problems += beside.problems
     return result
